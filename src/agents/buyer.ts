@@ -1,0 +1,355 @@
+/**
+ * A buyer (procurement) agent. Purchase intents arrive as a Poisson process whose rate follows
+ * the market regime's demand multiplier. For each intent it discovers stores, asks k of them in
+ * parallel, picks the best quote, negotiates by counter with a time-dependent strategy, accepts
+ * within its mandate, and records the confirmed deal.
+ */
+import type { Outcome } from '../metrics/collector.js';
+import { transactionHash } from '../protocol/hash.js';
+import { toMinor, toWire } from '../protocol/money.js';
+import type { BusinessProfile, CommerceMessage, MessageOf, Party, QuotePayload } from '../protocol/schemas.js';
+import { isoDate } from '../protocol/time.js';
+import type { BuyerPlan } from '../scenario/schema.js';
+import { Agent, type AgentContext } from './agent.js';
+import type { Mandate } from './mandates.js';
+import type { BuyerOrganisation } from './organisation.js';
+import { dealTerms } from './store.js';
+import { buyerOffer, progress } from './strategies/time-dependent.js';
+
+const ARRIVAL = 1;
+const QUOTE_WAIT = 2;
+const RESPONSE_WAIT = 3;
+const CONFIRM_WAIT = 4;
+const US_PER_DAY = 86_400_000_000;
+
+type Phase = 'quoting' | 'negotiating' | 'accepting';
+
+interface Offer {
+  readonly from: Party;
+  readonly quote: QuotePayload;
+  readonly totalMinor: number;
+}
+
+interface Negotiation {
+  readonly conversationId: string;
+  readonly startUs: number;
+  readonly category: string;
+  readonly regimeIndex: number;
+  readonly reservationMinor: number;
+  readonly targetMinor: number;
+  readonly trial: boolean;
+  items: { sku: string; quantity: number }[];
+  stores: readonly BusinessProfile[];
+  phase: Phase;
+  /** timers carry the token they were set with; a newer token makes them stale */
+  token: number;
+  awaiting: number;
+  best?: Offer;
+  alternatives: { sku: string; name: string }[];
+  substituted: boolean;
+  counterpart?: Offer;
+  rounds: number;
+  acceptSentUs: number;
+  acceptAttempts: number;
+  transactionHash: string;
+}
+
+interface Timer {
+  readonly conversationId: string;
+  readonly token: number;
+}
+
+export class BuyerAgent extends Agent {
+  private readonly negotiations = new Map<string, Negotiation>();
+  private readonly discovered = new Map<string, readonly BusinessProfile[]>();
+  private readonly mandate: Mandate;
+  private readonly peakRatePerUs: number;
+  private conversationSeq = 0;
+
+  constructor(
+    id: number,
+    localName: string,
+    private readonly plan: BuyerPlan,
+    private readonly org: BuyerOrganisation,
+    private readonly durationUs: number,
+    ctx: AgentContext,
+  ) {
+    super(id, localName, plan.organisation, `${plan.organisation} procurement agent ${localName.slice(plan.organisation.length + 1)}`, ctx);
+    this.mandate = ctx.mandates.forOrganisation(plan.organisation);
+    this.peakRatePerUs = plan.intent_rate * ctx.market.maxDemandMultiplier();
+  }
+
+  /** Number of negotiations in flight. */
+  get active(): number {
+    return this.negotiations.size;
+  }
+
+  /** Schedules the first candidate arrival. */
+  start(): void {
+    this.scheduleArrival();
+  }
+
+  handle(kind: number, data: unknown): void {
+    if (kind === ARRIVAL) {
+      this.onArrival();
+      return;
+    }
+    const timer = data as Timer;
+    const n = this.negotiations.get(timer.conversationId);
+    if (!n || n.token !== timer.token) return;
+    if (kind === QUOTE_WAIT) this.decide(n);
+    else if (kind === RESPONSE_WAIT) this.end(n, 'deadline');
+    else if (kind === CONFIRM_WAIT) this.retryAccept(n);
+  }
+
+  receive(message: CommerceMessage): void {
+    const n = this.negotiations.get(message.conversation_id);
+    if (!n) return; // a late reply to a negotiation that already ended
+    switch (message.type) {
+      case 'a2a.commerce.quote':
+        this.onQuote(n, message);
+        return;
+      case 'a2a.commerce.error':
+        this.onError(n, message);
+        return;
+      case 'a2a.commerce.confirmation':
+        this.onConfirmation(n, message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // Arrivals: a Poisson process thinned from the peak rate to the regime's current rate.
+  private scheduleArrival(): void {
+    if (this.peakRatePerUs <= 0) return;
+    const gap = Math.max(1, Math.round(this.rng.exponential(1 / this.peakRatePerUs)));
+    if (this.nowUs + gap < this.durationUs) this.after(gap, ARRIVAL, null);
+  }
+
+  private onArrival(): void {
+    this.scheduleArrival();
+    const rate = this.plan.intent_rate * this.ctx.market.regimeAt(this.nowUs).demandMultiplier;
+    if (!this.rng.chance(rate / this.peakRatePerUs)) return;
+    this.startNegotiation();
+  }
+
+  /** Steps 1–2: discovery, then the intent to k stores in parallel. */
+  private startNegotiation(): void {
+    const admission = this.org.breaker?.admit() ?? 'allow';
+    if (admission === 'reject') {
+      this.ctx.metrics.intentHeld(this.organisation);
+      return;
+    }
+    const now = this.nowUs;
+    const market = this.ctx.market;
+    const category = this.plan.categories[this.rng.int(this.plan.categories.length)]!;
+    const skus = market.skusIn(category);
+    const picks = this.rng.sample(skus.length, this.plan.items_per_intent);
+    const { min, max } = this.plan.quantity;
+    let baseMinor = 0;
+    const items = picks.map((i) => {
+      const info = skus[i]!;
+      const quantity = min + this.rng.int(max - min + 1);
+      baseMinor += market.referencePriceMinor(category, 0) * info.priceFactor * quantity;
+      return { sku: info.sku, quantity };
+    });
+    // Budgets are set from the price when the run began: they do not follow the market.
+    const jitter = 1 + this.plan.budget_spread * (2 * this.rng.next() - 1);
+    const reservationMinor = Math.round(baseMinor * (1 + this.plan.budget_margin) * jitter);
+    const targetMinor = Math.min(reservationMinor, Math.round(baseMinor * (1 + this.plan.target_margin) * jitter));
+    const candidates = this.discover(category);
+    const stores = this.rng.sample(candidates.length, this.plan.stores_per_intent).map((i) => candidates[i]!);
+    const n: Negotiation = {
+      conversationId: `conv_${this.localName}_${++this.conversationSeq}`,
+      startUs: now,
+      category,
+      regimeIndex: this.ctx.market.regimeIndexAt(now),
+      reservationMinor,
+      targetMinor,
+      trial: admission === 'trial',
+      items,
+      stores,
+      phase: 'quoting',
+      token: 0,
+      awaiting: 0,
+      alternatives: [],
+      substituted: false,
+      rounds: 0,
+      acceptSentUs: 0,
+      acceptAttempts: 0,
+      transactionHash: '',
+    };
+    this.negotiations.set(n.conversationId, n);
+    if (stores.length === 0) {
+      this.end(n, 'no_quotes');
+      return;
+    }
+    this.requestQuotes(n);
+  }
+
+  private discover(category: string): readonly BusinessProfile[] {
+    let found = this.discovered.get(category);
+    if (found === undefined) {
+      found = this.ctx.directory.discover(category, 'negotiation');
+      this.discovered.set(category, found);
+      this.ctx.metrics.discoveries++;
+      this.ctx.trace?.record({ vt_us: this.nowUs, event: 'discovery', discovery: { agent: this.identifier, category, profiles: [...found] } });
+    }
+    return found;
+  }
+
+  private requestQuotes(n: Negotiation): void {
+    const deliveryBy = isoDate(this.ctx.epochMs, this.nowUs + this.plan.delivery_within_days * US_PER_DAY);
+    n.awaiting = n.stores.length;
+    n.best = undefined;
+    for (const store of n.stores) {
+      const to: Party = { type: 'agent', identifier: store.agent, name: store.name };
+      this.send(to, 'a2a.commerce.intent', n.conversationId, {
+        intent: 'purchase',
+        items: n.items,
+        constraints: { max_total: toWire(n.reservationMinor), currency: this.ctx.currency, delivery_by: deliveryBy },
+        mandate_ref: this.mandate.mandateId,
+      });
+    }
+    this.arm(n, QUOTE_WAIT, this.plan.quote_timeout);
+  }
+
+  private onQuote(n: Negotiation, m: MessageOf<'a2a.commerce.quote'>): void {
+    const totalMinor = toMinor(m.payload.totals.total);
+    if (n.phase === 'quoting') {
+      if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, totalMinor };
+      if (--n.awaiting === 0) this.decide(n);
+    } else if (n.phase === 'negotiating' && n.counterpart && m.from.identifier === n.counterpart.from.identifier && m.payload.replaces === n.counterpart.quote.quote_id) {
+      n.counterpart = { from: m.from, quote: m.payload, totalMinor };
+      this.evaluate(n);
+    }
+  }
+
+  private onError(n: Negotiation, m: MessageOf<'a2a.commerce.error'>): void {
+    if (n.phase === 'quoting') {
+      if (m.payload.alternatives) n.alternatives.push(...m.payload.alternatives);
+      if (--n.awaiting === 0) this.decide(n);
+    } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier) {
+      // A store that has run out of rounds ends the negotiation without agreement.
+      this.end(n, m.payload.code === 'negotiation_closed' ? 'no_agreement' : 'rejected_by_store');
+    }
+  }
+
+  /** Step 3: every store answered (or time ran out): take the best quote, or try a substitute. */
+  private decide(n: Negotiation): void {
+    if (n.phase !== 'quoting') return;
+    const best = n.best;
+    if (best === undefined) {
+      const alternative = n.alternatives[0];
+      if (alternative && !n.substituted && n.items.length === 1) {
+        n.substituted = true;
+        n.alternatives = [];
+        n.items = [{ sku: alternative.sku, quantity: n.items[0]!.quantity }];
+        this.requestQuotes(n);
+      } else {
+        this.end(n, 'no_quotes');
+      }
+      return;
+    }
+    n.phase = 'negotiating';
+    n.counterpart = best;
+    this.evaluate(n);
+  }
+
+  /** Step 4: accept when the quote meets the current offer, else counter, else give up. */
+  private evaluate(n: Negotiation): void {
+    const offer = n.counterpart!;
+    const s = this.plan.strategy;
+    const elapsed = this.nowUs - n.startUs;
+    const level = buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsed, s.deadlineUs, n.rounds, s.maxRounds), s.e);
+    if (offer.totalMinor <= level) {
+      this.accept(n);
+      return;
+    }
+    const pastDeadline = s.deadlineUs !== undefined && elapsed >= s.deadlineUs;
+    if (n.rounds >= s.maxRounds || pastDeadline) {
+      this.end(n, pastDeadline ? 'deadline' : 'no_agreement');
+      return;
+    }
+    n.rounds++;
+    const proposal = buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsed, s.deadlineUs, n.rounds, s.maxRounds), s.e);
+    this.send(offer.from, 'a2a.commerce.counter', n.conversationId, {
+      quote_id: offer.quote.quote_id,
+      proposed_changes: { max_total: toWire(proposal), reason: 'Budget constraint' },
+    });
+    this.arm(n, RESPONSE_WAIT, this.plan.quote_timeout);
+  }
+
+  /** Step 5: confirm within the mandate, binding the proof to the quote's transaction hash. */
+  private accept(n: Negotiation): void {
+    const offer = n.counterpart!;
+    if (offer.totalMinor > this.mandate.maxPerPurchaseMinor) {
+      this.end(n, 'mandate_exceeded');
+      return;
+    }
+    n.phase = 'accepting';
+    n.transactionHash = transactionHash(offer.quote);
+    n.acceptSentUs = this.nowUs;
+    n.acceptAttempts = 0;
+    this.sendAccept(n);
+  }
+
+  private sendAccept(n: Negotiation): void {
+    const offer = n.counterpart!;
+    n.acceptAttempts++;
+    this.send(offer.from, 'a2a.commerce.accept', n.conversationId, {
+      quote_id: offer.quote.quote_id,
+      mandate_proof: {
+        mandate_id: this.mandate.mandateId,
+        transaction_hash: n.transactionHash,
+        signature: this.ctx.mandates.sign(this.mandate, n.transactionHash),
+      },
+      shipping_address: { line1: '1 Procurement Way', city: 'San Francisco', state: 'CA', postal_code: '94102', country: 'US' },
+    });
+    this.arm(n, CONFIRM_WAIT, this.plan.confirmation_timeout);
+  }
+
+  /** An accept or its confirmation may be lost: retry (the store answers idempotently). */
+  private retryAccept(n: Negotiation): void {
+    if (n.acceptAttempts > this.plan.accept_retries) {
+      this.end(n, 'confirmation_timeout');
+      return;
+    }
+    this.ctx.metrics.acceptRetries++;
+    this.sendAccept(n);
+  }
+
+  /** Step 7: record the deal and send the receipt back, so both agents hold the confirmation. */
+  private onConfirmation(n: Negotiation, m: MessageOf<'a2a.commerce.confirmation'>): void {
+    const offer = n.counterpart;
+    if (n.phase !== 'accepting' || !offer || m.from.identifier !== offer.from.identifier || m.payload.status !== 'confirmed') return;
+    const now = this.nowUs;
+    const totalMinor = toMinor(m.payload.totals.total);
+    this.ctx.checker.buyerConfirmed(m.payload.order_id, dealTerms(m.payload.order_id, n.transactionHash, totalMinor), now);
+    this.ctx.metrics.settlementCompleted(now - n.acceptSentUs, totalMinor);
+    this.send(m.from, 'a2a.commerce.confirmation', n.conversationId, { ...m.payload, status: 'acknowledged' });
+    this.end(n, 'succeeded');
+  }
+
+  private arm(n: Negotiation, kind: number, delayUs: number): void {
+    n.token++;
+    this.after(delayUs, kind, { conversationId: n.conversationId, token: n.token } satisfies Timer);
+  }
+
+  private end(n: Negotiation, outcome: Outcome): void {
+    const now = this.nowUs;
+    this.negotiations.delete(n.conversationId);
+    n.token++;
+    this.ctx.metrics.negotiationEnded({
+      buyerId: this.id,
+      storeId: n.counterpart ? this.ctx.idOf(n.counterpart.from.identifier) : -1,
+      category: n.category,
+      regimeIndex: n.regimeIndex,
+      latencyUs: now - n.startUs,
+      rounds: n.rounds,
+      outcome,
+    });
+    this.org.breaker?.record(now, outcome === 'succeeded', n.trial);
+  }
+}

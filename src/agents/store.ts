@@ -1,0 +1,328 @@
+/**
+ * A store (supplier sales) agent. It prices from the category's market reference, concedes
+ * towards a floor over counter rounds, serves requests through a capacity model (c servers,
+ * a service-time distribution, a bounded queue), and on accept executes the order: verifies the
+ * accepted terms and the mandate proof, reserves inventory and confirms to the buyer.
+ */
+import { sampleUs, type Distribution } from '../engine/distribution.js';
+import { Fifo } from '../engine/fifo.js';
+import { Priority } from '../engine/kernel.js';
+import { roundMinor, toMinor, toWire } from '../protocol/money.js';
+import { transactionHash } from '../protocol/hash.js';
+import type { ExecutionRecord } from '../protocol/records.js';
+import type { BusinessProfile, CommerceMessage, ConfirmationPayload, MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../protocol/schemas.js';
+import { isoDate, isoTimestamp } from '../protocol/time.js';
+import type { StorePlan } from '../scenario/schema.js';
+import { Agent, type AgentContext } from './agent.js';
+import { progress, storeAsk } from './strategies/time-dependent.js';
+
+const SERVICE_DONE = 1;
+const US_PER_DAY = 86_400_000_000;
+/** How long an executed order is remembered so that a retried accept gets the same answer. */
+const ORDER_RETENTION_US = 60_000_000;
+
+interface QuoteState {
+  readonly quoteId: string;
+  readonly conversationId: string;
+  readonly buyer: string;
+  readonly payload: QuotePayload;
+  readonly totalMinor: number;
+  readonly listMinor: number;
+  readonly floorMinor: number;
+  readonly validUntilUs: number;
+  readonly round: number;
+  readonly firstQuotedUs: number;
+  /** set once the quote was accepted and executed */
+  confirmation?: ConfirmationPayload;
+  replacedBy?: string;
+}
+
+type Request = MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'> | MessageOf<'a2a.commerce.counter'> | MessageOf<'a2a.commerce.accept'>;
+
+export class StoreAgent extends Agent {
+  readonly profile: BusinessProfile;
+  private readonly inventory = new Map<string, number>();
+  private readonly quotes = new Map<string, QuoteState>();
+  private readonly queue = new Fifo<Request>();
+  private busyServers = 0;
+  private quoteSeq = 0;
+  private orderSeq = 0;
+  private readonly serviceTime: Distribution;
+  private readonly endpoint: string;
+
+  constructor(id: number, localName: string, private readonly plan: StorePlan, ctx: AgentContext) {
+    super(id, localName, plan.organisation, `${plan.organisation} sales agent ${localName.slice(plan.organisation.length + 1)}`, ctx);
+    this.serviceTime = plan.capacity.service_time;
+    this.endpoint = `https://a2a.${plan.organisation}.example/agents/${localName}`;
+    for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
+    this.profile = {
+      name: plan.organisation,
+      agent: this.identifier,
+      categories: [...plan.categories],
+      transports: { a2a: { endpoint: this.endpoint, protocol_version: '1.0', capabilities: ['negotiation', 'multi-item'] } },
+    };
+  }
+
+  /** Units of `sku` on hand. */
+  stock(sku: string): number {
+    return this.inventory.get(sku) ?? 0;
+  }
+
+  receive(message: CommerceMessage): void {
+    switch (message.type) {
+      case 'a2a.commerce.intent':
+      case 'a2a.commerce.request':
+      case 'a2a.commerce.counter':
+      case 'a2a.commerce.accept':
+        this.admit(message);
+        return;
+      case 'a2a.commerce.confirmation':
+        this.onReceipt(message);
+        return;
+      default:
+        // Quotes and errors addressed to a store need no answer.
+        return;
+    }
+  }
+
+  /** Capacity model: start service on a free server, queue, or refuse when the queue is full. */
+  private admit(request: Request): void {
+    if (this.busyServers < this.plan.capacity.servers) {
+      this.busyServers++;
+      this.startService(request);
+    } else if (this.queue.length < this.plan.capacity.queue_limit) {
+      this.queue.push(request);
+    } else {
+      this.sendError(request.from, request.conversation_id, 'rate_limited', `${this.plan.organisation} is at capacity; retry later`, request.id);
+    }
+  }
+
+  private startService(request: Request): void {
+    this.ctx.kernel.schedule(this.nowUs + sampleUs(this.serviceTime, this.rng), Priority.timer, this, this, SERVICE_DONE, request);
+  }
+
+  handle(kind: number, data: unknown): void {
+    if (kind !== SERVICE_DONE) return;
+    this.process(data as Request);
+    const next = this.queue.shift();
+    if (next) this.startService(next);
+    else this.busyServers--;
+  }
+
+  private process(request: Request): void {
+    switch (request.type) {
+      case 'a2a.commerce.intent':
+      case 'a2a.commerce.request':
+        this.onIntent(request);
+        return;
+      case 'a2a.commerce.counter':
+        this.onCounter(request);
+        return;
+      case 'a2a.commerce.accept':
+        this.onAccept(request);
+    }
+  }
+
+  /** Steps 2–3: price the requested items from the market and quote, or explain why not. */
+  private onIntent(m: MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'>): void {
+    const now = this.nowUs;
+    const items: QuoteItem[] = [];
+    let listSubtotal = 0;
+    let floorSubtotal = 0;
+    for (const line of m.payload.items) {
+      const info = this.ctx.market.sku(line.sku);
+      if (!info || !this.plan.categories.includes(info.category)) {
+        this.sendError(m.from, m.conversation_id, 'item_unavailable', `${this.plan.organisation} does not sell ${line.sku}`, m.id);
+        return;
+      }
+      const onHand = this.stock(line.sku);
+      if (onHand < line.quantity) {
+        this.sendError(m.from, m.conversation_id, 'out_of_stock', `${line.sku}: ${onHand} on hand, ${line.quantity} requested`, m.id, this.alternatives(info.category, line.sku, line.quantity));
+        return;
+      }
+      const reference = this.ctx.market.referencePriceMinor(info.category, now) * info.priceFactor;
+      const premium = this.plan.volatility_premium * this.ctx.market.realisedVolatility(info.category, now);
+      const unit = roundMinor(reference * (1 + this.plan.margin + premium));
+      const floorUnit = roundMinor(reference * (1 + this.plan.floor_margin + premium));
+      listSubtotal += unit * line.quantity;
+      floorSubtotal += floorUnit * line.quantity;
+      items.push({ sku: line.sku, name: info.name, unit_price: toWire(unit), quantity: line.quantity, availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited' });
+    }
+    const deliveryUs = now + this.plan.delivery_days * US_PER_DAY;
+    const deliveryBy = m.payload.constraints?.delivery_by;
+    const estimate = isoDate(this.ctx.epochMs, deliveryUs);
+    if (deliveryBy !== undefined && estimate > deliveryBy) {
+      this.sendError(m.from, m.conversation_id, 'delivery_unavailable', `earliest delivery is ${estimate}`, m.id);
+      return;
+    }
+    const tax = roundMinor(listSubtotal * this.plan.tax_rate);
+    const listTotal = listSubtotal + this.plan.shipping + tax;
+    const floorTotal = floorSubtotal + this.plan.shipping + tax;
+    this.issueQuote(m.from, m.conversation_id, items, listSubtotal, tax, listTotal, listTotal, floorTotal, 0, now, estimate);
+  }
+
+  /** Step 4: concede towards the floor, meeting the buyer's proposal once it reaches the ask. */
+  private onCounter(m: MessageOf<'a2a.commerce.counter'>): void {
+    const q = this.lookup(m.payload.quote_id, m);
+    if (!q) return;
+    const round = q.round + 1;
+    const strategy = this.plan.strategy;
+    if (round > strategy.maxRounds) {
+      this.sendError(m.from, m.conversation_id, 'negotiation_closed', `no more than ${strategy.maxRounds} counter rounds`, q.quoteId);
+      return;
+    }
+    const proposed = toMinor(m.payload.proposed_changes.max_total);
+    const t = progress(this.nowUs - q.firstQuotedUs, strategy.deadlineUs, round, strategy.maxRounds);
+    const ask = Math.max(q.floorMinor, storeAsk(q.listMinor, q.floorMinor, t, strategy.e));
+    const total = proposed >= ask ? Math.min(proposed, q.totalMinor) : Math.min(ask, q.totalMinor);
+    const p = q.payload;
+    const subtotal = toMinor(p.totals.subtotal);
+    const tax = toMinor(p.totals.tax);
+    this.issueQuote(m.from, q.conversationId, p.items, subtotal, tax, total, q.listMinor, q.floorMinor, round, q.firstQuotedUs, p.delivery_estimate, q.quoteId);
+  }
+
+  private issueQuote(
+    to: Party,
+    conversationId: string,
+    items: QuoteItem[],
+    subtotalMinor: number,
+    taxMinor: number,
+    totalMinor: number,
+    listMinor: number,
+    floorMinor: number,
+    round: number,
+    firstQuotedUs: number,
+    deliveryEstimate: string,
+    replaces?: string,
+  ): void {
+    const now = this.nowUs;
+    const quoteId = `q_${this.localName}_${++this.quoteSeq}`;
+    const validUntilUs = now + this.plan.quote_validity;
+    const discount = listMinor - totalMinor;
+    const totals: Totals = {
+      subtotal: toWire(subtotalMinor),
+      shipping: toWire(this.plan.shipping),
+      tax: toWire(taxMinor),
+      ...(discount > 0 ? { discount: toWire(discount) } : {}),
+      total: toWire(totalMinor),
+    };
+    const payload: QuotePayload = {
+      quote_id: quoteId,
+      valid_until: isoTimestamp(this.ctx.epochMs, validUntilUs),
+      ...(replaces ? { replaces } : {}),
+      currency: this.ctx.currency,
+      items,
+      totals,
+      delivery_estimate: deliveryEstimate,
+      ...(discount > 0 ? { note: `Applied ${((100 * discount) / listMinor).toFixed(1)}% discount` } : {}),
+    };
+    if (replaces) {
+      const old = this.quotes.get(replaces);
+      if (old) old.replacedBy = quoteId;
+    }
+    this.quotes.set(quoteId, { quoteId, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs });
+    if (this.quoteSeq % 256 === 0) this.sweep();
+    this.send(to, 'a2a.commerce.quote', conversationId, payload);
+  }
+
+  /** Steps 5–7 on the store's side: verify, execute (reserve inventory), confirm. Idempotent per quote. */
+  private onAccept(m: MessageOf<'a2a.commerce.accept'>): void {
+    const q = this.lookup(m.payload.quote_id, m, true);
+    if (!q) return;
+    if (q.confirmation) {
+      this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
+      return;
+    }
+    const proof = m.payload.mandate_proof;
+    const hash = transactionHash(q.payload);
+    if (proof.transaction_hash !== hash) {
+      this.sendError(m.from, m.conversation_id, 'quote_mismatch', 'transaction_hash does not match the quote as issued', q.quoteId);
+      return;
+    }
+    const mandate = this.ctx.mandates.get(proof.mandate_id);
+    if (!mandate || !this.ctx.mandates.verify(proof.mandate_id, hash, proof.signature)) {
+      this.sendError(m.from, m.conversation_id, 'mandate_invalid_signature', 'mandate proof does not verify', q.quoteId);
+      return;
+    }
+    if (q.totalMinor > mandate.maxPerPurchaseMinor) {
+      this.sendError(m.from, m.conversation_id, 'mandate_exceeded', `total exceeds the mandate's limit per purchase`, q.quoteId);
+      return;
+    }
+    for (const item of q.payload.items) {
+      if (this.stock(item.sku) < item.quantity) {
+        const category = this.ctx.market.sku(item.sku)?.category ?? '';
+        this.sendError(m.from, m.conversation_id, 'out_of_stock', `${item.sku} sold out before the accept arrived`, q.quoteId, this.alternatives(category, item.sku, item.quantity));
+        return;
+      }
+    }
+    const now = this.nowUs;
+    for (const item of q.payload.items) {
+      const level = this.stock(item.sku) - item.quantity;
+      this.inventory.set(item.sku, level);
+      this.ctx.checker.inventory(this.identifier, item.sku, level, now);
+    }
+    const orderId = `ord_${this.localName}_${++this.orderSeq}`;
+    const execution: ExecutionRecord = {
+      order_id: orderId,
+      quote_id: q.quoteId,
+      store: this.identifier,
+      buyer: m.from.identifier,
+      transaction_hash: hash,
+      items: q.payload.items,
+      totals: q.payload.totals,
+    };
+    this.ctx.metrics.executions++;
+    this.ctx.checker.storeExecuted(orderId, dealTerms(orderId, hash, q.totalMinor), now);
+    this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
+    q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
+    this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
+  }
+
+  /** Step 7: the buyer's receipt of the confirmation closes the order on this side. */
+  private onReceipt(m: MessageOf<'a2a.commerce.confirmation'>): void {
+    // Both sides already reported their records to the checker; nothing further to do here.
+    void m;
+  }
+
+  /** Finds a live quote for `m`, answering with the right error when there is none. */
+  private lookup(quoteId: string, m: Request, allowExecuted = false): QuoteState | undefined {
+    const q = this.quotes.get(quoteId);
+    if (!q || q.buyer !== m.from.identifier) {
+      this.sendError(m.from, m.conversation_id, 'quote_not_found', `no quote ${quoteId} for ${m.from.identifier}`, quoteId);
+      return undefined;
+    }
+    if (q.confirmation && allowExecuted) return q;
+    if (q.confirmation || q.replacedBy) {
+      this.sendError(m.from, m.conversation_id, 'quote_not_found', q.confirmation ? `quote ${quoteId} was already accepted` : `quote ${quoteId} was replaced`, quoteId);
+      return undefined;
+    }
+    if (q.validUntilUs < this.nowUs) {
+      this.sendError(m.from, m.conversation_id, 'quote_expired', `quote ${quoteId} expired at ${q.payload.valid_until}`, quoteId);
+      return undefined;
+    }
+    return q;
+  }
+
+  /** Substitutes in the same category with enough stock, for an out_of_stock answer. */
+  private alternatives(category: string, sku: string, quantity: number): { sku: string; name: string }[] {
+    return this.ctx.market
+      .skusIn(category)
+      .filter((s) => s.sku !== sku && this.stock(s.sku) >= quantity)
+      .slice(0, 3)
+      .map((s) => ({ sku: s.sku, name: s.name }));
+  }
+
+  /** Forgets quotes past their validity (and executed orders past their retention). */
+  private sweep(): void {
+    const now = this.nowUs;
+    for (const [id, q] of this.quotes) {
+      const keepUntil = q.confirmation ? q.validUntilUs + ORDER_RETENTION_US : q.validUntilUs;
+      if (keepUntil < now) this.quotes.delete(id);
+    }
+  }
+}
+
+/** The terms both sides must agree on, in one comparable string. */
+export function dealTerms(orderId: string, transactionHashText: string, totalMinor: number): string {
+  return `${orderId}|${transactionHashText}|${totalMinor}`;
+}

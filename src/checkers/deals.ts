@@ -1,0 +1,67 @@
+/**
+ * Invariant checks on deals. The checker only observes: agents report what they recorded and it
+ * raises InvariantViolation when the model breaks a rule. Both sides of every deal must record
+ * identical terms; no order is executed twice; inventory never goes negative.
+ */
+import { InvariantViolation } from '../engine/kernel.js';
+
+export interface DealFinding {
+  /** orders both sides recorded with identical terms */
+  readonly matched: number;
+  /** orders the store executed whose confirmation never reached the buyer */
+  readonly inDoubt: number;
+}
+
+export class DealChecker {
+  private readonly storeDeals = new Map<string, string>();
+  private readonly buyerDeals = new Map<string, string>();
+  private readonly executed = new Set<string>();
+  private matched = 0;
+
+  /** A store executed an order; `terms` is a canonical summary of what it agreed. */
+  storeExecuted(orderId: string, terms: string, nowUs: number): void {
+    if (this.executed.has(orderId)) throw new InvariantViolation(`order ${orderId} executed twice`, nowUs);
+    this.executed.add(orderId);
+    this.observe(this.storeDeals, this.buyerDeals, orderId, terms, nowUs);
+  }
+
+  /** A buyer recorded a confirmed order. */
+  buyerConfirmed(orderId: string, terms: string, nowUs: number): void {
+    if (this.buyerDeals.has(orderId)) throw new InvariantViolation(`buyer recorded order ${orderId} twice`, nowUs);
+    this.observe(this.buyerDeals, this.storeDeals, orderId, terms, nowUs);
+  }
+
+  /** A store's stock level after a change. */
+  inventory(store: string, sku: string, level: number, nowUs: number): void {
+    if (level < 0 || !Number.isInteger(level)) throw new InvariantViolation(`${store} inventory of ${sku} is ${level}`, nowUs);
+  }
+
+  private observe(mine: Map<string, string>, theirs: Map<string, string>, orderId: string, terms: string, nowUs: number): void {
+    const other = theirs.get(orderId);
+    if (other === undefined) {
+      mine.set(orderId, terms);
+      return;
+    }
+    if (other !== terms) throw new InvariantViolation(`order ${orderId}: buyer and store recorded different terms (${other} vs ${terms})`, nowUs);
+    theirs.delete(orderId);
+    this.matched++;
+  }
+
+  /** Folds another checker's unmatched records into this one (for runs split across shards). */
+  merge(other: DealChecker, nowUs: number): void {
+    for (const id of other.executed) {
+      if (this.executed.has(id)) throw new InvariantViolation(`order ${id} executed twice`, nowUs);
+      this.executed.add(id);
+    }
+    this.matched += other.matched;
+    for (const [id, terms] of other.storeDeals) this.observe(this.storeDeals, this.buyerDeals, id, terms, nowUs);
+    for (const [id, terms] of other.buyerDeals) this.observe(this.buyerDeals, this.storeDeals, id, terms, nowUs);
+  }
+
+  /** End of run: a deal only the buyer knows is a violation; one only the store knows is in doubt. */
+  finish(nowUs: number): DealFinding {
+    const orphan = this.buyerDeals.keys().next();
+    if (!orphan.done) throw new InvariantViolation(`buyer recorded order ${orphan.value} that no store executed`, nowUs);
+    return { matched: this.matched, inDoubt: this.storeDeals.size };
+  }
+}

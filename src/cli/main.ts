@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/** The a2a-sim command line: a thin layer over runSimulation. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, UsageError } from './exit-codes.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  ok
+  1  a budget, threshold or regression check failed
+  2  bad usage or invalid input (nothing was run)
+  3  an invariant was violated (the seed and virtual time are printed)
+  4  internal error`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function program(setExit: (code: number) => void): Command {
+  const cli = new Command('a2a-sim')
+    .description('Deterministic simulator of agent-to-agent commerce: buyer and store agents negotiate and settle over A2A messages.')
+    .version(version())
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  cli
+    .command('run')
+    .description('run a scenario: print a summary table, write report.json and summary.md')
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
+    .option('--seed <n>', "seed (integer or word); overrides the scenario's seed")
+    .option('--out <dir>', 'output folder (default: reports/<scenario name>/)')
+    .option('--trace <file>', 'write an NDJSON trace: one line per message delivered or dropped, with virtual time')
+    .option('--json', 'print the report as JSON instead of tables')
+    .addOption(new Option('--no-progress', 'never show the progress line'))
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((file: string, opts) => setExit(runCommand(file, opts)));
+
+  cli
+    .command('validate')
+    .description('check scenario files without running them; every problem is listed with its path')
+    .argument('<scenario...>', 'scenario files')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((files: string[]) => setExit(validateCommand(files)));
+
+  return cli;
+}
+
+function main(argv: string[]): number {
+  let code: number = ExitCode.ok;
+  const cli = program((c) => (code = c));
+  cli.exitOverride();
+  cli.commands.forEach((c) => c.exitOverride());
+  try {
+    cli.parse(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; anything else is bad usage.
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return ExitCode.internalError;
+  }
+}
+
+process.exitCode = main(process.argv);

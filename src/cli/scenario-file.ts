@@ -1,0 +1,32 @@
+/** Reads and validates a scenario file, turning every problem into a UsageError listing them all. */
+import { readFileSync } from 'node:fs';
+import { formatProblems, parseScenarioText } from '../scenario/load.js';
+import type { SimulationPlan } from '../scenario/schema.js';
+import { UsageError } from './exit-codes.js';
+
+export function loadScenarioFile(file: string): SimulationPlan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${(err as Error).message})`);
+  }
+  const parsed = parseScenarioText(text, file);
+  if (!parsed.ok) {
+    const n = parsed.problems.length;
+    throw new UsageError(`${file}: invalid scenario, ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(file, parsed.problems)}`);
+  }
+  return parsed.plan;
+}
+
+/** `--seed` accepts a non-negative integer or a word. */
+export function parseSeed(text: string): string | number {
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`--seed ${text}: too large for an integer seed; quote it as a word instead`);
+    return n;
+  }
+  if (/^[A-Za-z0-9._-]{1,64}$/.test(text)) return text;
+  throw new UsageError(`--seed ${text}: expected a non-negative integer or a word of letters, digits, ".", "_" or "-"`);
+}

@@ -1,0 +1,19 @@
+/** `a2a-sim validate`: checks scenario files without running them. */
+import { ExitCode, UsageError } from './exit-codes.js';
+import { loadScenarioFile } from './scenario-file.js';
+
+export function validateCommand(files: string[]): number {
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const plan = loadScenarioFile(file);
+      const agents = plan.stores.reduce((s, x) => s + x.agents, 0) + plan.buyers.reduce((s, x) => s + x.agents, 0);
+      process.stdout.write(`${file}: ok (${plan.name}: ${agents} agents, ${plan.market.categories.length} categories, ${plan.budgets.length} budgets)\n`);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      process.stderr.write(`${err.message}\n`);
+      failed++;
+    }
+  }
+  return failed > 0 ? ExitCode.badInput : ExitCode.ok;
+}

@@ -1,0 +1,51 @@
+/** Durations drawn from a distribution, in integer microseconds. */
+import type { Rng } from './rng.js';
+
+export type Distribution =
+  | { kind: 'constant'; valueUs: number }
+  | { kind: 'uniform'; minUs: number; maxUs: number }
+  | { kind: 'exponential'; meanUs: number; minUs: number }
+  | { kind: 'lognormal'; medianUs: number; p99Us: number; minUs: number };
+
+/** Draws one duration (integer µs, never below the distribution's minimum). */
+export function sampleUs(dist: Distribution, rng: Rng): number {
+  switch (dist.kind) {
+    case 'constant':
+      return dist.valueUs;
+    case 'uniform':
+      return Math.round(rng.uniform(dist.minUs, dist.maxUs));
+    case 'exponential':
+      return Math.max(dist.minUs, Math.round(rng.exponential(dist.meanUs)));
+    case 'lognormal':
+      return Math.max(dist.minUs, Math.round(rng.lognormal(dist.medianUs, dist.p99Us)));
+  }
+}
+
+/** The smallest value `sampleUs` can return. */
+export function minimumUs(dist: Distribution): number {
+  switch (dist.kind) {
+    case 'constant':
+      return dist.valueUs;
+    case 'uniform':
+      return dist.minUs;
+    case 'exponential':
+    case 'lognormal':
+      return dist.minUs;
+  }
+}
+
+/** The distribution's mean, for documentation and sanity checks. */
+export function meanUs(dist: Distribution): number {
+  switch (dist.kind) {
+    case 'constant':
+      return dist.valueUs;
+    case 'uniform':
+      return (dist.minUs + dist.maxUs) / 2;
+    case 'exponential':
+      return dist.meanUs;
+    case 'lognormal': {
+      const sigma = Math.log(dist.p99Us / dist.medianUs) / 2.3263478740408408;
+      return dist.medianUs * Math.exp((sigma * sigma) / 2);
+    }
+  }
+}

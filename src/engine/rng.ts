@@ -1,0 +1,69 @@
+/**
+ * Named random streams. Every stream is a seedrandom generator seeded by a hash of
+ * (seed, stream name), so adding a stream never shifts another one.
+ */
+import { createHash } from 'node:crypto';
+import seedrandom from 'seedrandom';
+
+const Z_99 = 2.3263478740408408; // standard normal quantile at 0.99
+
+/** A deterministic source of randomness; simulation code receives one, never reaches for one. */
+export class Rng {
+  private readonly source: () => number;
+
+  constructor(seed: string | number, streamName: string) {
+    const key = createHash('sha256').update(`${seed}\u0000${streamName}`).digest('hex');
+    this.source = seedrandom.alea(key);
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.source();
+  }
+
+  /** Uniform in [min, max). */
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.source();
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.source() * n);
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return p > 0 && this.source() < p;
+  }
+
+  /** Exponential with the given mean. */
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.source());
+  }
+
+  /** Standard normal (Box–Muller; one value per call keeps the stream simple to reason about). */
+  normal(): number {
+    const u1 = 1 - this.source();
+    const u2 = this.source();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** Lognormal given its median and 99th percentile. */
+  lognormal(median: number, p99: number): number {
+    const sigma = Math.log(p99 / median) / Z_99;
+    return median * Math.exp(sigma * this.normal());
+  }
+
+  /** Picks `k` distinct indices from [0, n) (partial Fisher–Yates over a scratch array). */
+  sample(n: number, k: number): number[] {
+    const take = Math.min(n, k);
+    const pool = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < take; i++) {
+      const j = i + this.int(n - i);
+      const tmp = pool[i]!;
+      pool[i] = pool[j]!;
+      pool[j] = tmp;
+    }
+    return pool.slice(0, take);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './regimes.js';
+export * from './price-path.js';
+export * from './market.js';

@@ -1,0 +1,150 @@
+/**
+ * Streaming run metrics: counters and histograms only, so memory does not grow with the number
+ * of messages. One collector per shard; collectors merge in any order to the same totals.
+ */
+import { LatencyHistogram } from './latency.js';
+
+/** How a negotiation ended. Everything except 'succeeded' is a failure. */
+export const OUTCOMES = [
+  'succeeded',
+  'no_quotes',
+  'no_agreement',
+  'deadline',
+  'mandate_exceeded',
+  'rejected_by_store',
+  'confirmation_timeout',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface NegotiationRecord {
+  readonly buyerId: number;
+  /** the store the buyer negotiated with, or -1 when none was chosen */
+  readonly storeId: number;
+  readonly category: string;
+  readonly regimeIndex: number;
+  readonly latencyUs: number;
+  readonly rounds: number;
+  readonly outcome: Outcome;
+}
+
+export interface Tally {
+  count: number;
+  succeeded: number;
+}
+
+export interface BreakerRecord {
+  readonly organisation: string;
+  readonly timeUs: number;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+}
+
+const PAIR_STRIDE = 2 ** 24;
+
+function bump<K>(map: Map<K, Tally>, key: K, success: boolean): void {
+  let t = map.get(key);
+  if (!t) {
+    t = { count: 0, succeeded: 0 };
+    map.set(key, t);
+  }
+  t.count++;
+  if (success) t.succeeded++;
+}
+
+function add<K>(map: Map<K, number>, key: K, n = 1): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+
+export class MetricsCollector {
+  readonly outcomes = new Map<Outcome, number>();
+  readonly byCategory = new Map<string, Tally>();
+  readonly byRegime = new Map<number, Tally>();
+  /** key: buyerId × 2^24 + storeId */
+  readonly byPair = new Map<number, Tally>();
+  readonly roundsHistogram = new Map<number, number>();
+  readonly negotiationLatency = new LatencyHistogram();
+  readonly settlementLatency = new LatencyHistogram();
+  readonly sentByType = new Map<string, number>();
+  readonly errorsByCode = new Map<string, number>();
+  readonly heldByOrganisation = new Map<string, number>();
+  readonly breakerTransitions: BreakerRecord[] = [];
+  messagesDelivered = 0;
+  messagesDropped = 0;
+  messagesCorrupted = 0;
+  messagesInvalid = 0;
+  messagesUnroutable = 0;
+  dealsConfirmed = 0;
+  dealValueMinor = 0;
+  discoveries = 0;
+  executions = 0;
+  acceptRetries = 0;
+
+  negotiationEnded(r: NegotiationRecord): void {
+    const success = r.outcome === 'succeeded';
+    add(this.outcomes, r.outcome);
+    bump(this.byCategory, r.category, success);
+    bump(this.byRegime, r.regimeIndex, success);
+    if (r.storeId >= 0) bump(this.byPair, r.buyerId * PAIR_STRIDE + r.storeId, success);
+    add(this.roundsHistogram, r.rounds);
+    this.negotiationLatency.record(r.latencyUs);
+  }
+
+  settlementCompleted(latencyUs: number, valueMinor: number): void {
+    this.settlementLatency.record(latencyUs);
+    this.dealsConfirmed++;
+    this.dealValueMinor += valueMinor;
+  }
+
+  messageSent(type: string): void {
+    add(this.sentByType, type);
+  }
+
+  errorSent(code: string): void {
+    add(this.errorsByCode, code);
+  }
+
+  intentHeld(organisation: string): void {
+    add(this.heldByOrganisation, organisation);
+  }
+
+  breakerTransition(record: BreakerRecord): void {
+    this.breakerTransitions.push(record);
+  }
+
+  /** Folds another shard's collector into this one. */
+  merge(o: MetricsCollector): void {
+    for (const [k, v] of o.outcomes) add(this.outcomes, k, v);
+    for (const [k, v] of o.roundsHistogram) add(this.roundsHistogram, k, v);
+    for (const [k, v] of o.sentByType) add(this.sentByType, k, v);
+    for (const [k, v] of o.errorsByCode) add(this.errorsByCode, k, v);
+    for (const [k, v] of o.heldByOrganisation) add(this.heldByOrganisation, k, v);
+    const mergeTallies = <K>(into: Map<K, Tally>, from: Map<K, Tally>) => {
+      for (const [k, t] of from) {
+        const cur = into.get(k) ?? { count: 0, succeeded: 0 };
+        into.set(k, { count: cur.count + t.count, succeeded: cur.succeeded + t.succeeded });
+      }
+    };
+    mergeTallies(this.byCategory, o.byCategory);
+    mergeTallies(this.byRegime, o.byRegime);
+    mergeTallies(this.byPair, o.byPair);
+    this.negotiationLatency.merge(o.negotiationLatency);
+    this.settlementLatency.merge(o.settlementLatency);
+    this.breakerTransitions.push(...o.breakerTransitions);
+    this.messagesDelivered += o.messagesDelivered;
+    this.messagesDropped += o.messagesDropped;
+    this.messagesCorrupted += o.messagesCorrupted;
+    this.messagesInvalid += o.messagesInvalid;
+    this.messagesUnroutable += o.messagesUnroutable;
+    this.dealsConfirmed += o.dealsConfirmed;
+    this.dealValueMinor += o.dealValueMinor;
+    this.discoveries += o.discoveries;
+    this.executions += o.executions;
+    this.acceptRetries += o.acceptRetries;
+  }
+
+  /** Splits a pair key back into buyer and store ids. */
+  static pairIds(key: number): { buyerId: number; storeId: number } {
+    return { buyerId: Math.floor(key / PAIR_STRIDE), storeId: key % PAIR_STRIDE };
+  }
+}

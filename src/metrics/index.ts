@@ -1,0 +1,3 @@
+export * from './collector.js';
+export * from './latency.js';
+export * from './results.js';

@@ -1,0 +1,51 @@
+/** A latency distribution in integer µs: an HDR histogram plus exact count, sum and max. */
+import * as hdr from 'hdr-histogram-js';
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly mean_us: number | null;
+  readonly p50_us: number | null;
+  readonly p90_us: number | null;
+  readonly p99_us: number | null;
+  readonly max_us: number | null;
+}
+
+export class LatencyHistogram {
+  private readonly histogram = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
+  private samples = 0;
+  private sumUs = 0;
+  private maxUs = 0;
+
+  /** Number of samples recorded. */
+  get count(): number {
+    return this.samples;
+  }
+
+  record(us: number): void {
+    const v = Math.max(0, Math.round(us));
+    this.histogram.recordValue(v);
+    this.samples++;
+    this.sumUs += v;
+    if (v > this.maxUs) this.maxUs = v;
+  }
+
+  /** Folds another histogram in (the merge is order-independent). */
+  merge(other: LatencyHistogram): void {
+    this.histogram.add(other.histogram);
+    this.samples += other.samples;
+    this.sumUs += other.sumUs;
+    this.maxUs = Math.max(this.maxUs, other.maxUs);
+  }
+
+  summary(): LatencySummary {
+    if (this.samples === 0) return { count: 0, mean_us: null, p50_us: null, p90_us: null, p99_us: null, max_us: null };
+    return {
+      count: this.samples,
+      mean_us: Math.round(this.sumUs / this.samples),
+      p50_us: this.histogram.getValueAtPercentile(50),
+      p90_us: this.histogram.getValueAtPercentile(90),
+      p99_us: this.histogram.getValueAtPercentile(99),
+      max_us: this.maxUs,
+    };
+  }
+}

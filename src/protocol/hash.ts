@@ -1,0 +1,20 @@
+/** Transaction hashes over RFC 8785 canonical JSON, and mandate proofs bound to them. */
+import { createHash, createHmac } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** RFC 8785 canonical JSON of a JSON value. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('value has no JSON representation');
+  return text;
+}
+
+/** `sha256:<hex>` of the canonical JSON of `value` (e.g. an accepted quote's payload). */
+export function transactionHash(value: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
+}
+
+/** HMAC-SHA256 proof that the holder of `mandateKey` authorised `transactionHashText`, base64url. */
+export function mandateSignature(mandateKey: Uint8Array, mandateId: string, transactionHashText: string): string {
+  return createHmac('sha256', mandateKey).update(`${mandateId}\n${transactionHashText}`).digest('base64url');
+}

@@ -1,0 +1,55 @@
+/** summary.md: the same figures as the console table, as Markdown. */
+import { isDurationMetric } from '../scenario/budgets.js';
+import type { Report } from './report.js';
+import { dur, int, pct } from './format.js';
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export function renderMarkdown(report: Report): string {
+  const r = report.results;
+  const n = r.negotiation;
+  const s = r.settlement;
+  const parts = [
+    `# ${r.scenario}: run summary`,
+    `Scenario file \`${report.scenario_file}\`, seed \`${r.seed}\`, virtual time ${dur(r.virtual_end_us)}, ${int(r.events)} events. ` +
+      `Budgets: ${report.budgets.length === 0 ? 'none' : report.passed ? 'all passed' : '**breached**'}.`,
+    '## Negotiation',
+    table(
+      ['negotiations', 'succeeded', 'success rate', 'held intents', 'mean rounds', 'latency p50', 'p90', 'p99', 'max'],
+      [[int(n.count), int(n.succeeded), pct(n.success_rate), int(n.held_intents), n.rounds.mean?.toFixed(2) ?? '–', dur(n.latency.p50_us), dur(n.latency.p90_us), dur(n.latency.p99_us), dur(n.latency.max_us)]],
+    ),
+    table(['outcome', 'count'], Object.entries(n.outcomes).map(([k, v]) => [k, int(v)])),
+    '### By market regime',
+    table(['regime', 'from', 'to', 'negotiations', 'success rate'], n.by_regime.map((g) => [g.regime, dur(g.start_us), dur(g.end_us), int(g.count), pct(g.success_rate)])),
+    '### By category',
+    table(['category', 'negotiations', 'success rate'], Object.entries(n.by_category).map(([k, t]) => [k, int(t.count), pct(t.success_rate)])),
+    '### Busiest buyer–store pairs',
+    table(['buyer', 'store', 'negotiations', 'success rate'], n.top_pairs.map((p) => [p.buyer, p.store, int(p.count), pct(p.success_rate)])),
+    '## Settlement',
+    table(['deals', 'value', 'in doubt', 'accept retries', 'p50', 'p90', 'p99', 'max'], [[int(s.deals), s.value, int(s.in_doubt), int(s.accept_retries), dur(s.latency.p50_us), dur(s.latency.p90_us), dur(s.latency.p99_us), dur(s.latency.max_us)]]),
+    '## Messages and errors',
+    table(['type', 'sent'], Object.entries(r.messages.by_type).map(([k, v]) => [k, int(v)])),
+    `Delivered ${int(r.messages.delivered)}, dropped ${int(r.messages.dropped)}, corrupted ${int(r.messages.corrupted)}, rejected as invalid ${int(r.messages.invalid)}.`,
+    table(['error code', 'count'], Object.entries(r.errors.by_code).map(([k, v]) => [k, int(v)])),
+    '## Circuit breakers',
+    r.breakers.length === 0
+      ? 'No breakers configured.'
+      : r.breakers
+          .map(
+            (b) =>
+              `**${b.organisation}**: ${b.opens} opening(s), ${dur(b.time_open_us)} open, ${dur(b.time_half_open_us)} half-open, final state ${b.final_state}.\n\n` +
+              table(['time', 'from', 'to', 'reason'], b.transitions.map((t) => [dur(t.time_us), t.from, t.to, t.reason])),
+          )
+          .join('\n\n'),
+    '## Market',
+    table(['category', 'start', 'end', 'min', 'max'], r.market.map((c) => [c.category, c.start_price, c.end_price, c.min_price, c.max_price])),
+  ];
+  if (report.budgets.length > 0) {
+    parts.push('## Budgets', table(['budget', 'value', 'result'], report.budgets.map((b) => [`\`${b.expression}\``, b.value === null ? 'no data' : isDurationMetric(b.metric) ? dur(b.value) : String(b.value), b.passed ? 'pass' : '**breached**'])));
+  }
+  const w = report.wallclock;
+  parts.push('## Wall clock', `Ran in ${int(w.elapsed_ms)} ms on Node ${w.node}: ${int(w.messages_per_s)} messages/s, ${int(w.negotiations_per_s)} negotiations/s, peak RSS ${int(Math.round(w.peak_rss_bytes / 1048576))} MiB. These figures vary by machine; \`results\` does not.`);
+  return `${parts.join('\n\n')}\n`;
+}

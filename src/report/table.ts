@@ -1,0 +1,46 @@
+/** The console summary: a few cli-table3 tables over the results. */
+import Table from 'cli-table3';
+import { isDurationMetric } from '../scenario/budgets.js';
+import type { RunResult } from '../simulation.js';
+import { dur, int, pct } from './format.js';
+
+const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
+
+/** Renders the summary table(s) as a string, without colour codes. */
+export function renderSummary(run: RunResult): string {
+  const r = run.results;
+  const n = r.negotiation;
+  const out: string[] = [];
+
+  const main = new Table({ head: ['negotiations', 'succeeded', 'success', 'held', 'rounds (mean/max)', 'latency p50', 'p99'], style: STYLE });
+  main.push([int(n.count), int(n.succeeded), pct(n.success_rate), int(n.held_intents), `${n.rounds.mean?.toFixed(2) ?? '–'} / ${n.rounds.max}`, dur(n.latency.p50_us), dur(n.latency.p99_us)]);
+  out.push(`${r.scenario} (seed ${r.seed}), virtual time ${dur(r.virtual_end_us)}, ${int(r.events)} events`, main.toString());
+
+  const s = r.settlement;
+  const settle = new Table({ head: ['deals', 'value', 'in doubt', 'settlement p50', 'p90', 'p99', 'max'], style: STYLE });
+  settle.push([int(s.deals), s.value, int(s.in_doubt), dur(s.latency.p50_us), dur(s.latency.p90_us), dur(s.latency.p99_us), dur(s.latency.max_us)]);
+  out.push(settle.toString());
+
+  const regimes = new Table({ head: ['regime', 'from', 'to', 'negotiations', 'success'], style: STYLE });
+  for (const g of n.by_regime) regimes.push([g.regime, dur(g.start_us), dur(g.end_us), int(g.count), pct(g.success_rate)]);
+  out.push(regimes.toString());
+
+  const outcomes = Object.entries(n.outcomes).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${int(v)}`);
+  const m = r.messages;
+  const msgs = new Table({ head: ['messages', 'delivered', 'dropped', 'invalid', 'errors', 'outcomes'], style: STYLE, colWidths: [null, null, null, null, 40, 48] as unknown as number[], wordWrap: true });
+  msgs.push([int(m.sent), int(m.delivered), int(m.dropped), int(m.invalid), Object.entries(r.errors.by_code).map(([k, v]) => `${k} ${int(v)}`).join(', ') || '0', outcomes.join(', ')]);
+  out.push(msgs.toString());
+
+  if (r.breakers.length > 0) {
+    const br = new Table({ head: ['breaker', 'opens', 'time open', 'half-open', 'final state', 'transitions'], style: STYLE });
+    for (const b of r.breakers) br.push([b.organisation, int(b.opens), dur(b.time_open_us), dur(b.time_half_open_us), b.final_state, b.transitions.map((t) => `${dur(t.time_us)} ${t.to}`).join(', ') || '–']);
+    out.push(br.toString());
+  }
+
+  if (run.budgets.length > 0) {
+    const bt = new Table({ head: ['budget', 'value', 'result'], style: STYLE });
+    for (const b of run.budgets) bt.push([b.expression, b.value === null ? 'no data' : isDurationMetric(b.metric) ? dur(b.value) : String(b.value), b.passed ? 'pass' : 'BREACHED']);
+    out.push(bt.toString());
+  }
+  return out.join('\n');
+}

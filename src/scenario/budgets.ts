@@ -1,0 +1,98 @@
+/**
+ * k6-style budgets: "settlement_latency.p99 < 500ms", "negotiation.success_rate >= 0.85".
+ * Parsed when the scenario is loaded; evaluated against the flat metric values of a run.
+ */
+import { ERROR_CODES } from '../protocol/codes.js';
+import { parseDurationUs } from './units.js';
+
+export type BudgetOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+export interface Budget {
+  /** the expression as written */
+  readonly expression: string;
+  readonly metric: string;
+  readonly operator: BudgetOperator;
+  /** threshold in the metric's own unit (µs for durations) */
+  readonly threshold: number;
+}
+
+const LATENCY_STATS = ['p50', 'p90', 'p99', 'max', 'mean'];
+const DURATION_METRICS = new Set<string>([
+  ...LATENCY_STATS.map((s) => `negotiation_latency.${s}`),
+  ...LATENCY_STATS.map((s) => `settlement_latency.${s}`),
+  'breaker.time_open',
+]);
+const PLAIN_METRICS = new Set<string>([
+  'negotiation.success_rate',
+  'negotiation.count',
+  'negotiation.succeeded',
+  'negotiation.failed',
+  'negotiation.rounds.mean',
+  'negotiation.rounds.max',
+  'intents.held',
+  'messages.total',
+  'messages.delivered',
+  'messages.dropped',
+  'messages.invalid',
+  'errors.total',
+  'breaker.opens',
+  'deals.in_doubt',
+  ...ERROR_CODES.map((c) => `errors.${c}`),
+]);
+
+/** Every metric name a budget may use, with whether it is a duration. */
+export function budgetMetricNames(): { name: string; duration: boolean }[] {
+  return [
+    ...[...PLAIN_METRICS].map((name) => ({ name, duration: false })),
+    ...[...DURATION_METRICS].map((name) => ({ name, duration: true })),
+  ];
+}
+
+/** Parses one budget expression; returns the budget or a message saying what is wrong. */
+export function parseBudget(expression: string): Budget | { error: string } {
+  const m = /^\s*([a-z_][a-z0-9_.]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/.exec(expression);
+  if (!m) return { error: `expected "<metric> <op> <value>", e.g. "settlement_latency.p99 < 500ms"` };
+  const [, metric, operator, raw] = m as unknown as [string, string, BudgetOperator, string];
+  const isDuration = DURATION_METRICS.has(metric);
+  if (!isDuration && !PLAIN_METRICS.has(metric)) {
+    return { error: `unknown metric "${metric}"` };
+  }
+  let threshold: number | null;
+  if (isDuration) {
+    threshold = parseDurationUs(raw);
+    if (threshold === null) return { error: `"${metric}" is a duration: expected a value like 500ms, got "${raw}"` };
+  } else if (raw.endsWith('%')) {
+    const n = Number(raw.slice(0, -1));
+    threshold = Number.isFinite(n) ? n / 100 : null;
+    if (threshold === null) return { error: `expected a number or percentage, got "${raw}"` };
+  } else {
+    const n = Number(raw);
+    if (!Number.isFinite(n)) return { error: `expected a number, got "${raw}"` };
+    threshold = n;
+  }
+  return { expression: expression.trim(), metric, operator, threshold };
+}
+
+/** True when `value` satisfies the budget. A missing value (no samples) fails the budget. */
+export function budgetHolds(budget: Budget, value: number | undefined): boolean {
+  if (value === undefined || Number.isNaN(value)) return false;
+  switch (budget.operator) {
+    case '<':
+      return value < budget.threshold;
+    case '<=':
+      return value <= budget.threshold;
+    case '>':
+      return value > budget.threshold;
+    case '>=':
+      return value >= budget.threshold;
+    case '==':
+      return value === budget.threshold;
+    case '!=':
+      return value !== budget.threshold;
+  }
+}
+
+/** True when the metric is a duration in µs. */
+export function isDurationMetric(metric: string): boolean {
+  return DURATION_METRICS.has(metric);
+}

@@ -1,0 +1,120 @@
+/**
+ * Scenario text (YAML or JSON) → SimulationPlan, or the full list of problems, each with the
+ * path of what was wrong and, for YAML, its line and column. Reading files is the caller's job.
+ */
+import { LineCounter, isMap, isNode, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ScenarioSchema, type SimulationPlan } from './schema.js';
+
+export interface ScenarioProblem {
+  /** e.g. "buyers[0].strategy.e", or "" for the whole file */
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export type ScenarioParseResult = { ok: true; plan: SimulationPlan } | { ok: false; problems: ScenarioProblem[] };
+
+/** "buyers", 0, "strategy", "e" → "buyers[0].strategy.e" */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/** Parses and validates scenario text; `fileName` decides between JSON and YAML. */
+export function parseScenarioText(text: string, fileName: string): ScenarioParseResult {
+  if (/\.json$/i.test(fileName)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      return { ok: false, problems: [{ path: '', message: `invalid JSON: ${(err as Error).message}` }] };
+    }
+    return validate(data);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        path: '',
+        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+        line: e.linePos?.[0].line,
+        column: e.linePos?.[0].col,
+      })),
+    };
+  }
+  return validate(doc.toJS({ maxAliasCount: 100 }), doc, lines);
+}
+
+/** Validates already-parsed data (e.g. a scenario built in code or a test). */
+export function validate(data: unknown, doc?: Document, lines?: LineCounter): ScenarioParseResult {
+  const result = ScenarioSchema.safeParse(data);
+  if (result.success) return { ok: true, plan: result.data };
+  return { ok: false, problems: result.error.issues.flatMap((issue) => toProblems(issue, doc, lines)) };
+}
+
+function toProblems(issue: z.core.$ZodIssue, doc?: Document, lines?: LineCounter): ScenarioProblem[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: formatPath([...issue.path, key]),
+      message: `unknown field "${key}"`,
+      ...position(doc, lines, issue.path, key),
+    }));
+  }
+  return [{ path: formatPath(issue.path), message: describe(issue), ...position(doc, lines, issue.path) }];
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `required field is missing (expected ${issue.expected})`;
+  if (issue.code === 'invalid_type') return `expected ${article(issue.expected)}, got ${typeName(issue.input)}`;
+  return issue.message;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Line and column of the node at `path` (or of `key` inside it) in the YAML source. */
+function position(doc: Document | undefined, lines: LineCounter | undefined, path: readonly PropertyKey[], key?: string): { line?: number; column?: number } {
+  if (!doc || !lines) return {};
+  // Walk down as far as the document goes: a missing field points at its parent.
+  const keys = path.map((k) => (typeof k === 'number' ? k : String(k)));
+  for (let depth = keys.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(keys.slice(0, depth), true);
+    if (!isNode(node)) continue;
+    let offset = node.range?.[0];
+    if (key !== undefined && depth === keys.length && isMap(node)) {
+      const pair = node.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key);
+      if (pair && isNode(pair.key)) offset = pair.key.range?.[0];
+    }
+    if (offset === undefined) continue;
+    const pos = lines.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  }
+  return {};
+}
+
+/** One problem per line: "file:line:col path: message". */
+export function formatProblems(fileName: string, problems: readonly ScenarioProblem[]): string {
+  return problems
+    .map((p) => {
+      const where = p.line !== undefined ? `${fileName}:${p.line}:${p.column ?? 1}` : fileName;
+      return `  ${where}  ${p.path ? `${p.path}: ` : ''}${p.message}`;
+    })
+    .join('\n');
+}
