@@ -70,4 +70,9 @@ function main(argv: string[]): number {
   }
 }
 
+// A closed pipe (e.g. `a2a-sim run … | head`) is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 process.exitCode = main(process.argv);

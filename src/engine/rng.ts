@@ -1,8 +1,8 @@
 /**
- * Named random streams. Every stream is a seedrandom generator seeded by a hash of
- * (seed, stream name), so adding a stream never shifts another one.
+ * Named random streams. Every stream is a seedrandom Alea generator whose state is derived by
+ * Alea's own string hash (Mash) from (seed, stream name), so adding a stream never shifts
+ * another one.
  */
-import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 
 const Z_99 = 2.3263478740408408; // standard normal quantile at 0.99
@@ -12,8 +12,7 @@ export class Rng {
   private readonly source: () => number;
 
   constructor(seed: string | number, streamName: string) {
-    const key = createHash('sha256').update(`${seed}\u0000${streamName}`).digest('hex');
-    this.source = seedrandom.alea(key);
+    this.source = seedrandom.alea(`${seed}\u0000${streamName}`);
   }
 
   /** Uniform in [0, 1). */

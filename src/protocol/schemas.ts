@@ -1,130 +1,250 @@
 /**
  * Zod schemas for the A2A commerce envelope, every message type and the business profile.
- * Field names follow the UCP A2A transport page exactly.
+ * Field names follow the UCP A2A transport page exactly. Structure is declared with zod; the
+ * value rules (money precision, identifier shapes, timestamps) run once per message, see rules.ts.
  */
 import { z } from 'zod';
 import { ERROR_CODES } from './codes.js';
 import { isWireMoney } from './money.js';
+import { RuleContext } from './rules.js';
 
-/** A money amount on the wire: a decimal with at most two places. */
-export const Money = z.number().refine(isWireMoney, { message: 'expected a money amount with at most two decimal places' });
-const NonNegativeMoney = Money.refine((v) => v >= 0, { message: 'expected a non-negative amount' });
+type Path = readonly (string | number)[];
 
+/** Attaches value rules to a structural schema as a single zod check. */
+function withRules<S extends z.ZodType>(schema: S, rules: (r: RuleContext, value: z.output<S>, at: Path) => void): S {
+  return schema.check((ctx) => rules(new RuleContext(ctx.issues, ctx.value), ctx.value as z.output<S>, ROOT)) as S;
+}
+
+/** A standalone money amount on the wire: a non-negative decimal with at most two places. */
+export const Money = z.number().refine((v) => v >= 0 && isWireMoney(v), { message: 'expected a non-negative money amount with at most two decimal places' });
 export const AgentIdentifier = z.string().regex(/^agent:[A-Za-z0-9._-]{1,128}$/, 'expected "agent:<id>"');
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code');
-const Id = z.string().min(1).max(200);
-const Sku = z.string().min(1).max(100);
-const IsoDateTime = z.iso.datetime();
-const IsoDate = z.iso.date();
 
-export const Party = z.object({
+const PartyShape = z.object({
   type: z.literal('agent'),
-  identifier: AgentIdentifier,
-  name: z.string().max(200),
+  identifier: z.string(),
+  name: z.string(),
 });
 
-export const IntentPayload = z.object({
+const IntentShape = z.object({
   intent: z.enum(['purchase', 'quote']),
-  items: z.array(z.object({ sku: Sku, quantity: z.number().int().positive() })).min(1).max(100),
+  items: z.array(z.object({ sku: z.string(), quantity: z.number() })),
   constraints: z
     .object({
-      max_total: NonNegativeMoney.optional(),
-      currency: Currency.optional(),
-      delivery_by: IsoDate.optional(),
+      max_total: z.number().optional(),
+      currency: z.string().optional(),
+      delivery_by: z.string().optional(),
     })
     .optional(),
-  mandate_ref: Id.optional(),
+  mandate_ref: z.string().optional(),
 });
 
-export const QuoteItem = z.object({
-  sku: Sku,
-  name: z.string().max(200),
-  unit_price: NonNegativeMoney,
-  quantity: z.number().int().positive(),
+const QuoteItemShape = z.object({
+  sku: z.string(),
+  name: z.string(),
+  unit_price: z.number(),
+  quantity: z.number(),
   availability: z.enum(['in_stock', 'limited', 'backorder', 'out_of_stock']),
 });
 
-export const Totals = z.object({
-  subtotal: NonNegativeMoney,
-  shipping: NonNegativeMoney,
-  tax: NonNegativeMoney,
-  discount: NonNegativeMoney.optional(),
-  total: NonNegativeMoney,
+const TotalsShape = z.object({
+  subtotal: z.number(),
+  shipping: z.number(),
+  tax: z.number(),
+  discount: z.number().optional(),
+  total: z.number(),
 });
 
-export const QuotePayload = z.object({
-  quote_id: Id,
-  valid_until: IsoDateTime,
-  replaces: Id.optional(),
-  currency: Currency.optional(),
-  items: z.array(QuoteItem).min(1).max(100),
-  totals: Totals,
-  delivery_estimate: IsoDate,
-  note: z.string().max(500).optional(),
+const QuoteShape = z.object({
+  quote_id: z.string(),
+  valid_until: z.string(),
+  replaces: z.string().optional(),
+  currency: z.string().optional(),
+  items: z.array(QuoteItemShape),
+  totals: TotalsShape,
+  delivery_estimate: z.string(),
+  note: z.string().optional(),
 });
 
-export const CounterPayload = z.object({
-  quote_id: Id,
-  proposed_changes: z.object({
-    max_total: NonNegativeMoney,
-    reason: z.string().max(500),
-  }),
+const CounterShape = z.object({
+  quote_id: z.string(),
+  proposed_changes: z.object({ max_total: z.number(), reason: z.string() }),
 });
 
-export const ShippingAddress = z.object({
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  city: z.string().min(1).max(100),
-  state: z.string().max(100).optional(),
-  postal_code: z.string().min(1).max(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 country code'),
+const AddressShape = z.object({
+  line1: z.string(),
+  line2: z.string().optional(),
+  city: z.string(),
+  state: z.string().optional(),
+  postal_code: z.string(),
+  country: z.string(),
 });
 
-export const AcceptPayload = z.object({
-  quote_id: Id,
-  mandate_proof: z.object({
-    mandate_id: Id,
-    transaction_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:<64 hex>"'),
-    signature: z.string().min(1).max(2000),
-  }),
-  shipping_address: ShippingAddress,
+const AcceptShape = z.object({
+  quote_id: z.string(),
+  mandate_proof: z.object({ mandate_id: z.string(), transaction_hash: z.string(), signature: z.string() }),
+  shipping_address: AddressShape,
 });
 
-export const ConfirmationPayload = z.object({
-  order_id: Id,
+const ConfirmationShape = z.object({
+  order_id: z.string(),
   status: z.enum(['confirmed', 'acknowledged', 'shipped', 'cancelled']),
-  items: z.array(QuoteItem).min(1).max(100),
-  totals: Totals,
-  tracking: z.object({ url: z.url() }),
+  items: z.array(QuoteItemShape),
+  totals: TotalsShape,
+  tracking: z.object({ url: z.string() }),
 });
 
-export const ErrorPayload = z.object({
+const ErrorShape = z.object({
   code: z.enum(ERROR_CODES),
-  message: z.string().max(1000),
-  reference: z.string().max(200),
-  alternatives: z.array(z.object({ sku: Sku, name: z.string().max(200) })).max(20).optional(),
+  message: z.string(),
+  reference: z.string(),
+  alternatives: z.array(z.object({ sku: z.string(), name: z.string() })).optional(),
 });
 
-function envelope<T extends string, P extends z.ZodType>(type: T, payload: P) {
-  return z.object({
+// ---- value rules, one function per shape; `at` is the path of the value being checked ----
+
+function partyRules(r: RuleContext, p: z.output<typeof PartyShape>, at: Path): void {
+  r.agent(p.identifier, at, 'identifier');
+  r.text(p.name, 0, 200, at, 'name');
+}
+
+function itemRules(r: RuleContext, items: z.output<typeof QuoteItemShape>[], at: Path, key: string): void {
+  r.count(items, 1, 100, at, key);
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    r.id(it.sku, at, key, i, 'sku');
+    r.text(it.name, 0, 200, at, key, i, 'name');
+    r.money(it.unit_price, at, key, i, 'unit_price');
+    r.quantity(it.quantity, at, key, i, 'quantity');
+  }
+}
+
+function totalsRules(r: RuleContext, t: z.output<typeof TotalsShape>, at: Path, key?: string): void {
+  r.money(t.subtotal, at, key, 'subtotal');
+  r.money(t.shipping, at, key, 'shipping');
+  r.money(t.tax, at, key, 'tax');
+  r.money(t.discount, at, key, 'discount');
+  r.money(t.total, at, key, 'total');
+}
+
+function intentRules(r: RuleContext, p: z.output<typeof IntentShape>, at: Path): void {
+  r.count(p.items, 1, 100, at, 'items');
+  for (let i = 0; i < p.items.length; i++) {
+    r.id(p.items[i]!.sku, at, 'items', i, 'sku');
+    r.quantity(p.items[i]!.quantity, at, 'items', i, 'quantity');
+  }
+  const c = p.constraints;
+  if (c) {
+    r.money(c.max_total, at, 'constraints', 'max_total');
+    r.currency(c.currency, at, 'constraints', 'currency');
+    r.date(c.delivery_by, at, 'constraints', 'delivery_by');
+  }
+  r.id(p.mandate_ref, at, 'mandate_ref');
+}
+
+function quoteRules(r: RuleContext, p: z.output<typeof QuoteShape>, at: Path): void {
+  r.id(p.quote_id, at, 'quote_id');
+  r.dateTime(p.valid_until, at, 'valid_until');
+  r.id(p.replaces, at, 'replaces');
+  r.currency(p.currency, at, 'currency');
+  itemRules(r, p.items, at, 'items');
+  totalsRules(r, p.totals, at, 'totals');
+  r.date(p.delivery_estimate, at, 'delivery_estimate');
+  r.text(p.note, 0, 500, at, 'note');
+}
+
+function counterRules(r: RuleContext, p: z.output<typeof CounterShape>, at: Path): void {
+  r.id(p.quote_id, at, 'quote_id');
+  r.money(p.proposed_changes.max_total, at, 'proposed_changes', 'max_total');
+  r.text(p.proposed_changes.reason, 0, 500, at, 'proposed_changes', 'reason');
+}
+
+function addressRules(r: RuleContext, a: z.output<typeof AddressShape>, at: Path, key?: string): void {
+  r.text(a.line1, 1, 200, at, key, 'line1');
+  r.text(a.line2, 0, 200, at, key, 'line2');
+  r.text(a.city, 1, 100, at, key, 'city');
+  r.text(a.state, 0, 100, at, key, 'state');
+  r.text(a.postal_code, 1, 20, at, key, 'postal_code');
+  r.country(a.country, at, key, 'country');
+}
+
+function acceptRules(r: RuleContext, p: z.output<typeof AcceptShape>, at: Path): void {
+  r.id(p.quote_id, at, 'quote_id');
+  r.id(p.mandate_proof.mandate_id, at, 'mandate_proof', 'mandate_id');
+  r.transactionHash(p.mandate_proof.transaction_hash, at, 'mandate_proof', 'transaction_hash');
+  r.text(p.mandate_proof.signature, 1, 2000, at, 'mandate_proof', 'signature');
+  addressRules(r, p.shipping_address, at, 'shipping_address');
+}
+
+function confirmationRules(r: RuleContext, p: z.output<typeof ConfirmationShape>, at: Path): void {
+  r.id(p.order_id, at, 'order_id');
+  itemRules(r, p.items, at, 'items');
+  totalsRules(r, p.totals, at, 'totals');
+  r.url(p.tracking.url, at, 'tracking', 'url');
+}
+
+function errorRules(r: RuleContext, p: z.output<typeof ErrorShape>, at: Path): void {
+  r.text(p.message, 0, 1000, at, 'message');
+  r.text(p.reference, 0, 200, at, 'reference');
+  if (p.alternatives) {
+    r.count(p.alternatives, 0, 20, at, 'alternatives');
+    for (let i = 0; i < p.alternatives.length; i++) {
+      r.id(p.alternatives[i]!.sku, at, 'alternatives', i, 'sku');
+      r.text(p.alternatives[i]!.name, 0, 200, at, 'alternatives', i, 'name');
+    }
+  }
+}
+
+const ROOT: Path = [];
+const PAYLOAD: Path = ['payload'];
+const FROM: Path = ['from'];
+const TO: Path = ['to'];
+
+/** An envelope of `type` around `shape`, with all its value rules as one check. */
+function envelope<T extends string, P extends z.ZodObject>(type: T, shape: P, rules: (r: RuleContext, p: z.output<P>, at: Path) => void) {
+  const structure = z.object({
     type: z.literal(type),
-    id: Id,
-    from: Party,
-    to: Party,
-    conversation_id: Id,
-    timestamp: IsoDateTime,
-    payload,
+    id: z.string(),
+    from: PartyShape,
+    to: PartyShape,
+    conversation_id: z.string(),
+    timestamp: z.string(),
+    payload: shape,
+  });
+  return withRules(structure, (r, m) => {
+    r.id(m.id, ROOT, 'id');
+    partyRules(r, m.from, FROM);
+    partyRules(r, m.to, TO);
+    r.id(m.conversation_id, ROOT, 'conversation_id');
+    r.dateTime(m.timestamp, ROOT, 'timestamp');
+    rules(r, (m as unknown as { payload: z.output<P> }).payload, PAYLOAD);
   });
 }
 
-export const IntentMessage = envelope('a2a.commerce.intent', IntentPayload);
+export const Party = withRules(PartyShape, partyRules);
+export const IntentPayload = withRules(IntentShape, intentRules);
+export const QuoteItem = withRules(QuoteItemShape, (r, it) => {
+  r.id(it.sku, ROOT, 'sku');
+  r.text(it.name, 0, 200, ROOT, 'name');
+  r.money(it.unit_price, ROOT, 'unit_price');
+  r.quantity(it.quantity, ROOT, 'quantity');
+});
+export const Totals = withRules(TotalsShape, totalsRules);
+export const QuotePayload = withRules(QuoteShape, quoteRules);
+export const CounterPayload = withRules(CounterShape, counterRules);
+export const ShippingAddress = withRules(AddressShape, addressRules);
+export const AcceptPayload = withRules(AcceptShape, acceptRules);
+export const ConfirmationPayload = withRules(ConfirmationShape, confirmationRules);
+export const ErrorPayload = withRules(ErrorShape, errorRules);
+
+export const IntentMessage = envelope('a2a.commerce.intent', IntentShape, intentRules);
 /** The transport page's first example sends an intent as `a2a.commerce.request`: same shape. */
-export const RequestMessage = envelope('a2a.commerce.request', IntentPayload);
-export const QuoteMessage = envelope('a2a.commerce.quote', QuotePayload);
-export const CounterMessage = envelope('a2a.commerce.counter', CounterPayload);
-export const AcceptMessage = envelope('a2a.commerce.accept', AcceptPayload);
-export const ConfirmationMessage = envelope('a2a.commerce.confirmation', ConfirmationPayload);
-export const ErrorMessage = envelope('a2a.commerce.error', ErrorPayload);
+export const RequestMessage = envelope('a2a.commerce.request', IntentShape, intentRules);
+export const QuoteMessage = envelope('a2a.commerce.quote', QuoteShape, quoteRules);
+export const CounterMessage = envelope('a2a.commerce.counter', CounterShape, counterRules);
+export const AcceptMessage = envelope('a2a.commerce.accept', AcceptShape, acceptRules);
+export const ConfirmationMessage = envelope('a2a.commerce.confirmation', ConfirmationShape, confirmationRules);
+export const ErrorMessage = envelope('a2a.commerce.error', ErrorShape, errorRules);
 
 /** Any A2A commerce message, discriminated by `type`. */
 export const CommerceMessage = z.discriminatedUnion('type', [

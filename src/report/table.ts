@@ -32,7 +32,7 @@ export function renderSummary(run: RunResult): string {
   out.push(msgs.toString());
 
   if (r.breakers.length > 0) {
-    const br = new Table({ head: ['breaker', 'opens', 'time open', 'half-open', 'final state', 'transitions'], style: STYLE });
+    const br = new Table({ head: ['breaker', 'opens', 'time open', 'half-open', 'final state', 'transitions'], style: STYLE, colWidths: [null, null, null, null, null, 60] as unknown as number[], wordWrap: true });
     for (const b of r.breakers) br.push([b.organisation, int(b.opens), dur(b.time_open_us), dur(b.time_half_open_us), b.final_state, b.transitions.map((t) => `${dur(t.time_us)} ${t.to}`).join(', ') || '–']);
     out.push(br.toString());
   }

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/engine/rng.js';
+
+function draws(rng: Rng, n: number): number[] {
+  return Array.from({ length: n }, () => rng.next());
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+describe('named streams', () => {
+  it('give the same sequence for the same seed and name', () => {
+    expect(draws(new Rng(42, 'agent:buyer-17'), 1000)).toEqual(draws(new Rng(42, 'agent:buyer-17'), 1000));
+  });
+
+  it('give different sequences for different names', () => {
+    const a = draws(new Rng(42, 'agent:buyer-17'), 20);
+    expect(draws(new Rng(42, 'agent:buyer-18'), 20)).not.toEqual(a);
+    expect(draws(new Rng(42, 'link:buyer-17→store-3'), 20)).not.toEqual(a);
+    expect(draws(new Rng(42, ''), 20)).not.toEqual(a);
+  });
+
+  it('give different sequences for different seeds', () => {
+    const a = draws(new Rng(42, 'market:components'), 20);
+    expect(draws(new Rng(43, 'market:components'), 20)).not.toEqual(a);
+    expect(draws(new Rng('nightly', 'market:components'), 20)).not.toEqual(a);
+  });
+
+  it('do not let seed and name run into each other', () => {
+    expect(draws(new Rng(1, '2x'), 5)).not.toEqual(draws(new Rng(12, 'x'), 5));
+  });
+
+  it('are not shifted by creating or using other streams', () => {
+    const reference = draws(new Rng(7, 'agent:buyer-1'), 10);
+    const stream = new Rng(7, 'agent:buyer-1');
+    const got = draws(stream, 5);
+    for (let i = 0; i < 50; i++) draws(new Rng(7, `agent:buyer-${i + 2}`), 3);
+    got.push(...draws(stream, 5));
+    expect(got).toEqual(reference);
+  });
+
+  it('give distinct values across many streams', () => {
+    const firsts = new Set(Array.from({ length: 1000 }, (_, i) => new Rng(1, `agent:${i}`).next()));
+    expect(firsts.size).toBe(1000);
+  });
+});
+
+describe('draws', () => {
+  const rng = new Rng(2025, 'test:draws');
+
+  it('next is uniform in [0, 1)', () => {
+    const values = draws(rng, 20_000);
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...values)).toBeLessThan(1);
+    expect(mean(values)).toBeCloseTo(0.5, 1);
+    // each tenth of the interval gets about a tenth of the draws
+    const deciles = new Array(10).fill(0);
+    for (const v of values) deciles[Math.floor(v * 10)]++;
+    for (const count of deciles) expect(count).toBeGreaterThan(1_700);
+  });
+
+  it('uniform stays in [min, max)', () => {
+    for (let i = 0; i < 5_000; i++) {
+      const v = rng.uniform(-3, 5);
+      if (!(v >= -3 && v < 5)) throw new Error(`out of range: ${v}`);
+    }
+  });
+
+  it('int covers [0, n) with integers only', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 2_000; i++) seen.add(rng.int(7));
+    expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('chance(0) is never true, chance(1) always, chance(0.3) about 30%', () => {
+    let zero = 0;
+    let one = 0;
+    let third = 0;
+    for (let i = 0; i < 20_000; i++) {
+      if (rng.chance(0)) zero++;
+      if (rng.chance(1)) one++;
+      if (rng.chance(0.3)) third++;
+    }
+    expect(zero).toBe(0);
+    expect(one).toBe(20_000);
+    expect(third / 20_000).toBeCloseTo(0.3, 1);
+  });
+
+  it('exponential is positive with the given mean', () => {
+    const values = Array.from({ length: 20_000 }, () => rng.exponential(3_000));
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+    expect(mean(values) / 3_000).toBeGreaterThan(0.95);
+    expect(mean(values) / 3_000).toBeLessThan(1.05);
+  });
+
+  it('normal has mean 0 and standard deviation 1', () => {
+    const values = Array.from({ length: 20_000 }, () => rng.normal());
+    const m = mean(values);
+    const sd = Math.sqrt(mean(values.map((v) => (v - m) ** 2)));
+    expect(Math.abs(m)).toBeLessThan(0.05);
+    expect(Math.abs(sd - 1)).toBeLessThan(0.05);
+  });
+
+  it('lognormal matches the requested median and 99th percentile', () => {
+    const values = Array.from({ length: 40_000 }, () => rng.lognormal(2_000, 12_000));
+    expect(Math.min(...values)).toBeGreaterThan(0);
+    expect(quantile(values, 0.5) / 2_000).toBeGreaterThan(0.95);
+    expect(quantile(values, 0.5) / 2_000).toBeLessThan(1.05);
+    expect(quantile(values, 0.99) / 12_000).toBeGreaterThan(0.9);
+    expect(quantile(values, 0.99) / 12_000).toBeLessThan(1.1);
+  });
+
+  it('sample picks k distinct indices from [0, n)', () => {
+    for (let i = 0; i < 200; i++) {
+      const picked = rng.sample(10, 4);
+      expect(picked).toHaveLength(4);
+      expect(new Set(picked).size).toBe(4);
+      for (const x of picked) expect(x >= 0 && x < 10 && Number.isInteger(x)).toBe(true);
+    }
+  });
+
+  it('sample with k >= n is a permutation of [0, n)', () => {
+    expect([...rng.sample(5, 10)].sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(rng.sample(0, 3)).toEqual([]);
+  });
+
+  it('sample picks every index about equally often', () => {
+    const counts = new Array(6).fill(0);
+    for (let i = 0; i < 6_000; i++) for (const x of rng.sample(6, 2)) counts[x]++;
+    for (const c of counts) expect(Math.abs(c - 2_000)).toBeLessThan(200);
+  });
+});

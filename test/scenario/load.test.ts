@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { formatPath, formatProblems, parseScenarioText } from '../../src/scenario/load.js';
+import { editQuickstart, lineOf, planOf, problemsOf, quickstart, quickstartText } from './fixtures.js';
+
+describe('parseScenarioText on scenarios/quickstart.yaml', () => {
+  const plan = planOf(parseScenarioText(quickstartText, 'quickstart.yaml'));
+
+  it('reads the top level', () => {
+    expect(plan.name).toBe('quickstart');
+    expect(plan.seed).toBe(42);
+    expect(plan.currency).toBe('USD');
+    expect(plan.duration).toBe(60_000_000);
+  });
+
+  it('turns durations into integer µs', () => {
+    expect(plan.market.tick).toBe(1_000_000);
+    expect(plan.market.regimes[0]!.duration).toBe(60_000_000);
+    expect(plan.network.latency).toEqual({ kind: 'lognormal', medianUs: 2_000, p99Us: 12_000, minUs: 500 });
+    expect(plan.stores[0]!.quote_validity).toBe(5_000_000);
+    expect(plan.stores[0]!.capacity.service_time).toEqual({ kind: 'exponential', meanUs: 3_000, minUs: 500 });
+    expect(plan.buyers[0]!.quote_timeout).toBe(300_000);
+    expect(plan.buyers[0]!.confirmation_timeout).toBe(500_000);
+    expect(plan.buyers[0]!.breaker!.window).toBe(20_000_000);
+    expect(plan.buyers[0]!.breaker!.cooldown).toBe(5_000_000);
+    expect(plan.buyers[0]!.strategy.deadlineUs).toBe(2_000_000);
+  });
+
+  it('turns money into integer minor units', () => {
+    expect(plan.market.categories[0]!.reference_price).toBe(15_000);
+    expect(plan.stores.map((s) => s.shipping)).toEqual([999, 499]);
+    expect(plan.buyers[0]!.mandate.max_per_purchase).toBe(60_000);
+  });
+
+  it('turns rates into events per µs', () => {
+    expect(plan.buyers[0]!.intent_rate).toBeCloseTo(12 / 60_000_000, 15);
+  });
+
+  it('reads strategies, stock and budgets', () => {
+    expect(plan.stores[0]!.strategy).toEqual({ kind: 'boulware', e: 0.2, maxRounds: 8, deadlineUs: undefined });
+    expect(plan.stores[0]!.stock).toEqual({ 'WH-PRO-001': 6, 'WH-PRO-002': 200, 'WH-LITE-001': 200 });
+    expect(plan.budgets.map((b) => [b.metric, b.operator, b.threshold])).toEqual([
+      ['negotiation.success_rate', '>=', 0.5],
+      ['settlement_latency.p99', '<', 1_000_000],
+    ]);
+  });
+});
+
+describe('JSON scenarios', () => {
+  it('yield the same plan as the same scenario in YAML', () => {
+    const json = JSON.stringify(quickstart(), null, 2);
+    const fromJson = planOf(parseScenarioText(json, 'quickstart.json'));
+    expect(fromJson).toEqual(planOf(parseScenarioText(quickstartText, 'quickstart.yaml')));
+  });
+
+  it('are recognised by a .JSON extension in any case', () => {
+    expect(parseScenarioText(JSON.stringify(quickstart()), 'SCENARIO.JSON').ok).toBe(true);
+  });
+
+  it('report problems by path, without line numbers', () => {
+    const s = quickstart();
+    s.buyers[0].strategy.e = 'x';
+    const problems = problemsOf(parseScenarioText(JSON.stringify(s), 'broken.json'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.path).toBe('buyers[0].strategy.e');
+    expect(problems[0]!.line).toBeUndefined();
+  });
+
+  it('report invalid JSON as one problem about the whole file', () => {
+    const problems = problemsOf(parseScenarioText('{"name": "quickstart",', 'broken.json'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.path).toBe('');
+    expect(problems[0]!.message).toMatch(/^invalid JSON/);
+  });
+
+  it('are parsed as JSON only when the file name says so', () => {
+    // JSON is YAML too, so a .yml file holding JSON text still validates
+    expect(parseScenarioText(JSON.stringify(quickstart()), 'quickstart.yml').ok).toBe(true);
+  });
+});
+
+describe('YAML problems', () => {
+  it('names buyers[0].strategy.e with the line and column of the value', () => {
+    const text = editQuickstart('strategy: { kind: linear, max_rounds: 10, deadline: 2s }', 'strategy: { kind: linear, e: "x", max_rounds: 10, deadline: 2s }');
+    const problems = problemsOf(parseScenarioText(text, 's.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.path).toBe('buyers[0].strategy.e');
+    expect(problems[0]!.line).toBe(lineOf(text, 'e: "x"'));
+    const lineText = text.split('\n')[problems[0]!.line! - 1]!;
+    expect(lineText.slice(problems[0]!.column! - 1)).toMatch(/^"x"/);
+  });
+
+  it('points an unknown field at its key', () => {
+    const text = editQuickstart('    agents: 10\n', '    agents: 10\n    favourite_colour: blue\n');
+    const problems = problemsOf(parseScenarioText(text, 's.yaml'));
+    expect(problems.map((p) => [p.path, p.line, p.column])).toEqual([['buyers[0].favourite_colour', lineOf(text, 'favourite_colour'), 5]]);
+    expect(problems[0]!.message).toBe('unknown field "favourite_colour"');
+  });
+
+  it('points a missing field at the map that lacks it', () => {
+    const text = editQuickstart('    quote_timeout: 300ms\n', '');
+    const problems = problemsOf(parseScenarioText(text, 's.yaml'));
+    expect(problems.map((p) => p.path)).toEqual(['buyers[0].quote_timeout']);
+    expect(problems[0]!.line).toBe(lineOf(text, 'organisation: globex-procurement'));
+  });
+
+  it('lists several problems, each on its own line', () => {
+    let text = editQuickstart('intent_rate: 12/m', 'intent_rate: -12/m');
+    text = text.replace('max_per_purchase: 600.00', 'max_per_purchase: -600.00');
+    text = text.replace('median: 2ms, p99: 12ms', 'median: 2ms, p99: 2ms');
+    text = text.replace('seed: 42', 'seed: 42\nworkers: 4');
+    const problems = problemsOf(parseScenarioText(text, 's.yaml'));
+    const byPath = Object.fromEntries(problems.map((p) => [p.path, p.line]));
+    expect(problems).toHaveLength(4);
+    expect(byPath).toEqual({
+      workers: lineOf(text, 'workers: 4'),
+      'network.latency.p99': lineOf(text, 'p99: 2ms'),
+      'buyers[0].intent_rate': lineOf(text, 'intent_rate: -12/m'),
+      'buyers[0].mandate.max_per_purchase': lineOf(text, 'max_per_purchase: -600.00'),
+    });
+  });
+
+  it('gives a line to cross-reference problems too', () => {
+    const text = editQuickstart('organisation: soundwave-supply', 'organisation: acme-audio');
+    const problems = problemsOf(parseScenarioText(text, 's.yaml'));
+    expect(problems.map((p) => [p.path, p.line])).toEqual([['stores[1].organisation', lineOf(quickstartText, 'organisation: soundwave-supply')]]);
+  });
+
+  it('reports unparsable YAML as problems about the whole file', () => {
+    const text = editQuickstart('seed: 42', 'seed: [42');
+    const problems = problemsOf(parseScenarioText(text, 's.yaml'));
+    expect(problems.length).toBeGreaterThanOrEqual(1);
+    for (const p of problems) {
+      expect(p.path).toBe('');
+      expect(p.message).toMatch(/^invalid YAML: /);
+    }
+  });
+
+  it.todo('gives unparsable YAML the line of the error ("seed: [42" on line 10 has no line today)');
+
+  it('rejects a key given twice', () => {
+    const problems = problemsOf(parseScenarioText(editQuickstart('seed: 42', 'seed: 42\nseed: 43'), 's.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/invalid YAML: .*unique/);
+  });
+
+  it('rejects an empty file as one problem about the whole file', () => {
+    const problems = problemsOf(parseScenarioText('', 'empty.yaml'));
+    expect(problems.map((p) => p.path)).toEqual(['']);
+  });
+
+  it('follows anchors and aliases', () => {
+    const text = editQuickstart('    strategy: { kind: linear, max_rounds: 10, deadline: 2s }', '    strategy: *store_strategy').replace(
+      'strategy: { kind: boulware, max_rounds: 8 }',
+      'strategy: &store_strategy { kind: boulware, max_rounds: 8 }',
+    );
+    const plan = planOf(parseScenarioText(text, 's.yaml'));
+    expect(plan.buyers[0]!.strategy).toEqual(plan.stores[0]!.strategy);
+    expect(plan.buyers[0]!.strategy.kind).toBe('boulware');
+  });
+});
+
+describe('formatPath', () => {
+  it.each([
+    [['buyers', 0, 'strategy', 'e'], 'buyers[0].strategy.e'],
+    [['name'], 'name'],
+    [[], ''],
+    [[0, 'a'], '[0].a'],
+    [['stores', 1, 'stock', 'WH-PRO-001'], 'stores[1].stock.WH-PRO-001'],
+    [['m', 0, 1], 'm[0][1]'],
+  ] as [PropertyKey[], string][])('%j → %j', (path, text) => {
+    expect(formatPath(path)).toBe(text);
+  });
+});
+
+describe('formatProblems', () => {
+  it('writes one problem per line with file, line and column when known', () => {
+    const text = formatProblems('s.yaml', [
+      { path: 'buyers[0].strategy.e', message: 'expected a number', line: 66, column: 34 },
+      { path: 'colour', message: 'unknown field "colour"', line: 11 },
+      { path: '', message: 'invalid JSON: oops' },
+    ]);
+    expect(text.split('\n')).toEqual([
+      '  s.yaml:66:34  buyers[0].strategy.e: expected a number',
+      '  s.yaml:11:1  colour: unknown field "colour"',
+      '  s.yaml  invalid JSON: oops',
+    ]);
+  });
+});

@@ -1,0 +1,344 @@
+import { describe, expect, it } from 'vitest';
+import { validate } from '../../src/scenario/load.js';
+import { ScenarioSchema } from '../../src/scenario/schema.js';
+import { planOf, problemsOf, quickstart } from './fixtures.js';
+
+/** Validates `s` and returns the sorted paths of its problems. */
+function problemPaths(s: unknown): string[] {
+  return problemsOf(validate(s)).map((p) => p.path).sort();
+}
+
+function messageAt(s: unknown, path: string): string {
+  const problem = problemsOf(validate(s)).find((p) => p.path === path);
+  if (!problem) throw new Error(`no problem at ${path}`);
+  return problem.message;
+}
+
+function withSecondCategory(s: Record<string, any>): Record<string, any> {
+  s.market.categories.push({ name: 'speakers', reference_price: 80, skus: [{ sku: 'SPK-001', name: 'Bookshelf Speaker' }] });
+  return s;
+}
+
+describe('a valid scenario', () => {
+  it('validates the quickstart scenario', () => {
+    expect(ScenarioSchema.safeParse(quickstart()).success).toBe(true);
+  });
+
+  it('fills in defaults', () => {
+    const s = quickstart();
+    delete s.seed;
+    delete s.currency;
+    delete s.budgets;
+    const plan = planOf(validate(s));
+    expect(plan.seed).toBe(1);
+    expect(plan.currency).toBe('USD');
+    expect(plan.start_time).toBe('2025-01-15T10:30:00Z');
+    expect(plan.budgets).toEqual([]);
+    expect(plan.report).toEqual({ top_pairs: 10 });
+    expect(plan.network.links).toEqual([]);
+    expect(plan.network.corrupt_probability).toBe(0);
+    expect(plan.market.volatility_window).toBe(30_000_000);
+    expect(plan.stores[0]!.capacity.queue_limit).toBe(1_000);
+    expect(plan.buyers[0]!.accept_retries).toBe(2);
+    expect(plan.market.regimes[0]!.drift_per_minute).toBe(0);
+    expect(plan.market.categories[0]!.skus[0]!.price_factor).toBe(1);
+  });
+
+  it('accepts a seed written as a string', () => {
+    const s = quickstart();
+    s.seed = 'nightly-ci';
+    expect(planOf(validate(s)).seed).toBe('nightly-ci');
+  });
+
+  it.each([
+    ['a plain duration', '5ms', { kind: 'constant', valueUs: 5_000 }],
+    ['a constant', { distribution: 'constant', value: '250us' }, { kind: 'constant', valueUs: 250 }],
+    ['a uniform', { distribution: 'uniform', min: '1ms', max: '3ms' }, { kind: 'uniform', minUs: 1_000, maxUs: 3_000 }],
+    ['an exponential', { distribution: 'exponential', mean: '3ms' }, { kind: 'exponential', meanUs: 3_000, minUs: 0 }],
+    ['a lognormal', { distribution: 'lognormal', median: '2ms', p99: '12ms', min: '500us' }, { kind: 'lognormal', medianUs: 2_000, p99Us: 12_000, minUs: 500 }],
+  ])('reads %s latency', (_name, spec, dist) => {
+    const s = quickstart();
+    s.network.latency = spec;
+    expect(planOf(validate(s)).network.latency).toEqual(dist);
+  });
+
+  it.each([
+    ['boulware', 0.2],
+    ['linear', 1],
+    ['conceder', 3],
+  ])('gives a %s strategy e = %s by default', (kind, e) => {
+    const s = quickstart();
+    s.buyers[0].strategy = { kind, max_rounds: 5 };
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind, e, maxRounds: 5, deadlineUs: undefined });
+  });
+
+  it('keeps an explicit e that fits the kind', () => {
+    const s = quickstart();
+    s.buyers[0].strategy = { kind: 'conceder', e: 2.5, max_rounds: 5, deadline: '1s' };
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'conceder', e: 2.5, maxRounds: 5, deadlineUs: 1_000_000 });
+  });
+
+  it('reads money given as text and rates given as plain numbers per second', () => {
+    const s = quickstart();
+    s.buyers[0].mandate.max_per_purchase = '600.50';
+    s.buyers[0].intent_rate = 2;
+    const plan = planOf(validate(s));
+    expect(plan.buyers[0]!.mandate.max_per_purchase).toBe(60_050);
+    expect(plan.buyers[0]!.intent_rate).toBeCloseTo(2e-6, 15);
+  });
+
+  it('accepts links between known organisations', () => {
+    const s = quickstart();
+    s.network.links = [{ from: 'globex-procurement', to: 'acme-audio', latency: '20ms' }];
+    const plan = planOf(validate(s));
+    expect(plan.network.links[0]!.latency).toEqual({ kind: 'constant', valueUs: 20_000 });
+  });
+});
+
+describe('wrong types and values', () => {
+  it('names buyers[0].strategy.e when e is not a number', () => {
+    const s = quickstart();
+    s.buyers[0].strategy.e = 'x';
+    expect(problemPaths(s)).toEqual(['buyers[0].strategy.e']);
+  });
+
+  it.todo('says "expected a number, got the string \\"x\\"" for buyers[0].strategy.e: "x" (not "required field is missing")');
+
+  it('says a missing field is missing', () => {
+    const s = quickstart();
+    delete s.buyers[0].quote_timeout;
+    expect(problemPaths(s)).toEqual(['buyers[0].quote_timeout']);
+    expect(messageAt(s, 'buyers[0].quote_timeout')).toMatch(/required field is missing/);
+  });
+
+  it.each([
+    ['boulware', 1, 'below 1'],
+    ['boulware', 3, 'below 1'],
+    ['linear', 0.5, 'exactly 1'],
+    ['conceder', 1, 'above 1'],
+    ['conceder', 0.2, 'above 1'],
+  ])('rejects a %s strategy with e = %s', (kind, e, want) => {
+    const s = quickstart();
+    s.stores[0].strategy = { kind, e, max_rounds: 8 };
+    expect(problemPaths(s)).toEqual(['stores[0].strategy.e']);
+    expect(messageAt(s, 'stores[0].strategy.e')).toContain(want);
+  });
+
+  it('rejects a non-positive e and an unknown strategy kind', () => {
+    const s = quickstart();
+    s.stores[0].strategy.e = -1;
+    s.stores[1].strategy.kind = 'tit-for-tat';
+    expect(problemPaths(s)).toEqual(['stores[0].strategy.e', 'stores[1].strategy.kind']);
+  });
+
+  it.each([
+    ['a negative rate', '-12/m'],
+    ['a negative number', -3],
+    ['a rate without a unit', '12'],
+    ['a rate per year', '12/y'],
+    ['a boolean', true],
+  ])('rejects %s as intent_rate', (_name, rate) => {
+    const s = quickstart();
+    s.buyers[0].intent_rate = rate;
+    expect(problemPaths(s)).toEqual(['buyers[0].intent_rate']);
+    expect(messageAt(s, 'buyers[0].intent_rate')).toMatch(/rate/);
+  });
+
+  it.each([
+    ['a negative mandate', ['buyers', 0, 'mandate', 'max_per_purchase'], -600],
+    ['a negative mandate as text', ['buyers', 0, 'mandate', 'max_per_purchase'], '-600.00'],
+    ['a mandate with three decimals', ['buyers', 0, 'mandate', 'max_per_purchase'], 600.005],
+    ['a negative shipping fee', ['stores', 1, 'shipping'], -4.99],
+    ['a zero reference price', ['market', 'categories', 0, 'reference_price'], 0],
+    ['a reference price with a currency sign', ['market', 'categories', 0, 'reference_price'], '$150'],
+  ] as [string, (string | number)[], unknown][])('rejects %s', (_name, path, value) => {
+    const s = quickstart();
+    let node: any = s;
+    for (const key of path.slice(0, -1)) node = node[key];
+    node[path[path.length - 1]!] = value;
+    const expected = path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+    expect(problemPaths(s)).toEqual([expected]);
+  });
+
+  it.each([
+    ['a duration without a unit', '300'],
+    ['a numeric duration', 300],
+    ['a zero duration', '0s'],
+    ['a negative duration', '-300ms'],
+  ] as [string, unknown][])('rejects %s as quote_timeout', (_name, value) => {
+    const s = quickstart();
+    s.buyers[0].quote_timeout = value;
+    expect(problemPaths(s)).toEqual(['buyers[0].quote_timeout']);
+  });
+
+  it('rejects probabilities outside [0, 1], bad names and bad currencies', () => {
+    const s = quickstart();
+    s.network.loss_probability = 1.5;
+    s.name = 'quick start';
+    s.currency = 'usd';
+    s.stores[0].tax_rate = -0.1;
+    expect(problemPaths(s)).toEqual(['currency', 'name', 'network.loss_probability', 'stores[0].tax_rate']);
+  });
+
+  it('rejects a lognormal whose p99 is not above its median', () => {
+    const s = quickstart();
+    s.network.latency = { distribution: 'lognormal', median: '2ms', p99: '2ms' };
+    s.stores[1].capacity.service_time = { distribution: 'lognormal', median: '8ms', p99: '2ms' };
+    expect(problemPaths(s)).toEqual(['network.latency.p99', 'stores[1].capacity.service_time.p99']);
+    expect(messageAt(s, 'network.latency.p99')).toMatch(/p99 must be greater than the median/);
+  });
+
+  it('rejects a uniform whose max is below its min', () => {
+    const s = quickstart();
+    s.network.latency = { distribution: 'uniform', min: '5ms', max: '1ms' };
+    expect(problemPaths(s)).toEqual(['network.latency.max']);
+  });
+
+  it('rejects a distribution of an unknown kind', () => {
+    const s = quickstart();
+    s.network.latency = { distribution: 'pareto', scale: '1ms' };
+    expect(problemPaths(s)).toEqual(['network.latency']);
+  });
+
+  it.todo('names network.latency.median when a lognormal median is unparsable (now reports "network.latency: Invalid input")');
+
+  it('rejects a quantity range whose max is below its min', () => {
+    const s = quickstart();
+    s.buyers[0].quantity = { min: 3, max: 2 };
+    expect(problemPaths(s)).toEqual(['buyers[0].quantity.max']);
+  });
+
+  it('rejects an empty list of stores and of buyers', () => {
+    const s = quickstart();
+    s.stores = [];
+    s.buyers = [];
+    expect(problemPaths(s)).toEqual(['buyers', 'stores']);
+  });
+
+  it('rejects a bad budget, naming its index', () => {
+    const s = quickstart();
+    s.budgets.push('settlement_latency.p99 < 1000', 'foo.bar > 1');
+    expect(problemPaths(s)).toEqual(['budgets[2]', 'budgets[3]']);
+    expect(messageAt(s, 'budgets[3]')).toContain('unknown metric "foo.bar"');
+  });
+
+  it('rejects something that is not a scenario at all', () => {
+    for (const value of [null, 'quickstart', 42, []]) expect(problemPaths(value)).toEqual(['']);
+  });
+});
+
+describe('unknown fields', () => {
+  it('lists every unknown field with its full path', () => {
+    const s = quickstart();
+    s.colour = 'blue';
+    s.market.categories[0].skus[0].colour = 'black';
+    s.buyers[0].strategy.greed = 1;
+    s.buyers[0].breaker.threshold = 0.5;
+    const problems = problemsOf(validate(s));
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      'buyers[0].breaker.threshold',
+      'buyers[0].strategy.greed',
+      'colour',
+      'market.categories[0].skus[0].colour',
+    ]);
+    expect(problems.find((p) => p.path === 'colour')!.message).toBe('unknown field "colour"');
+  });
+
+  it('rejects a misspelt distribution field', () => {
+    const s = quickstart();
+    s.network.latency = { distribution: 'exponential', mean: '3ms', minimum: '1ms' };
+    expect(problemPaths(s)).toEqual(['network.latency.minimum']);
+  });
+});
+
+describe('cross-references', () => {
+  it('rejects a buyer category no market defines, and says no store sells it', () => {
+    const s = quickstart();
+    s.buyers[0].categories = ['speakers'];
+    const problems = problemsOf(validate(s));
+    expect(problems.map((p) => p.path).sort()).toEqual(['buyers[0].categories', 'buyers[0].categories[0]']);
+    expect(problems.find((p) => p.path === 'buyers[0].categories[0]')!.message).toContain('unknown category "speakers"');
+  });
+
+  it('rejects a store category no market defines', () => {
+    const s = quickstart();
+    s.stores[1].categories = ['headphones', 'speakers'];
+    expect(problemPaths(s)).toEqual(['stores[1].categories[1]']);
+  });
+
+  it('rejects a buyer whose categories no store sells', () => {
+    const s = withSecondCategory(quickstart());
+    s.buyers[0].categories = ['speakers'];
+    expect(problemPaths(s)).toEqual(['buyers[0].categories']);
+  });
+
+  it('rejects an organisation used twice, among stores or across stores and buyers', () => {
+    const s = quickstart();
+    s.stores[1].organisation = 'acme-audio';
+    s.buyers[0].organisation = 'acme-audio';
+    const problems = problemsOf(validate(s));
+    expect(problems.map((p) => p.path).sort()).toEqual(['buyers[0].organisation', 'stores[1].organisation']);
+    expect(problems[0]!.message).toContain('duplicate organisation "acme-audio"');
+  });
+
+  it('rejects duplicate categories and SKUs', () => {
+    const s = quickstart();
+    s.market.categories.push({ name: 'headphones', reference_price: 10, skus: [{ sku: 'WH-PRO-001', name: 'Copy' }] });
+    expect(problemPaths(s)).toEqual(['market.categories[1].name', 'market.categories[1].skus[0].sku']);
+  });
+
+  it('rejects stock of an unknown SKU and of a category the store does not sell', () => {
+    const s = withSecondCategory(quickstart());
+    s.stores[0].stock['WH-PRO-009'] = 5;
+    s.stores[1].stock['SPK-001'] = 5;
+    const problems = problemsOf(validate(s));
+    expect(problems.map((p) => p.path).sort()).toEqual(['stores[0].stock.WH-PRO-009', 'stores[1].stock.SPK-001']);
+    expect(problems.find((p) => p.path === 'stores[1].stock.SPK-001')!.message).toContain('does not sell');
+  });
+
+  it('rejects margins in the wrong order', () => {
+    const s = quickstart();
+    s.stores[0].floor_margin = 0.3;
+    s.buyers[0].target_margin = 0.4;
+    expect(problemPaths(s)).toEqual(['buyers[0].target_margin', 'stores[0].floor_margin']);
+  });
+
+  it('rejects links to unknown organisations', () => {
+    const s = quickstart();
+    s.network.links = [{ from: 'nobody', to: 'acme-audio' }, { from: 'acme-audio', to: 'nowhere' }];
+    expect(problemPaths(s)).toEqual(['network.links[0].from', 'network.links[1].to']);
+  });
+
+  it('lists every cross-reference problem at once', () => {
+    const s = quickstart();
+    s.stores[1].organisation = 'acme-audio';
+    s.buyers[0].categories = ['headphones', 'speakers'];
+    s.stores[0].stock['NOPE-1'] = 1;
+    s.network.links = [{ from: 'ghost', to: 'acme-audio' }];
+    expect(problemPaths(s)).toEqual(['buyers[0].categories[1]', 'network.links[0].from', 'stores[0].stock.NOPE-1', 'stores[1].organisation']);
+  });
+
+  it.todo('lists cross-reference problems together with type problems (an unknown category is not reported while buyers[0].strategy.e is "x")');
+});
+
+describe('many problems at once', () => {
+  it('lists every problem, each once, with its path', () => {
+    const s = quickstart();
+    s.buyers[0].strategy.e = 'x';
+    s.buyers[0].intent_rate = '-12/m';
+    s.buyers[0].mandate.max_per_purchase = -1;
+    s.stores[0].shipping = 9.999;
+    s.network.latency = { distribution: 'lognormal', median: '12ms', p99: '2ms' };
+    s.market.tick = '1 second';
+    s.stores[1].favourite = true;
+    expect(problemPaths(s)).toEqual([
+      'buyers[0].intent_rate',
+      'buyers[0].mandate.max_per_purchase',
+      'buyers[0].strategy.e',
+      'market.tick',
+      'network.latency.p99',
+      'stores[0].shipping',
+      'stores[1].favourite',
+    ]);
+  });
+});
