@@ -34,6 +34,8 @@ interface QuoteState {
   readonly firstQuotedUs: number;
   /** set once the quote was accepted and executed */
   confirmation?: ConfirmationPayload;
+  /** the buyer returned the confirmation (step 7 on the store's side) */
+  acknowledged?: boolean;
   replacedBy?: string;
 }
 
@@ -43,6 +45,7 @@ export class StoreAgent extends Agent {
   readonly profile: BusinessProfile;
   private readonly inventory = new Map<string, number>();
   private readonly quotes = new Map<string, QuoteState>();
+  private readonly orders = new Map<string, QuoteState>();
   private readonly queue = new Fifo<Request>();
   private busyServers = 0;
   private quoteSeq = 0;
@@ -274,14 +277,21 @@ export class StoreAgent extends Agent {
     this.ctx.metrics.executions++;
     this.ctx.checker.storeExecuted(orderId, dealTerms(orderId, hash, q.totalMinor), now);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
+    this.orders.set(orderId, q);
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
     this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
   }
 
-  /** Step 7: the buyer's receipt of the confirmation closes the order on this side. */
+  /** Step 7: the buyer returns the confirmation; the order is closed once its terms match ours. */
   private onReceipt(m: MessageOf<'a2a.commerce.confirmation'>): void {
-    // Both sides already reported their records to the checker; nothing further to do here.
-    void m;
+    const q = this.orders.get(m.payload.order_id);
+    if (!q || q.acknowledged || m.payload.status !== 'acknowledged' || q.buyer !== m.from.identifier) return;
+    if (m.payload.totals.total !== q.payload.totals.total) {
+      this.sendError(m.from, m.conversation_id, 'quote_mismatch', `order ${m.payload.order_id} was confirmed at ${q.payload.totals.total}`, m.id);
+      return;
+    }
+    q.acknowledged = true;
+    this.ctx.metrics.receipts++;
   }
 
   /** Finds a live quote for `m`, answering with the right error when there is none. */
@@ -317,7 +327,10 @@ export class StoreAgent extends Agent {
     const now = this.nowUs;
     for (const [id, q] of this.quotes) {
       const keepUntil = q.confirmation ? q.validUntilUs + ORDER_RETENTION_US : q.validUntilUs;
-      if (keepUntil < now) this.quotes.delete(id);
+      if (keepUntil < now) {
+        this.quotes.delete(id);
+        if (q.confirmation) this.orders.delete(q.confirmation.order_id);
+      }
     }
   }
 }

@@ -53,9 +53,18 @@ export class Rng {
     return median * Math.exp(sigma * this.normal());
   }
 
-  /** Picks `k` distinct indices from [0, n) (partial Fisher–Yates over a scratch array). */
+  /** Picks `k` distinct indices from [0, n), in the order drawn. */
   sample(n: number, k: number): number[] {
     const take = Math.min(n, k);
+    if (take * 4 <= n) {
+      // Few from many: redraw duplicates instead of shuffling a whole scratch array.
+      const picked: number[] = [];
+      while (picked.length < take) {
+        const i = this.int(n);
+        if (!picked.includes(i)) picked.push(i);
+      }
+      return picked;
+    }
     const pool = Array.from({ length: n }, (_, i) => i);
     for (let i = 0; i < take; i++) {
       const j = i + this.int(n - i);

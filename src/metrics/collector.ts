@@ -78,6 +78,7 @@ export class MetricsCollector {
   dealValueMinor = 0;
   discoveries = 0;
   executions = 0;
+  receipts = 0;
   acceptRetries = 0;
 
   negotiationEnded(r: NegotiationRecord): void {
@@ -140,6 +141,7 @@ export class MetricsCollector {
     this.dealValueMinor += o.dealValueMinor;
     this.discoveries += o.discoveries;
     this.executions += o.executions;
+    this.receipts += o.receipts;
     this.acceptRetries += o.acceptRetries;
   }
 

@@ -57,7 +57,7 @@ export interface Results {
     readonly accept_retries: number;
     readonly latency: LatencySummary;
   };
-  readonly flow: { readonly discoveries: number; readonly executions: number };
+  readonly flow: { readonly discoveries: number; readonly executions: number; readonly receipts: number };
   readonly messages: {
     readonly sent: number;
     readonly delivered: number;
@@ -178,7 +178,7 @@ export function buildResults(input: ResultsInput): Results {
       accept_retries: m.acceptRetries,
       latency: m.settlementLatency.summary(),
     },
-    flow: { discoveries: m.discoveries, executions: m.executions },
+    flow: { discoveries: m.discoveries, executions: m.executions, receipts: m.receipts },
     messages: {
       sent: sum(m.sentByType),
       delivered: m.messagesDelivered,

@@ -25,6 +25,19 @@ const CURRENCY = /^[A-Z]{3}$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const TX_HASH = /^sha256:[0-9a-f]{64}$/;
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Day-of-month check for a string that already matched DATE or DATE_TIME (YYYY-MM-DD…). */
+function realDay(value: string): boolean {
+  const day = (value.charCodeAt(8) - 48) * 10 + (value.charCodeAt(9) - 48);
+  if (day <= 28) return true;
+  const month = (value.charCodeAt(5) - 48) * 10 + (value.charCodeAt(6) - 48);
+  if (day > DAYS_IN_MONTH[month - 1]!) return false;
+  if (month !== 2 || day !== 29) return true;
+  const year = Number(value.slice(0, 4));
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
 /** Collects issues at paths below the value the check is attached to. */
 export class RuleContext {
   constructor(
@@ -50,11 +63,11 @@ export class RuleContext {
   }
 
   dateTime(value: string, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (!DATE_TIME.test(value)) this.fail('expected an RFC 3339 UTC timestamp', at, a, b, c);
+    if (!DATE_TIME.test(value) || !realDay(value)) this.fail('expected an RFC 3339 UTC timestamp', at, a, b, c);
   }
 
   date(value: string | undefined, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (value !== undefined && !DATE.test(value)) this.fail('expected a date YYYY-MM-DD', at, a, b, c);
+    if (value !== undefined && (!DATE.test(value) || !realDay(value))) this.fail('expected a date YYYY-MM-DD', at, a, b, c);
   }
 
   currency(value: string | undefined, at: Path, a?: Key, b?: Key, c?: Key): void {

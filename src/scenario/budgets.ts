@@ -61,14 +61,10 @@ export function parseBudget(expression: string): Budget | { error: string } {
   if (isDuration) {
     threshold = parseDurationUs(raw);
     if (threshold === null) return { error: `"${metric}" is a duration: expected a value like 500ms, got "${raw}"` };
-  } else if (raw.endsWith('%')) {
-    const n = Number(raw.slice(0, -1));
-    threshold = Number.isFinite(n) ? n / 100 : null;
-    if (threshold === null) return { error: `expected a number or percentage, got "${raw}"` };
   } else {
-    const n = Number(raw);
-    if (!Number.isFinite(n)) return { error: `expected a number, got "${raw}"` };
-    threshold = n;
+    const m2 = /^(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)(%?)$/i.exec(raw);
+    if (!m2) return { error: `expected a number or a percentage like 85%, got "${raw}"` };
+    threshold = Number(m2[1]) / (m2[2] ? 100 : 1);
   }
   return { expression: expression.trim(), metric, operator, threshold };
 }

@@ -45,8 +45,8 @@ export function parseScenarioText(text: string, fileName: string): ScenarioParse
       problems: doc.errors.map((e) => ({
         path: '',
         message: `invalid YAML: ${e.message.split('\n')[0]}`,
-        line: e.linePos?.[0].line,
-        column: e.linePos?.[0].col,
+        line: lines.linePos(e.pos[0]).line,
+        column: lines.linePos(e.pos[0]).col,
       })),
     };
   }
@@ -55,7 +55,7 @@ export function parseScenarioText(text: string, fileName: string): ScenarioParse
 
 /** Validates already-parsed data (e.g. a scenario built in code or a test). */
 export function validate(data: unknown, doc?: Document, lines?: LineCounter): ScenarioParseResult {
-  const result = ScenarioSchema.safeParse(data);
+  const result = ScenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) return { ok: true, plan: result.data };
   return { ok: false, problems: result.error.issues.flatMap((issue) => toProblems(issue, doc, lines)) };
 }
@@ -73,7 +73,11 @@ function toProblems(issue: z.core.$ZodIssue, doc?: Document, lines?: LineCounter
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `required field is missing (expected ${issue.expected})`;
-  if (issue.code === 'invalid_type') return `expected ${article(issue.expected)}, got ${typeName(issue.input)}`;
+  if (issue.code === 'invalid_type') {
+    // Our own hints (e.g. for durations) say more than zod's default wording.
+    const expected = issue.message.startsWith('Invalid input') ? `expected ${article(issue.expected)}` : issue.message;
+    return `${expected}, got ${typeName(issue.input)}`;
+  }
   return issue.message;
 }
 

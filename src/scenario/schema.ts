@@ -46,36 +46,56 @@ const Fraction = z.number().min(-1).max(10);
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a name of letters, digits, ".", "_" or "-"');
 const Count = z.number().int().positive();
 
-/** A distribution of durations: a plain duration means constant. */
-const DistributionSpec = z
-  .union([
-    Duration,
-    z.strictObject({ distribution: z.literal('constant'), value: Duration }),
-    z.strictObject({ distribution: z.literal('uniform'), min: Duration, max: Duration }),
-    z.strictObject({ distribution: z.literal('exponential'), mean: PositiveDuration, min: Duration.optional() }),
-    z.strictObject({ distribution: z.literal('lognormal'), median: PositiveDuration, p99: PositiveDuration, min: Duration.optional() }),
-  ])
+const DistributionObject = z
+  .discriminatedUnion(
+    'distribution',
+    [
+      z.strictObject({ distribution: z.literal('constant'), value: Duration }),
+      z.strictObject({ distribution: z.literal('uniform'), min: Duration, max: Duration }),
+      z.strictObject({ distribution: z.literal('exponential'), mean: PositiveDuration, min: Duration.optional() }),
+      z.strictObject({ distribution: z.literal('lognormal'), median: PositiveDuration, p99: PositiveDuration, min: Duration.optional() }),
+    ],
+    { error: 'expected distribution: constant, uniform, exponential or lognormal' },
+  )
   .superRefine((d, ctx) => {
-    if (typeof d === 'object' && d.distribution === 'uniform' && d.max < d.min) {
+    if (d.distribution === 'uniform' && d.max < d.min) {
       ctx.addIssue({ code: 'custom', message: 'max must not be below min', path: ['max'] });
     }
-    if (typeof d === 'object' && d.distribution === 'lognormal' && d.p99 <= d.median) {
+    if (d.distribution === 'lognormal' && d.p99 <= d.median) {
       ctx.addIssue({ code: 'custom', message: 'p99 must be greater than the median', path: ['p99'] });
     }
-  })
-  .transform((d): Distribution => {
-    if (typeof d === 'number') return { kind: 'constant', valueUs: d };
-    switch (d.distribution) {
-      case 'constant':
-        return { kind: 'constant', valueUs: d.value };
-      case 'uniform':
-        return { kind: 'uniform', minUs: d.min, maxUs: d.max };
-      case 'exponential':
-        return { kind: 'exponential', meanUs: d.mean, minUs: d.min ?? 0 };
-      case 'lognormal':
-        return { kind: 'lognormal', medianUs: d.median, p99Us: d.p99, minUs: d.min ?? 0 };
-    }
   });
+
+function toDistribution(d: number | z.output<typeof DistributionObject>): Distribution {
+  if (typeof d === 'number') return { kind: 'constant', valueUs: d };
+  switch (d.distribution) {
+    case 'constant':
+      return { kind: 'constant', valueUs: d.value };
+    case 'uniform':
+      return { kind: 'uniform', minUs: d.min, maxUs: d.max };
+    case 'exponential':
+      return { kind: 'exponential', meanUs: d.mean, minUs: d.min ?? 0 };
+    case 'lognormal':
+      return { kind: 'lognormal', medianUs: d.median, p99Us: d.p99, minUs: d.min ?? 0 };
+  }
+}
+
+/**
+ * A distribution of durations: a plain duration means constant. Dispatching on the input's
+ * type (rather than a union) keeps the path of a problem inside the object.
+ */
+const DistributionSpec = z.unknown().transform((value, ctx): Distribution => {
+  if (typeof value !== 'string' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    ctx.issues.push({ code: 'custom', message: 'expected a duration like "3ms" or { distribution: lognormal, median: …, p99: … }', input: value });
+    return z.NEVER;
+  }
+  const parsed = typeof value === 'string' ? Duration.safeParse(value) : DistributionObject.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.issues.push({ ...issue, input: issue.input } as z.core.$ZodRawIssue);
+    return z.NEVER;
+  }
+  return toDistribution(parsed.data);
+});
 
 const STRATEGY_DEFAULT_E = { boulware: 0.2, linear: 1, conceder: 3 } as const;
 
@@ -220,53 +240,81 @@ const ScenarioShape = z.strictObject({
 });
 
 /** The whole scenario: shape plus cross-references. */
-export const ScenarioSchema = ScenarioShape.superRefine(checkReferences);
+export const ScenarioSchema = ScenarioShape.superRefine(checkReferences, { when: () => true });
 
-/** Cross-references the schema alone cannot express; every problem gets its own path. */
-function checkReferences(s: z.output<typeof ScenarioShape>, ctx: z.RefinementCtx): void {
-  const categories = new Map(s.market.categories.map((c) => [c.name, c]));
-  const seenCategory = new Set<string>();
+type Loose = Record<string, unknown>;
+const list = (x: unknown): Loose[] => (Array.isArray(x) ? x.filter((e): e is Loose => typeof e === 'object' && e !== null) : []);
+const names = (x: unknown): string[] => (Array.isArray(x) ? x.filter((e): e is string => typeof e === 'string') : []);
+const record = (x: unknown): Loose => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Loose) : {});
+const text = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+const num = (x: unknown): number | undefined => (typeof x === 'number' ? x : undefined);
+
+/**
+ * Cross-references the schema alone cannot express; every problem gets its own path. It also
+ * runs when other fields are invalid (so a file lists all its problems at once), hence it
+ * reads the value defensively.
+ */
+function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
+  const s = record(value);
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const categoryList = list(record(s.market).categories);
+  const categories = new Set<string>();
   const skuOwner = new Map<string, string>();
-  s.market.categories.forEach((c, i) => {
-    if (seenCategory.has(c.name)) ctx.addIssue({ code: 'custom', path: ['market', 'categories', i, 'name'], message: `duplicate category "${c.name}"` });
-    seenCategory.add(c.name);
-    c.skus.forEach((k, j) => {
-      if (skuOwner.has(k.sku)) ctx.addIssue({ code: 'custom', path: ['market', 'categories', i, 'skus', j, 'sku'], message: `duplicate SKU "${k.sku}"` });
-      skuOwner.set(k.sku, c.name);
+  categoryList.forEach((c, i) => {
+    const name = text(c.name);
+    if (name === undefined) return;
+    if (categories.has(name)) issue(['market', 'categories', i, 'name'], `duplicate category "${name}"`);
+    categories.add(name);
+    list(c.skus).forEach((k, j) => {
+      const sku = text(k.sku);
+      if (sku === undefined) return;
+      if (skuOwner.has(sku)) issue(['market', 'categories', i, 'skus', j, 'sku'], `duplicate SKU "${sku}"`);
+      skuOwner.set(sku, name);
     });
   });
   const orgs = new Set<string>();
-  const checkOrg = (name: string, path: (string | number)[]) => {
-    if (orgs.has(name)) ctx.addIssue({ code: 'custom', path, message: `duplicate organisation "${name}"` });
+  const checkOrg = (name: unknown, path: (string | number)[]) => {
+    if (typeof name !== 'string') return;
+    if (orgs.has(name)) issue(path, `duplicate organisation "${name}"`);
     orgs.add(name);
   };
-  const checkCategories = (list: string[], path: (string | number)[]) =>
-    list.forEach((c, i) => {
-      if (!categories.has(c)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `unknown category "${c}" (market.categories has ${[...categories.keys()].join(', ')})` });
+  const checkCategories = (x: unknown, path: (string | number)[]) =>
+    names(x).forEach((c, i) => {
+      if (categoryList.length > 0 && !categories.has(c)) issue([...path, i], `unknown category "${c}" (market.categories has ${[...categories].join(', ')})`);
     });
-  s.stores.forEach((st, i) => {
+  const stores = list(s.stores);
+  stores.forEach((st, i) => {
     checkOrg(st.organisation, ['stores', i, 'organisation']);
     checkCategories(st.categories, ['stores', i, 'categories']);
-    for (const sku of Object.keys(st.stock)) {
+    const sells = names(st.categories);
+    for (const sku of Object.keys(record(st.stock))) {
       const cat = skuOwner.get(sku);
-      if (cat === undefined) ctx.addIssue({ code: 'custom', path: ['stores', i, 'stock', sku], message: `unknown SKU "${sku}"` });
-      else if (!st.categories.includes(cat)) ctx.addIssue({ code: 'custom', path: ['stores', i, 'stock', sku], message: `SKU "${sku}" is in category "${cat}", which this store does not sell` });
+      if (categoryList.length === 0) continue;
+      if (cat === undefined) issue(['stores', i, 'stock', sku], `unknown SKU "${sku}"`);
+      else if (!sells.includes(cat)) issue(['stores', i, 'stock', sku], `SKU "${sku}" is in category "${cat}", which this store does not sell`);
     }
-    if (st.floor_margin > st.margin) ctx.addIssue({ code: 'custom', path: ['stores', i, 'floor_margin'], message: 'floor_margin must not exceed margin' });
+    const margin = num(st.margin);
+    const floor = num(st.floor_margin);
+    if (margin !== undefined && floor !== undefined && floor > margin) issue(['stores', i, 'floor_margin'], 'floor_margin must not exceed margin');
   });
-  s.buyers.forEach((b, i) => {
+  list(s.buyers).forEach((b, i) => {
     checkOrg(b.organisation, ['buyers', i, 'organisation']);
     checkCategories(b.categories, ['buyers', i, 'categories']);
-    if (b.target_margin > b.budget_margin) ctx.addIssue({ code: 'custom', path: ['buyers', i, 'target_margin'], message: 'target_margin must not exceed budget_margin' });
-    const sellers = s.stores.filter((st) => st.categories.some((c) => b.categories.includes(c)));
-    if (sellers.length === 0) ctx.addIssue({ code: 'custom', path: ['buyers', i, 'categories'], message: 'no store sells any of these categories' });
+    const budget = num(b.budget_margin);
+    const target = num(b.target_margin);
+    if (budget !== undefined && target !== undefined && target > budget) issue(['buyers', i, 'target_margin'], 'target_margin must not exceed budget_margin');
+    const wants = names(b.categories);
+    if (stores.length > 0 && wants.length > 0 && !stores.some((st) => names(st.categories).some((c) => wants.includes(c)))) {
+      issue(['buyers', i, 'categories'], 'no store sells any of these categories');
+    }
   });
-  s.network.links.forEach((l, i) => {
-    if (!orgs.has(l.from)) ctx.addIssue({ code: 'custom', path: ['network', 'links', i, 'from'], message: `unknown organisation "${l.from}"` });
-    if (!orgs.has(l.to)) ctx.addIssue({ code: 'custom', path: ['network', 'links', i, 'to'], message: `unknown organisation "${l.to}"` });
+  list(record(s.network).links).forEach((l, i) => {
+    for (const end of ['from', 'to'] as const) {
+      const org = text(l[end]);
+      if (org !== undefined && !orgs.has(org)) issue(['network', 'links', i, end], `unknown organisation "${org}"`);
+    }
   });
 }
-
 
 /** A validated scenario: the plain-data input of a run. */
 export type SimulationPlan = z.output<typeof ScenarioSchema>;

@@ -114,12 +114,17 @@ describe('draws', () => {
     expect(quantile(values, 0.99) / 12_000).toBeLessThan(1.1);
   });
 
-  it('sample picks k distinct indices from [0, n)', () => {
+  it.each([
+    [10, 4],
+    [10, 9],
+    [1_000, 5],
+    [40, 10],
+  ])('sample(%s, %s) picks k distinct indices from [0, n)', (n, k) => {
     for (let i = 0; i < 200; i++) {
-      const picked = rng.sample(10, 4);
-      expect(picked).toHaveLength(4);
-      expect(new Set(picked).size).toBe(4);
-      for (const x of picked) expect(x >= 0 && x < 10 && Number.isInteger(x)).toBe(true);
+      const picked = rng.sample(n, k);
+      expect(picked).toHaveLength(k);
+      expect(new Set(picked).size).toBe(k);
+      for (const x of picked) expect(x >= 0 && x < n && Number.isInteger(x)).toBe(true);
     }
   });
 
@@ -128,9 +133,19 @@ describe('draws', () => {
     expect(rng.sample(0, 3)).toEqual([]);
   });
 
-  it('sample picks every index about equally often', () => {
-    const counts = new Array(6).fill(0);
-    for (let i = 0; i < 6_000; i++) for (const x of rng.sample(6, 2)) counts[x]++;
-    for (const c of counts) expect(Math.abs(c - 2_000)).toBeLessThan(200);
+  it.each([
+    [6, 2, 6_000],
+    [40, 3, 8_000],
+  ])('sample(%s, %s) picks every index about equally often', (n, k, runs) => {
+    const counts = new Array(n).fill(0);
+    for (let i = 0; i < runs; i++) for (const x of rng.sample(n, k)) counts[x]++;
+    const expected = (runs * k) / n;
+    for (const c of counts) expect(Math.abs(c - expected) / expected).toBeLessThan(0.15);
+  });
+
+  it('sample is reproducible from the stream', () => {
+    const a = new Rng(3, 'test:sample');
+    const b = new Rng(3, 'test:sample');
+    expect([a.sample(1_000, 5), a.sample(10, 8)]).toEqual([b.sample(1_000, 5), b.sample(10, 8)]);
   });
 });

@@ -151,7 +151,20 @@ describe('invalid messages', () => {
     expect(pathsOf(result)).toContain(path);
   });
 
-  it.todo('rejects impossible calendar dates such as delivery_by "2025-02-30" or delivery_estimate "2025-04-31"');
+  it.each([
+    ['delivery_estimate "2025-04-31"', ['payload', 'delivery_estimate'], '2025-04-31'],
+    ['delivery_estimate "2025-02-29" (not a leap year)', ['payload', 'delivery_estimate'], '2025-02-29'],
+    ['valid_until "2025-02-30T10:00:00Z"', ['payload', 'valid_until'], '2025-02-30T10:00:00Z'],
+  ] as const)('rejects the impossible calendar date %s', (_label, path, value) => {
+    const result = CommerceMessage.safeParse(withChange(quoteMessage(), [...path], value));
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.path.join('.'))).toContain(path.join('.'));
+  });
+
+  it('accepts 29 February in a leap year and the 31st of long months', () => {
+    expect(CommerceMessage.safeParse(withChange(quoteMessage(), ['payload', 'delivery_estimate'], '2028-02-29')).success).toBe(true);
+    expect(CommerceMessage.safeParse(withChange(quoteMessage(), ['payload', 'delivery_estimate'], '2025-12-31')).success).toBe(true);
+  });
 
   it('rejects an unknown message type', () => {
     expect(CommerceMessage.safeParse({ ...intentMessage(), type: 'a2a.commerce.refund' }).success).toBe(false);

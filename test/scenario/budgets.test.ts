@@ -83,7 +83,9 @@ describe('parseBudget', () => {
     expect(errorOf('negotiation.success_rate <')).toBeTruthy();
   });
 
-  it.todo('rejects a bare "%" threshold instead of reading it as 0 ("negotiation.success_rate >= %")');
+  it('rejects a bare "%" threshold instead of reading it as 0', () => {
+    expect(errorOf('negotiation.success_rate >= %')).toMatch(/expected a number or a percentage/);
+  });
 });
 
 describe('budgetHolds', () => {

@@ -1,12 +1,65 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { formatPath, formatProblems, parseScenarioText } from '../../src/scenario/load.js';
-import { editQuickstart, lineOf, planOf, problemsOf, quickstart, quickstartText } from './fixtures.js';
+import { baseScenario, editScenario, lineOf, planOf, problemsOf, quickstartPath, readQuickstart, scenarioText } from './fixtures.js';
 
 describe('parseScenarioText on scenarios/quickstart.yaml', () => {
-  const plan = planOf(parseScenarioText(quickstartText, 'quickstart.yaml'));
+  const text = readQuickstart();
+  const raw = parse(text) as Record<string, any>;
+  const plan = planOf(parseScenarioText(text, 'quickstart.yaml'));
+
+  it('validates, keeping the name and seed', () => {
+    expect(plan.name).toBe('quickstart');
+    expect(plan.seed).toBe(raw.seed);
+  });
+
+  it('turns every duration into a positive integer number of µs', () => {
+    const durations = [
+      plan.duration,
+      plan.market.tick,
+      plan.market.volatility_window,
+      ...plan.market.regimes.map((r) => r.duration),
+      ...plan.stores.map((s) => s.quote_validity),
+      ...plan.buyers.flatMap((b) => [b.quote_timeout, b.confirmation_timeout]),
+    ];
+    for (const us of durations) expect(Number.isSafeInteger(us) && us > 0, String(us)).toBe(true);
+    // a run of at least a second and messages faster than that: µs, not ms or s
+    expect(plan.duration).toBeGreaterThanOrEqual(1_000_000);
+    for (const b of plan.buyers) expect(b.quote_timeout).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('turns every amount of money into integer minor units', () => {
+    raw.market.categories.forEach((c: any, i: number) => expect(plan.market.categories[i]!.reference_price).toBe(Math.round(Number(c.reference_price) * 100)));
+    raw.stores.forEach((s: any, i: number) => expect(plan.stores[i]!.shipping).toBe(Math.round(Number(s.shipping ?? 0) * 100)));
+    raw.buyers.forEach((b: any, i: number) => expect(plan.buyers[i]!.mandate.max_per_purchase).toBe(Math.round(Number(b.mandate.max_per_purchase) * 100)));
+  });
+
+  it('reads every budget', () => {
+    expect(plan.budgets.map((b) => b.expression)).toEqual((raw.budgets ?? []).map((e: string) => e.trim()));
+  });
+});
+
+describe('the scenarios shipped in scenarios/', () => {
+  const dir = join(quickstartPath, '..');
+  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/i.test(f));
+
+  it('include the quickstart', () => {
+    expect(files).toContain('quickstart.yaml');
+  });
+
+  it.each(files)('%s validates', (file) => {
+    const result = parseScenarioText(readFileSync(join(dir, file), 'utf8'), file);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+});
+
+describe('parseScenarioText on a YAML scenario', () => {
+  const plan = planOf(parseScenarioText(scenarioText, 'two-suppliers.yaml'));
 
   it('reads the top level', () => {
-    expect(plan.name).toBe('quickstart');
+    expect(plan.name).toBe('two-suppliers');
     expect(plan.seed).toBe(42);
     expect(plan.currency).toBe('USD');
     expect(plan.duration).toBe(60_000_000);
@@ -47,17 +100,17 @@ describe('parseScenarioText on scenarios/quickstart.yaml', () => {
 
 describe('JSON scenarios', () => {
   it('yield the same plan as the same scenario in YAML', () => {
-    const json = JSON.stringify(quickstart(), null, 2);
-    const fromJson = planOf(parseScenarioText(json, 'quickstart.json'));
-    expect(fromJson).toEqual(planOf(parseScenarioText(quickstartText, 'quickstart.yaml')));
+    const json = JSON.stringify(baseScenario(), null, 2);
+    const fromJson = planOf(parseScenarioText(json, 'two-suppliers.json'));
+    expect(fromJson).toEqual(planOf(parseScenarioText(scenarioText, 'two-suppliers.yaml')));
   });
 
   it('are recognised by a .JSON extension in any case', () => {
-    expect(parseScenarioText(JSON.stringify(quickstart()), 'SCENARIO.JSON').ok).toBe(true);
+    expect(parseScenarioText(JSON.stringify(baseScenario()), 'SCENARIO.JSON').ok).toBe(true);
   });
 
   it('report problems by path, without line numbers', () => {
-    const s = quickstart();
+    const s = baseScenario();
     s.buyers[0].strategy.e = 'x';
     const problems = problemsOf(parseScenarioText(JSON.stringify(s), 'broken.json'));
     expect(problems).toHaveLength(1);
@@ -66,7 +119,7 @@ describe('JSON scenarios', () => {
   });
 
   it('report invalid JSON as one problem about the whole file', () => {
-    const problems = problemsOf(parseScenarioText('{"name": "quickstart",', 'broken.json'));
+    const problems = problemsOf(parseScenarioText('{"name": "two-suppliers",', 'broken.json'));
     expect(problems).toHaveLength(1);
     expect(problems[0]!.path).toBe('');
     expect(problems[0]!.message).toMatch(/^invalid JSON/);
@@ -74,13 +127,13 @@ describe('JSON scenarios', () => {
 
   it('are parsed as JSON only when the file name says so', () => {
     // JSON is YAML too, so a .yml file holding JSON text still validates
-    expect(parseScenarioText(JSON.stringify(quickstart()), 'quickstart.yml').ok).toBe(true);
+    expect(parseScenarioText(JSON.stringify(baseScenario()), 'two-suppliers.yml').ok).toBe(true);
   });
 });
 
 describe('YAML problems', () => {
   it('names buyers[0].strategy.e with the line and column of the value', () => {
-    const text = editQuickstart('strategy: { kind: linear, max_rounds: 10, deadline: 2s }', 'strategy: { kind: linear, e: "x", max_rounds: 10, deadline: 2s }');
+    const text = editScenario('strategy: { kind: linear, max_rounds: 10, deadline: 2s }', 'strategy: { kind: linear, e: "x", max_rounds: 10, deadline: 2s }');
     const problems = problemsOf(parseScenarioText(text, 's.yaml'));
     expect(problems).toHaveLength(1);
     expect(problems[0]!.path).toBe('buyers[0].strategy.e');
@@ -90,21 +143,21 @@ describe('YAML problems', () => {
   });
 
   it('points an unknown field at its key', () => {
-    const text = editQuickstart('    agents: 10\n', '    agents: 10\n    favourite_colour: blue\n');
+    const text = editScenario('    agents: 10\n', '    agents: 10\n    favourite_colour: blue\n');
     const problems = problemsOf(parseScenarioText(text, 's.yaml'));
     expect(problems.map((p) => [p.path, p.line, p.column])).toEqual([['buyers[0].favourite_colour', lineOf(text, 'favourite_colour'), 5]]);
     expect(problems[0]!.message).toBe('unknown field "favourite_colour"');
   });
 
   it('points a missing field at the map that lacks it', () => {
-    const text = editQuickstart('    quote_timeout: 300ms\n', '');
+    const text = editScenario('    quote_timeout: 300ms\n', '');
     const problems = problemsOf(parseScenarioText(text, 's.yaml'));
     expect(problems.map((p) => p.path)).toEqual(['buyers[0].quote_timeout']);
     expect(problems[0]!.line).toBe(lineOf(text, 'organisation: globex-procurement'));
   });
 
   it('lists several problems, each on its own line', () => {
-    let text = editQuickstart('intent_rate: 12/m', 'intent_rate: -12/m');
+    let text = editScenario('intent_rate: 12/m', 'intent_rate: -12/m');
     text = text.replace('max_per_purchase: 600.00', 'max_per_purchase: -600.00');
     text = text.replace('median: 2ms, p99: 12ms', 'median: 2ms, p99: 2ms');
     text = text.replace('seed: 42', 'seed: 42\nworkers: 4');
@@ -120,13 +173,13 @@ describe('YAML problems', () => {
   });
 
   it('gives a line to cross-reference problems too', () => {
-    const text = editQuickstart('organisation: soundwave-supply', 'organisation: acme-audio');
+    const text = editScenario('organisation: soundwave-supply', 'organisation: acme-audio');
     const problems = problemsOf(parseScenarioText(text, 's.yaml'));
-    expect(problems.map((p) => [p.path, p.line])).toEqual([['stores[1].organisation', lineOf(quickstartText, 'organisation: soundwave-supply')]]);
+    expect(problems.map((p) => [p.path, p.line])).toEqual([['stores[1].organisation', lineOf(scenarioText, 'organisation: soundwave-supply')]]);
   });
 
   it('reports unparsable YAML as problems about the whole file', () => {
-    const text = editQuickstart('seed: 42', 'seed: [42');
+    const text = editScenario('seed: 42', 'seed: [42');
     const problems = problemsOf(parseScenarioText(text, 's.yaml'));
     expect(problems.length).toBeGreaterThanOrEqual(1);
     for (const p of problems) {
@@ -135,10 +188,16 @@ describe('YAML problems', () => {
     }
   });
 
-  it.todo('gives unparsable YAML the line of the error ("seed: [42" on line 10 has no line today)');
+  it('gives unparsable YAML the line of the error', () => {
+    const problems = problemsOf(parseScenarioText('name: x\nseed: [42\n', 's.yaml'));
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]!.message).toMatch(/^invalid YAML/);
+    expect(problems[0]!.line).toBeGreaterThanOrEqual(2);
+    expect(problems[0]!.column).toBeGreaterThanOrEqual(1);
+  });
 
   it('rejects a key given twice', () => {
-    const problems = problemsOf(parseScenarioText(editQuickstart('seed: 42', 'seed: 42\nseed: 43'), 's.yaml'));
+    const problems = problemsOf(parseScenarioText(editScenario('seed: 42', 'seed: 42\nseed: 43'), 's.yaml'));
     expect(problems).toHaveLength(1);
     expect(problems[0]!.message).toMatch(/invalid YAML: .*unique/);
   });
@@ -149,7 +208,7 @@ describe('YAML problems', () => {
   });
 
   it('follows anchors and aliases', () => {
-    const text = editQuickstart('    strategy: { kind: linear, max_rounds: 10, deadline: 2s }', '    strategy: *store_strategy').replace(
+    const text = editScenario('    strategy: { kind: linear, max_rounds: 10, deadline: 2s }', '    strategy: *store_strategy').replace(
       'strategy: { kind: boulware, max_rounds: 8 }',
       'strategy: &store_strategy { kind: boulware, max_rounds: 8 }',
     );
