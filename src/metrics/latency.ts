@@ -15,6 +15,7 @@ export class LatencyHistogram {
   private samples = 0;
   private sumUs = 0;
   private maxUs = 0;
+  private minUs = Infinity;
 
   /** Number of samples recorded. */
   get count(): number {
@@ -27,6 +28,7 @@ export class LatencyHistogram {
     this.samples++;
     this.sumUs += v;
     if (v > this.maxUs) this.maxUs = v;
+    if (v < this.minUs) this.minUs = v;
   }
 
   /** Folds another histogram in (the merge is order-independent). */
@@ -35,6 +37,15 @@ export class LatencyHistogram {
     this.samples += other.samples;
     this.sumUs += other.sumUs;
     this.maxUs = Math.max(this.maxUs, other.maxUs);
+    this.minUs = Math.min(this.minUs, other.minUs);
+  }
+
+  /**
+   * The histogram answers with the top of a value's bucket (3 significant digits), which can lie
+   * above the largest value recorded; clamp to the exact range so p99 never exceeds max.
+   */
+  private percentile(p: number): number {
+    return Math.min(this.maxUs, Math.max(this.minUs, this.histogram.getValueAtPercentile(p)));
   }
 
   summary(): LatencySummary {
@@ -42,9 +53,9 @@ export class LatencyHistogram {
     return {
       count: this.samples,
       mean_us: Math.round(this.sumUs / this.samples),
-      p50_us: this.histogram.getValueAtPercentile(50),
-      p90_us: this.histogram.getValueAtPercentile(90),
-      p99_us: this.histogram.getValueAtPercentile(99),
+      p50_us: this.percentile(50),
+      p90_us: this.percentile(90),
+      p99_us: this.percentile(99),
       max_us: this.maxUs,
     };
   }

@@ -46,7 +46,7 @@ export class CircuitBreaker {
     private readonly onTransition: (t: BreakerTransition) => void,
   ) {
     this.bucketUs = Math.max(1, Math.ceil(config.windowUs / config.buckets));
-    this.bucketEpoch = new Float64Array(config.buckets).fill(-1);
+    this.bucketEpoch = new Float64Array(config.buckets).fill(-Infinity);
     this.bucketOk = new Uint32Array(config.buckets);
     this.bucketFail = new Uint32Array(config.buckets);
   }
@@ -129,7 +129,10 @@ export class CircuitBreaker {
   }
 
   private close(nowUs: number, reason: string): void {
-    this.bucketEpoch.fill(-1);
+    // A closed breaker starts from an empty window: failures from before it opened never count again.
+    this.bucketEpoch.fill(-Infinity);
+    this.bucketOk.fill(0);
+    this.bucketFail.fill(0);
     this.transition(nowUs, 'closed', reason);
   }
 

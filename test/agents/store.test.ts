@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { transactionHash } from '../../src/protocol/hash.js';
-import type { MessageOf } from '../../src/protocol/schemas.js';
+import type { CommerceMessage, MessageOf } from '../../src/protocol/schemas.js';
 import { ExecutionRecord } from '../../src/protocol/records.js';
 import { byConversation, errorsWith, minor, ofType, run, sentAtUs, virtualUs } from './scenario.js';
 
@@ -211,6 +211,31 @@ describe('StoreAgent: refusals', () => {
       expect(e.conversation_id).toBe(request!.conversation_id);
     }
     expect(result.results.errors.by_code.rate_limited).toBe(limited.length);
+  });
+
+  it('with no queue, refuses on arrival or answers exactly one service time later', () => {
+    const { lines, delivered } = run((s) => {
+      s.stores[0]!.capacity = { servers: 1, service_time: '50ms', queue_limit: 0 };
+      s.buyers[0]!.agents = 5;
+      s.buyers[0]!.intent_rate = '120/m';
+    });
+    const fromStore = delivered.filter((m) => m.from.identifier === 'agent:acme-1');
+    const refusals = new Map(errorsWith(fromStore, 'rate_limited').map((e) => [e.payload.reference, e]));
+    const requests = lines.flatMap((l) => (l.event === 'delivered' && (l.message as { to: { identifier: string } }).to.identifier === 'agent:acme-1' ? [{ atUs: l.vt_us, message: l.message as CommerceMessage }] : []));
+    expect(refusals.size).toBeGreaterThan(0);
+    let served = 0;
+    for (const { atUs, message } of requests) {
+      if (message.type === 'a2a.commerce.confirmation') continue; // receipts need no service
+      const refusal = refusals.get(message.id);
+      if (refusal) {
+        expect(sentAtUs(refusal)).toBe(atUs);
+        continue;
+      }
+      const answer = fromStore.find((m) => m.conversation_id === message.conversation_id && sentAtUs(m) === atUs + 50_000);
+      expect(answer, `answer to ${message.id} at ${atUs + 50_000}`).toBeDefined();
+      served++;
+    }
+    expect(served).toBeGreaterThan(0);
   });
 
   it('queues instead of refusing when the queue has room', () => {

@@ -253,6 +253,14 @@ describe('Broker: per-link random streams', () => {
     expect(ids.map((id) => at.get(id))).toEqual(expected);
   });
 
+  it('gives each recipient of the same sender its own stream', () => {
+    const w = world(planWithNetwork(uniformLatency));
+    const toB = latencies(w, w.a, w.b, 20);
+    const v = world(planWithNetwork(uniformLatency));
+    const toC = latencies(v, v.a, v.c, 20);
+    expect(toB).not.toEqual(toC);
+  });
+
   it('keeps the two directions of a pair on separate streams', () => {
     const w = world(planWithNetwork(uniformLatency));
     const forward = latencies(w, w.a, w.b, 20);

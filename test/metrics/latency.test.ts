@@ -79,5 +79,21 @@ describe('LatencyHistogram', () => {
     expect(h.summary()).toEqual(before);
   });
 
-  it.todo('never reports a percentile above the exact max (one sample of 512 327 µs gives p50 = p99 = 512 511 µs)');
+  it('reports a lone sample as every percentile, not the top of its bucket', () => {
+    // The HDR bucket holding 512 327 µs tops out at 512 511 µs.
+    const s = histogramOf([512_327]).summary();
+    expect(s).toEqual({ count: 1, mean_us: 512_327, p50_us: 512_327, p90_us: 512_327, p99_us: 512_327, max_us: 512_327 });
+  });
+});
+
+describe('LatencyHistogram percentiles stay within the recorded range', () => {
+  it('never reports a percentile above the exact maximum', () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 10; i++) h.record(1_000);
+    h.record(27_027); // its HDR bucket tops out above the value itself
+    const s = h.summary();
+    expect(s.max_us).toBe(27_027);
+    expect(s.p99_us).toBeLessThanOrEqual(s.max_us!);
+    expect(s.p50_us).toBeGreaterThanOrEqual(1_000);
+  });
 });

@@ -196,7 +196,7 @@ describe('buildResults', () => {
     const r = buildResults(input(m, { inDoubt: 1 }));
     expect(r.settlement).toMatchObject({ deals: 2, value: '300.01', in_doubt: 1, accept_retries: 8 });
     expect(r.settlement.latency.mean_us).toBe(5_000);
-    expect(r.flow).toEqual({ discoveries: 5, executions: 6 });
+    expect(r.flow).toMatchObject({ discoveries: 5, executions: 6 });
     expect(r.messages).toMatchObject({ delivered: 7, dropped: 2, corrupted: 1, invalid: 3, unroutable: 4 });
     expect(r.negotiation.held_intents).toBe(1);
   });

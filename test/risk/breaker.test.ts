@@ -232,7 +232,19 @@ describe('CircuitBreaker: half-open', () => {
     expect(h.breaker.state).toBe('closed');
   });
 
-  it.todo('starts a fresh window after closing early in a run (closed at 1 500 µs, one success at 1 600 µs re-opens it on the four failures from before the opening)');
+  it('starts a fresh window after closing early in a run', () => {
+    const { breaker, transitions } = openedAt400({ cooldownUs: 1_000, halfOpenTrials: 1 });
+    breaker.cooldownElapsed(1_400, 1);
+    expect(breaker.admit()).toBe('trial');
+    breaker.record(1_500, true, true);
+    expect(breaker.state).toBe('closed');
+    // The four failures from before the opening must not count again.
+    breaker.record(1_600, true, false);
+    breaker.record(1_700, false, false);
+    breaker.record(1_800, false, false);
+    expect(breaker.state).toBe('closed');
+    expect(transitions.map((t) => t.to)).toEqual(['open', 'half_open', 'closed']);
+  });
 
   it('grants a fresh set of trials on every half-open period', () => {
     const { breaker, cooldowns } = halfOpenAt5400(2);

@@ -1,0 +1,117 @@
+/** Usage of the command itself: help, unknown commands and options, --seed, and `validate`. */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BASE_SCENARIO,
+  cleanup,
+  edit,
+  isEmptyOrMissing,
+  makeTmp,
+  quickstartFile,
+  runCli,
+  volatilityFile,
+  writeText,
+  type CliResult,
+} from './helpers.js';
+
+const EXIT_CODES = /Exit codes:[\s\S]*\b0\b[\s\S]*\b1\b[\s\S]*\b2\b[\s\S]*\b3\b[\s\S]*\b4\b/;
+
+let tmp: string;
+let badFile: string;
+const runs: Record<string, CliResult> = {};
+const out = (key: string) => join(tmp, `out-${key}`);
+
+beforeAll(async () => {
+  tmp = makeTmp('cli');
+  badFile = writeText(tmp, 'bad.yaml', edit(BASE_SCENARIO, 'intent_rate: 6/m', 'intent_rate: -3/m'));
+  const commands: Record<string, string[]> = {
+    help: ['--help'],
+    runHelp: ['run', '--help'],
+    validateHelp: ['validate', '--help'],
+    unknownCommand: ['frobnicate', quickstartFile],
+    unknownOption: ['run', quickstartFile, '--out', out('unknownOption'), '--frobnicate'],
+    badSeed: ['run', quickstartFile, '--out', out('badSeed'), '--seed', 'abc!'],
+    noScenario: ['run'],
+    validateOk: ['validate', quickstartFile, volatilityFile],
+    validateOneBad: ['validate', quickstartFile, badFile, volatilityFile],
+  };
+  const entries = await Promise.all(Object.entries(commands).map(async ([k, args]) => [k, await runCli(args)] as const));
+  for (const [k, r] of entries) runs[k] = r;
+});
+
+afterAll(() => cleanup(tmp));
+
+describe('help', () => {
+  it('--help: exit 0, lists the commands and the exit codes', () => {
+    const r = runs.help!;
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: a2a-sim/);
+    expect(r.stdout).toMatch(/\brun\b/);
+    expect(r.stdout).toMatch(/\bvalidate\b/);
+    expect(r.stdout).toMatch(EXIT_CODES);
+  });
+
+  it('run --help: exit 0, lists every option and the exit codes', () => {
+    const r = runs.runHelp!;
+    expect(r.status).toBe(0);
+    for (const option of ['--seed', '--out', '--trace', '--json', '--no-progress']) expect(r.stdout).toContain(option);
+    expect(r.stdout).toMatch(/<scenario>/);
+    expect(r.stdout).toMatch(EXIT_CODES);
+  });
+
+  it('validate --help: exit 0, shows the usage and the exit codes', () => {
+    const r = runs.validateHelp!;
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: a2a-sim validate/);
+    expect(r.stdout).toMatch(/<scenario\.\.\.>/);
+    expect(r.stdout).toMatch(EXIT_CODES);
+  });
+});
+
+describe('bad usage exits 2 and runs nothing', () => {
+  it('an unknown command', () => {
+    expect(runs.unknownCommand!.status).toBe(2);
+    expect(runs.unknownCommand!.stderr).toMatch(/unknown command/i);
+    expect(runs.unknownCommand!.stderr).toContain('frobnicate');
+  });
+
+  it('an unknown option', () => {
+    expect(runs.unknownOption!.status).toBe(2);
+    expect(runs.unknownOption!.stderr).toMatch(/unknown option/i);
+    expect(runs.unknownOption!.stderr).toContain('--frobnicate');
+    expect(isEmptyOrMissing(out('unknownOption'))).toBe(true);
+  });
+
+  it('an invalid --seed ("abc!")', () => {
+    expect(runs.badSeed!.status).toBe(2);
+    expect(runs.badSeed!.stderr).toContain('--seed');
+    expect(runs.badSeed!.stderr).toContain('abc!');
+    expect(runs.badSeed!.stdout).toBe('');
+    expect(isEmptyOrMissing(out('badSeed'))).toBe(true);
+  });
+
+  it('run without a scenario', () => {
+    expect(runs.noScenario!.status).toBe(2);
+    expect(runs.noScenario!.stderr).toMatch(/scenario/);
+  });
+});
+
+describe('validate', () => {
+  it('validate quickstart.yaml volatility-spike.yaml: exit 0, each file reported ok', () => {
+    const r = runs.validateOk!;
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^${quickstartFile}: ok`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^${volatilityFile}: ok`, 'm'));
+  });
+
+  it('validate with one bad file among good ones: exit 2, the bad file and its problem named, the others still checked', () => {
+    const r = runs.validateOneBad!;
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${badFile}: invalid scenario, 1 problem`);
+    expect(r.stderr).toMatch(/buyers\[0\]\.intent_rate/);
+    expect(r.stdout).toMatch(new RegExp(`^${quickstartFile}: ok`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^${volatilityFile}: ok`, 'm'));
+    expect(r.stdout).not.toContain(badFile);
+  });
+});
