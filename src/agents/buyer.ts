@@ -16,10 +16,13 @@ import type { BuyerOrganisation } from './organisation.js';
 import { dealTerms } from './store.js';
 import { buyerOffer, progress } from './strategies/time-dependent.js';
 
+// Timer events
 const ARRIVAL = 1;
-const QUOTE_WAIT = 2;
-const RESPONSE_WAIT = 3;
-const CONFIRM_WAIT = 4;
+const TIMEOUT = 2;
+// What a negotiation is waiting for
+const QUOTE_WAIT = 1;
+const RESPONSE_WAIT = 2;
+const CONFIRM_WAIT = 3;
 const US_PER_DAY = 86_400_000_000;
 
 type Phase = 'quoting' | 'negotiating' | 'accepting';
@@ -41,7 +44,11 @@ interface Negotiation {
   items: { sku: string; quantity: number }[];
   stores: readonly BusinessProfile[];
   phase: Phase;
-  /** timers carry the token they were set with; a newer token makes them stale */
+  /** what happens at `deadlineUs` unless a reply comes first */
+  waitKind: number;
+  deadlineUs: number;
+  /** the one live timer event: its time and token (older events carry stale tokens) */
+  timerAtUs: number;
   token: number;
   awaiting: number;
   best?: Offer;
@@ -97,9 +104,15 @@ export class BuyerAgent extends Agent {
     const timer = data as Timer;
     const n = this.negotiations.get(timer.conversationId);
     if (!n || n.token !== timer.token) return;
-    if (kind === QUOTE_WAIT) this.decide(n);
-    else if (kind === RESPONSE_WAIT) this.end(n, 'deadline');
-    else if (kind === CONFIRM_WAIT) this.retryAccept(n);
+    n.timerAtUs = Infinity;
+    if (this.nowUs < n.deadlineUs) {
+      // The wait was re-armed since this timer was set: sleep until the current deadline.
+      this.schedule(n, n.deadlineUs);
+      return;
+    }
+    if (n.waitKind === QUOTE_WAIT) this.decide(n);
+    else if (n.waitKind === RESPONSE_WAIT) this.end(n, 'deadline');
+    else if (n.waitKind === CONFIRM_WAIT) this.retryAccept(n);
   }
 
   receive(message: CommerceMessage): void {
@@ -171,6 +184,9 @@ export class BuyerAgent extends Agent {
       items,
       stores,
       phase: 'quoting',
+      waitKind: 0,
+      deadlineUs: 0,
+      timerAtUs: Infinity,
       token: 0,
       awaiting: 0,
       alternatives: [],
@@ -332,9 +348,21 @@ export class BuyerAgent extends Agent {
     this.end(n, 'succeeded');
   }
 
+  /**
+   * Waits for a reply until now + delayUs. Each round moves the deadline; rather than one timer
+   * event per round (almost all of them stale), a negotiation keeps one live timer that, when it
+   * fires early, re-arms itself for the current deadline.
+   */
   private arm(n: Negotiation, kind: number, delayUs: number): void {
+    n.waitKind = kind;
+    n.deadlineUs = this.nowUs + delayUs;
+    if (n.deadlineUs < n.timerAtUs) this.schedule(n, n.deadlineUs);
+  }
+
+  private schedule(n: Negotiation, atUs: number): void {
     n.token++;
-    this.after(delayUs, kind, { conversationId: n.conversationId, token: n.token } satisfies Timer);
+    n.timerAtUs = atUs;
+    this.after(atUs - this.nowUs, TIMEOUT, { conversationId: n.conversationId, token: n.token } satisfies Timer);
   }
 
   private end(n: Negotiation, outcome: Outcome): void {

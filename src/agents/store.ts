@@ -202,23 +202,18 @@ export class StoreAgent extends Agent {
     const quoteId = `q_${this.localName}_${++this.quoteSeq}`;
     const validUntilUs = now + this.plan.quote_validity;
     const discount = listMinor - totalMinor;
-    const totals: Totals = {
-      subtotal: toWire(subtotalMinor),
-      shipping: toWire(this.plan.shipping),
-      tax: toWire(taxMinor),
-      ...(discount > 0 ? { discount: toWire(discount) } : {}),
-      total: toWire(totalMinor),
-    };
+    const totals: Totals = { subtotal: toWire(subtotalMinor), shipping: toWire(this.plan.shipping), tax: toWire(taxMinor), total: toWire(totalMinor) };
+    if (discount > 0) totals.discount = toWire(discount);
     const payload: QuotePayload = {
       quote_id: quoteId,
       valid_until: isoTimestamp(this.ctx.epochMs, validUntilUs),
-      ...(replaces ? { replaces } : {}),
       currency: this.ctx.currency,
       items,
       totals,
       delivery_estimate: deliveryEstimate,
-      ...(discount > 0 ? { note: `Applied ${((100 * discount) / listMinor).toFixed(1)}% discount` } : {}),
     };
+    if (replaces) payload.replaces = replaces;
+    if (discount > 0) payload.note = `Applied ${Math.round((1000 * discount) / listMinor) / 10}% discount`;
     if (replaces) {
       const old = this.quotes.get(replaces);
       if (old) old.replacedBy = quoteId;

@@ -21,7 +21,8 @@ export interface Link {
 export class NetworkModel {
   private readonly defaults: LinkModel;
   private readonly overrides = new Map<string, LinkModel>();
-  private readonly links = new Map<number, Link>();
+  /** links by sender id, then receiver id: small integer keys keep both lookups on the fast path */
+  private readonly links: (Map<number, Link> | undefined)[] = [];
 
   constructor(
     plan: SimulationPlan,
@@ -45,11 +46,15 @@ export class NetworkModel {
 
   /** The directed link between two agents, created on first use with stream `link:A→B`. */
   link(fromId: number, fromIdentifier: string, fromOrg: string, toId: number, toIdentifier: string, toOrg: string): Link {
-    const key = fromId * 2 ** 24 + toId;
-    let link = this.links.get(key);
+    let bySender = this.links[fromId];
+    if (bySender === undefined) {
+      bySender = new Map();
+      this.links[fromId] = bySender;
+    }
+    let link = bySender.get(toId);
     if (!link) {
       link = { model: this.modelFor(fromOrg, toOrg), rng: new Rng(this.seed, `link:${fromIdentifier}→${toIdentifier}`) };
-      this.links.set(key, link);
+      bySender.set(toId, link);
     }
     return link;
   }

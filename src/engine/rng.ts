@@ -1,9 +1,26 @@
 /**
- * Named random streams. Every stream is a seedrandom Alea generator whose state is derived by
- * Alea's own string hash (Mash) from (seed, stream name), so adding a stream never shifts
- * another one.
+ * Named random streams. Every stream is a seedrandom Alea generator seeded by a 53-bit hash of
+ * (seed, stream name), so adding a stream never shifts another one.
  */
 import seedrandom from 'seedrandom';
+
+/**
+ * cyrb53, a fast 53-bit string hash. Alea's own seeding hashes its seed string three times
+ * character by character; handing it a short digest instead of a long stream name
+ * (`link:agent:…→agent:…`) makes a new stream several times cheaper.
+ */
+export function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
 
 const Z_99 = 2.3263478740408408; // standard normal quantile at 0.99
 
@@ -12,7 +29,7 @@ export class Rng {
   private readonly source: () => number;
 
   constructor(seed: string | number, streamName: string) {
-    this.source = seedrandom.alea(`${seed}\u0000${streamName}`);
+    this.source = seedrandom.alea(hash53(`${seed}\u0000${streamName}`).toString(36));
   }
 
   /** Uniform in [0, 1). */

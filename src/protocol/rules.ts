@@ -17,17 +17,96 @@ function join(at: Path, a: Key, b: Key, c: Key, d: Key): (string | number)[] {
   return path;
 }
 
-const ID = /^[\x21-\x7e]{1,200}$/;
-const AGENT_ID = /^agent:[A-Za-z0-9._-]{1,128}$/;
-const DATE_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?Z$/;
-const DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
-const CURRENCY = /^[A-Z]{3}$/;
-const COUNTRY = /^[A-Z]{2}$/;
-const TX_HASH = /^sha256:[0-9a-f]{64}$/;
+// Shapes are checked by small scanners rather than regular expressions: on freshly built
+// strings a regex test costs ~0.3 µs here, and a message has a dozen such fields.
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** 1-200 printable ASCII characters without spaces. */
+function isId(value: string): boolean {
+  const n = value.length;
+  if (n === 0 || n > 200) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/** "agent:" followed by 1-128 of [A-Za-z0-9._-]. */
+function isAgentId(value: string): boolean {
+  const n = value.length;
+  if (n < 7 || n > 134 || !value.startsWith('agent:')) return false;
+  for (let i = 6; i < n; i++) {
+    const c = value.charCodeAt(i);
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 46 || c === 95 || c === 45;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** Digits at the given positions of `value`. */
+function digitsAt(value: string, positions: readonly number[]): boolean {
+  for (let k = 0; k < positions.length; k++) if (!isDigit(value.charCodeAt(positions[k]!))) return false;
+  return true;
+}
+
+function twoDigits(value: string, at: number): number {
+  return (value.charCodeAt(at) - 48) * 10 + (value.charCodeAt(at + 1) - 48);
+}
+
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+const TIME_DIGITS = [11, 12, 14, 15, 17, 18];
+
+/** YYYY-MM-DD with a real month and day. */
+function isDate(value: string): boolean {
+  return value.length === 10 && isDatePart(value);
+}
+
+function isDatePart(value: string): boolean {
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || !digitsAt(value, DATE_DIGITS)) return false;
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  return month >= 1 && month <= 12 && day >= 1 && realDay(value);
+}
+
+/** RFC 3339 UTC timestamp: YYYY-MM-DDTHH:MM:SS, optional fraction of 1-9 digits, then Z. */
+function isDateTime(value: string): boolean {
+  const n = value.length;
+  if (n < 20 || n > 30 || !isDatePart(value)) return false;
+  if (value.charCodeAt(10) !== 84 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || !digitsAt(value, TIME_DIGITS)) return false;
+  if (twoDigits(value, 11) > 23 || twoDigits(value, 14) > 59 || twoDigits(value, 17) > 59) return false;
+  if (value.charCodeAt(n - 1) !== 90) return false;
+  if (n === 20) return true;
+  if (value.charCodeAt(19) !== 46 || n === 21) return false;
+  for (let i = 20; i < n - 1; i++) if (!isDigit(value.charCodeAt(i))) return false;
+  return true;
+}
+
+function isUpper(value: string, length: number): boolean {
+  if (value.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+
+/** "sha256:" and 64 lowercase hex digits. */
+function isTransactionHash(value: string): boolean {
+  if (value.length !== 71 || !value.startsWith('sha256:')) return false;
+  for (let i = 7; i < 71; i++) {
+    const c = value.charCodeAt(i);
+    if (!(isDigit(c) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Day-of-month check for a string that already matched DATE or DATE_TIME (YYYY-MM-DD…). */
+/** Day-of-month check for a string whose first ten characters are YYYY-MM-DD. */
 function realDay(value: string): boolean {
   const day = (value.charCodeAt(8) - 48) * 10 + (value.charCodeAt(9) - 48);
   if (day <= 28) return true;
@@ -55,31 +134,31 @@ export class RuleContext {
   }
 
   id(value: string | undefined, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (value !== undefined && !ID.test(value)) this.fail('expected an identifier of 1-200 printable characters without spaces', at, a, b, c);
+    if (value !== undefined && !isId(value)) this.fail('expected an identifier of 1-200 printable characters without spaces', at, a, b, c);
   }
 
   agent(value: string, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (!AGENT_ID.test(value)) this.fail('expected "agent:<id>"', at, a, b, c);
+    if (!isAgentId(value)) this.fail('expected "agent:<id>"', at, a, b, c);
   }
 
   dateTime(value: string, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (!DATE_TIME.test(value) || !realDay(value)) this.fail('expected an RFC 3339 UTC timestamp', at, a, b, c);
+    if (!isDateTime(value)) this.fail('expected an RFC 3339 UTC timestamp', at, a, b, c);
   }
 
   date(value: string | undefined, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (value !== undefined && (!DATE.test(value) || !realDay(value))) this.fail('expected a date YYYY-MM-DD', at, a, b, c);
+    if (value !== undefined && !isDate(value)) this.fail('expected a date YYYY-MM-DD', at, a, b, c);
   }
 
   currency(value: string | undefined, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (value !== undefined && !CURRENCY.test(value)) this.fail('expected an ISO 4217 currency code', at, a, b, c);
+    if (value !== undefined && !isUpper(value, 3)) this.fail('expected an ISO 4217 currency code', at, a, b, c);
   }
 
   country(value: string, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (!COUNTRY.test(value)) this.fail('expected an ISO 3166 country code', at, a, b, c);
+    if (!isUpper(value, 2)) this.fail('expected an ISO 3166 country code', at, a, b, c);
   }
 
   transactionHash(value: string, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (!TX_HASH.test(value)) this.fail('expected "sha256:<64 hex>"', at, a, b, c);
+    if (!isTransactionHash(value)) this.fail('expected "sha256:<64 hex>"', at, a, b, c);
   }
 
   url(value: string, at: Path, a?: Key, b?: Key, c?: Key): void {

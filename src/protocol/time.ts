@@ -29,9 +29,17 @@ export function isoTimestamp(epochMs: number, virtualUs: number): string {
   return `${cachedDayPrefix}${two(hours)}:${two(minutes)}:${two(seconds)}.${String(fraction).padStart(6, '0')}Z`;
 }
 
+let cachedDateDay = NaN;
+let cachedDate = '';
+
 /** Calendar date (YYYY-MM-DD, UTC) of `epochMs + virtualUs`. */
 export function isoDate(epochMs: number, virtualUs: number): string {
-  return new Date(epochMs + Math.floor(virtualUs / US_PER_MS)).toISOString().slice(0, 10);
+  const day = Math.floor((epochMs * US_PER_MS + virtualUs) / US_PER_DAY);
+  if (day !== cachedDateDay) {
+    cachedDateDay = day;
+    cachedDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
+  }
+  return cachedDate;
 }
 
 /** Parses an RFC 3339 timestamp back to virtual microseconds relative to `epochMs`. */

@@ -1,0 +1,58 @@
+/** Broker + kernel + validation with trivial agents bouncing quotes: the per-message floor. */
+import { Broker, type Endpoint } from '../src/broker/broker.js';
+import { NetworkModel } from '../src/broker/network.js';
+import { Kernel } from '../src/engine/kernel.js';
+import { MetricsCollector } from '../src/metrics/collector.js';
+import { isoTimestamp } from '../src/protocol/time.js';
+import type { CommerceMessage, Party } from '../src/protocol/schemas.js';
+import { parseScenarioText } from '../src/scenario/load.js';
+import { readFileSync } from 'node:fs';
+
+const parsed = parseScenarioText(readFileSync('scenarios/bench-100k.yaml', 'utf8'), 'x.yaml');
+if (!parsed.ok) throw new Error('bad');
+const kernel = new Kernel();
+const metrics = new MetricsCollector();
+const plan = { ...parsed.plan, network: { ...parsed.plan.network, loss_probability: 0 } };
+const broker = new Broker(kernel, new NetworkModel(plan, 1), metrics, undefined);
+const N = 200;
+let sent = 0;
+const LIMIT = Number(process.argv[2] ?? 400_000);
+class Bouncer implements Endpoint {
+  seq = 0;
+  n = 0;
+  readonly party: Party;
+  constructor(readonly id: number, readonly identifier: string, readonly organisation: string) {
+    this.party = { type: 'agent', identifier, name: identifier };
+  }
+  receive(m: CommerceMessage): void {
+    if (sent >= LIMIT) return;
+    this.bounce(m.from);
+  }
+  bounce(to: Party): void {
+    sent++;
+    broker.send(this, {
+      type: 'a2a.commerce.quote',
+      id: `msg_${this.identifier}_${++this.n}`,
+      from: this.party,
+      to,
+      conversation_id: `conv_${this.n}`,
+      timestamp: isoTimestamp(1736937000000, kernel.nowUs),
+      payload: {
+        quote_id: `q_${this.identifier}_${this.n}`,
+        valid_until: isoTimestamp(1736937000000, kernel.nowUs + 3_000_000),
+        currency: 'USD',
+        items: [{ sku: 'WH-PRO-001', name: 'Pro Wireless Headphones', unit_price: 149.99, quantity: 1, availability: 'in_stock' }],
+        totals: { subtotal: 149.99, shipping: 9.99, tax: 14.4, total: 174.38 },
+        delivery_estimate: '2025-01-18',
+      },
+    });
+  }
+  replyError(): void {}
+}
+const agents = Array.from({ length: N }, (_, i) => new Bouncer(i + 1, `agent:b-${i}`, i % 2 ? 'northwind' : 'initech'));
+for (const a of agents) broker.register(a);
+for (let i = 0; i < N; i += 2) agents[i]!.bounce(agents[i + 1]!.party);
+const t = performance.now();
+kernel.runUntil(Infinity);
+const s = (performance.now() - t) / 1000;
+console.log(`${metrics.messagesDelivered} delivered in ${s.toFixed(2)} s: ${Math.round(metrics.messagesDelivered / s).toLocaleString('en-US')} msgs/s, ${((s * 1e6) / metrics.messagesDelivered).toFixed(2)} µs/msg`);
