@@ -9,7 +9,8 @@ import type { EventTarget } from '../engine/queue.js';
 import { sampleUs } from '../engine/distribution.js';
 import type { Rng } from '../engine/rng.js';
 import type { MetricsCollector } from '../metrics/collector.js';
-import { CommerceMessage, type Party } from '../protocol/schemas.js';
+import type { CommerceMessage, Party } from '../protocol/schemas.js';
+import { validateMessage } from '../protocol/validate.js';
 import type { NetworkModel } from './network.js';
 import type { TraceSink } from './trace.js';
 
@@ -75,10 +76,10 @@ export class Broker implements EventTarget {
   handle(_kind: number, data: unknown): void {
     const { message, from, to } = data as Delivery;
     const now = this.kernel.nowUs;
-    const parsed = CommerceMessage.safeParse(message);
-    if (!parsed.success) {
+    const verdict = validateMessage(message);
+    if (!verdict.ok) {
       this.metrics.messagesInvalid++;
-      const issue = parsed.error.issues[0];
+      const issue = verdict.issues[0];
       const where = issue ? `${issue.path.join('.') || '(message)'}: ${issue.message}` : 'invalid';
       this.trace?.record({ vt_us: now, event: 'rejected', reason: where, message });
       const m = message as { id?: unknown; conversation_id?: unknown };

@@ -4,3 +4,4 @@ export * from './schemas.js';
 export * from './time.js';
 export * from './hash.js';
 export * from './records.js';
+export * from './validate.js';

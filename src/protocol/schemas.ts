@@ -200,6 +200,9 @@ const PAYLOAD: Path = ['payload'];
 const FROM: Path = ['from'];
 const TO: Path = ['to'];
 
+/** Per message type: the envelope's structure alone, and all its value rules as one function. */
+const ENVELOPES = new Map<string, { structure: z.ZodObject; rules: (r: RuleContext, message: unknown) => void }>();
+
 /** An envelope of `type` around `shape`, with all its value rules as one check. */
 function envelope<T extends string, P extends z.ZodObject>(type: T, shape: P, rules: (r: RuleContext, p: z.output<P>, at: Path) => void) {
   const structure = z.object({
@@ -211,14 +214,21 @@ function envelope<T extends string, P extends z.ZodObject>(type: T, shape: P, ru
     timestamp: z.string(),
     payload: shape,
   });
-  return withRules(structure, (r, m) => {
+  const allRules = (r: RuleContext, m: z.output<typeof structure>) => {
     r.id(m.id, ROOT, 'id');
     partyRules(r, m.from, FROM);
     partyRules(r, m.to, TO);
     r.id(m.conversation_id, ROOT, 'conversation_id');
     r.dateTime(m.timestamp, ROOT, 'timestamp');
     rules(r, (m as unknown as { payload: z.output<P> }).payload, PAYLOAD);
-  });
+  };
+  ENVELOPES.set(type, { structure, rules: allRules as (r: RuleContext, message: unknown) => void });
+  return withRules(structure, allRules);
+}
+
+/** The structural schema and the value rules of one message type (for compiled validation). */
+export function envelopeParts(type: string): { structure: z.ZodObject; rules: (r: RuleContext, message: unknown) => void } | undefined {
+  return ENVELOPES.get(type);
 }
 
 export const Party = withRules(PartyShape, partyRules);

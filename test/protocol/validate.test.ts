@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CommerceMessage } from '../../src/protocol/schemas.js';
+import { passesCompiledCheck, validateMessage } from '../../src/protocol/validate.js';
+import { runSimulation } from '../../src/simulation.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+import {
+  acceptMessage,
+  confirmationMessage,
+  counterMessage,
+  errorMessage,
+  intentMessage,
+  quoteMessage,
+  requestMessage,
+  revisedQuoteMessage,
+} from './fixtures.js';
+
+const examples = [requestMessage, intentMessage, quoteMessage, revisedQuoteMessage, counterMessage, acceptMessage, confirmationMessage, errorMessage];
+
+/** Every (path, value) leaf of a JSON value. */
+function leaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => [[...path, k], ...leaves(v, [...path, k])]);
+  return [];
+}
+
+function set(root: unknown, path: (string | number)[], replacement: unknown): unknown {
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let node = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  if (replacement === undefined) delete node[last];
+  else node[last] = replacement;
+  return copy;
+}
+
+const REPLACEMENTS: unknown[] = [undefined, null, '', ' ', 'x'.repeat(300), 0, -1, 1.5, 149.999, Number.NaN, 1e300, true, [], {}, 'agent:', 'agent:ok', '2025-02-30', '2025-01-15T10:30:00Z', 'sha256:' + 'a'.repeat(64), 'USD', 'usd', 'US', 'in_stock', 'out_of_stock'];
+
+describe('compiled validation agrees with the zod schemas', () => {
+  it('accepts every valid example, as zod does', () => {
+    for (const make of examples) {
+      const m = make();
+      expect(CommerceMessage.safeParse(m).success).toBe(true);
+      expect(passesCompiledCheck(m)).toBe(true);
+    }
+  });
+
+  it('gives zod’s verdict for every single-field mutation of every example', () => {
+    let checked = 0;
+    for (const make of examples) {
+      const base = make();
+      for (const path of leaves(base)) {
+        for (const replacement of REPLACEMENTS) {
+          const m = set(base, path, replacement);
+          expect([path.join('.'), replacement, passesCompiledCheck(m)]).toEqual([path.join('.'), replacement, CommerceMessage.safeParse(m).success]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(2000);
+  });
+
+  it('agrees with zod on random mutations (property test)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...examples),
+        fc.array(fc.tuple(fc.nat(), fc.oneof(fc.constantFrom(...REPLACEMENTS), fc.string(), fc.double(), fc.integer())), { minLength: 1, maxLength: 3 }),
+        (make, edits) => {
+          let m: unknown = make();
+          for (const [pick, replacement] of edits) {
+            const paths = leaves(m);
+            if (paths.length === 0) break;
+            m = set(m, paths[pick % paths.length]!, replacement);
+          }
+          return passesCompiledCheck(m) === CommerceMessage.safeParse(m).success;
+        },
+      ),
+      { numRuns: 3000, seed: 20261122 },
+    );
+  });
+
+  it('agrees with zod on every message of a real run', () => {
+    const file = 'scenarios/quickstart.yaml';
+    const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
+    if (!parsed.ok) throw new Error('quickstart does not parse');
+    let n = 0;
+    runSimulation(parsed.plan, {
+      reporters: [
+        {
+          onTrace: (line) => {
+            if (line.event !== 'delivered' && line.event !== 'dropped') return;
+            n++;
+            expect(passesCompiledCheck(line.message)).toBe(true);
+            expect(CommerceMessage.safeParse(line.message).success).toBe(true);
+          },
+        },
+      ],
+    });
+    expect(n).toBeGreaterThan(1000);
+  });
+
+  it('reports zod’s issues with their paths when a message is invalid', () => {
+    const m = set(quoteMessage(), ['payload', 'totals', 'total'], 174.381);
+    const verdict = validateMessage(m);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) expect(verdict.issues.map((i) => i.path.join('.'))).toEqual(['payload.totals.total']);
+  });
+
+  it('rejects what is not a message at all', () => {
+    for (const junk of [null, undefined, 42, 'a2a.commerce.quote', [], {}, { type: 'a2a.commerce.refund' }]) {
+      expect(validateMessage(junk).ok).toBe(false);
+      expect(passesCompiledCheck(junk)).toBe(false);
+    }
+  });
+});
