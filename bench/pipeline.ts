@@ -1,5 +1,5 @@
 /** Broker + kernel + validation with trivial agents bouncing quotes: the per-message floor. */
-import { Broker, type Endpoint } from '../src/broker/broker.js';
+import { addressBookOf, Broker, type Endpoint } from '../src/broker/broker.js';
 import { NetworkModel } from '../src/broker/network.js';
 import { Kernel } from '../src/engine/kernel.js';
 import { MetricsCollector } from '../src/metrics/collector.js';
@@ -13,7 +13,7 @@ if (!parsed.ok) throw new Error('bad');
 const kernel = new Kernel();
 const metrics = new MetricsCollector();
 const plan = { ...parsed.plan, network: { ...parsed.plan.network, loss_probability: 0 } };
-const broker = new Broker(kernel, new NetworkModel(plan, 1), metrics, undefined);
+let broker: Broker;
 const N = 200;
 let sent = 0;
 const LIMIT = Number(process.argv[2] ?? 400_000);
@@ -50,6 +50,7 @@ class Bouncer implements Endpoint {
   replyError(): void {}
 }
 const agents = Array.from({ length: N }, (_, i) => new Bouncer(i + 1, `agent:b-${i}`, i % 2 ? 'northwind' : 'initech'));
+broker = new Broker(kernel, new NetworkModel(plan, 1), metrics, undefined, addressBookOf(agents));
 for (const a of agents) broker.register(a);
 for (let i = 0; i < N; i += 2) agents[i]!.bounce(agents[i + 1]!.party);
 const t = performance.now();

@@ -3,21 +3,17 @@
  * it on virtual time until every negotiation has ended, and returns the deterministic results
  * plus budget outcomes. The CLI and the tests both call it.
  */
-import { BuyerAgent } from './agents/buyer.js';
-import { MandateRegistry } from './agents/mandates.js';
-import { BuyerOrganisation } from './agents/organisation.js';
-import { StoreAgent } from './agents/store.js';
-import type { AgentContext } from './agents/agent.js';
-import { Broker } from './broker/broker.js';
-import { Directory } from './broker/directory.js';
+import type { RemoteDelivery } from './broker/broker.js';
 import { NetworkModel } from './broker/network.js';
-import type { TraceLine, TraceSink } from './broker/trace.js';
+import type { TraceLine } from './broker/trace.js';
 import { DealChecker } from './checkers/deals.js';
-import { InvariantViolation, Kernel } from './engine/kernel.js';
+import { InvariantViolation } from './engine/kernel.js';
 import { Market } from './market/market.js';
 import { MetricsCollector } from './metrics/collector.js';
 import { buildResults, metricValues, type MarketSummary, type Results } from './metrics/results.js';
 import { formatMinor } from './protocol/money.js';
+import { layOut } from './run/layout.js';
+import { compareKeyed, Shard, sharedWorld } from './run/shard.js';
 import { budgetHolds, type Budget } from './scenario/budgets.js';
 import type { SimulationPlan } from './scenario/schema.js';
 
@@ -40,6 +36,8 @@ export interface Reporter {
 export interface RunOptions {
   /** overrides the scenario's seed */
   readonly seed?: string | number;
+  /** number of shards the organisations are laid out on (run inline); results do not depend on it */
+  readonly shards?: number;
   readonly reporters?: readonly Reporter[];
 }
 
@@ -77,95 +75,69 @@ export function runSimulation(plan: SimulationPlan, options: RunOptions = {}): R
   const reporters = options.reporters ?? [];
   for (const r of reporters) r.onStart?.(effective, seed);
   try {
-    return run(effective, reporters);
+    return run(effective, reporters, options.shards ?? 1);
   } catch (err) {
     if (err instanceof InvariantViolation && !(err instanceof RunInvariantViolation)) throw new RunInvariantViolation(err, seed);
     throw err;
   }
 }
 
-function run(plan: SimulationPlan, reporters: readonly Reporter[]): RunResult {
+function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: number): RunResult {
   const durationUs = plan.duration;
-  const kernel = new Kernel();
-  const metrics = new MetricsCollector();
+  const layout = layOut(plan, shardCount);
   const market = new Market(plan, durationUs + DRAIN_HORIZON_US);
+  const world = sharedWorld(plan, layout, market);
   const tracers = reporters.filter((r) => r.onTrace);
-  const trace: TraceSink | undefined =
-    tracers.length > 0
-      ? {
-          record(line) {
-            for (const r of tracers) r.onTrace!(line);
-          },
-        }
-      : undefined;
-  const network = new NetworkModel(plan, plan.seed);
-  const broker = new Broker(kernel, network, metrics, trace);
-  const directory = new Directory();
-  const checker = new DealChecker();
-  const ids = new Map<string, number>();
-  const names: string[] = [];
-  const ctx: AgentContext = {
-    kernel,
-    broker,
-    directory,
-    market,
-    metrics,
-    mandates: new MandateRegistry(plan),
-    checker,
-    trace,
-    seed: plan.seed,
-    epochMs: Date.parse(plan.start_time),
-    currency: plan.currency,
-    idOf: (identifier) => ids.get(identifier) ?? -1,
-  };
+  const shards = Array.from({ length: layout.shards }, (_, i) => new Shard(world, i, tracers.length > 0));
+  for (const shard of shards) shard.start();
 
-  // Ids follow the order of the scenario file, so they never depend on how a run is laid out.
-  let nextId = 1;
-  const register = (agent: StoreAgent | BuyerAgent) => {
-    broker.register(agent);
-    ids.set(agent.identifier, agent.id);
-    names[agent.id] = agent.identifier;
-  };
-  for (const s of plan.stores) {
-    for (let i = 1; i <= s.agents; i++) {
-      const store = new StoreAgent(nextId++, `${s.organisation}-${i}`, s, ctx);
-      register(store);
-      directory.publish(store.profile);
-    }
-  }
-  const organisations: BuyerOrganisation[] = [];
-  const buyers: BuyerAgent[] = [];
-  for (const b of plan.buyers) {
-    const org = new BuyerOrganisation(nextId++, b.organisation, b, kernel, metrics);
-    organisations.push(org);
-    for (let i = 1; i <= b.agents; i++) {
-      const buyer = new BuyerAgent(nextId++, `${b.organisation}-${i}`, b, org, durationUs, ctx);
-      register(buyer);
-      buyers.push(buyer);
-    }
-  }
-  for (const b of buyers) b.start();
-
-  // Run in slices of 1% of the duration; empty stretches of virtual time are skipped.
+  // Shards advance in windows no longer than the smallest one-way latency, so nothing one shard
+  // sends can be due at another before the window ends; a single shard runs in 1% slices.
+  const lookaheadUs = shards.length > 1 ? Math.max(1, new NetworkModel(plan, plan.seed).minimumLatencyUs()) : Infinity;
   const sliceUs = Math.max(1, Math.ceil(durationUs / 100));
   const limitUs = durationUs + DRAIN_HORIZON_US * 10;
-  while (kernel.pending > 0) {
-    const next = kernel.nextTimeUs();
-    if (next > limitUs) throw new InvariantViolation(`run did not drain: events pending at ${next} µs`, kernel.nowUs);
-    const sliceEnd = (Math.floor(next / sliceUs) + 1) * sliceUs;
-    kernel.runUntil(sliceEnd);
-    if (reporters.length > 0) {
-      const progress: Progress = {
-        virtualUs: kernel.nowUs,
-        durationUs,
-        events: kernel.eventsProcessed,
-        negotiations: metrics.negotiationLatency.count,
-      };
+  let nextProgressUs = sliceUs;
+  let nowUs = 0;
+  const events = () => shards.reduce((n, sh) => n + sh.kernel.eventsProcessed, 0);
+  for (;;) {
+    let next = Infinity;
+    for (const sh of shards) next = Math.min(next, sh.nextTimeUs());
+    if (next === Infinity) break;
+    if (next > limitUs) throw new InvariantViolation(`run did not drain: events pending at ${next} µs`, nowUs);
+    const endUs = Math.min(next + lookaheadUs, (Math.floor(next / sliceUs) + 1) * sliceUs);
+    for (const sh of shards) sh.runUntil(endUs);
+    nowUs = Math.max(...shards.map((sh) => sh.kernel.nowUs));
+    if (shards.length > 1) {
+      for (const sh of shards) {
+        const byShard = new Map<number, RemoteDelivery[]>();
+        for (const d of sh.takeOutbox()) {
+          const target = layout.agents[d.toId]!.shard;
+          const list = byShard.get(target) ?? [];
+          list.push(d);
+          byShard.set(target, list);
+        }
+        for (const [target, batch] of byShard) shards[target]!.acceptRemote(batch);
+      }
+    }
+    if (tracers.length > 0) {
+      const lines = shards.length === 1 ? shards[0]!.takeTrace() : shards.flatMap((sh) => sh.takeTrace()).sort(compareKeyed);
+      for (const l of lines) for (const r of tracers) r.onTrace!(l.line);
+    }
+    if (endUs >= nextProgressUs && reporters.length > 0) {
+      nextProgressUs = (Math.floor(endUs / sliceUs) + 1) * sliceUs;
+      const negotiations = shards.reduce((n, sh) => n + sh.metrics.negotiationLatency.count, 0);
+      const progress: Progress = { virtualUs: nowUs, durationUs, events: events(), negotiations };
       for (const r of reporters) r.onProgress?.(progress);
     }
   }
 
-  const endUs = kernel.nowUs;
+  const endUs = nowUs;
+  const metrics = new MetricsCollector();
+  const checker = new DealChecker();
+  for (const sh of shards) {
+    metrics.merge(sh.metrics);
+    checker.merge(sh.checker, endUs);
+  }
   const finding = checker.finish(endUs);
   const marketSummary: MarketSummary[] = plan.market.categories.map((c) => {
     let min = Infinity;
@@ -187,16 +159,14 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[]): RunResult {
     scenario: plan.name,
     seed: plan.seed,
     endUs,
-    events: kernel.eventsProcessed,
+    events: events(),
     metrics,
     regimes: market.timeline.regimes,
     topPairs: plan.report.top_pairs,
     inDoubt: finding.inDoubt,
-    breakers: organisations
-      .filter((o) => o.breaker)
-      .map((o) => ({ organisation: o.name, finalState: o.breaker!.state, timeInState: o.breaker!.timeInState(endUs) })),
+    breakers: shards.flatMap((sh) => sh.breakers(endUs)),
     market: marketSummary,
-    agentName: (id) => names[id] ?? `#${id}`,
+    agentName: (id) => layout.agents[id]?.party.identifier ?? `#${id}`,
   });
   const budgets = evaluateBudgets(plan.budgets, results);
   const result: RunResult = { results, budgets, passed: budgets.every((b) => b.passed) };

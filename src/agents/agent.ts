@@ -39,16 +39,20 @@ export abstract class Agent implements Endpoint, EventTarget {
   protected readonly rng: Rng;
   private messageSeq = 0;
 
+  readonly id: number;
+  /** short local name, e.g. "globex-procurement-3" */
+  readonly localName: string;
+  readonly organisation: string;
+
   constructor(
-    readonly id: number,
-    /** short local name, e.g. "globex-procurement-3" */
-    readonly localName: string,
-    readonly organisation: string,
-    displayName: string,
+    address: { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party },
     protected readonly ctx: AgentContext,
   ) {
-    this.party = { type: 'agent', identifier: `agent:${localName}`, name: displayName };
-    this.rng = new Rng(ctx.seed, `agent:${localName}`);
+    this.id = address.id;
+    this.localName = address.localName;
+    this.organisation = address.organisation;
+    this.party = address.party;
+    this.rng = new Rng(ctx.seed, `agent:${address.localName}`);
   }
 
   get identifier(): string {

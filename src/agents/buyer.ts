@@ -74,14 +74,13 @@ export class BuyerAgent extends Agent {
   private conversationSeq = 0;
 
   constructor(
-    id: number,
-    localName: string,
+    address: { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party },
     private readonly plan: BuyerPlan,
     private readonly org: BuyerOrganisation,
     private readonly durationUs: number,
     ctx: AgentContext,
   ) {
-    super(id, localName, plan.organisation, `${plan.organisation} procurement agent ${localName.slice(plan.organisation.length + 1)}`, ctx);
+    super(address, ctx);
     this.mandate = ctx.mandates.forOrganisation(plan.organisation);
     this.peakRatePerUs = plan.intent_rate * ctx.market.maxDemandMultiplier();
   }

@@ -53,17 +53,12 @@ export class StoreAgent extends Agent {
   private readonly serviceTime: Distribution;
   private readonly endpoint: string;
 
-  constructor(id: number, localName: string, private readonly plan: StorePlan, ctx: AgentContext) {
-    super(id, localName, plan.organisation, `${plan.organisation} sales agent ${localName.slice(plan.organisation.length + 1)}`, ctx);
+  constructor(address: StoreAddress, private readonly plan: StorePlan, ctx: AgentContext) {
+    super(address, ctx);
     this.serviceTime = plan.capacity.service_time;
-    this.endpoint = `https://a2a.${plan.organisation}.example/agents/${localName}`;
+    this.profile = storeProfile(plan, address);
+    this.endpoint = this.profile.transports.a2a.endpoint;
     for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
-    this.profile = {
-      name: plan.organisation,
-      agent: this.identifier,
-      categories: [...plan.categories],
-      transports: { a2a: { endpoint: this.endpoint, protocol_version: '1.0', capabilities: ['negotiation', 'multi-item'] } },
-    };
   }
 
   /** Units of `sku` on hand. */
@@ -328,6 +323,20 @@ export class StoreAgent extends Agent {
       }
     }
   }
+}
+
+type StoreAddress = { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party };
+
+/** The business profile a store publishes (step 1: what buyers discover). */
+export function storeProfile(plan: StorePlan, address: StoreAddress): BusinessProfile {
+  return {
+    name: plan.organisation,
+    agent: address.party.identifier,
+    categories: [...plan.categories],
+    transports: {
+      a2a: { endpoint: `https://a2a.${plan.organisation}.example/agents/${address.localName}`, protocol_version: '1.0', capabilities: ['negotiation', 'multi-item'] },
+    },
+  };
 }
 
 /** The terms both sides must agree on, in one comparable string. */

@@ -24,40 +24,93 @@ export interface Endpoint extends Entity {
   replyError(to: Party, conversationId: string, code: 'invalid_message', text: string, reference: string): void;
 }
 
+/** Where an agent lives: enough to route to it from any shard. */
+export interface Address {
+  readonly id: number;
+  readonly organisation: string;
+  readonly shard: number;
+  readonly party: Party;
+}
+
+/** A message on its way to another shard, with the event key it was given when sent. */
+export interface RemoteDelivery {
+  readonly t: number;
+  readonly s: number;
+  readonly fromId: number;
+  readonly toId: number;
+  readonly message: CommerceMessage;
+}
+
 interface Delivery {
   readonly message: CommerceMessage;
-  readonly from: Endpoint;
-  readonly to: Endpoint;
+  readonly fromId: number;
+  readonly toId: number;
 }
 
 const DELIVER = 1;
 
+export interface AddressBook {
+  readonly byIdentifier: ReadonlyMap<string, Address>;
+  readonly byId: readonly (Address | undefined)[];
+}
+
+/** An address book of endpoints that all live on one shard (tests and benchmarks). */
+export function addressBookOf(endpoints: readonly Endpoint[], shard = 0): AddressBook {
+  const byId: Address[] = [];
+  const byIdentifier = new Map<string, Address>();
+  for (const e of endpoints) {
+    const address: Address = { id: e.id, organisation: e.organisation, shard, party: e.party };
+    byId[e.id] = address;
+    byIdentifier.set(e.identifier, address);
+  }
+  return { byIdentifier, byId };
+}
+
 export class Broker implements EventTarget {
-  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly local: (Endpoint | undefined)[] = [];
+  /** deliveries for other shards produced since the last takeOutbox() */
+  private outbox: RemoteDelivery[] = [];
 
   constructor(
     private readonly kernel: Kernel,
     private readonly network: NetworkModel,
     private readonly metrics: MetricsCollector,
     private readonly trace: TraceSink | undefined,
+    /** every agent of the run, by identifier and by id */
+    private readonly addresses: AddressBook,
+    private readonly shard = 0,
   ) {}
 
   register(endpoint: Endpoint): void {
-    if (this.endpoints.has(endpoint.identifier)) throw new Error(`duplicate agent ${endpoint.identifier}`);
-    this.endpoints.set(endpoint.identifier, endpoint);
+    if (this.local[endpoint.id] !== undefined) throw new Error(`duplicate agent ${endpoint.identifier}`);
+    this.local[endpoint.id] = endpoint;
+  }
+
+  /** Deliveries bound for other shards since the last call, in the order they were sent. */
+  takeOutbox(): RemoteDelivery[] {
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+
+  /** Schedules deliveries that other shards sent to agents of this one, keeping their keys. */
+  acceptRemote(batch: readonly RemoteDelivery[]): void {
+    for (const d of batch) {
+      this.kernel.insert(d.t, Priority.delivery, d.fromId, d.s, this, DELIVER, { message: d.message, fromId: d.fromId, toId: d.toId } satisfies Delivery);
+    }
   }
 
   /** Sends `message` from `from`; delivery happens after the link's latency unless it is lost. */
   send(from: Endpoint, message: CommerceMessage): void {
     this.metrics.messageSent(message.type);
     if (message.type === 'a2a.commerce.error') this.metrics.errorSent(message.payload.code);
-    const to = this.endpoints.get(message.to.identifier);
+    const to = this.addresses.byIdentifier.get(message.to.identifier);
     if (to === undefined) {
       this.metrics.messagesUnroutable++;
       return;
     }
     const now = this.kernel.nowUs;
-    const link = this.network.link(from.id, from.identifier, from.organisation, to.id, to.identifier, to.organisation);
+    const link = this.network.link(from.id, from.identifier, from.organisation, to.id, to.party.identifier, to.organisation);
     const { model, rng } = link;
     if (rng.chance(model.lossProbability)) {
       this.metrics.messagesDropped++;
@@ -70,11 +123,17 @@ export class Broker implements EventTarget {
       delivered = corrupt(message, rng);
       this.metrics.messagesCorrupted++;
     }
-    this.kernel.schedule(now + latencyUs, Priority.delivery, from, this, DELIVER, { message: delivered, from, to } satisfies Delivery);
+    if (to.shard === this.shard) {
+      this.kernel.schedule(now + latencyUs, Priority.delivery, from, this, DELIVER, { message: delivered, fromId: from.id, toId: to.id } satisfies Delivery);
+    } else {
+      // Latency is at least the lookahead, so this lands in a later window of the other shard.
+      this.outbox.push({ t: now + latencyUs, s: from.seq++, fromId: from.id, toId: to.id, message: delivered });
+    }
   }
 
   handle(_kind: number, data: unknown): void {
-    const { message, from, to } = data as Delivery;
+    const { message, fromId, toId } = data as Delivery;
+    const to = this.local[toId]!;
     const now = this.kernel.nowUs;
     const verdict = validateMessage(message);
     if (!verdict.ok) {
@@ -85,7 +144,7 @@ export class Broker implements EventTarget {
       const m = message as { id?: unknown; conversation_id?: unknown };
       const reference = typeof m.id === 'string' ? m.id : 'unknown';
       const conversation = typeof m.conversation_id === 'string' && m.conversation_id !== '' ? m.conversation_id : 'conv_unknown';
-      to.replyError(from.party, conversation, 'invalid_message', `message failed validation at ${where}`.slice(0, 1000), reference);
+      to.replyError(this.addresses.byId[fromId]!.party, conversation, 'invalid_message', `message failed validation at ${where}`.slice(0, 1000), reference);
       return;
     }
     this.metrics.messagesDelivered++;

@@ -32,17 +32,37 @@ export class InvariantViolation extends Error {
   }
 }
 
+/** The ordering key of the event being processed (used to merge trace lines across shards). */
+export interface EventKey {
+  readonly t: number;
+  readonly p: number;
+  readonly o: number;
+  readonly s: number;
+}
+
 export class Kernel implements Clock {
   nowUs = 0;
   eventsProcessed = 0;
+  /** key of the event being processed; (0, -1, -1, -1) before the first */
+  current: EventKey = { t: 0, p: -1, o: -1, s: -1 };
   private readonly queue = new EventQueue();
 
   /** Schedules `target.handle(kind, data)` at `timeUs`; time never runs backwards. */
   schedule(timeUs: number, priority: number, origin: Entity, target: EventTarget, kind: number, data: unknown): void {
+    this.check(timeUs);
+    this.queue.push({ t: timeUs, p: priority, o: origin.id, s: origin.seq++, target, kind, data });
+  }
+
+  /** Inserts an event whose key was drawn elsewhere (a message from another shard). */
+  insert(timeUs: number, priority: number, originId: number, sequence: number, target: EventTarget, kind: number, data: unknown): void {
+    this.check(timeUs);
+    this.queue.push({ t: timeUs, p: priority, o: originId, s: sequence, target, kind, data });
+  }
+
+  private check(timeUs: number): void {
     if (!(timeUs >= this.nowUs) || !Number.isSafeInteger(timeUs)) {
       throw new InvariantViolation(`event scheduled at ${timeUs} µs, before now or not an integer`, this.nowUs);
     }
-    this.queue.push({ t: timeUs, p: priority, o: origin.id, s: origin.seq++, target, kind, data });
   }
 
   /** Time of the next event, or Infinity when the queue is empty. */
@@ -63,6 +83,7 @@ export class Kernel implements Clock {
       if (ev === undefined || ev.t >= endUs) break;
       queue.pop();
       this.nowUs = ev.t;
+      this.current = ev;
       ev.target.handle(ev.kind, ev.data);
       ran++;
     }

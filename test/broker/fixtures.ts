@@ -1,5 +1,5 @@
 /** Small worlds for broker tests: a plan, fake endpoints and message builders. */
-import { Broker, type Endpoint } from '../../src/broker/broker.js';
+import { addressBookOf, Broker, type Endpoint } from '../../src/broker/broker.js';
 import { NetworkModel } from '../../src/broker/network.js';
 import type { TraceLine } from '../../src/broker/trace.js';
 import { Kernel } from '../../src/engine/kernel.js';
@@ -105,10 +105,10 @@ export function world(plan: SimulationPlan): World {
   const kernel = new Kernel();
   const metrics = new MetricsCollector();
   const trace: TraceLine[] = [];
-  const broker = new Broker(kernel, new NetworkModel(plan, plan.seed), metrics, { record: (line) => trace.push(line) });
   const a = new FakeEndpoint(1, 'globex-1', 'globex', kernel);
   const b = new FakeEndpoint(2, 'acme-1', 'acme', kernel);
   const c = new FakeEndpoint(3, 'initech-1', 'initech', kernel);
+  const broker = new Broker(kernel, new NetworkModel(plan, plan.seed), metrics, { record: (line) => trace.push(line) }, addressBookOf([a, b, c]));
   for (const e of [a, b, c]) broker.register(e);
   return { kernel, metrics, broker, trace, a, b, c };
 }

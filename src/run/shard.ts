@@ -1,0 +1,156 @@
+/**
+ * A shard: one event kernel and the agents of the organisations laid out on it, with its own
+ * broker endpoint, metrics and checker. Shards meet only through batches of deliveries, so a
+ * shard can run inline or in a worker thread and compute the same thing.
+ */
+import type { AgentContext } from '../agents/agent.js';
+import { BuyerAgent } from '../agents/buyer.js';
+import { MandateRegistry } from '../agents/mandates.js';
+import { BuyerOrganisation } from '../agents/organisation.js';
+import { StoreAgent, storeProfile } from '../agents/store.js';
+import { Broker, type RemoteDelivery } from '../broker/broker.js';
+import { Directory } from '../broker/directory.js';
+import { NetworkModel } from '../broker/network.js';
+import type { TraceLine } from '../broker/trace.js';
+import { DealChecker } from '../checkers/deals.js';
+import { Kernel } from '../engine/kernel.js';
+import type { Market } from '../market/market.js';
+import { MetricsCollector } from '../metrics/collector.js';
+import type { BreakerState } from '../risk/breaker.js';
+import type { SimulationPlan } from '../scenario/schema.js';
+import type { Layout } from './layout.js';
+
+/** A trace line with the key of the event that produced it, for merging across shards. */
+export interface KeyedTraceLine {
+  readonly t: number;
+  readonly p: number;
+  readonly o: number;
+  readonly s: number;
+  /** emission order within the shard */
+  readonly n: number;
+  readonly line: TraceLine;
+}
+
+export interface BreakerReport {
+  readonly organisation: string;
+  readonly finalState: BreakerState;
+  readonly timeInState: Record<BreakerState, number>;
+}
+
+/** The world every shard shares, read-only: derived from the scenario alone. */
+export interface SharedWorld {
+  readonly plan: SimulationPlan;
+  readonly layout: Layout;
+  readonly market: Market;
+  readonly directory: Directory;
+  readonly mandates: MandateRegistry;
+}
+
+/** Builds what every shard reads but never changes. */
+export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market): SharedWorld {
+  const directory = new Directory();
+  for (const org of layout.organisations) {
+    if (org.role !== 'store') continue;
+    for (const id of org.agentIds) directory.publish(storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!));
+  }
+  return { plan, layout, market, directory, mandates: new MandateRegistry(plan) };
+}
+
+export class Shard {
+  readonly kernel = new Kernel();
+  readonly metrics = new MetricsCollector();
+  readonly checker = new DealChecker();
+  private readonly broker: Broker;
+  private readonly organisations: BuyerOrganisation[] = [];
+  private readonly buyers: BuyerAgent[] = [];
+  private traceLines: KeyedTraceLine[] = [];
+  private traceCount = 0;
+
+  constructor(
+    world: SharedWorld,
+    readonly index: number,
+    tracing: boolean,
+  ) {
+    const { plan, layout } = world;
+    const kernel = this.kernel;
+    const trace = tracing
+      ? {
+          record: (line: TraceLine) => {
+            const k = kernel.current;
+            this.traceLines.push({ t: k.t, p: k.p, o: k.o, s: k.s, n: this.traceCount++, line });
+          },
+        }
+      : undefined;
+    this.broker = new Broker(kernel, new NetworkModel(plan, plan.seed), this.metrics, trace, { byIdentifier: layout.byIdentifier, byId: layout.agents }, index);
+    const ctx: AgentContext = {
+      kernel,
+      broker: this.broker,
+      directory: world.directory,
+      market: world.market,
+      metrics: this.metrics,
+      mandates: world.mandates,
+      checker: this.checker,
+      trace,
+      seed: plan.seed,
+      epochMs: Date.parse(plan.start_time),
+      currency: plan.currency,
+      idOf: (identifier) => layout.byIdentifier.get(identifier)?.id ?? -1,
+    };
+    for (const org of layout.organisations) {
+      if (org.shard !== index) continue;
+      if (org.role === 'store') {
+        const storePlan = plan.stores[org.planIndex]!;
+        for (const id of org.agentIds) this.broker.register(new StoreAgent(layout.agents[id]!, storePlan, ctx));
+      } else {
+        const buyerPlan = plan.buyers[org.planIndex]!;
+        const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, kernel, this.metrics);
+        this.organisations.push(organisation);
+        for (const id of org.agentIds) {
+          const buyer = new BuyerAgent(layout.agents[id]!, buyerPlan, organisation, plan.duration, ctx);
+          this.broker.register(buyer);
+          this.buyers.push(buyer);
+        }
+      }
+    }
+  }
+
+  /** Schedules the first events (each buyer's first candidate arrival). */
+  start(): void {
+    for (const b of this.buyers) b.start();
+  }
+
+  nextTimeUs(): number {
+    return this.kernel.nextTimeUs();
+  }
+
+  /** Runs every event before `endUs`. */
+  runUntil(endUs: number): number {
+    return this.kernel.runUntil(endUs);
+  }
+
+  takeOutbox(): RemoteDelivery[] {
+    return this.broker.takeOutbox();
+  }
+
+  acceptRemote(batch: readonly RemoteDelivery[]): void {
+    this.broker.acceptRemote(batch);
+  }
+
+  /** Trace lines produced since the last call, in this shard's event order. */
+  takeTrace(): KeyedTraceLine[] {
+    const lines = this.traceLines;
+    this.traceLines = [];
+    return lines;
+  }
+
+  breakers(endUs: number): BreakerReport[] {
+    return this.organisations
+      .filter((o) => o.breaker)
+      .map((o) => ({ organisation: o.name, finalState: o.breaker!.state, timeInState: o.breaker!.timeInState(endUs) }));
+  }
+}
+
+/** Orders trace lines of several shards as one kernel would have produced them. */
+export function compareKeyed(a: KeyedTraceLine, b: KeyedTraceLine): number {
+  return a.t - b.t || a.p - b.p || a.o - b.o || a.s - b.s || a.n - b.n;
+}
