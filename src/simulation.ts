@@ -13,7 +13,7 @@ import { MetricsCollector } from './metrics/collector.js';
 import { buildResults, metricValues, type MarketSummary, type Results } from './metrics/results.js';
 import { formatMinor } from './protocol/money.js';
 import { layOut } from './run/layout.js';
-import { compareKeyed, Shard, sharedWorld } from './run/shard.js';
+import { compareKeyed, Shard, sharedWorld, type BreakerReport, type SharedWorld } from './run/shard.js';
 import { budgetHolds, type Budget } from './scenario/budgets.js';
 import type { SimulationPlan } from './scenario/schema.js';
 
@@ -67,7 +67,7 @@ export class RunInvariantViolation extends InvariantViolation {
 }
 
 /** Horizon past the scenario's end for which market paths are generated (negotiations drain). */
-const DRAIN_HORIZON_US = 120_000_000;
+export const DRAIN_HORIZON_US = 120_000_000;
 
 export function runSimulation(plan: SimulationPlan, options: RunOptions = {}): RunResult {
   const seed = options.seed ?? plan.seed;
@@ -91,10 +91,7 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: n
   const shards = Array.from({ length: layout.shards }, (_, i) => new Shard(world, i, tracers.length > 0));
   for (const shard of shards) shard.start();
 
-  // Shards advance in windows no longer than the smallest one-way latency, so nothing one shard
-  // sends can be due at another before the window ends; a single shard runs in 1% slices.
-  const lookaheadUs = shards.length > 1 ? Math.max(1, new NetworkModel(plan, plan.seed).minimumLatencyUs()) : Infinity;
-  const sliceUs = Math.max(1, Math.ceil(durationUs / 100));
+  const { lookaheadUs, sliceUs } = windowing(plan, shards.length);
   const limitUs = durationUs + DRAIN_HORIZON_US * 10;
   let nextProgressUs = sliceUs;
   let nowUs = 0;
@@ -104,7 +101,7 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: n
     for (const sh of shards) next = Math.min(next, sh.nextTimeUs());
     if (next === Infinity) break;
     if (next > limitUs) throw new InvariantViolation(`run did not drain: events pending at ${next} µs`, nowUs);
-    const endUs = Math.min(next + lookaheadUs, (Math.floor(next / sliceUs) + 1) * sliceUs);
+    const endUs = windowEnd(next, lookaheadUs, sliceUs);
     for (const sh of shards) sh.runUntil(endUs);
     nowUs = Math.max(...shards.map((sh) => sh.kernel.nowUs));
     if (shards.length > 1) {
@@ -131,12 +128,30 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: n
     }
   }
 
-  const endUs = nowUs;
+  return finishRun(
+    world,
+    shards.map((sh) => ({ metrics: sh.metrics, checker: sh.checker, breakers: sh.breakers(nowUs), events: sh.kernel.eventsProcessed })),
+    nowUs,
+    reporters,
+  );
+}
+
+/** What one shard hands back at the end of a run. */
+export interface ShardOutcome {
+  readonly metrics: MetricsCollector;
+  readonly checker: DealChecker;
+  readonly breakers: BreakerReport[];
+  readonly events: number;
+}
+
+/** Merges the shards' outcomes (in shard order; every merge is order-independent) into the run's result. */
+export function finishRun(world: SharedWorld, outcomes: readonly ShardOutcome[], endUs: number, reporters: readonly Reporter[]): RunResult {
+  const { plan, market, layout } = world;
   const metrics = new MetricsCollector();
   const checker = new DealChecker();
-  for (const sh of shards) {
-    metrics.merge(sh.metrics);
-    checker.merge(sh.checker, endUs);
+  for (const o of outcomes) {
+    metrics.merge(o.metrics);
+    checker.merge(o.checker, endUs);
   }
   const finding = checker.finish(endUs);
   const marketSummary: MarketSummary[] = plan.market.categories.map((c) => {
@@ -159,12 +174,12 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: n
     scenario: plan.name,
     seed: plan.seed,
     endUs,
-    events: events(),
+    events: outcomes.reduce((n, o) => n + o.events, 0),
     metrics,
     regimes: market.timeline.regimes,
     topPairs: plan.report.top_pairs,
     inDoubt: finding.inDoubt,
-    breakers: shards.flatMap((sh) => sh.breakers(endUs)),
+    breakers: outcomes.flatMap((o) => o.breakers),
     market: marketSummary,
     agentName: (id) => layout.agents[id]?.party.identifier ?? `#${id}`,
   });
@@ -172,6 +187,23 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: n
   const result: RunResult = { results, budgets, passed: budgets.every((b) => b.passed) };
   for (const r of reporters) r.onEnd?.(result);
   return result;
+}
+
+/**
+ * Shards advance in windows no longer than the smallest one-way latency (the lookahead), so
+ * nothing one shard sends can be due at another before the window ends; windows also stop at
+ * every 1% of the duration, for progress. A single shard needs no lookahead.
+ */
+export function windowing(plan: SimulationPlan, shards: number): { lookaheadUs: number; sliceUs: number } {
+  return {
+    lookaheadUs: shards > 1 ? Math.max(1, new NetworkModel(plan, plan.seed).minimumLatencyUs()) : Infinity,
+    sliceUs: Math.max(1, Math.ceil(plan.duration / 100)),
+  };
+}
+
+/** End of the window that starts at the earliest pending event `nextUs`. */
+export function windowEnd(nextUs: number, lookaheadUs: number, sliceUs: number): number {
+  return Math.min(nextUs + lookaheadUs, (Math.floor(nextUs / sliceUs) + 1) * sliceUs);
 }
 
 /** Checks each budget against the run's metric values. */

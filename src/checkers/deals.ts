@@ -12,6 +12,14 @@ export interface DealFinding {
   readonly inDoubt: number;
 }
 
+/** A DealChecker's records as plain data (to cross a thread boundary). */
+export interface DealCheckerData {
+  readonly storeDeals: [string, string][];
+  readonly buyerDeals: [string, string][];
+  readonly executed: string[];
+  readonly matched: number;
+}
+
 export class DealChecker {
   private readonly storeDeals = new Map<string, string>();
   private readonly buyerDeals = new Map<string, string>();
@@ -45,6 +53,19 @@ export class DealChecker {
     if (other !== terms) throw new InvariantViolation(`order ${orderId}: buyer and store recorded different terms (${other} vs ${terms})`, nowUs);
     theirs.delete(orderId);
     this.matched++;
+  }
+
+  toData(): DealCheckerData {
+    return { storeDeals: [...this.storeDeals], buyerDeals: [...this.buyerDeals], executed: [...this.executed], matched: this.matched };
+  }
+
+  static fromData(d: DealCheckerData): DealChecker {
+    const c = new DealChecker();
+    for (const [k, v] of d.storeDeals) c.storeDeals.set(k, v);
+    for (const [k, v] of d.buyerDeals) c.buyerDeals.set(k, v);
+    for (const id of d.executed) c.executed.add(id);
+    c.matched = d.matched;
+    return c;
   }
 
   /** Folds another checker's unmatched records into this one (for runs split across shards). */

@@ -2,7 +2,7 @@
  * Streaming run metrics: counters and histograms only, so memory does not grow with the number
  * of messages. One collector per shard; collectors merge in any order to the same totals.
  */
-import { LatencyHistogram } from './latency.js';
+import { LatencyHistogram, type LatencyData } from './latency.js';
 
 /** How a negotiation ended. Everything except 'succeeded' is a failure. */
 export const OUTCOMES = [
@@ -54,6 +54,37 @@ function bump<K>(map: Map<K, Tally>, key: K, success: boolean): void {
 
 function add<K>(map: Map<K, number>, key: K, n = 1): void {
   map.set(key, (map.get(key) ?? 0) + n);
+}
+
+const COUNTERS = [
+  'messagesDelivered',
+  'messagesDropped',
+  'messagesCorrupted',
+  'messagesInvalid',
+  'messagesUnroutable',
+  'dealsConfirmed',
+  'dealValueMinor',
+  'discoveries',
+  'executions',
+  'receipts',
+  'acceptRetries',
+] as const;
+type Counter = (typeof COUNTERS)[number];
+
+/** A MetricsCollector as plain data (to cross a thread boundary). */
+export interface MetricsData {
+  readonly outcomes: [Outcome, number][];
+  readonly byCategory: [string, Tally][];
+  readonly byRegime: [number, Tally][];
+  readonly byPair: [number, Tally][];
+  readonly roundsHistogram: [number, number][];
+  readonly negotiationLatency: LatencyData;
+  readonly settlementLatency: LatencyData;
+  readonly sentByType: [string, number][];
+  readonly errorsByCode: [string, number][];
+  readonly heldByOrganisation: [string, number][];
+  readonly breakerTransitions: BreakerRecord[];
+  readonly counters: Record<Counter, number>;
 }
 
 export class MetricsCollector {
@@ -132,17 +163,46 @@ export class MetricsCollector {
     this.negotiationLatency.merge(o.negotiationLatency);
     this.settlementLatency.merge(o.settlementLatency);
     this.breakerTransitions.push(...o.breakerTransitions);
-    this.messagesDelivered += o.messagesDelivered;
-    this.messagesDropped += o.messagesDropped;
-    this.messagesCorrupted += o.messagesCorrupted;
-    this.messagesInvalid += o.messagesInvalid;
-    this.messagesUnroutable += o.messagesUnroutable;
-    this.dealsConfirmed += o.dealsConfirmed;
-    this.dealValueMinor += o.dealValueMinor;
-    this.discoveries += o.discoveries;
-    this.executions += o.executions;
-    this.receipts += o.receipts;
-    this.acceptRetries += o.acceptRetries;
+    for (const c of COUNTERS) this[c] += o[c];
+  }
+
+  toData(): MetricsData {
+    const counters = {} as Record<Counter, number>;
+    for (const c of COUNTERS) counters[c] = this[c];
+    return {
+      outcomes: [...this.outcomes],
+      byCategory: [...this.byCategory],
+      byRegime: [...this.byRegime],
+      byPair: [...this.byPair],
+      roundsHistogram: [...this.roundsHistogram],
+      negotiationLatency: this.negotiationLatency.toData(),
+      settlementLatency: this.settlementLatency.toData(),
+      sentByType: [...this.sentByType],
+      errorsByCode: [...this.errorsByCode],
+      heldByOrganisation: [...this.heldByOrganisation],
+      breakerTransitions: this.breakerTransitions,
+      counters,
+    };
+  }
+
+  static fromData(d: MetricsData): MetricsCollector {
+    const m = new MetricsCollector();
+    const fill = <K, V>(into: Map<K, V>, from: [K, V][]) => {
+      for (const [k, v] of from) into.set(k, v);
+    };
+    fill(m.outcomes, d.outcomes);
+    fill(m.byCategory, d.byCategory);
+    fill(m.byRegime, d.byRegime);
+    fill(m.byPair, d.byPair);
+    fill(m.roundsHistogram, d.roundsHistogram);
+    fill(m.sentByType, d.sentByType);
+    fill(m.errorsByCode, d.errorsByCode);
+    fill(m.heldByOrganisation, d.heldByOrganisation);
+    m.negotiationLatency.merge(LatencyHistogram.fromData(d.negotiationLatency));
+    m.settlementLatency.merge(LatencyHistogram.fromData(d.settlementLatency));
+    m.breakerTransitions.push(...d.breakerTransitions);
+    for (const c of COUNTERS) m[c] = d.counters[c];
+    return m;
   }
 
   /** Splits a pair key back into buyer and store ids. */

@@ -10,8 +10,21 @@ export interface LatencySummary {
   readonly max_us: number | null;
 }
 
+/** A LatencyHistogram as plain data (to cross a thread boundary). */
+export interface LatencyData {
+  readonly histogram: string;
+  readonly samples: number;
+  readonly sumUs: number;
+  readonly maxUs: number;
+  readonly minUs: number;
+}
+
+function newHistogram(): hdr.Histogram {
+  return hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
+}
+
 export class LatencyHistogram {
-  private readonly histogram = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
+  private histogram = newHistogram();
   private samples = 0;
   private sumUs = 0;
   private maxUs = 0;
@@ -29,6 +42,21 @@ export class LatencyHistogram {
     this.sumUs += v;
     if (v > this.maxUs) this.maxUs = v;
     if (v < this.minUs) this.minUs = v;
+  }
+
+  toData(): LatencyData {
+    return { histogram: hdr.encodeIntoCompressedBase64(this.histogram), samples: this.samples, sumUs: this.sumUs, maxUs: this.maxUs, minUs: this.minUs };
+  }
+
+  static fromData(d: LatencyData): LatencyHistogram {
+    const h = new LatencyHistogram();
+    const decoded = hdr.decodeFromCompressedBase64(d.histogram);
+    h.histogram.add(decoded);
+    h.samples = d.samples;
+    h.sumUs = d.sumUs;
+    h.maxUs = d.maxUs;
+    h.minUs = d.minUs;
+    return h;
   }
 
   /** Folds another histogram in (the merge is order-independent). */

@@ -1,0 +1,216 @@
+/**
+ * The shard wire protocol: everything that crosses the thread boundary, in one file.
+ *
+ * Control lives in a SharedArrayBuffer: the coordinator opens a window by writing its end and
+ * bumping `epoch`; each worker runs the window, writes what it produced into its outbox and
+ * bumps `done`. Outboxes are double-buffered by window parity, so a worker reads the others'
+ * previous outboxes while writing its own new one. Records are length-prefixed: deliveries for
+ * other shards (with the event key they were given when sent) and trace lines (with the key of
+ * the event that produced them). Per window there are two atomic waits, never a message post.
+ */
+import type { RemoteDelivery } from '../broker/broker.js';
+import type { SimulationPlan } from '../scenario/schema.js';
+import type { KeyedTraceLine } from './shard.js';
+
+export const Command = { run: 0, finish: 1, abort: 2 } as const;
+
+// Int32 control slots
+export const EPOCH = 0;
+export const DONE = 1;
+export const COMMAND = 2;
+export const FAILED = 3;
+const CONTROL_INTS = 8;
+
+// Float64 slots: [0] end of the run (on finish); then per shard: horizon, next event in its own
+// queue, now, events, negotiations, and the earliest delivery it sent to each shard
+export const WINDOW_END = 0;
+const FIXED_PER_SHARD = 5;
+
+/** Bytes per outbox half; a window producing more than this is refused with a clear error. */
+export const OUTBOX_BYTES = 32 * 1024 * 1024;
+
+export interface Channels {
+  readonly control: SharedArrayBuffer;
+  readonly numbers: SharedArrayBuffer;
+  /** per shard, two halves (window parity) */
+  readonly outboxes: readonly (readonly [SharedArrayBuffer, SharedArrayBuffer])[];
+}
+
+/**
+ * Waits until `array[index]` is no longer `value`: spins briefly first, because a window often
+ * ends within microseconds and a sleeping thread costs a context switch to wake. A wake-up is
+ * not a change: a notify meant for an earlier value can arrive late, so check again each time.
+ */
+export function waitChange(array: Int32Array, index: number, value: number): void {
+  for (let i = 0; i < 2000; i++) if (Atomics.load(array, index) !== value) return;
+  while (Atomics.load(array, index) === value) Atomics.wait(array, index, value);
+}
+
+export function createChannels(shards: number): Channels {
+  return {
+    control: new SharedArrayBuffer(CONTROL_INTS * 4),
+    numbers: new SharedArrayBuffer((1 + (FIXED_PER_SHARD + shards) * shards) * 8),
+    outboxes: Array.from({ length: shards }, () => [new SharedArrayBuffer(OUTBOX_BYTES), new SharedArrayBuffer(OUTBOX_BYTES)] as const),
+  };
+}
+
+/** What a worker is given to build its shard. */
+export interface ShardTask {
+  readonly plan: SimulationPlan;
+  readonly shards: number;
+  readonly index: number;
+  readonly tracing: boolean;
+  readonly channels: Channels;
+}
+
+/** Per-shard figures the coordinator reads after each window. */
+export class ShardNumbers {
+  private readonly f: Float64Array;
+  private readonly stride: number;
+  constructor(
+    numbers: SharedArrayBuffer,
+    private readonly shards: number,
+  ) {
+    this.f = new Float64Array(numbers);
+    this.stride = FIXED_PER_SHARD + shards;
+  }
+  get windowEndUs(): number {
+    return this.f[WINDOW_END]!;
+  }
+  set windowEndUs(v: number) {
+    this.f[WINDOW_END] = v;
+  }
+  /** How far shard `shard` may run in the coming window. */
+  horizonUs(shard: number): number {
+    return this.f[1 + this.stride * shard]!;
+  }
+  setHorizonUs(shard: number, us: number): void {
+    this.f[1 + this.stride * shard] = us;
+  }
+  write(shard: number, nextUs: number, nowUs: number, events: number, negotiations: number): void {
+    const base = 2 + this.stride * shard;
+    this.f[base] = nextUs;
+    this.f[base + 1] = nowUs;
+    this.f[base + 2] = events;
+    this.f[base + 3] = negotiations;
+  }
+  /** Earliest delivery time `shard` sent to each shard in the last window (Infinity if none). */
+  writeSent(shard: number, earliest: readonly number[]): void {
+    const base = 1 + this.stride * shard + FIXED_PER_SHARD;
+    for (let j = 0; j < this.shards; j++) this.f[base + j] = earliest[j]!;
+  }
+  /** When shard `shard` can next act: its own queue, or a delivery on its way to it. */
+  effectiveNextUs(shard: number): number {
+    let next = this.read(shard).nextUs;
+    for (let i = 0; i < this.shards; i++) next = Math.min(next, this.f[1 + this.stride * i + FIXED_PER_SHARD + shard]!);
+    return next;
+  }
+  read(shard: number): { nextUs: number; nowUs: number; events: number; negotiations: number } {
+    const base = 2 + this.stride * shard;
+    return { nextUs: this.f[base]!, nowUs: this.f[base + 1]!, events: this.f[base + 2]!, negotiations: this.f[base + 3]! };
+  }
+}
+
+const DELIVERY = 1;
+const TRACE = 2;
+const HEADER = 4; // int32 byte length of the records that follow
+const encoder = new TextEncoder();
+
+/** Writes records into one outbox half. */
+export class OutboxWriter {
+  private readonly view: DataView;
+  private readonly bytes: Uint8Array;
+  private offset = HEADER;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.view = new DataView(buffer);
+    this.bytes = new Uint8Array(buffer);
+  }
+
+  private text(json: string, at: number): number {
+    const { written, read } = encoder.encodeInto(json, this.bytes.subarray(at + 4));
+    if (read !== json.length) throw new RangeError(`a window produced more than ${OUTBOX_BYTES} bytes of cross-shard traffic`);
+    this.view.setUint32(at, written);
+    return at + 4 + written;
+  }
+
+  private room(bytes: number): void {
+    if (this.offset + bytes > this.bytes.length) throw new RangeError(`a window produced more than ${OUTBOX_BYTES} bytes of cross-shard traffic`);
+  }
+
+  delivery(targetShard: number, d: RemoteDelivery): void {
+    this.room(1 + 1 + 8 * 2 + 4 * 2 + 4);
+    const v = this.view;
+    let at = this.offset;
+    v.setUint8(at, DELIVERY);
+    v.setUint8(at + 1, targetShard);
+    v.setFloat64(at + 2, d.t);
+    v.setFloat64(at + 10, d.s);
+    v.setUint32(at + 18, d.fromId);
+    v.setUint32(at + 22, d.toId);
+    at = this.text(JSON.stringify(d.message), at + 26);
+    this.offset = at;
+  }
+
+  trace(l: KeyedTraceLine): void {
+    this.room(1 + 8 * 5 + 4);
+    const v = this.view;
+    let at = this.offset;
+    v.setUint8(at, TRACE);
+    v.setFloat64(at + 1, l.t);
+    v.setFloat64(at + 9, l.p);
+    v.setFloat64(at + 17, l.o);
+    v.setFloat64(at + 25, l.s);
+    v.setFloat64(at + 33, l.n);
+    at = this.text(JSON.stringify(l.line), at + 41);
+    this.offset = at;
+  }
+
+  /** Publishes the records written (the header holds their length). */
+  close(): void {
+    this.view.setInt32(0, this.offset - HEADER);
+  }
+}
+
+/** Reads the records of one outbox half. */
+export function readOutbox(
+  buffer: SharedArrayBuffer,
+  visit: { shard?: number; delivery?(d: RemoteDelivery): void; trace?(l: KeyedTraceLine): void },
+): void {
+  const view = new DataView(buffer);
+  const end = HEADER + view.getInt32(0);
+  let at = HEADER;
+  const json = (from: number): [unknown, number] => {
+    const len = view.getUint32(from);
+    const text = Buffer.from(buffer, from + 4, len).toString('utf8');
+    return [JSON.parse(text), from + 4 + len];
+  };
+  while (at < end) {
+    const kind = view.getUint8(at);
+    if (kind === DELIVERY) {
+      const target = view.getUint8(at + 1);
+      const wanted = visit.delivery !== undefined && (visit.shard === undefined || target === visit.shard);
+      const t = view.getFloat64(at + 2);
+      const s = view.getFloat64(at + 10);
+      const fromId = view.getUint32(at + 18);
+      const toId = view.getUint32(at + 22);
+      if (wanted) {
+        const [message, next] = json(at + 26);
+        visit.delivery!({ t, s, fromId, toId, message: message as RemoteDelivery['message'] });
+        at = next;
+      } else {
+        at = at + 26 + 4 + view.getUint32(at + 26);
+      }
+    } else if (kind === TRACE) {
+      if (visit.trace) {
+        const [line, next] = json(at + 41);
+        visit.trace({ t: view.getFloat64(at + 1), p: view.getFloat64(at + 9), o: view.getFloat64(at + 17), s: view.getFloat64(at + 25), n: view.getFloat64(at + 33), line: line as KeyedTraceLine['line'] });
+        at = next;
+      } else {
+        at = at + 41 + 4 + view.getUint32(at + 41);
+      }
+    } else {
+      throw new Error(`corrupt outbox record kind ${kind} at ${at}`);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * A worker thread hosting one shard. It builds the shard from the scenario, then loops over
+ * windows opened by the coordinator through shared memory, until told to finish; its result is
+ * the shard's final metrics and records. Errors travel back as the task's rejection, after the
+ * failure flag has woken the coordinator.
+ */
+import type { DealCheckerData } from '../checkers/deals.js';
+import { InvariantViolation } from '../engine/kernel.js';
+import { Market } from '../market/market.js';
+import type { MetricsData } from '../metrics/collector.js';
+import { DRAIN_HORIZON_US } from '../simulation.js';
+import { layOut } from './layout.js';
+import { Shard, sharedWorld, type BreakerReport } from './shard.js';
+import { COMMAND, Command, DONE, EPOCH, FAILED, OutboxWriter, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
+
+/** A failure inside a worker, as data: an invariant violation keeps its virtual time. */
+export interface ShardError {
+  readonly error: { readonly invariant: boolean; readonly message: string; readonly virtualUs: number; readonly stack: string };
+}
+
+/** What a worker returns when the run ends. */
+export interface ShardFinal {
+  readonly metrics: MetricsData;
+  readonly checker: DealCheckerData;
+  readonly breakers: BreakerReport[];
+  readonly events: number;
+  readonly nowUs: number;
+}
+
+export default function runShard(task: ShardTask): ShardFinal | ShardError {
+  const control = new Int32Array(task.channels.control);
+  const numbers = new ShardNumbers(task.channels.numbers, task.shards);
+  try {
+    const layout = layOut(task.plan, task.shards);
+    const world = sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US));
+    const shard = new Shard(world, task.index, task.tracing);
+    shard.start();
+    const earliestSent = new Array<number>(task.shards).fill(Infinity);
+    const report = () => {
+      const k = shard.kernel;
+      numbers.writeSent(task.index, earliestSent);
+      numbers.write(task.index, shard.nextTimeUs(), k.nowUs, k.eventsProcessed, shard.metrics.negotiationLatency.count);
+      Atomics.add(control, DONE, 1);
+      Atomics.notify(control, DONE);
+    };
+    report();
+    let epoch = 0;
+    for (;;) {
+      waitChange(control, EPOCH, epoch);
+      epoch = Atomics.load(control, EPOCH);
+      if (Atomics.load(control, COMMAND) !== Command.run) break;
+      // Deliveries the other shards produced in the previous window, for agents of this one.
+      const previous = (epoch - 1) % 2;
+      for (let other = 0; other < task.shards; other++) {
+        if (other === task.index) continue;
+        readOutbox(task.channels.outboxes[other]![previous as 0 | 1], { shard: task.index, delivery: (d) => shard.acceptRemote([d]) });
+      }
+      shard.runUntil(numbers.horizonUs(task.index));
+      const out = new OutboxWriter(task.channels.outboxes[task.index]![(epoch % 2) as 0 | 1]);
+      earliestSent.fill(Infinity);
+      for (const d of shard.takeOutbox()) {
+        const target = layout.agents[d.toId]!.shard;
+        out.delivery(target, d);
+        if (d.t < earliestSent[target]!) earliestSent[target] = d.t;
+      }
+      for (const l of shard.takeTrace()) out.trace(l);
+      out.close();
+      report();
+    }
+    return {
+      metrics: shard.metrics.toData(),
+      checker: shard.checker.toData(),
+      // On finish the coordinator leaves the end of the whole run in the window-end slot.
+      breakers: shard.breakers(numbers.windowEndUs),
+      events: shard.kernel.eventsProcessed,
+      nowUs: shard.kernel.nowUs,
+    };
+  } catch (err) {
+    Atomics.store(control, FAILED, task.index + 1);
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { error: { invariant: err instanceof InvariantViolation, message: e.message, virtualUs: err instanceof InvariantViolation ? err.virtualUs : -1, stack: e.stack ?? '' } };
+  }
+}
+
