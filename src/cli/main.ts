@@ -31,12 +31,13 @@ function program(setExit: (code: number) => void): Command {
     .description('run a scenario: print a summary table, write report.json and summary.md')
     .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
     .option('--seed <n>', "seed (integer or word); overrides the scenario's seed")
+    .option('--workers <n>', 'worker threads: 0 runs inline, N runs the organisations on N threads, auto = one per core (results are identical for any value)')
     .option('--out <dir>', 'output folder (default: reports/<scenario name>/)')
     .option('--trace <file>', 'write an NDJSON trace: one line per message delivered or dropped, with virtual time')
     .option('--json', 'print the report as JSON instead of tables')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((file: string, opts) => setExit(runCommand(file, opts)));
+    .action(async (file: string, opts) => setExit(await runCommand(file, opts)));
 
   cli
     .command('validate')
@@ -48,13 +49,13 @@ function program(setExit: (code: number) => void): Command {
   return cli;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
   const cli = program((c) => (code = c));
   cli.exitOverride();
   cli.commands.forEach((c) => c.exitOverride());
   try {
-    cli.parse(argv);
+    await cli.parseAsync(argv);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -75,4 +76,4 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
-process.exitCode = main(process.argv);
+process.exitCode = await main(process.argv);

@@ -7,20 +7,38 @@ import { ProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
 import { TraceWriter } from '../report/trace-writer.js';
 import { RunInvariantViolation, runSimulation, type Reporter } from '../simulation.js';
-import { ExitCode } from './exit-codes.js';
+import { NetworkModel } from '../broker/network.js';
+import { autoWorkers, runParallel, WorkerFailure } from '../run/parallel.js';
+import { ExitCode, UsageError } from './exit-codes.js';
 import { loadScenarioFile, parseSeed } from './scenario-file.js';
 
 export interface RunCommandOptions {
   seed?: string;
+  workers?: string;
   out?: string;
   trace?: string;
   json?: boolean;
   progress?: boolean;
 }
 
-export function runCommand(file: string, opts: RunCommandOptions): number {
+/** `--workers N|auto` (or the scenario's `workers`) → a thread count; 0 runs inline. */
+export function resolveWorkers(value: string | number): number {
+  if (value === 'auto') return autoWorkers();
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers ${value}: expected 0 (inline), a number of threads up to 64, or "auto"`);
+  return n;
+}
+
+export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
   const plan = loadScenarioFile(file);
   const seed = opts.seed !== undefined ? parseSeed(opts.seed) : plan.seed;
+  const workers = resolveWorkers(opts.workers ?? plan.workers);
+  if (workers > 1 && new NetworkModel(plan, seed).minimumLatencyUs() === 0) {
+    throw new UsageError(
+      `${file}: --workers ${workers} needs a minimum one-way latency above zero (the lookahead between shards); ` +
+        'give network.latency (and every network.links entry) a "min", or run with --workers 0 or 1',
+    );
+  }
   const outDir = opts.out ?? join('reports', plan.name);
   const reporters: Reporter[] = [];
   const trace = opts.trace ? new TraceWriter(opts.trace) : undefined;
@@ -31,13 +49,17 @@ export function runCommand(file: string, opts: RunCommandOptions): number {
   const t0 = performance.now();
   let result;
   try {
-    result = runSimulation(plan, { seed, reporters });
+    result = workers === 0 ? runSimulation(plan, { seed, reporters }) : await runParallel(plan, { seed, workers, reporters });
   } catch (err) {
     if (err instanceof RunInvariantViolation) {
       process.stderr.write(
         `invariant violated: ${err.message}\n  seed: ${err.seed}\n  virtual time: ${err.virtualUs} µs\n  replay: a2a-sim run ${file} --seed ${err.seed}\n`,
       );
       return ExitCode.invariantViolated;
+    }
+    if (err instanceof WorkerFailure) {
+      process.stderr.write(`internal error in a worker thread: ${err.message}\n  seed: ${err.seed}\n  replay inline: a2a-sim run ${file} --seed ${err.seed} --workers 0\n`);
+      return ExitCode.internalError;
     }
     throw err;
   } finally {
@@ -54,7 +76,7 @@ export function runCommand(file: string, opts: RunCommandOptions): number {
     negotiations_per_s: perSecond(r.negotiation.count),
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     node: process.versions.node,
-    workers: 0,
+    workers,
   };
   const report = buildReport(file, result, wallclock);
   mkdirSync(outDir, { recursive: true });

@@ -16,7 +16,7 @@ import type { SimulationPlan } from '../scenario/schema.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowEnd, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut } from './layout.js';
 import { compareKeyed, sharedWorld, type KeyedTraceLine } from './shard.js';
-import { COMMAND, Command, DONE, EPOCH, FAILED, ShardNumbers, createChannels, readOutbox, type ShardTask } from './wire.js';
+import { COMMAND, Command, DONE, EPOCH, FAILED, ShardNumbers, createChannels, readOutbox, type ShardTask, type ThreadFault } from './wire.js';
 import type { ShardError, ShardFinal } from './worker.js';
 
 /** `auto` workers: one per core. */
@@ -51,6 +51,8 @@ export interface ParallelOptions {
   readonly seed?: string | number;
   readonly workers: number;
   readonly reporters?: readonly Reporter[];
+  /** makes one worker fail (tests of the thread layer) */
+  readonly fault?: ThreadFault;
 }
 
 export async function runParallel(base: SimulationPlan, options: ParallelOptions): Promise<RunResult> {
@@ -66,7 +68,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   const numbers = new ShardNumbers(channels.numbers, shards);
   const pool = new Piscina({ filename: workerFile(), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   const tasks = Array.from({ length: shards }, (_, index) => {
-    const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels };
+    const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels, ...(options.fault ? { fault: options.fault } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
       // The thread died: wake the coordinator if it is waiting for this shard.
       Atomics.store(control, FAILED, index + 1);

@@ -54,6 +54,15 @@ export function createChannels(shards: number): Channels {
   };
 }
 
+/** A failure to inject into the thread layer (for testing that failures end a run cleanly). */
+export interface ThreadFault {
+  readonly shard: number;
+  /** once the shard's virtual time passes this, it fails */
+  readonly atUs: number;
+  /** throw an error, raise an invariant violation, or end the thread abruptly */
+  readonly kind: 'throw' | 'invariant' | 'exit';
+}
+
 /** What a worker is given to build its shard. */
 export interface ShardTask {
   readonly plan: SimulationPlan;
@@ -61,6 +70,7 @@ export interface ShardTask {
   readonly index: number;
   readonly tracing: boolean;
   readonly channels: Channels;
+  readonly fault?: ThreadFault;
 }
 
 /** Per-shard figures the coordinator reads after each window. */

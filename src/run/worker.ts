@@ -56,6 +56,12 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
         readOutbox(task.channels.outboxes[other]![previous as 0 | 1], { shard: task.index, delivery: (d) => shard.acceptRemote([d]) });
       }
       shard.runUntil(numbers.horizonUs(task.index));
+      const fault = task.fault;
+      if (fault && fault.shard === task.index && shard.kernel.nowUs >= fault.atUs) {
+        if (fault.kind === 'exit') process.exit(70);
+        if (fault.kind === 'invariant') throw new InvariantViolation(`injected invariant violation in shard ${task.index}`, shard.kernel.nowUs);
+        throw new Error(`injected fault in shard ${task.index} at ${shard.kernel.nowUs} µs`);
+      }
       const out = new OutboxWriter(task.channels.outboxes[task.index]![(epoch % 2) as 0 | 1]);
       earliestSent.fill(Infinity);
       for (const d of shard.takeOutbox()) {

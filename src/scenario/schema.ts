@@ -237,6 +237,8 @@ const ScenarioShape = z.strictObject({
     buyers: z.array(Buyer).min(1),
     budgets: z.array(BudgetExpression).default([]),
     report: z.strictObject({ top_pairs: z.number().int().min(0).max(1000).default(10) }).default({ top_pairs: 10 }),
+    /** worker threads: 0 runs inline; `--workers` overrides; results do not depend on it */
+    workers: z.union([z.number().int().min(0).max(64), z.literal('auto')], { error: 'expected a number of worker threads (0 = inline) or "auto"' }).default(0),
 });
 
 /** The whole scenario: shape plus cross-references. */

@@ -160,12 +160,12 @@ describe('YAML problems', () => {
     let text = editScenario('intent_rate: 12/m', 'intent_rate: -12/m');
     text = text.replace('max_per_purchase: 600.00', 'max_per_purchase: -600.00');
     text = text.replace('median: 2ms, p99: 12ms', 'median: 2ms, p99: 2ms');
-    text = text.replace('seed: 42', 'seed: 42\nworkers: 4');
+    text = text.replace('seed: 42', 'seed: 42\nthreads: 4');
     const problems = problemsOf(parseScenarioText(text, 's.yaml'));
     const byPath = Object.fromEntries(problems.map((p) => [p.path, p.line]));
     expect(problems).toHaveLength(4);
     expect(byPath).toEqual({
-      workers: lineOf(text, 'workers: 4'),
+      threads: lineOf(text, 'threads: 4'),
       'network.latency.p99': lineOf(text, 'p99: 2ms'),
       'buyers[0].intent_rate': lineOf(text, 'intent_rate: -12/m'),
       'buyers[0].mandate.max_per_purchase': lineOf(text, 'max_per_purchase: -600.00'),

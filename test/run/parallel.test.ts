@@ -1,0 +1,58 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runParallel, WorkerFailure } from '../../src/run/parallel.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+import type { SimulationPlan } from '../../src/scenario/schema.js';
+import { RunInvariantViolation, runSimulation } from '../../src/simulation.js';
+
+function plan(file: string): SimulationPlan {
+  const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw new Error(file);
+  return parsed.plan;
+}
+
+// Benchmark scenarios (bench-*) take minutes inline; every other scenario is checked here.
+const scenarios = readdirSync('scenarios')
+  .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('bench-'))
+  .map((f) => `scenarios/${f}`);
+
+async function traced(p: SimulationPlan, workers: number): Promise<{ results: string; trace: string }> {
+  const lines: string[] = [];
+  const reporters = [{ onTrace: (l: unknown) => lines.push(JSON.stringify(l)) }];
+  const r = workers === 0 ? runSimulation(p, { reporters }) : await runParallel(p, { workers, reporters });
+  return { results: JSON.stringify(r.results), trace: lines.join('\n') };
+}
+
+describe.each(scenarios)('%s on worker threads', (file) => {
+  const p = plan(file);
+  const inline = traced(p, 0);
+
+  it.each([1, 2, 4])('gives byte-identical results and trace with %i workers', async (workers) => {
+    const [a, b] = await Promise.all([inline, traced(p, workers)]);
+    expect(b.results).toBe(a.results);
+    expect(b.trace).toBe(a.trace);
+  });
+});
+
+describe('worker failures', () => {
+  const p = plan('scenarios/quickstart.yaml');
+
+  it('ends the run with the error and the seed when a worker throws', async () => {
+    const run = runParallel(p, { workers: 2, seed: 9, fault: { shard: 1, atUs: 5_000_000, kind: 'throw' } });
+    await expect(run).rejects.toThrow(WorkerFailure);
+    await expect(run).rejects.toMatchObject({ seed: 9, message: expect.stringMatching(/injected fault in shard 1/) });
+  });
+
+  it('ends the run, not hangs, when a worker thread dies', async () => {
+    const run = runParallel(p, { workers: 2, fault: { shard: 0, atUs: 5_000_000, kind: 'exit' } });
+    await expect(run).rejects.toThrow(/worker 0 died/);
+  });
+
+  it('reports an invariant violation found in a worker as one, with its virtual time and seed', async () => {
+    const run = runParallel(p, { workers: 2, seed: 5, fault: { shard: 1, atUs: 5_000_000, kind: 'invariant' } });
+    await expect(run).rejects.toThrow(RunInvariantViolation);
+    await expect(run).rejects.toMatchObject({ seed: 5, virtualUs: expect.any(Number), message: expect.stringMatching(/injected invariant violation/) });
+    const err = await run.catch((e: RunInvariantViolation) => e);
+    expect((err as RunInvariantViolation).virtualUs).toBeGreaterThanOrEqual(5_000_000);
+  });
+});
