@@ -1,14 +1,17 @@
 /**
- * Runs one scenario inline in this process and prints one JSON line of figures. Used by
- * bench/run.ts, which starts a fresh process per measurement so peak RSS belongs to one run.
+ * Runs one scenario in this process (inline, or on N worker threads) and prints one JSON line of
+ * figures. Used by bench/run.ts, which starts a fresh process per measurement so peak RSS
+ * belongs to one run.
  */
 import { readFileSync } from 'node:fs';
 import { parseScenarioText, formatProblems } from '../src/scenario/load.js';
+import { runParallel } from '../src/run/parallel.js';
 import { runSimulation } from '../src/simulation.js';
 
-const [file, seedArg] = process.argv.slice(2);
-if (!file) {
-  process.stderr.write('usage: node dist/bench/measure.js <scenario> [seed]\n');
+const [file, workersArg] = process.argv.slice(2);
+const workers = Number(workersArg ?? 0);
+if (!file || !Number.isInteger(workers)) {
+  process.stderr.write('usage: node dist/bench/measure.js <scenario> [workers]\n');
   process.exit(2);
 }
 const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
@@ -17,12 +20,13 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const t0 = performance.now();
-const { results } = runSimulation(parsed.plan, seedArg !== undefined ? { seed: Number(seedArg) } : {});
+const { results } = workers === 0 ? runSimulation(parsed.plan) : await runParallel(parsed.plan, { workers });
 const seconds = (performance.now() - t0) / 1000;
 const validated = results.messages.delivered + results.messages.invalid;
 process.stdout.write(
   `${JSON.stringify({
     scenario: results.scenario,
+    workers,
     negotiations: results.negotiation.count,
     success_rate: results.negotiation.success_rate,
     validated_messages: validated,

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: cost floors per operation, then the inline throughput benchmark on
- * scenarios/bench-100k.yaml (or the scenarios given as arguments), each run in a fresh process.
+ * `npm run bench`: cost floors per operation, then the throughput benchmark on
+ * scenarios/bench-100k.yaml (or the scenarios given as arguments) inline and on worker threads
+ * (BENCH_WORKERS, default 0,1,2), each run in a fresh process.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,24 +17,37 @@ for (const f of measureFloors()) floors.push([f.operation, fmt(f.us, 3)]);
 process.stdout.write(`Cost floors on this machine\n${floors.toString()}\n\n`);
 
 const table = new Table({
-  head: ['scenario', 'negotiations', 'success', 'validated msgs', 'wall s', 'msgs/s', 'negotiations/s', 'events/s', 'peak RSS MiB'],
+  head: ['scenario', 'workers', 'negotiations', 'success', 'validated msgs', 'wall s', 'msgs/s', 'negotiations/s', 'peak RSS MiB', 'speedup'],
   style: { head: [], border: [] },
 });
+const workerCounts = (process.env.BENCH_WORKERS ?? '0,1,2').split(',').map(Number);
 for (const file of scenarios) {
-  process.stderr.write(`running ${file} inline…\n`);
-  const out = execFileSync(process.execPath, [`${here}measure.js`, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  const r = JSON.parse(out.trim().split('\n').pop()!);
-  table.push([
-    r.scenario,
-    fmt(r.negotiations),
-    `${(100 * r.success_rate).toFixed(1)}%`,
-    fmt(r.validated_messages),
-    fmt(r.seconds, 2),
-    fmt(r.messages_per_s),
-    fmt(r.negotiations_per_s),
-    fmt(r.events_per_s),
-    fmt(r.peak_rss_bytes / 1048576),
-  ]);
+  let inlineSeconds = NaN;
+  let inlineResults = '';
+  for (const workers of workerCounts) {
+    process.stderr.write(`running ${file} with ${workers === 0 ? 'no worker threads (inline)' : `${workers} worker thread(s)`}…\n`);
+    const out = execFileSync(process.execPath, [`${here}measure.js`, file, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    const fingerprint = `${r.negotiations}/${r.validated_messages}/${r.events}`;
+    if (workers === 0) {
+      inlineSeconds = r.seconds;
+      inlineResults = fingerprint;
+    } else if (inlineResults && fingerprint !== inlineResults) {
+      throw new Error(`results differ with ${workers} workers: ${fingerprint} vs ${inlineResults} inline`);
+    }
+    table.push([
+      r.scenario,
+      workers === 0 ? '0 (inline)' : String(workers),
+      fmt(r.negotiations),
+      `${(100 * r.success_rate).toFixed(1)}%`,
+      fmt(r.validated_messages),
+      fmt(r.seconds, 2),
+      fmt(r.messages_per_s),
+      fmt(r.negotiations_per_s),
+      fmt(r.peak_rss_bytes / 1048576),
+      Number.isNaN(inlineSeconds) ? '–' : `${(inlineSeconds / r.seconds).toFixed(2)}x`,
+    ]);
+  }
 }
-process.stdout.write(`Inline throughput (workers: 0)\n${table.toString()}\n`);
-process.stdout.write('Target: >= 200,000 validated A2A messages/s inline.\n');
+process.stdout.write(`Throughput by worker count (BENCH_WORKERS=${workerCounts.join(',')})\n${table.toString()}\n`);
+process.stdout.write('Target: >= 200,000 validated A2A messages/s inline. Results must not depend on the worker count.\n');

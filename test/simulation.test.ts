@@ -68,6 +68,8 @@ describe('the determinism contract in source', () => {
   // Simulation code never reads the wall clock, timers, Math.random or the environment.
   const forbidden = /Math\.random|Date\.now|performance\.now|new Date\(\)|setTimeout|setInterval|setImmediate|process\.env|process\.hrtime/;
   const allowed = new Set(['cli', 'report']);
+  // Thread plumbing may use a timer, and only to sample progress for display (never results).
+  const plumbing = new Map([['run/parallel.ts', /setInterval\(progress, \d+\)|clearInterval\(timer\)/]]);
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
@@ -80,9 +82,11 @@ describe('the determinism contract in source', () => {
   walk('src');
 
   it.each(files.map((f) => [relative('src', f)]))('%s reads no wall clock, timer, Math.random or environment', (file) => {
+    const exempt = plumbing.get(file);
     const offending = readFileSync(join('src', file), 'utf8')
       .split('\n')
-      .filter((line) => forbidden.test(line) && !line.trim().startsWith('//') && !line.trim().startsWith('*'));
+      .filter((line) => forbidden.test(line) && !line.trim().startsWith('//') && !line.trim().startsWith('*'))
+      .filter((line) => !(exempt && exempt.test(line)));
     expect(offending).toEqual([]);
   });
 });

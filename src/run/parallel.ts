@@ -13,10 +13,10 @@ import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
-import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowEnd, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
+import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut } from './layout.js';
 import { compareKeyed, sharedWorld, type KeyedTraceLine } from './shard.js';
-import { COMMAND, Command, DONE, EPOCH, FAILED, ShardNumbers, createChannels, readOutbox, type ShardTask, type ThreadFault } from './wire.js';
+import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, ShardNumbers, type Channels, type ShardTask, type ThreadFault } from './wire.js';
 import type { ShardError, ShardFinal } from './worker.js';
 
 /** `auto` workers: one per core. */
@@ -66,116 +66,70 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   const channels = createChannels(shards);
   const control = new Int32Array(channels.control);
   const numbers = new ShardNumbers(channels.numbers, shards);
+  const { lookaheadUs, sliceUs } = windowing(plan, shards);
+  const win = { lookaheadUs, sliceUs, limitUs: plan.duration + DRAIN_HORIZON_US * 10 };
+  // Trace lines must be merged in order as windows complete, which needs the main thread in the
+  // loop; without a trace the workers coordinate themselves and the main thread only watches.
+  const selfCoordinated = tracers.length === 0;
   const pool = new Piscina({ filename: workerFile(), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   const tasks = Array.from({ length: shards }, (_, index) => {
-    const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels, ...(options.fault ? { fault: options.fault } : {}) };
+    const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels, selfCoordinated, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
-      // The thread died: wake the coordinator if it is waiting for this shard.
+      // The thread died: stop the others and wake the coordinator if it is waiting.
       Atomics.store(control, FAILED, index + 1);
       Atomics.add(control, DONE, 1);
       Atomics.notify(control, DONE);
+      abortAll(control);
       throw err;
     });
   });
   tasks.forEach((t) => t.catch(() => undefined));
   const failed = new Error('a worker failed');
-
-  const allDone = async () => {
-    for (let spin = 0; ; spin++) {
-      if (Atomics.load(control, FAILED) !== 0) throw failed;
-      const done = Atomics.load(control, DONE);
-      if (done >= shards) return;
-      // Spin first: a window often ends within microseconds; then sleep without blocking the
-      // event loop, so a dying worker is still noticed.
-      if (spin < 50) continue;
-      const w = waitAsync(control, DONE, done);
-      if (w.async) await w.value;
+  const progress = () => {
+    let events = 0;
+    let negotiations = 0;
+    for (let i = 0; i < shards; i++) {
+      const n = numbers.read(i);
+      events += n.events;
+      negotiations += n.negotiations;
     }
+    const p: Progress = { virtualUs: latestNowUs(numbers, shards), durationUs: plan.duration, events, negotiations };
+    for (const r of reporters) r.onProgress?.(p);
   };
 
   try {
-    await allDone();
-    const { lookaheadUs, sliceUs } = windowing(plan, shards);
-    const limitUs = plan.duration + DRAIN_HORIZON_US * 10;
-    let nextProgressUs = sliceUs;
-    let nowUs = 0;
-    let epoch = 0;
-    let pendingTrace: KeyedTraceLine[] = [];
-    const nexts = new Array<number>(shards).fill(Infinity);
-    for (;;) {
-      let next = Infinity;
-      for (let i = 0; i < shards; i++) {
-        nexts[i] = numbers.effectiveNextUs(i);
-        next = Math.min(next, nexts[i]!);
+    if (selfCoordinated) {
+      // Progress is sampled, not stepped: it only feeds the progress line.
+      const timer = reporters.some((r) => r.onProgress) ? setInterval(progress, 200) : undefined;
+      try {
+        await Promise.all(tasks);
+      } finally {
+        if (timer) clearInterval(timer);
       }
-      if (next === Infinity) break;
-      if (next > limitUs) throw new RunInvariantViolation(new InvariantViolation(`run did not drain: events pending at ${next} µs`, nowUs), seed);
-      // Within a window no shard receives anything, so shard i can next hear from shard j at
-      // j's next event plus the lookahead, and an answer to what i itself sends can come back
-      // no sooner than its own next event plus twice the lookahead. It runs up to the earliest
-      // of those, and never past the next progress slice.
-      const sliceEndUs = windowEnd(next, Infinity, sliceUs);
-      let watermarkUs = Infinity;
-      for (let i = 0; i < shards; i++) {
-        let others = Infinity;
-        for (let j = 0; j < shards; j++) if (j !== i) others = Math.min(others, nexts[j]!);
-        const horizon = Math.min(others + lookaheadUs, nexts[i]! + 2 * lookaheadUs, sliceEndUs);
-        numbers.setHorizonUs(i, horizon);
-        watermarkUs = Math.min(watermarkUs, horizon);
-      }
-      const endUs = sliceEndUs;
-      Atomics.store(control, DONE, 0);
-      Atomics.store(control, COMMAND, Command.run);
-      epoch++;
-      Atomics.store(control, EPOCH, epoch);
-      Atomics.notify(control, EPOCH);
-      await allDone();
-      for (let i = 0; i < shards; i++) nowUs = Math.max(nowUs, numbers.read(i).nowUs);
-      if (tracers.length > 0) {
-        // Lines before the lowest horizon are final; later ones may still be preceded by lines
-        // another shard produces in a coming window.
-        for (let i = 0; i < shards; i++) readOutbox(channels.outboxes[i]![(epoch % 2) as 0 | 1], { trace: (l) => pendingTrace.push(l) });
-        pendingTrace.sort(compareKeyed);
-        let k = 0;
-        while (k < pendingTrace.length && pendingTrace[k]!.t < watermarkUs) k++;
-        for (const l of pendingTrace.slice(0, k)) for (const r of tracers) r.onTrace!(l.line);
-        pendingTrace = pendingTrace.slice(k);
-      }
-      if (endUs >= nextProgressUs && reporters.length > 0) {
-        nextProgressUs = (Math.floor(endUs / sliceUs) + 1) * sliceUs;
-        let events = 0;
-        let negotiations = 0;
-        for (let i = 0; i < shards; i++) {
-          const n = numbers.read(i);
-          events += n.events;
-          negotiations += n.negotiations;
-        }
-        const progress: Progress = { virtualUs: nowUs, durationUs: plan.duration, events, negotiations };
-        for (const r of reporters) r.onProgress?.(progress);
-      }
+      if (timer) progress();
+    } else {
+      await coordinate(control, numbers, channels, shards, win, tracers, () => progress(), failed);
     }
-    for (const l of pendingTrace) for (const r of tracers) r.onTrace!(l.line);
-    numbers.windowEndUs = nowUs;
-    Atomics.store(control, COMMAND, Command.finish);
-    Atomics.store(control, EPOCH, epoch + 1);
-    Atomics.notify(control, EPOCH);
+    if (Atomics.load(control, FAILED) !== 0) throw failed;
     const finals = (await Promise.all(tasks)).map((f) => {
       if ('error' in f) throw failed;
       return f;
     });
+    const endUs = numbers.windowEndUs;
+    if (Atomics.load(control, NOT_DRAINED) !== 0) {
+      throw new RunInvariantViolation(new InvariantViolation('run did not drain: events still pending past the drain limit', endUs), seed);
+    }
     const layout = layOut(plan, shards);
     const world = sharedWorld(plan, layout, new Market(plan, plan.duration + DRAIN_HORIZON_US));
     return finishRun(
       world,
       finals.map((f) => ({ metrics: MetricsCollector.fromData(f.metrics), checker: DealChecker.fromData(f.checker), breakers: f.breakers, events: f.events })),
-      nowUs,
+      endUs,
       reporters,
     );
   } catch (err) {
-    Atomics.store(control, COMMAND, Command.abort);
-    Atomics.add(control, EPOCH, 1);
-    Atomics.notify(control, EPOCH);
-    if (err !== failed) {
+    abortAll(control);
+    if (err !== failed && Atomics.load(control, FAILED) === 0) {
       if (err instanceof InvariantViolation) throw err instanceof RunInvariantViolation ? err : new RunInvariantViolation(err, seed);
       throw err;
     }
@@ -192,4 +146,51 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   } finally {
     await pool.destroy();
   }
+}
+
+/** The main thread drives the windows: after each, it merges the trace lines in key order. */
+async function coordinate(
+  control: Int32Array,
+  numbers: ShardNumbers,
+  channels: Channels,
+  shards: number,
+  win: ShardTask['windowing'],
+  tracers: readonly Reporter[],
+  progress: () => void,
+  failed: Error,
+): Promise<void> {
+  const allDone = async () => {
+    for (let spin = 0; ; spin++) {
+      if (Atomics.load(control, FAILED) !== 0) throw failed;
+      const done = Atomics.load(control, DONE);
+      if (done >= shards) return;
+      // Spin a little (a window often ends within microseconds), then sleep without blocking the
+      // event loop, so a dying worker is still noticed.
+      if (spin < 50) continue;
+      const w = waitAsync(control, DONE, done);
+      if (w.async) await w.value;
+    }
+  };
+  await allDone();
+  let pending: KeyedTraceLine[] = [];
+  let nextProgressUs = win.sliceUs;
+  for (let epoch = 1; ; epoch++) {
+    const plan = planWindow(numbers, shards, win);
+    openNext(control, numbers, shards, plan);
+    if (plan.state !== 'run') break;
+    await allDone();
+    // Lines before the lowest horizon are final; later ones may still be preceded by lines
+    // another shard produces in a coming window.
+    for (let i = 0; i < shards; i++) readOutbox(channels.outboxes[i]![(epoch % 2) as 0 | 1], { trace: (l) => pending.push(l) });
+    pending.sort(compareKeyed);
+    let k = 0;
+    while (k < pending.length && pending[k]!.t < plan.watermarkUs) k++;
+    for (let n = 0; n < k; n++) for (const r of tracers) r.onTrace!(pending[n]!.line);
+    pending = pending.slice(k);
+    if (plan.sliceEndUs >= nextProgressUs) {
+      nextProgressUs = plan.sliceEndUs + win.sliceUs;
+      progress();
+    }
+  }
+  for (const l of pending) for (const r of tracers) r.onTrace!(l.line);
 }

@@ -19,6 +19,8 @@ export const EPOCH = 0;
 export const DONE = 1;
 export const COMMAND = 2;
 export const FAILED = 3;
+/** set when events were still pending past the drain limit (an invariant violation) */
+export const NOT_DRAINED = 4;
 const CONTROL_INTS = 8;
 
 // Float64 slots: [0] end of the run (on finish); then per shard: horizon, next event in its own
@@ -42,7 +44,7 @@ export interface Channels {
  * not a change: a notify meant for an earlier value can arrive late, so check again each time.
  */
 export function waitChange(array: Int32Array, index: number, value: number): void {
-  for (let i = 0; i < 2000; i++) if (Atomics.load(array, index) !== value) return;
+  for (let i = 0; i < 20000; i++) if (Atomics.load(array, index) !== value) return;
   while (Atomics.load(array, index) === value) Atomics.wait(array, index, value);
 }
 
@@ -70,7 +72,73 @@ export interface ShardTask {
   readonly index: number;
   readonly tracing: boolean;
   readonly channels: Channels;
+  /**
+   * When nothing needs the main thread between windows (no trace), the last worker to finish a
+   * window plans the next one itself; otherwise the coordinator does.
+   */
+  readonly selfCoordinated: boolean;
+  readonly windowing: { readonly lookaheadUs: number; readonly sliceUs: number; readonly limitUs: number };
   readonly fault?: ThreadFault;
+}
+
+export type WindowPlan = { readonly state: 'run'; readonly watermarkUs: number; readonly sliceEndUs: number } | { readonly state: 'finished' | 'not_drained'; readonly nextUs: number };
+
+/**
+ * Plans the next window from what every shard reported. Within a window no shard receives
+ * anything, so shard i can next hear from shard j at j's next event plus the lookahead, and an
+ * answer to what i itself sends can come back no sooner than its own next event plus twice the
+ * lookahead. It runs up to the earliest of those, and never past the next progress slice.
+ */
+export function planWindow(numbers: ShardNumbers, shards: number, w: ShardTask['windowing']): WindowPlan {
+  const nexts = new Array<number>(shards);
+  let next = Infinity;
+  for (let i = 0; i < shards; i++) {
+    nexts[i] = numbers.effectiveNextUs(i);
+    next = Math.min(next, nexts[i]!);
+  }
+  if (next === Infinity) return { state: 'finished', nextUs: next };
+  if (next > w.limitUs) return { state: 'not_drained', nextUs: next };
+  const sliceEndUs = (Math.floor(next / w.sliceUs) + 1) * w.sliceUs;
+  let watermarkUs = Infinity;
+  for (let i = 0; i < shards; i++) {
+    let others = Infinity;
+    for (let j = 0; j < shards; j++) if (j !== i) others = Math.min(others, nexts[j]!);
+    const horizon = Math.min(others + w.lookaheadUs, nexts[i]! + 2 * w.lookaheadUs, sliceEndUs);
+    numbers.setHorizonUs(i, horizon);
+    watermarkUs = Math.min(watermarkUs, horizon);
+  }
+  return { state: 'run', watermarkUs, sliceEndUs };
+}
+
+/** The latest virtual time any shard reached. */
+export function latestNowUs(numbers: ShardNumbers, shards: number): number {
+  let now = 0;
+  for (let i = 0; i < shards; i++) now = Math.max(now, numbers.read(i).nowUs);
+  return now;
+}
+
+/**
+ * Opens the next window (or ends the run) for every worker. Called by the coordinator, or by
+ * the last worker to finish a window when the workers coordinate themselves.
+ */
+export function openNext(control: Int32Array, numbers: ShardNumbers, shards: number, plan: WindowPlan): void {
+  if (plan.state !== 'run') {
+    numbers.windowEndUs = latestNowUs(numbers, shards);
+    if (plan.state === 'not_drained') Atomics.store(control, NOT_DRAINED, 1);
+    Atomics.store(control, COMMAND, Command.finish);
+  } else {
+    Atomics.store(control, COMMAND, Command.run);
+  }
+  Atomics.store(control, DONE, 0);
+  Atomics.add(control, EPOCH, 1);
+  Atomics.notify(control, EPOCH);
+}
+
+/** Tells every worker to stop (a failure somewhere). */
+export function abortAll(control: Int32Array): void {
+  Atomics.store(control, COMMAND, Command.abort);
+  Atomics.add(control, EPOCH, 1);
+  Atomics.notify(control, EPOCH);
 }
 
 /** Per-shard figures the coordinator reads after each window. */

@@ -11,7 +11,7 @@ import type { MetricsData } from '../metrics/collector.js';
 import { DRAIN_HORIZON_US } from '../simulation.js';
 import { layOut } from './layout.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
-import { COMMAND, Command, DONE, EPOCH, FAILED, OutboxWriter, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
+import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, openNext, OutboxWriter, planWindow, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
 
 /** A failure inside a worker, as data: an invariant violation keeps its virtual time. */
 export interface ShardError {
@@ -40,8 +40,13 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
       const k = shard.kernel;
       numbers.writeSent(task.index, earliestSent);
       numbers.write(task.index, shard.nextTimeUs(), k.nowUs, k.eventsProcessed, shard.metrics.negotiationLatency.count);
-      Atomics.add(control, DONE, 1);
-      Atomics.notify(control, DONE);
+      const arrived = Atomics.add(control, DONE, 1) + 1;
+      if (task.selfCoordinated) {
+        // The last shard to finish plans the next window for everyone.
+        if (arrived === task.shards) openNext(control, numbers, task.shards, planWindow(numbers, task.shards, task.windowing));
+      } else {
+        Atomics.notify(control, DONE);
+      }
     };
     report();
     let epoch = 0;
@@ -85,6 +90,7 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
     Atomics.store(control, FAILED, task.index + 1);
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
+    abortAll(control);
     const e = err instanceof Error ? err : new Error(String(err));
     return { error: { invariant: err instanceof InvariantViolation, message: e.message, virtualUs: err instanceof InvariantViolation ? err.virtualUs : -1, stack: e.stack ?? '' } };
   }

@@ -34,6 +34,21 @@ describe.each(scenarios)('%s on worker threads', (file) => {
   });
 });
 
+describe('workers that coordinate themselves (no trace)', () => {
+  it.each(scenarios)('%s gives the inline results with 2 and 3 workers', async (file) => {
+    const p = plan(file);
+    const inline = JSON.stringify(runSimulation(p).results);
+    for (const workers of [2, 3]) expect(JSON.stringify((await runParallel(p, { workers })).results)).toBe(inline);
+  });
+
+  it('reports progress while it runs', async () => {
+    const p = plan('scenarios/volatility-spike.yaml');
+    const seen: number[] = [];
+    await runParallel(p, { workers: 2, reporters: [{ onProgress: (x) => seen.push(x.virtualUs) }] });
+    expect(seen.length).toBeGreaterThan(0);
+  });
+});
+
 describe('worker failures', () => {
   const p = plan('scenarios/quickstart.yaml');
 
