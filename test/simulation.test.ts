@@ -1,16 +1,11 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseScenarioText } from '../src/scenario/load.js';
+import { planOf } from './plans.js';
 import type { SimulationPlan } from '../src/scenario/schema.js';
 import { evaluateBudgets, runSimulation } from '../src/simulation.js';
 import type { TraceLine } from '../src/broker/trace.js';
 
-function plan(file: string): SimulationPlan {
-  const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.plan;
-}
 
 function traced(p: SimulationPlan, seed?: number): { results: string; trace: string } {
   const lines: TraceLine[] = [];
@@ -19,7 +14,7 @@ function traced(p: SimulationPlan, seed?: number): { results: string; trace: str
 }
 
 describe('determinism', () => {
-  const quickstart = plan('scenarios/quickstart.yaml');
+  const quickstart = planOf('scenarios/quickstart.yaml');
 
   it('gives byte-identical results and traces for the same scenario and seed', () => {
     const a = traced(quickstart);
@@ -57,7 +52,7 @@ describe('determinism', () => {
 
 describe('budgets', () => {
   it('reports a breached budget with its value', () => {
-    const p = plan('scenarios/quickstart.yaml');
+    const p = planOf('scenarios/quickstart.yaml');
     const run = runSimulation(p);
     const verdicts = evaluateBudgets([{ expression: 'negotiation.count < 1', metric: 'negotiation.count', operator: '<', threshold: 1 }], run.results);
     expect(verdicts[0]).toMatchObject({ passed: false, value: run.results.negotiation.count });

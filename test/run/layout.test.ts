@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { planOf } from '../plans.js';
 import { layOut } from '../../src/run/layout.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
 
-function plan(file: string): SimulationPlan {
-  const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
-  if (!parsed.ok) throw new Error(file);
-  return parsed.plan;
-}
 
 describe('layOut', () => {
-  const p = plan('scenarios/bench-100k.yaml');
+  const p = planOf('scenarios/bench-100k.yaml');
 
   it('numbers agents in scenario order, whatever the shard count', () => {
     const one = layOut(p, 1);

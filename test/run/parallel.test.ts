@@ -1,15 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { planOf } from '../plans.js';
 import { runParallel, WorkerFailure } from '../../src/run/parallel.js';
-import { parseScenarioText } from '../../src/scenario/load.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
 import { RunInvariantViolation, runSimulation } from '../../src/simulation.js';
 
-function plan(file: string): SimulationPlan {
-  const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
-  if (!parsed.ok) throw new Error(file);
-  return parsed.plan;
-}
 
 // Benchmark scenarios (bench-*) take minutes inline; every other scenario is checked here.
 const scenarios = readdirSync('scenarios')
@@ -24,7 +19,7 @@ async function traced(p: SimulationPlan, workers: number): Promise<{ results: st
 }
 
 describe.each(scenarios)('%s on worker threads', (file) => {
-  const p = plan(file);
+  const p = planOf(file);
   const inline = traced(p, 0);
 
   it.each([1, 2, 4])('gives byte-identical results and trace with %i workers', async (workers) => {
@@ -36,13 +31,13 @@ describe.each(scenarios)('%s on worker threads', (file) => {
 
 describe('workers that coordinate themselves (no trace)', () => {
   it.each(scenarios)('%s gives the inline results with 2 and 3 workers', async (file) => {
-    const p = plan(file);
+    const p = planOf(file);
     const inline = JSON.stringify(runSimulation(p).results);
     for (const workers of [2, 3]) expect(JSON.stringify((await runParallel(p, { workers })).results)).toBe(inline);
   });
 
   it('reports progress while it runs', async () => {
-    const p = plan('scenarios/volatility-spike.yaml');
+    const p = planOf('scenarios/volatility-spike.yaml');
     const seen: number[] = [];
     await runParallel(p, { workers: 2, reporters: [{ onProgress: (x) => seen.push(x.virtualUs) }] });
     expect(seen.length).toBeGreaterThan(0);
@@ -50,7 +45,7 @@ describe('workers that coordinate themselves (no trace)', () => {
 });
 
 describe('worker failures', () => {
-  const p = plan('scenarios/quickstart.yaml');
+  const p = planOf('scenarios/quickstart.yaml');
 
   it('ends the run with the error and the seed when a worker throws', async () => {
     const run = runParallel(p, { workers: 2, seed: 9, fault: { shard: 1, atUs: 5_000_000, kind: 'throw' } });

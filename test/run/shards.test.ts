@@ -1,14 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseScenarioText } from '../../src/scenario/load.js';
+import { planOf } from '../plans.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
 import { runSimulation } from '../../src/simulation.js';
 
-function plan(file: string): SimulationPlan {
-  const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
-  if (!parsed.ok) throw new Error(file);
-  return parsed.plan;
-}
 
 function run(p: SimulationPlan, shards: number): { results: string; trace: string } {
   const lines: string[] = [];
@@ -17,7 +11,7 @@ function run(p: SimulationPlan, shards: number): { results: string; trace: strin
 }
 
 describe.each(['scenarios/quickstart.yaml', 'scenarios/volatility-spike.yaml'])('%s laid out on several shards', (file) => {
-  const p = plan(file);
+  const p = planOf(file);
   const one = run(p, 1);
 
   it.each([2, 3, 4])('gives byte-identical results and trace on %i shards', (shards) => {
@@ -29,7 +23,7 @@ describe.each(['scenarios/quickstart.yaml', 'scenarios/volatility-spike.yaml'])(
 
 describe('cross-shard traffic', () => {
   it('still validates messages and answers invalid ones across shards', () => {
-    const p = plan('scenarios/quickstart.yaml');
+    const p = planOf('scenarios/quickstart.yaml');
     const corrupting: SimulationPlan = { ...p, network: { ...p.network, corrupt_probability: 0.05 } };
     const one = JSON.parse(run(corrupting, 1).results);
     const two = JSON.parse(run(corrupting, 2).results);
