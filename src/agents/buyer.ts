@@ -207,6 +207,12 @@ export class BuyerAgent extends Agent {
     let found = this.discovered.get(category);
     if (found === undefined) {
       found = this.ctx.directory.discover(category, 'negotiation');
+      // Known counterparties: an agent that works from a shortlist keeps a fixed few.
+      const keep = this.plan.shortlist;
+      if (keep !== undefined && keep < found.length) {
+        const all = found;
+        found = this.rng.sample(all.length, keep).map((i) => all[i]!);
+      }
       this.discovered.set(category, found);
       this.ctx.metrics.discoveries++;
       this.ctx.trace?.record({ vt_us: this.nowUs, event: 'discovery', discovery: { agent: this.identifier, category, profiles: [...found] } });

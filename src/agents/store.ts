@@ -19,7 +19,7 @@ import { progress, storeAsk } from './strategies/time-dependent.js';
 const SERVICE_DONE = 1;
 const US_PER_DAY = 86_400_000_000;
 /** How long an executed order is remembered so that a retried accept gets the same answer. */
-const ORDER_RETENTION_US = 60_000_000;
+export const ORDER_RETENTION_US = 60_000_000;
 
 interface QuoteState {
   readonly quoteId: string;
@@ -265,7 +265,7 @@ export class StoreAgent extends Agent {
       totals: q.payload.totals,
     };
     this.ctx.metrics.executions++;
-    this.ctx.checker.storeExecuted(orderId, dealTerms(orderId, hash, q.totalMinor), now);
+    this.ctx.checker.storeExecuted(orderId, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     this.orders.set(orderId, q);
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };

@@ -19,6 +19,11 @@ export class Fifo<T> {
     this.count++;
   }
 
+  /** The oldest item, without removing it. */
+  peek(): T | undefined {
+    return this.count === 0 ? undefined : this.items[this.head];
+  }
+
   shift(): T | undefined {
     if (this.count === 0) return undefined;
     const item = this.items[this.head];

@@ -7,7 +7,7 @@ import type { AgentContext } from '../agents/agent.js';
 import { BuyerAgent } from '../agents/buyer.js';
 import { MandateRegistry } from '../agents/mandates.js';
 import { BuyerOrganisation } from '../agents/organisation.js';
-import { StoreAgent, storeProfile } from '../agents/store.js';
+import { ORDER_RETENTION_US, StoreAgent, storeProfile } from '../agents/store.js';
 import { Broker, type RemoteDelivery } from '../broker/broker.js';
 import { Directory } from '../broker/directory.js';
 import { NetworkModel } from '../broker/network.js';
@@ -59,7 +59,7 @@ export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market
 export class Shard {
   readonly kernel = new Kernel();
   readonly metrics = new MetricsCollector();
-  readonly checker = new DealChecker();
+  readonly checker: DealChecker;
   private readonly broker: Broker;
   private readonly organisations: BuyerOrganisation[] = [];
   private readonly buyers: BuyerAgent[] = [];
@@ -73,6 +73,9 @@ export class Shard {
   ) {
     const { plan, layout } = world;
     const kernel = this.kernel;
+    // A store can execute a quote only while it holds it: within its validity, or as a retried
+    // accept answered from the order it keeps; remember executed deals a little longer than that.
+    this.checker = new DealChecker(2 * (Math.max(...plan.stores.map((s) => s.quote_validity)) + ORDER_RETENTION_US));
     const trace = tracing
       ? {
           record: (line: TraceLine) => {

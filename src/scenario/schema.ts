@@ -206,6 +206,8 @@ const Buyer = z.strictObject({
   budget_spread: z.number().min(0).max(1).default(0),
   target_margin: Fraction,
   stores_per_intent: Count.max(100),
+  /** known suppliers: each agent keeps this many of the stores it discovers per category (default: all) */
+  shortlist: Count.max(100_000).optional(),
   delivery_within_days: z.number().int().min(0).max(365).default(7),
   quote_timeout: PositiveDuration,
   confirmation_timeout: PositiveDuration,

@@ -143,3 +143,24 @@ describe('DealChecker', () => {
     });
   });
 });
+
+describe('DealChecker: a deal executed twice', () => {
+  it('raises when one accepted quote is executed under two order ids', () => {
+    const c = new DealChecker();
+    c.storeExecuted('ord_1', 'ord_1|h|100', 10, 'q_store-1_7');
+    expect(() => c.storeExecuted('ord_2', 'ord_2|h|100', 20, 'q_store-1_7')).toThrow(/deal q_store-1_7 executed twice \(order ord_2\)/);
+  });
+
+  it('forgets executed deals older than its memory, so memory does not grow with the run', () => {
+    const c = new DealChecker(1_000);
+    c.storeExecuted('ord_1', 'ord_1|h|100', 10, 'q_1');
+    // Within the memory the same deal is still caught...
+    expect(() => c.storeExecuted('ord_2', 'ord_2|h|100', 900, 'q_1')).toThrow(/executed twice/);
+    // ...after it, the key is gone (a store no longer holds a quote that old).
+    const d = new DealChecker(1_000);
+    d.storeExecuted('ord_1', 'ord_1|h|100', 10, 'q_1');
+    d.storeExecuted('ord_2', 'ord_2|h|100', 2_000, 'q_2');
+    expect(d.toData().executed.map(([k]) => k)).toEqual(['q_2']);
+    expect(() => d.storeExecuted('ord_3', 'ord_3|h|100', 2_100, 'q_1')).not.toThrow();
+  });
+});
