@@ -3,22 +3,10 @@ import { MandateRegistry } from '../../src/agents/mandates.js';
 import { transactionHash } from '../../src/protocol/hash.js';
 import { validate } from '../../src/scenario/load.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
+import { minimalBuyer } from '../plans.js';
 
 function plan(seed: string | number = 1): SimulationPlan {
-  const buyer = (organisation: string, max: number) => ({
-    organisation,
-    agents: 1,
-    categories: ['widgets'],
-    intent_rate: '1/m',
-    quantity: { min: 1, max: 1 },
-    budget_margin: 0.2,
-    target_margin: 0,
-    stores_per_intent: 1,
-    quote_timeout: '100ms',
-    confirmation_timeout: '100ms',
-    strategy: { kind: 'linear', max_rounds: 3 },
-    mandate: { max_per_purchase: max },
-  });
+  const buyer = (organisation: string, max: number) => minimalBuyer({ organisation, mandate: { max_per_purchase: max } });
   const r = validate({
     name: 'mandates-unit',
     seed,

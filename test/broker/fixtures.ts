@@ -7,6 +7,7 @@ import { MetricsCollector } from '../../src/metrics/collector.js';
 import type { CommerceMessage, Party } from '../../src/protocol/schemas.js';
 import { validate } from '../../src/scenario/load.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
+import { minimalBuyer } from '../plans.js';
 
 /** A valid plan with organisations globex (buyer), acme and initech (stores) and the given network. */
 export function planWithNetwork(network: Record<string, unknown>, seed: string | number = 11): SimulationPlan {
@@ -32,20 +33,7 @@ export function planWithNetwork(network: Record<string, unknown>, seed: string |
     network,
     stores: [store('acme'), store('initech')],
     buyers: [
-      {
-        organisation: 'globex',
-        agents: 1,
-        categories: ['widgets'],
-        intent_rate: '1/m',
-        quantity: { min: 1, max: 1 },
-        budget_margin: 0.2,
-        target_margin: 0,
-        stores_per_intent: 1,
-        quote_timeout: '100ms',
-        confirmation_timeout: '100ms',
-        strategy: { kind: 'linear', max_rounds: 3 },
-        mandate: { max_per_purchase: 100 },
-      },
+      minimalBuyer(),
     ],
   });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Market } from '../../src/market/market.js';
 import { validate } from '../../src/scenario/load.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
+import { minimalBuyer } from '../plans.js';
 
 const S = 1_000_000;
 
@@ -43,20 +44,7 @@ function plan(): SimulationPlan {
       },
     ],
     buyers: [
-      {
-        organisation: 'globex',
-        agents: 1,
-        categories: ['headphones'],
-        intent_rate: '1/m',
-        quantity: { min: 1, max: 1 },
-        budget_margin: 0.2,
-        target_margin: 0,
-        stores_per_intent: 1,
-        quote_timeout: '100ms',
-        confirmation_timeout: '100ms',
-        strategy: { kind: 'linear', max_rounds: 3 },
-        mandate: { max_per_purchase: 1000 },
-      },
+      minimalBuyer({ categories: ['headphones'], mandate: { max_per_purchase: 1000 } }),
     ],
   });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
