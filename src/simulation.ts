@@ -7,6 +7,7 @@ import type { RemoteDelivery } from './broker/broker.js';
 import { NetworkModel } from './broker/network.js';
 import type { TraceLine } from './broker/trace.js';
 import { DealChecker } from './checkers/deals.js';
+import { SettlementChecker } from './checkers/settlement.js';
 import { InvariantViolation } from './engine/kernel.js';
 import { Market } from './market/market.js';
 import { MetricsCollector } from './metrics/collector.js';
@@ -130,7 +131,7 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: n
 
   return finishRun(
     world,
-    shards.map((sh) => ({ metrics: sh.metrics, checker: sh.checker, breakers: sh.breakers(nowUs), events: sh.kernel.eventsProcessed })),
+    shards.map((sh) => ({ metrics: sh.metrics, checker: sh.checker, settlement: sh.settlementChecker, breakers: sh.breakers(nowUs), events: sh.kernel.eventsProcessed })),
     nowUs,
     reporters,
   );
@@ -140,6 +141,7 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: n
 export interface ShardOutcome {
   readonly metrics: MetricsCollector;
   readonly checker: DealChecker;
+  readonly settlement: SettlementChecker;
   readonly breakers: BreakerReport[];
   readonly events: number;
 }
@@ -149,11 +151,14 @@ export function finishRun(world: SharedWorld, outcomes: readonly ShardOutcome[],
   const { plan, market, layout } = world;
   const metrics = new MetricsCollector();
   const checker = new DealChecker();
+  const settlementChecker = new SettlementChecker();
   for (const o of outcomes) {
     metrics.merge(o.metrics);
     checker.merge(o.checker, endUs);
+    settlementChecker.merge(o.settlement);
   }
   const finding = checker.finish(endUs);
+  const settled = plan.settlement ? settlementChecker.finish(endUs, world.faults?.untilUs ?? 0, plan.settlement.saga_bound) : undefined;
   const marketSummary: MarketSummary[] = plan.market.categories.map((c) => {
     let min = Infinity;
     let max = -Infinity;
@@ -181,6 +186,8 @@ export function finishRun(world: SharedWorld, outcomes: readonly ShardOutcome[],
     inDoubt: finding.inDoubt,
     breakers: outcomes.flatMap((o) => o.breakers),
     market: marketSummary,
+    sagas: settled,
+    faults: world.faults,
     agentName: (id) => layout.agents[id]?.party.identifier ?? `#${id}`,
   });
   const budgets = evaluateBudgets(plan.budgets, results);

@@ -59,6 +59,10 @@ interface Negotiation {
   acceptSentUs: number;
   acceptAttempts: number;
   transactionHash: string;
+  /** id of the last counter or accept sent: an error about an older one is stale */
+  lastSentId: string;
+  /** stores that have answered the intent (a duplicated answer counts once) */
+  answered: string[];
 }
 
 interface Timer {
@@ -96,6 +100,7 @@ export class BuyerAgent extends Agent {
   }
 
   handle(kind: number, data: unknown): void {
+    if (this.faultEvent(kind, data)) return;
     if (kind === ARRIVAL) {
       this.onArrival();
       return;
@@ -141,6 +146,7 @@ export class BuyerAgent extends Agent {
 
   private onArrival(): void {
     this.scheduleArrival();
+    if (this.down) return; // a crashed agent forms no intents
     const rate = this.plan.intent_rate * this.ctx.market.regimeAt(this.nowUs).demandMultiplier;
     if (!this.rng.chance(rate / this.peakRatePerUs)) return;
     this.startNegotiation();
@@ -194,6 +200,8 @@ export class BuyerAgent extends Agent {
       acceptSentUs: 0,
       acceptAttempts: 0,
       transactionHash: '',
+      lastSentId: '',
+      answered: [],
     };
     this.negotiations.set(n.conversationId, n);
     if (stores.length === 0) {
@@ -223,6 +231,7 @@ export class BuyerAgent extends Agent {
   private requestQuotes(n: Negotiation): void {
     const deliveryBy = isoDate(this.ctx.epochMs, this.nowUs + this.plan.delivery_within_days * US_PER_DAY);
     n.awaiting = n.stores.length;
+    n.answered = [];
     n.best = undefined;
     for (const store of n.stores) {
       const to: Party = { type: 'agent', identifier: store.agent, name: store.name };
@@ -239,6 +248,7 @@ export class BuyerAgent extends Agent {
   private onQuote(n: Negotiation, m: MessageOf<'a2a.commerce.quote'>): void {
     const totalMinor = toMinor(m.payload.totals.total);
     if (n.phase === 'quoting') {
+      if (!this.firstAnswer(n, m.from)) return;
       if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, totalMinor };
       if (--n.awaiting === 0) this.decide(n);
     } else if (n.phase === 'negotiating' && n.counterpart && m.from.identifier === n.counterpart.from.identifier && m.payload.replaces === n.counterpart.quote.quote_id) {
@@ -247,11 +257,19 @@ export class BuyerAgent extends Agent {
     }
   }
 
+  /** True for a store's first answer to the intent; a duplicated answer is ignored. */
+  private firstAnswer(n: Negotiation, from: Party): boolean {
+    if (n.answered.includes(from.identifier)) return false;
+    n.answered.push(from.identifier);
+    return true;
+  }
+
   private onError(n: Negotiation, m: MessageOf<'a2a.commerce.error'>): void {
     if (n.phase === 'quoting') {
+      if (!this.firstAnswer(n, m.from)) return;
       if (m.payload.alternatives) n.alternatives.push(...m.payload.alternatives);
       if (--n.awaiting === 0) this.decide(n);
-    } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier) {
+    } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier && (m.payload.reference === n.counterpart.quote.quote_id || m.payload.reference === n.lastSentId)) {
       // A store that has run out of rounds ends the negotiation without agreement.
       this.end(n, m.payload.code === 'negotiation_closed' ? 'no_agreement' : 'rejected_by_store');
     }
@@ -295,10 +313,10 @@ export class BuyerAgent extends Agent {
     }
     n.rounds++;
     const proposal = buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsed, s.deadlineUs, n.rounds, s.maxRounds), s.e);
-    this.send(offer.from, 'a2a.commerce.counter', n.conversationId, {
+    n.lastSentId = this.send(offer.from, 'a2a.commerce.counter', n.conversationId, {
       quote_id: offer.quote.quote_id,
       proposed_changes: { max_total: toWire(proposal), reason: 'Budget constraint' },
-    });
+    }).id;
     this.arm(n, RESPONSE_WAIT, this.plan.quote_timeout);
   }
 
@@ -319,7 +337,7 @@ export class BuyerAgent extends Agent {
   private sendAccept(n: Negotiation): void {
     const offer = n.counterpart!;
     n.acceptAttempts++;
-    this.send(offer.from, 'a2a.commerce.accept', n.conversationId, {
+    n.lastSentId = this.send(offer.from, 'a2a.commerce.accept', n.conversationId, {
       quote_id: offer.quote.quote_id,
       mandate_proof: {
         mandate_id: this.mandate.mandateId,
@@ -327,13 +345,15 @@ export class BuyerAgent extends Agent {
         signature: this.ctx.mandates.sign(this.mandate, n.transactionHash),
       },
       shipping_address: { line1: '1 Procurement Way', city: 'San Francisco', state: 'CA', postal_code: '94102', country: 'US' },
-    });
-    this.arm(n, CONFIRM_WAIT, this.plan.confirmation_timeout);
+    }).id;;
+    this.arm(n, CONFIRM_WAIT, this.confirmationWaitUs(n));
   }
 
   /** An accept or its confirmation may be lost: retry (the store answers idempotently). */
   private retryAccept(n: Negotiation): void {
-    if (n.acceptAttempts > this.plan.accept_retries) {
+    // With a clearing house the store settles or compensates every accepted deal, so the buyer
+    // keeps asking until it learns which; without one it gives up after its retries.
+    if (n.acceptAttempts > this.plan.accept_retries && this.ctx.settlement === undefined) {
       this.end(n, 'confirmation_timeout');
       return;
     }
@@ -341,13 +361,47 @@ export class BuyerAgent extends Agent {
     this.sendAccept(n);
   }
 
+  /** Wait for a confirmation: doubling per attempt with a clearing house, up to its backoff cap. */
+  private confirmationWaitUs(n: Negotiation): number {
+    const base = this.plan.confirmation_timeout;
+    const terms = this.ctx.settlement;
+    if (terms === undefined || n.acceptAttempts <= 1) return base;
+    return Math.max(base, Math.min(base * 2 ** Math.min(20, n.acceptAttempts - 1), terms.retry_backoff_max));
+  }
+
+  /** A crash loses every negotiation not yet accepted; accepted ones were persisted. */
+  protected override crashed(): void {
+    this.discovered.clear();
+    for (const n of [...this.negotiations.values()]) {
+      if (n.phase === 'accepting') n.token++;
+      else this.end(n, 'agent_crashed');
+    }
+  }
+
+  /** Asks again about every accepted deal, under the same accept. */
+  protected override restarted(): void {
+    for (const n of this.negotiations.values()) {
+      n.timerAtUs = Infinity;
+      this.ctx.metrics.acceptRetries++;
+      this.sendAccept(n);
+    }
+  }
+
   /** Step 7: record the deal and send the receipt back, so both agents hold the confirmation. */
   private onConfirmation(n: Negotiation, m: MessageOf<'a2a.commerce.confirmation'>): void {
     const offer = n.counterpart;
-    if (n.phase !== 'accepting' || !offer || m.from.identifier !== offer.from.identifier || m.payload.status !== 'confirmed') return;
+    if (n.phase !== 'accepting' || !offer || m.from.identifier !== offer.from.identifier) return;
     const now = this.nowUs;
     const totalMinor = toMinor(m.payload.totals.total);
-    this.ctx.checker.buyerConfirmed(m.payload.order_id, dealTerms(m.payload.order_id, n.transactionHash, totalMinor), now);
+    if (m.payload.status === 'cancelled') {
+      // The store could not settle and compensated: no deal, but the answer is acknowledged.
+      if (this.ctx.defects.has('buyer_records_cancelled')) this.ctx.checker.buyerConfirmed(n.transactionHash, dealTerms(m.payload.order_id, n.transactionHash, totalMinor), now);
+      this.send(m.from, 'a2a.commerce.confirmation', n.conversationId, { ...m.payload, status: 'acknowledged' });
+      this.end(n, 'settlement_failed');
+      return;
+    }
+    if (m.payload.status !== 'confirmed') return;
+    this.ctx.checker.buyerConfirmed(n.transactionHash, dealTerms(m.payload.order_id, n.transactionHash, totalMinor), now);
     this.ctx.metrics.settlementCompleted(now - n.acceptSentUs, totalMinor);
     this.send(m.from, 'a2a.commerce.confirmation', n.conversationId, { ...m.payload, status: 'acknowledged' });
     this.end(n, 'succeeded');

@@ -10,13 +10,17 @@ import { Priority } from '../engine/kernel.js';
 import { roundMinor, toMinor, toWire } from '../protocol/money.js';
 import { transactionHash } from '../protocol/hash.js';
 import type { ExecutionRecord } from '../protocol/records.js';
-import type { BusinessProfile, CommerceMessage, ConfirmationPayload, MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../protocol/schemas.js';
+import type { ErrorCode } from '../protocol/codes.js';
+import type { BusinessProfile, CommerceMessage, ConfirmationPayload, ErrorPayload, MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../protocol/schemas.js';
 import { isoDate, isoTimestamp } from '../protocol/time.js';
 import type { StorePlan } from '../scenario/schema.js';
+import { StoreSagas, type SagaHost } from '../settlement/store-sagas.js';
 import { Agent, type AgentContext } from './agent.js';
+import { dealTerms } from './deal-terms.js';
 import { progress, storeAsk } from './strategies/time-dependent.js';
 
 const SERVICE_DONE = 1;
+const SAGA_TIMER = 2;
 const US_PER_DAY = 86_400_000_000;
 /** How long an executed order is remembered so that a retried accept gets the same answer. */
 export const ORDER_RETENTION_US = 60_000_000;
@@ -52,6 +56,10 @@ export class StoreAgent extends Agent {
   private orderSeq = 0;
   private readonly serviceTime: Distribution;
   private readonly endpoint: string;
+  /** with a clearing house, accepted quotes settle through sagas */
+  private readonly sagas: StoreSagas | undefined;
+  /** bumped at a crash: service in progress then is lost */
+  private epoch = 0;
 
   constructor(address: StoreAddress, private readonly plan: StorePlan, ctx: AgentContext) {
     super(address, ctx);
@@ -59,6 +67,30 @@ export class StoreAgent extends Agent {
     this.profile = storeProfile(plan, address);
     this.endpoint = this.profile.transports.a2a.endpoint;
     for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
+    if (ctx.settlement && ctx.clearingHouse) this.sagas = new StoreSagas(this.sagaHost(), ctx, ctx.settlement, ctx.clearingHouse);
+  }
+
+  private sagaHost(): SagaHost {
+    const store = this;
+    return {
+      get nowUs() {
+        return store.nowUs;
+      },
+      localName: this.localName,
+      identifier: this.identifier,
+      organisation: this.organisation,
+      sendMessage: (to, type, conversationId, payload) => {
+        this.send(to, type, conversationId, payload);
+      },
+      adjustStock: (sku, delta) => {
+        const level = this.stock(sku) + delta;
+        this.inventory.set(sku, level);
+        this.ctx.checker.inventory(this.identifier, sku, level, this.nowUs);
+      },
+      chance: (p) => this.rng.chance(p),
+      sagaTimer: (delayUs, sagaId, token) => this.after(delayUs, SAGA_TIMER, { sagaId, token }),
+      trackingUrl: (orderId) => `${this.endpoint}/track/${orderId}`,
+    };
   }
 
   /** Units of `sku` on hand. */
@@ -76,6 +108,9 @@ export class StoreAgent extends Agent {
         return;
       case 'a2a.commerce.confirmation':
         this.onReceipt(message);
+        return;
+      case 'a2a.settlement.result':
+        this.sagas?.onResult(message);
         return;
       default:
         // Quotes and errors addressed to a store need no answer.
@@ -96,15 +131,37 @@ export class StoreAgent extends Agent {
   }
 
   private startService(request: Request): void {
-    this.ctx.kernel.schedule(this.nowUs + sampleUs(this.serviceTime, this.rng), Priority.timer, this, this, SERVICE_DONE, request);
+    this.ctx.kernel.schedule(this.nowUs + sampleUs(this.serviceTime, this.rng), Priority.timer, this, this, SERVICE_DONE, { epoch: this.epoch, request });
   }
 
   handle(kind: number, data: unknown): void {
+    if (this.faultEvent(kind, data)) return;
+    if (kind === SAGA_TIMER) {
+      const t = data as { sagaId: string; token: number };
+      this.sagas?.onTimer(t.sagaId, t.token);
+      return;
+    }
     if (kind !== SERVICE_DONE) return;
-    this.process(data as Request);
+    const job = data as { epoch: number; request: Request };
+    if (job.epoch !== this.epoch) return; // begun before a crash: lost with it
+    this.process(job.request);
     const next = this.queue.shift();
     if (next) this.startService(next);
     else this.busyServers--;
+  }
+
+  /** A crash loses quotes, the queue and the work in service; inventory and sagas are persisted. */
+  protected override crashed(): void {
+    this.epoch++;
+    this.busyServers = 0;
+    while (this.queue.shift() !== undefined);
+    this.quotes.clear();
+    this.orders.clear();
+    this.sagas?.crashed();
+  }
+
+  protected override restarted(): void {
+    this.sagas?.restarted();
   }
 
   private process(request: Request): void {
@@ -220,33 +277,47 @@ export class StoreAgent extends Agent {
 
   /** Steps 5–7 on the store's side: verify, execute (reserve inventory), confirm. Idempotent per quote. */
   private onAccept(m: MessageOf<'a2a.commerce.accept'>): void {
+    const deal = this.sagas?.forQuote(m.payload.quote_id);
+    if (deal) {
+      this.sagas!.answerAgain(deal, m.from);
+      return;
+    }
     const q = this.lookup(m.payload.quote_id, m, true);
     if (!q) return;
     if (q.confirmation) {
       this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
       return;
     }
+    const refuse = (code: ErrorCode, text: string, alternatives?: ErrorPayload['alternatives']) => {
+      this.ctx.metrics.executionRefused(code);
+      this.sendError(m.from, m.conversation_id, code, text, q.quoteId, alternatives);
+    };
     const proof = m.payload.mandate_proof;
     const hash = transactionHash(q.payload);
     if (proof.transaction_hash !== hash) {
-      this.sendError(m.from, m.conversation_id, 'quote_mismatch', 'transaction_hash does not match the quote as issued', q.quoteId);
+      refuse('quote_mismatch', 'transaction_hash does not match the quote as issued');
       return;
     }
     const mandate = this.ctx.mandates.get(proof.mandate_id);
     if (!mandate || !this.ctx.mandates.verify(proof.mandate_id, hash, proof.signature)) {
-      this.sendError(m.from, m.conversation_id, 'mandate_invalid_signature', 'mandate proof does not verify', q.quoteId);
+      refuse('mandate_invalid_signature', 'mandate proof does not verify');
       return;
     }
     if (q.totalMinor > mandate.maxPerPurchaseMinor) {
-      this.sendError(m.from, m.conversation_id, 'mandate_exceeded', `total exceeds the mandate's limit per purchase`, q.quoteId);
+      refuse('mandate_exceeded', `total exceeds the mandate's limit per purchase`);
       return;
     }
     for (const item of q.payload.items) {
       if (this.stock(item.sku) < item.quantity) {
         const category = this.ctx.market.sku(item.sku)?.category ?? '';
-        this.sendError(m.from, m.conversation_id, 'out_of_stock', `${item.sku} sold out before the accept arrived`, q.quoteId, this.alternatives(category, item.sku, item.quantity));
+        refuse('out_of_stock', `${item.sku} sold out before the accept arrived`, this.alternatives(category, item.sku, item.quantity));
         return;
       }
+    }
+    if (this.sagas) {
+      this.quotes.delete(q.quoteId);
+      this.sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals);
+      return;
     }
     const now = this.nowUs;
     for (const item of q.payload.items) {
@@ -265,7 +336,7 @@ export class StoreAgent extends Agent {
       totals: q.payload.totals,
     };
     this.ctx.metrics.executions++;
-    this.ctx.checker.storeExecuted(orderId, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
+    this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     this.orders.set(orderId, q);
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
@@ -274,6 +345,11 @@ export class StoreAgent extends Agent {
 
   /** Step 7: the buyer returns the confirmation; the order is closed once its terms match ours. */
   private onReceipt(m: MessageOf<'a2a.commerce.confirmation'>): void {
+    if (this.sagas && m.payload.status === 'acknowledged') {
+      const deal = this.sagas.forOrder(m.payload.order_id);
+      if (deal && this.sagas.acknowledged(deal, m.from)) this.ctx.metrics.receipts++;
+      return;
+    }
     const q = this.orders.get(m.payload.order_id);
     if (!q || q.acknowledged || m.payload.status !== 'acknowledged' || q.buyer !== m.from.identifier) return;
     if (m.payload.totals.total !== q.payload.totals.total) {
@@ -339,7 +415,4 @@ export function storeProfile(plan: StorePlan, address: StoreAddress): BusinessPr
   };
 }
 
-/** The terms both sides must agree on, in one comparable string. */
-export function dealTerms(orderId: string, transactionHashText: string, totalMinor: number): string {
-  return `${orderId}|${transactionHashText}|${totalMinor}`;
-}
+export { dealTerms } from './deal-terms.js';

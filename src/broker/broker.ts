@@ -8,6 +8,7 @@ import { Priority } from '../engine/kernel.js';
 import type { EventTarget } from '../engine/queue.js';
 import { sampleUs } from '../engine/distribution.js';
 import type { Rng } from '../engine/rng.js';
+import { partitioned, type FaultSchedule } from '../faults/plan.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { CommerceMessage, Party } from '../protocol/schemas.js';
 import { validateMessage } from '../protocol/validate.js';
@@ -19,6 +20,8 @@ export interface Endpoint extends Entity {
   readonly identifier: string;
   readonly organisation: string;
   readonly party: Party;
+  /** true while the agent is crashed: messages delivered to it are lost */
+  readonly down?: boolean;
   receive(message: CommerceMessage): void;
   /** Sends an error on this endpoint's behalf (used to reject an invalid message it was sent). */
   replyError(to: Party, conversationId: string, code: 'invalid_message', text: string, reference: string): void;
@@ -79,6 +82,8 @@ export class Broker implements EventTarget {
     /** every agent of the run, by identifier and by id */
     private readonly addresses: AddressBook,
     private readonly shard = 0,
+    /** injected network faults (loss, duplication, reordering, delay spikes, partitions) */
+    private readonly faults?: FaultSchedule,
   ) {}
 
   register(endpoint: Endpoint): void {
@@ -123,11 +128,35 @@ export class Broker implements EventTarget {
       delivered = corrupt(message, rng);
       this.metrics.messagesCorrupted++;
     }
+    const f = this.faults;
+    if (f === undefined || now >= f.untilUs) {
+      this.deliver(from, to, now + latencyUs, delivered);
+      return;
+    }
+    const cut = partitioned(f, from.organisation, to.organisation, now);
+    if (cut || rng.chance(f.messageLossProbability)) {
+      if (cut) this.metrics.messagesPartitioned++;
+      this.metrics.messagesDropped++;
+      this.trace?.record({ vt_us: now, event: 'dropped', message });
+      return;
+    }
+    let extraUs = 0;
+    if (rng.chance(f.reorderProbability)) extraUs += 1 + rng.int(f.reorderDelayMaxUs);
+    if (rng.chance(f.delaySpikeProbability)) extraUs += f.delaySpikeUs;
+    if (extraUs > 0) this.metrics.messagesDelayed++;
+    this.deliver(from, to, now + latencyUs + extraUs, delivered);
+    if (rng.chance(f.duplicateProbability)) {
+      this.metrics.messagesDuplicated++;
+      this.deliver(from, to, now + latencyUs + extraUs + 1 + rng.int(f.reorderDelayMaxUs), delivered);
+    }
+  }
+
+  private deliver(from: Endpoint, to: Address, atUs: number, message: CommerceMessage): void {
     if (to.shard === this.shard) {
-      this.kernel.schedule(now + latencyUs, Priority.delivery, from, this, DELIVER, { message: delivered, fromId: from.id, toId: to.id } satisfies Delivery);
+      this.kernel.schedule(atUs, Priority.delivery, from, this, DELIVER, { message, fromId: from.id, toId: to.id } satisfies Delivery);
     } else {
       // Latency is at least the lookahead, so this lands in a later window of the other shard.
-      this.outbox.push({ t: now + latencyUs, s: from.seq++, fromId: from.id, toId: to.id, message: delivered });
+      this.outbox.push({ t: atUs, s: from.seq++, fromId: from.id, toId: to.id, message });
     }
   }
 
@@ -135,6 +164,11 @@ export class Broker implements EventTarget {
     const { message, fromId, toId } = data as Delivery;
     const to = this.local[toId]!;
     const now = this.kernel.nowUs;
+    if (to.down) {
+      this.metrics.messagesDropped++;
+      this.trace?.record({ vt_us: now, event: 'dropped', message });
+      return;
+    }
     const verdict = validateMessage(message);
     if (!verdict.ok) {
       this.metrics.messagesInvalid++;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { runCommand } from './run.js';
+import { swarmCommand } from './swarm.js';
 import { validateCommand } from './validate.js';
 
 const EXIT_CODES_HELP = `
@@ -38,6 +39,18 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await runCommand(file, opts)));
+
+  cli
+    .command('swarm')
+    .description('run a scenario under many seeds (each draws its own faults from the ranges); exit 3 if any seed breaks an invariant')
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
+    .option('--seeds <n>', 'number of seeds', '100')
+    .option('--first-seed <n>', 'first seed; the others follow it', '1')
+    .option('--workers <n>', 'worker threads running seeds side by side: 0 = one after another in this thread, auto = one per core', 'auto')
+    .option('--json', 'print every seed\'s outcome as JSON')
+    .addOption(new Option('--no-progress', 'never show the progress line'))
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (file: string, opts) => setExit(await swarmCommand(file, opts)));
 
   cli
     .command('validate')

@@ -13,6 +13,8 @@ export const OUTCOMES = [
   'mandate_exceeded',
   'rejected_by_store',
   'confirmation_timeout',
+  'settlement_failed',
+  'agent_crashed',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -68,6 +70,17 @@ const COUNTERS = [
   'executions',
   'receipts',
   'acceptRetries',
+  'sagasStarted',
+  'sagasSettled',
+  'sagasCompensated',
+  'stepRetries',
+  'duplicateInstructions',
+  'bondsForfeited',
+  'bondValueForfeitedMinor',
+  'crashes',
+  'messagesDuplicated',
+  'messagesDelayed',
+  'messagesPartitioned',
 ] as const;
 type Counter = (typeof COUNTERS)[number];
 
@@ -83,6 +96,8 @@ export interface MetricsData {
   readonly sentByType: [string, number][];
   readonly errorsByCode: [string, number][];
   readonly heldByOrganisation: [string, number][];
+  readonly compensatedByCause: [string, number][];
+  readonly failedByCause: [string, number][];
   readonly breakerTransitions: BreakerRecord[];
   readonly counters: Record<Counter, number>;
 }
@@ -99,6 +114,10 @@ export class MetricsCollector {
   readonly sentByType = new Map<string, number>();
   readonly errorsByCode = new Map<string, number>();
   readonly heldByOrganisation = new Map<string, number>();
+  /** sagas rolled back, by the code of what went wrong */
+  readonly compensatedByCause = new Map<string, number>();
+  /** accepts refused at execution before any saga step ran, by code */
+  readonly failedByCause = new Map<string, number>();
   readonly breakerTransitions: BreakerRecord[] = [];
   messagesDelivered = 0;
   messagesDropped = 0;
@@ -111,6 +130,17 @@ export class MetricsCollector {
   executions = 0;
   receipts = 0;
   acceptRetries = 0;
+  sagasStarted = 0;
+  sagasSettled = 0;
+  sagasCompensated = 0;
+  stepRetries = 0;
+  duplicateInstructions = 0;
+  bondsForfeited = 0;
+  bondValueForfeitedMinor = 0;
+  crashes = 0;
+  messagesDuplicated = 0;
+  messagesDelayed = 0;
+  messagesPartitioned = 0;
 
   negotiationEnded(r: NegotiationRecord): void {
     const success = r.outcome === 'succeeded';
@@ -140,6 +170,15 @@ export class MetricsCollector {
     add(this.heldByOrganisation, organisation);
   }
 
+  sagaCompensated(cause: string): void {
+    this.sagasCompensated++;
+    add(this.compensatedByCause, cause);
+  }
+
+  executionRefused(code: string): void {
+    add(this.failedByCause, code);
+  }
+
   breakerTransition(record: BreakerRecord): void {
     this.breakerTransitions.push(record);
   }
@@ -151,6 +190,8 @@ export class MetricsCollector {
     for (const [k, v] of o.sentByType) add(this.sentByType, k, v);
     for (const [k, v] of o.errorsByCode) add(this.errorsByCode, k, v);
     for (const [k, v] of o.heldByOrganisation) add(this.heldByOrganisation, k, v);
+    for (const [k, v] of o.compensatedByCause) add(this.compensatedByCause, k, v);
+    for (const [k, v] of o.failedByCause) add(this.failedByCause, k, v);
     const mergeTallies = <K>(into: Map<K, Tally>, from: Map<K, Tally>) => {
       for (const [k, t] of from) {
         const cur = into.get(k) ?? { count: 0, succeeded: 0 };
@@ -180,6 +221,8 @@ export class MetricsCollector {
       sentByType: [...this.sentByType],
       errorsByCode: [...this.errorsByCode],
       heldByOrganisation: [...this.heldByOrganisation],
+      compensatedByCause: [...this.compensatedByCause],
+      failedByCause: [...this.failedByCause],
       breakerTransitions: this.breakerTransitions,
       counters,
     };
@@ -198,6 +241,8 @@ export class MetricsCollector {
     fill(m.sentByType, d.sentByType);
     fill(m.errorsByCode, d.errorsByCode);
     fill(m.heldByOrganisation, d.heldByOrganisation);
+    fill(m.compensatedByCause, d.compensatedByCause);
+    fill(m.failedByCause, d.failedByCause);
     m.negotiationLatency.merge(LatencyHistogram.fromData(d.negotiationLatency));
     m.settlementLatency.merge(LatencyHistogram.fromData(d.settlementLatency));
     m.breakerTransitions.push(...d.breakerTransitions);

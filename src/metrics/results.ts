@@ -2,6 +2,8 @@
  * The deterministic `results` section of a report, built from merged metrics. Only virtual
  * time and counts appear here; every map is emitted in sorted key order.
  */
+import type { SettlementFinding } from '../checkers/settlement.js';
+import { describeFaults, type FaultSchedule } from '../faults/plan.js';
 import type { BreakerState } from '../risk/breaker.js';
 import type { Regime } from '../market/regimes.js';
 import { ERROR_CODES } from '../protocol/codes.js';
@@ -22,6 +24,20 @@ export interface BreakerSummary {
   readonly time_open_us: number;
   readonly time_half_open_us: number;
   readonly transitions: { time_us: number; from: string; to: string; reason: string }[];
+}
+
+export interface SagaSummary {
+  readonly started: number;
+  readonly settled: number;
+  readonly compensated: number;
+  readonly compensated_by_cause: Record<string, number>;
+  /** accepts refused at execution, before any saga step, by code */
+  readonly failed: number;
+  readonly failed_by_cause: Record<string, number>;
+  readonly step_retries: number;
+  readonly duplicate_instructions: number;
+  readonly bonds_forfeited: { readonly count: number; readonly value: string };
+  readonly ledger_transfers: number;
 }
 
 export interface MarketSummary {
@@ -56,7 +72,11 @@ export interface Results {
     readonly in_doubt: number;
     readonly accept_retries: number;
     readonly latency: LatencySummary;
+    /** with a clearing house: how the sagas ended */
+    readonly sagas?: SagaSummary;
   };
+  /** the faults this seed drew, and what they did */
+  readonly faults?: Record<string, unknown>;
   readonly flow: { readonly discoveries: number; readonly executions: number; readonly receipts: number };
   readonly messages: {
     readonly sent: number;
@@ -83,6 +103,8 @@ export interface ResultsInput {
   readonly inDoubt: number;
   readonly breakers: { organisation: string; finalState: BreakerState; timeInState: Record<BreakerState, number> }[];
   readonly market: MarketSummary[];
+  readonly sagas?: SettlementFinding;
+  readonly faults?: FaultSchedule;
   readonly agentName: (id: number) => string;
 }
 
@@ -177,7 +199,34 @@ export function buildResults(input: ResultsInput): Results {
       in_doubt: input.inDoubt,
       accept_retries: m.acceptRetries,
       latency: m.settlementLatency.summary(),
+      ...(input.sagas
+        ? {
+            sagas: {
+              started: m.sagasStarted,
+              settled: m.sagasSettled,
+              compensated: m.sagasCompensated,
+              compensated_by_cause: sorted(m.compensatedByCause),
+              failed: sum(m.failedByCause),
+              failed_by_cause: sorted(m.failedByCause),
+              step_retries: m.stepRetries,
+              duplicate_instructions: m.duplicateInstructions,
+              bonds_forfeited: { count: m.bondsForfeited, value: formatMinor(m.bondValueForfeitedMinor) },
+              ledger_transfers: input.sagas.transfers,
+            },
+          }
+        : {}),
     },
+    ...(input.faults
+      ? {
+          faults: {
+            drawn: describeFaults(input.faults),
+            messages_duplicated: m.messagesDuplicated,
+            messages_delayed: m.messagesDelayed,
+            messages_partitioned: m.messagesPartitioned,
+            crashes: m.crashes,
+          },
+        }
+      : {}),
     flow: { discoveries: m.discoveries, executions: m.executions, receipts: m.receipts },
     messages: {
       sent: sum(m.sentByType),
@@ -224,5 +273,12 @@ export function metricValues(r: Results): Map<string, number> {
   put('breaker.opens', r.breakers.reduce((s, b) => s + b.opens, 0));
   put('breaker.time_open', r.breakers.reduce((s, b) => s + b.time_open_us, 0));
   put('deals.in_doubt', r.settlement.in_doubt);
+  const sagas = r.settlement.sagas;
+  if (sagas) {
+    put('sagas.settled', sagas.settled);
+    put('sagas.compensated', sagas.compensated);
+    put('sagas.step_retries', sagas.step_retries);
+    put('bonds.forfeited', sagas.bonds_forfeited.count);
+  }
   return v;
 }

@@ -16,6 +16,11 @@ export const ERROR_CODES = [
   'mandate_invalid_signature',
   'approval_required',
   'payment_failed',
+  // settlement
+  'insufficient_funds',
+  'back_office_rejected',
+  'settlement_timeout',
+  'already_compensated',
   // identity and message integrity
   'invalid_message',
   'signature_invalid',

@@ -92,6 +92,8 @@ const ConfirmationShape = z.object({
   items: z.array(QuoteItemShape),
   totals: TotalsShape,
   tracking: z.object({ url: z.string() }),
+  /** why a cancelled order was called off (settlement failed and was compensated) */
+  cancellation: z.object({ code: z.enum(ERROR_CODES), message: z.string() }).optional(),
 });
 
 const ErrorShape = z.object({
@@ -100,6 +102,79 @@ const ErrorShape = z.object({
   reference: z.string(),
   alternatives: z.array(z.object({ sku: z.string(), name: z.string() })).optional(),
 });
+
+// ---- settlement (a2a.settlement.*): instructions from a store's saga to the clearing house ----
+
+/** Every settlement instruction names its saga and carries an idempotency key. */
+const StepFields = { saga_id: z.string(), idempotency_key: z.string() };
+
+const EscrowShape = z.object({ ...StepFields, transaction_hash: z.string(), payer: z.string(), payee: z.string(), amount: z.number(), currency: z.string() });
+const CaptureShape = z.object({ ...StepFields, escrow_key: z.string() });
+const PostShape = z.object({ ...StepFields, capture_key: z.string() });
+const VoidShape = z.object({ ...StepFields, capture_key: z.string(), reason: z.string() });
+const RefundShape = z.object({ ...StepFields, escrow_key: z.string(), reason: z.string() });
+const ForfeitShape = z.object({ ...StepFields, party: z.string(), beneficiary: z.string(), reason: z.string() });
+
+export const SETTLEMENT_STEPS = ['escrow', 'capture', 'post', 'void', 'refund', 'forfeit'] as const;
+export type SettlementStep = (typeof SETTLEMENT_STEPS)[number];
+
+const ResultShape = z.object({
+  ...StepFields,
+  step: z.enum(SETTLEMENT_STEPS),
+  status: z.enum(['ok', 'failed']),
+  transfer_id: z.number().optional(),
+  amount: z.number().optional(),
+  code: z.enum(ERROR_CODES).optional(),
+  message: z.string().optional(),
+});
+
+function stepRules(r: RuleContext, p: { saga_id: string; idempotency_key: string }, at: Path): void {
+  r.id(p.saga_id, at, 'saga_id');
+  r.id(p.idempotency_key, at, 'idempotency_key');
+}
+
+function escrowRules(r: RuleContext, p: z.output<typeof EscrowShape>, at: Path): void {
+  stepRules(r, p, at);
+  r.transactionHash(p.transaction_hash, at, 'transaction_hash');
+  r.id(p.payer, at, 'payer');
+  r.id(p.payee, at, 'payee');
+  r.money(p.amount, at, 'amount');
+  r.currency(p.currency, at, 'currency');
+}
+
+function captureRules(r: RuleContext, p: z.output<typeof CaptureShape>, at: Path): void {
+  stepRules(r, p, at);
+  r.id(p.escrow_key, at, 'escrow_key');
+}
+
+function postRules(r: RuleContext, p: z.output<typeof PostShape>, at: Path): void {
+  stepRules(r, p, at);
+  r.id(p.capture_key, at, 'capture_key');
+}
+
+function voidRules(r: RuleContext, p: z.output<typeof VoidShape>, at: Path): void {
+  postRules(r, p, at);
+  r.text(p.reason, 1, 200, at, 'reason');
+}
+
+function refundRules(r: RuleContext, p: z.output<typeof RefundShape>, at: Path): void {
+  captureRules(r, p, at);
+  r.text(p.reason, 1, 200, at, 'reason');
+}
+
+function forfeitRules(r: RuleContext, p: z.output<typeof ForfeitShape>, at: Path): void {
+  stepRules(r, p, at);
+  r.id(p.party, at, 'party');
+  r.id(p.beneficiary, at, 'beneficiary');
+  r.text(p.reason, 1, 200, at, 'reason');
+}
+
+function resultRules(r: RuleContext, p: z.output<typeof ResultShape>, at: Path): void {
+  stepRules(r, p, at);
+  if (p.transfer_id !== undefined) r.quantity(p.transfer_id, at, 'transfer_id');
+  r.money(p.amount, at, 'amount');
+  r.text(p.message, 0, 1000, at, 'message');
+}
 
 // ---- value rules, one function per shape; `at` is the path of the value being checked ----
 
@@ -181,6 +256,7 @@ function confirmationRules(r: RuleContext, p: z.output<typeof ConfirmationShape>
   itemRules(r, p.items, at, 'items');
   totalsRules(r, p.totals, at, 'totals');
   r.url(p.tracking.url, at, 'tracking', 'url');
+  if (p.cancellation) r.text(p.cancellation.message, 0, 1000, at, 'cancellation', 'message');
 }
 
 function errorRules(r: RuleContext, p: z.output<typeof ErrorShape>, at: Path): void {
@@ -255,6 +331,13 @@ export const CounterMessage = envelope('a2a.commerce.counter', CounterShape, cou
 export const AcceptMessage = envelope('a2a.commerce.accept', AcceptShape, acceptRules);
 export const ConfirmationMessage = envelope('a2a.commerce.confirmation', ConfirmationShape, confirmationRules);
 export const ErrorMessage = envelope('a2a.commerce.error', ErrorShape, errorRules);
+export const EscrowMessage = envelope('a2a.settlement.escrow', EscrowShape, escrowRules);
+export const CaptureMessage = envelope('a2a.settlement.capture', CaptureShape, captureRules);
+export const PostMessage = envelope('a2a.settlement.post', PostShape, postRules);
+export const VoidMessage = envelope('a2a.settlement.void', VoidShape, voidRules);
+export const RefundMessage = envelope('a2a.settlement.refund', RefundShape, refundRules);
+export const ForfeitMessage = envelope('a2a.settlement.forfeit', ForfeitShape, forfeitRules);
+export const SettlementResultMessage = envelope('a2a.settlement.result', ResultShape, resultRules);
 
 /** Any A2A commerce message, discriminated by `type`. */
 export const CommerceMessage = z.discriminatedUnion('type', [
@@ -265,6 +348,13 @@ export const CommerceMessage = z.discriminatedUnion('type', [
   AcceptMessage,
   ConfirmationMessage,
   ErrorMessage,
+  EscrowMessage,
+  CaptureMessage,
+  PostMessage,
+  VoidMessage,
+  RefundMessage,
+  ForfeitMessage,
+  SettlementResultMessage,
 ]);
 
 export const MESSAGE_TYPES = [
@@ -275,6 +365,13 @@ export const MESSAGE_TYPES = [
   'a2a.commerce.accept',
   'a2a.commerce.confirmation',
   'a2a.commerce.error',
+  'a2a.settlement.escrow',
+  'a2a.settlement.capture',
+  'a2a.settlement.post',
+  'a2a.settlement.void',
+  'a2a.settlement.refund',
+  'a2a.settlement.forfeit',
+  'a2a.settlement.result',
 ] as const;
 
 /** The business profile through which a store declares its A2A endpoint. */
@@ -301,6 +398,7 @@ export type AcceptPayload = z.infer<typeof AcceptPayload>;
 export type ShippingAddress = z.infer<typeof ShippingAddress>;
 export type ConfirmationPayload = z.infer<typeof ConfirmationPayload>;
 export type ErrorPayload = z.infer<typeof ErrorPayload>;
+export type SettlementResultPayload = z.output<typeof ResultShape>;
 export type CommerceMessage = z.infer<typeof CommerceMessage>;
 export type MessageType = CommerceMessage['type'];
 export type BusinessProfile = z.infer<typeof BusinessProfile>;

@@ -6,11 +6,14 @@
 import type { Party } from '../protocol/schemas.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 
+/** Stores sell, buyers buy, the clearing house settles. */
+export type Role = 'store' | 'buyer' | 'settlement';
+
 export interface AgentAddress {
   readonly id: number;
   readonly localName: string;
   readonly organisation: string;
-  readonly role: 'store' | 'buyer';
+  readonly role: Role;
   /** index of the organisation in plan.stores or plan.buyers */
   readonly planIndex: number;
   readonly shard: number;
@@ -19,7 +22,7 @@ export interface AgentAddress {
 
 export interface OrganisationSlot {
   readonly name: string;
-  readonly role: 'store' | 'buyer';
+  readonly role: Role;
   readonly planIndex: number;
   /** entity id of a buyer organisation (owner of its breaker); -1 for stores */
   readonly entityId: number;
@@ -34,6 +37,8 @@ export interface Layout {
   readonly byIdentifier: ReadonlyMap<string, AgentAddress>;
   readonly organisations: readonly OrganisationSlot[];
 }
+
+const ROLE_NAMES: Record<Role, string> = { store: 'sales', buyer: 'procurement', settlement: 'settlement' };
 
 /** Assigns organisations to `shards` shards, heaviest first, each to the least-loaded shard. */
 function assignShards(sizes: readonly number[], shards: number): number[] {
@@ -53,6 +58,7 @@ export function layOut(plan: SimulationPlan, shards: number): Layout {
   const orgs = [
     ...plan.stores.map((s, i) => ({ name: s.organisation, role: 'store' as const, planIndex: i, size: s.agents })),
     ...plan.buyers.map((b, i) => ({ name: b.organisation, role: 'buyer' as const, planIndex: i, size: b.agents })),
+    ...(plan.settlement ? [{ name: plan.settlement.organisation, role: 'settlement' as const, planIndex: 0, size: 1 }] : []),
   ];
   const shardOf = assignShards(
     orgs.map((o) => o.size),
@@ -68,7 +74,7 @@ export function layOut(plan: SimulationPlan, shards: number): Layout {
     const ids: number[] = [];
     for (let i = 1; i <= org.size; i++) {
       const localName = `${org.name}-${i}`;
-      const name = `${org.name} ${org.role === 'store' ? 'sales' : 'procurement'} agent ${i}`;
+      const name = `${org.name} ${ROLE_NAMES[org.role]} agent ${i}`;
       const address: AgentAddress = {
         id: nextId++,
         localName,

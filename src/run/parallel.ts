@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { DealChecker } from '../checkers/deals.js';
+import { SettlementChecker } from '../checkers/settlement.js';
 import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
@@ -24,11 +25,11 @@ export function autoWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** The compiled worker script (tests run from sources, so they use the build in dist/). */
-function workerFile(): string {
+/** A compiled worker script of this folder (tests run from sources, so they use the build in dist/). */
+export function workerScript(name: string): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
-  const built = join(dirname(here), '..', '..', 'dist', 'src', 'run', 'worker.js');
+  if (here.endsWith('.js')) return join(dirname(here), name);
+  const built = join(dirname(here), '..', '..', 'dist', 'src', 'run', name);
   if (!existsSync(built)) throw new Error(`worker threads need the build: run "npm run build" (missing ${built})`);
   return built;
 }
@@ -71,7 +72,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   // Trace lines must be merged in order as windows complete, which needs the main thread in the
   // loop; without a trace the workers coordinate themselves and the main thread only watches.
   const selfCoordinated = tracers.length === 0;
-  const pool = new Piscina({ filename: workerFile(), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
+  const pool = new Piscina({ filename: workerScript('worker.js'), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   const tasks = Array.from({ length: shards }, (_, index) => {
     const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels, selfCoordinated, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
@@ -123,7 +124,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     const world = sharedWorld(plan, layout, new Market(plan, plan.duration + DRAIN_HORIZON_US));
     return finishRun(
       world,
-      finals.map((f) => ({ metrics: MetricsCollector.fromData(f.metrics), checker: DealChecker.fromData(f.checker), breakers: f.breakers, events: f.events })),
+      finals.map((f) => ({ metrics: MetricsCollector.fromData(f.metrics), checker: DealChecker.fromData(f.checker), settlement: SettlementChecker.fromData(f.settlement), breakers: f.breakers, events: f.events })),
       endUs,
       reporters,
     );

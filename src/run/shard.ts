@@ -13,6 +13,10 @@ import { Directory } from '../broker/directory.js';
 import { NetworkModel } from '../broker/network.js';
 import type { TraceLine } from '../broker/trace.js';
 import { DealChecker } from '../checkers/deals.js';
+import { SettlementChecker } from '../checkers/settlement.js';
+import { drawFaults, type FaultSchedule } from '../faults/plan.js';
+import { ClearingHouse } from '../settlement/clearing.js';
+import type { Party } from '../protocol/schemas.js';
 import { Kernel } from '../engine/kernel.js';
 import type { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
@@ -44,6 +48,9 @@ export interface SharedWorld {
   readonly market: Market;
   readonly directory: Directory;
   readonly mandates: MandateRegistry;
+  /** the faults this run's seed drew from the scenario's ranges */
+  readonly faults: FaultSchedule | undefined;
+  readonly clearingHouse: Party | undefined;
 }
 
 /** Builds what every shard reads but never changes. */
@@ -53,21 +60,25 @@ export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market
     if (org.role !== 'store') continue;
     for (const id of org.agentIds) directory.publish(storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!));
   }
-  return { plan, layout, market, directory, mandates: new MandateRegistry(plan) };
+  const clearing = layout.organisations.find((o) => o.role === 'settlement');
+  const clearingHouse = clearing ? layout.agents[clearing.agentIds[0]!]!.party : undefined;
+  return { plan, layout, market, directory, mandates: new MandateRegistry(plan), faults: drawFaults(plan), clearingHouse };
 }
 
 export class Shard {
   readonly kernel = new Kernel();
   readonly metrics = new MetricsCollector();
   readonly checker: DealChecker;
+  readonly settlementChecker = new SettlementChecker();
   private readonly broker: Broker;
+  private readonly agents: (BuyerAgent | StoreAgent)[] = [];
   private readonly organisations: BuyerOrganisation[] = [];
   private readonly buyers: BuyerAgent[] = [];
   private traceLines: KeyedTraceLine[] = [];
   private traceCount = 0;
 
   constructor(
-    world: SharedWorld,
+    private readonly world: SharedWorld,
     readonly index: number,
     tracing: boolean,
   ) {
@@ -84,7 +95,7 @@ export class Shard {
           },
         }
       : undefined;
-    this.broker = new Broker(kernel, new NetworkModel(plan, plan.seed), this.metrics, trace, { byIdentifier: layout.byIdentifier, byId: layout.agents }, index);
+    this.broker = new Broker(kernel, new NetworkModel(plan, plan.seed), this.metrics, trace, { byIdentifier: layout.byIdentifier, byId: layout.agents }, index, world.faults);
     const ctx: AgentContext = {
       kernel,
       broker: this.broker,
@@ -98,12 +109,24 @@ export class Shard {
       epochMs: Date.parse(plan.start_time),
       currency: plan.currency,
       idOf: (identifier) => layout.byIdentifier.get(identifier)?.id ?? -1,
+      organisationOf: (identifier) => layout.byIdentifier.get(identifier)?.organisation ?? '',
+      settlement: plan.settlement,
+      settlementChecker: this.settlementChecker,
+      faults: world.faults,
+      defects: new Set(plan.defects),
+      clearingHouse: world.clearingHouse,
     };
     for (const org of layout.organisations) {
       if (org.shard !== index) continue;
-      if (org.role === 'store') {
+      if (org.role === 'settlement') {
+        this.broker.register(new ClearingHouse(layout.agents[org.agentIds[0]!]!, plan, plan.settlement!, ctx));
+      } else if (org.role === 'store') {
         const storePlan = plan.stores[org.planIndex]!;
-        for (const id of org.agentIds) this.broker.register(new StoreAgent(layout.agents[id]!, storePlan, ctx));
+        for (const id of org.agentIds) {
+          const store = new StoreAgent(layout.agents[id]!, storePlan, ctx);
+          this.broker.register(store);
+          this.agents.push(store);
+        }
       } else {
         const buyerPlan = plan.buyers[org.planIndex]!;
         const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, kernel, this.metrics);
@@ -112,6 +135,7 @@ export class Shard {
           const buyer = new BuyerAgent(layout.agents[id]!, buyerPlan, organisation, plan.duration, ctx);
           this.broker.register(buyer);
           this.buyers.push(buyer);
+          this.agents.push(buyer);
         }
       }
     }
@@ -120,6 +144,12 @@ export class Shard {
   /** Schedules the first events (each buyer's first candidate arrival). */
   start(): void {
     for (const b of this.buyers) b.start();
+    for (const crash of this.world.faults?.crashes ?? []) {
+      for (const a of this.agents) {
+        const index = Number(a.localName.slice(a.organisation.length + 1));
+        if (a.organisation === crash.organisation && (crash.agent === undefined || crash.agent === index)) a.scheduleCrash(crash.atUs, crash.downtimeUs);
+      }
+    }
   }
 
   nextTimeUs(): number {

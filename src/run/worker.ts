@@ -5,6 +5,7 @@
  * failure flag has woken the coordinator.
  */
 import type { DealCheckerData } from '../checkers/deals.js';
+import type { SettlementCheckerData } from '../checkers/settlement.js';
 import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import type { MetricsData } from '../metrics/collector.js';
@@ -22,6 +23,7 @@ export interface ShardError {
 export interface ShardFinal {
   readonly metrics: MetricsData;
   readonly checker: DealCheckerData;
+  readonly settlement: SettlementCheckerData;
   readonly breakers: BreakerReport[];
   readonly events: number;
   readonly nowUs: number;
@@ -81,6 +83,7 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
     return {
       metrics: shard.metrics.toData(),
       checker: shard.checker.toData(),
+      settlement: shard.settlementChecker.toData(),
       // On finish the coordinator leaves the end of the whole run in the window-end slot.
       breakers: shard.breakers(numbers.windowEndUs),
       events: shard.kernel.eventsProcessed,

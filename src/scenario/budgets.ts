@@ -37,6 +37,10 @@ const PLAIN_METRICS = new Set<string>([
   'errors.total',
   'breaker.opens',
   'deals.in_doubt',
+  'sagas.settled',
+  'sagas.compensated',
+  'sagas.step_retries',
+  'bonds.forfeited',
   ...ERROR_CODES.map((c) => `errors.${c}`),
 ]);
 

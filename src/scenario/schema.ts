@@ -217,6 +217,62 @@ const Buyer = z.strictObject({
   breaker: Breaker.optional(),
 });
 
+/** A number, or a range [min, max] from which each seed draws its own value. */
+function rangeOf<T extends z.ZodType<number>>(value: T) {
+  return z
+    .union([value, z.tuple([value, value])], { error: 'expected a value or a range [min, max]' })
+    .transform((v) => (Array.isArray(v) ? { min: v[0] as number, max: v[1] as number } : { min: v as number, max: v as number }))
+    .refine((r) => r.max >= r.min, { message: 'a range must be [min, max] with max >= min' });
+}
+const ProbabilityRange = rangeOf(Probability);
+const DurationRange = rangeOf(Duration);
+const PositiveDurationRange = rangeOf(PositiveDuration);
+export type Range = { readonly min: number; readonly max: number };
+
+const Settlement = z.strictObject({
+  /** the clearing house: an organisation of its own with one agent, reached through the broker */
+  organisation: Name.default('clearing-house'),
+  service_time: DistributionSpec.default({ kind: 'constant', valueUs: 1000 }),
+  /** how long a store waits for a settlement result before retrying the step */
+  step_timeout: PositiveDuration,
+  /** retries of a forward step before the saga gives up and compensates */
+  step_retries: z.number().int().min(0).max(100).default(3),
+  /** upper bound on the wait between retries of steps that must complete */
+  retry_backoff_max: PositiveDuration.default(5_000_000),
+  /** once faults stop, every saga must end (settled or compensated) within this */
+  saga_bound: PositiveDuration,
+  funding: z.strictObject({ buyer_cash: Money, store_cash: Money.default(0) }),
+  bonds: z
+    .strictObject({
+      buyer: Money.default(0),
+      store: Money.default(0),
+      /** share of one agent's bond forfeited to the counterparty per failure it caused */
+      forfeit_fraction: z.number().min(0).max(1).default(0.1),
+    })
+    .default({ buyer: 0, store: 0, forfeit_fraction: 0.1 }),
+});
+
+const Faults = z.strictObject({
+  /** faults stop at this virtual time (default: the scenario's duration) */
+  until: Duration.optional(),
+  message_loss_probability: ProbabilityRange.optional(),
+  duplicate_probability: ProbabilityRange.optional(),
+  reorder_probability: ProbabilityRange.optional(),
+  reorder_delay_max: PositiveDurationRange.optional(),
+  delay_spike_probability: ProbabilityRange.optional(),
+  delay_spike_duration: PositiveDurationRange.optional(),
+  partitions: z.array(z.strictObject({ between: z.tuple([Name, Name]), at: DurationRange, duration: PositiveDurationRange })).default([]),
+  crashes: z
+    .array(z.strictObject({ organisation: Name, agent: Count.optional(), at: DurationRange, downtime: PositiveDurationRange }))
+    .default([]),
+  back_office_rejection_probability: ProbabilityRange.optional(),
+  payment_failure_probability: ProbabilityRange.optional(),
+  settlement_slowdown: z.strictObject({ at: DurationRange, duration: PositiveDurationRange, factor: rangeOf(z.number().min(1).max(10_000)) }).optional(),
+});
+
+/** Deliberately broken behaviour, to show that the invariant checker fires (never for real runs). */
+export const DEFECTS = ['ledger_double_post', 'saga_skips_compensation', 'buyer_records_cancelled'] as const;
+
 const BudgetExpression = z.string().transform((text, ctx): Budget => {
   const parsed = parseBudget(text);
   if ('error' in parsed) {
@@ -241,6 +297,9 @@ const ScenarioShape = z.strictObject({
     report: z.strictObject({ top_pairs: z.number().int().min(0).max(1000).default(10) }).default({ top_pairs: 10 }),
     /** worker threads: 0 runs inline; `--workers` overrides; results do not depend on it */
     workers: z.union([z.number().int().min(0).max(64), z.literal('auto')], { error: 'expected a number of worker threads (0 = inline) or "auto"' }).default(0),
+    settlement: Settlement.optional(),
+    faults: Faults.optional(),
+    defects: z.array(z.enum(DEFECTS)).default([]),
 });
 
 /** The whole scenario: shape plus cross-references. */
@@ -312,6 +371,28 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
       issue(['buyers', i, 'categories'], 'no store sells any of these categories');
     }
   });
+  const settlementOrg = text(record(s.settlement).organisation) ?? (s.settlement !== undefined ? 'clearing-house' : undefined);
+  if (settlementOrg !== undefined) checkOrg(settlementOrg, ['settlement', 'organisation']);
+  const faults = record(s.faults);
+  list(faults.partitions).forEach((p, i) =>
+    names(p.between).forEach((org, j) => {
+      if (!orgs.has(org)) issue(['faults', 'partitions', i, 'between', j], `unknown organisation "${org}"`);
+    }),
+  );
+  list(faults.crashes).forEach((c, i) => {
+    const org = text(c.organisation);
+    if (org === undefined) return;
+    const owner = [...stores, ...list(s.buyers)].find((o) => o.organisation === org);
+    if (!owner) issue(['faults', 'crashes', i, 'organisation'], `unknown organisation "${org}" (only stores and buyers crash)`);
+    const agent = num(c.agent);
+    const size = num(owner?.agents);
+    if (agent !== undefined && size !== undefined && agent > size) issue(['faults', 'crashes', i, 'agent'], `${org} has ${size} agents`);
+  });
+  const settlementFaults = ['payment_failure_probability', 'settlement_slowdown'] as const;
+  for (const f of settlementFaults) {
+    if (faults[f] !== undefined && s.settlement === undefined) issue(['faults', f], 'needs a settlement section');
+  }
+  if (faults.back_office_rejection_probability !== undefined && s.settlement === undefined) issue(['faults', 'back_office_rejection_probability'], 'needs a settlement section');
   list(record(s.network).links).forEach((l, i) => {
     for (const end of ['from', 'to'] as const) {
       const org = text(l[end]);
@@ -328,3 +409,6 @@ export type StrategyPlan = StorePlan['strategy'];
 export type BreakerPlan = NonNullable<BuyerPlan['breaker']>;
 export type MarketPlan = SimulationPlan['market'];
 export type LinkPlan = z.output<typeof LinkModel>;
+export type SettlementPlan = NonNullable<SimulationPlan['settlement']>;
+export type FaultsPlan = NonNullable<SimulationPlan['faults']>;
+export type Defect = (typeof DEFECTS)[number];

@@ -204,7 +204,14 @@ describe('buildResults', () => {
 
 describe('metricValues', () => {
   it('has a value for every metric name a budget may use', () => {
-    const values = metricValues(buildResults(input(fullCollector(), { breakers: [{ organisation: 'g', finalState: 'closed', timeInState: { closed: 1, open: 0, half_open: 0 } }] })));
+    const values = metricValues(
+      buildResults(
+        input(fullCollector(), {
+          breakers: [{ organisation: 'g', finalState: 'closed', timeInState: { closed: 1, open: 0, half_open: 0 } }],
+          sagas: { sagas: 0, settled: 0, compensated: 0, transfers: 0 },
+        }),
+      ),
+    );
     const missing = budgetMetricNames()
       .map((m) => m.name)
       .filter((name) => !values.has(name));
@@ -295,5 +302,23 @@ describe('evaluateBudgets', () => {
 
   it('returns nothing for no budgets', () => {
     expect(evaluateBudgets([], buildResults(input(fullCollector())))).toEqual([]);
+  });
+});
+
+describe('settlement results', () => {
+  it('reports sagas by cause and forfeited bonds only when there is a clearing house', () => {
+    const m = fullCollector();
+    m.sagasStarted = 5;
+    m.sagasSettled = 3;
+    m.sagaCompensated('payment_failed');
+    m.sagaCompensated('back_office_rejected');
+    m.executionRefused('out_of_stock');
+    m.bondsForfeited = 2;
+    m.bondValueForfeitedMinor = 4050;
+    expect(buildResults(input(m)).settlement.sagas).toBeUndefined();
+    const s = buildResults(input(m, { sagas: { sagas: 5, settled: 3, compensated: 2, transfers: 40 } })).settlement.sagas!;
+    expect(s).toMatchObject({ started: 5, settled: 3, compensated: 2, failed: 1, ledger_transfers: 40 });
+    expect(s.compensated_by_cause).toEqual({ back_office_rejected: 1, payment_failed: 1 });
+    expect(s.bonds_forfeited).toEqual({ count: 2, value: '40.50' });
   });
 });

@@ -86,6 +86,23 @@ export function errorMessage() {
   });
 }
 
+export const clearing = { type: 'agent', identifier: 'agent:clearing-house-1', name: 'clearing-house settlement agent 1' } as const;
+
+/** Settlement instructions of one saga, and the clearing house's answer. */
+export function settlementMessages() {
+  const step = (type: string, id: string, payload: object) => envelope(type, id, store, clearing, { saga_id: 'saga_acme_1', ...payload });
+  const hash = transactionHash(quotePayload());
+  return [
+    step('a2a.settlement.escrow', 'msg_s_1', { idempotency_key: 'saga_acme_1:escrow', transaction_hash: hash, payer: 'globex', payee: 'acme', amount: 174.38, currency: 'USD' }),
+    step('a2a.settlement.capture', 'msg_s_2', { idempotency_key: 'saga_acme_1:capture', escrow_key: 'saga_acme_1:escrow' }),
+    step('a2a.settlement.post', 'msg_s_3', { idempotency_key: 'saga_acme_1:post', capture_key: 'saga_acme_1:capture' }),
+    step('a2a.settlement.void', 'msg_s_4', { idempotency_key: 'saga_acme_1:void', capture_key: 'saga_acme_1:capture', reason: 'back_office_rejected' }),
+    step('a2a.settlement.refund', 'msg_s_5', { idempotency_key: 'saga_acme_1:refund', escrow_key: 'saga_acme_1:escrow', reason: 'back_office_rejected' }),
+    step('a2a.settlement.forfeit', 'msg_s_6', { idempotency_key: 'saga_acme_1:forfeit', party: 'acme', beneficiary: 'globex', reason: 'back_office_rejected' }),
+    envelope('a2a.settlement.result', 'msg_s_7', clearing, store, { saga_id: 'saga_acme_1', idempotency_key: 'saga_acme_1:escrow', step: 'escrow', status: 'ok', transfer_id: 12, amount: 174.38 }),
+  ];
+}
+
 export function businessProfile() {
   return {
     name: 'ACME Store',

@@ -24,6 +24,7 @@ import {
   quoteMessage,
   requestMessage,
   revisedQuoteMessage,
+  settlementMessages,
   withChange,
 } from './fixtures.js';
 
@@ -36,6 +37,7 @@ const examples: [string, z.ZodType, () => Record<string, unknown>][] = [
   ['a2a.commerce.accept', AcceptMessage, acceptMessage],
   ['a2a.commerce.confirmation', ConfirmationMessage, confirmationMessage],
   ['a2a.commerce.error', ErrorMessage, errorMessage],
+  ...settlementMessages().map((m): [string, z.ZodType, () => Record<string, unknown>] => [m.type, CommerceMessage, () => structuredClone(m)]),
 ];
 
 function pathsOf(result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }): string[] {
@@ -209,5 +211,15 @@ describe('BusinessProfile', () => {
     const result = BusinessProfile.safeParse(withChange(businessProfile(), path, value));
     expect(result.success).toBe(false);
     expect(pathsOf(result).some((p) => p.startsWith(path.join('.')))).toBe(true);
+  });
+});
+
+describe('settlement messages', () => {
+  const [escrow, , , , , , result] = settlementMessages();
+  it('rejects a malformed amount, transaction hash or step, with the path', () => {
+    expect(pathsOf(CommerceMessage.safeParse(withChange(escrow!, ['payload', 'amount'], 1.005)))).toEqual(['payload.amount']);
+    expect(pathsOf(CommerceMessage.safeParse(withChange(escrow!, ['payload', 'transaction_hash'], 'md5:00')))).toEqual(['payload.transaction_hash']);
+    expect(pathsOf(CommerceMessage.safeParse(withChange(result!, ['payload', 'step'], 'teleport')))).toEqual(['payload.step']);
+    expect(pathsOf(CommerceMessage.safeParse(withChange(escrow!, ['payload', 'idempotency_key'], undefined)))).toEqual(['payload.idempotency_key']);
   });
 });
