@@ -159,7 +159,7 @@ export class Ledger {
   }
 
   private record(kind: TransferKind, debit: string, credit: string, amountMinor: number, pendingId: number, reference: string, atUs: number): Transfer {
-    const t: Transfer = { id: ++this.count, kind, debit, credit, amountMinor, pendingId, reference, atUs };
+    const t: Transfer = Object.freeze({ id: ++this.count, kind, debit, credit, amountMinor, pendingId, reference, atUs });
     this.listener?.(t, this);
     return t;
   }

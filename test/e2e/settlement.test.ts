@@ -1,0 +1,111 @@
+/** `a2a-sim run` and `a2a-sim swarm` on scenarios/settlement-faults.yaml, and the checker firing on deliberate defects. */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, loadScenarioData, makeTmp, readJson, runCli, writeYaml, type CliResult } from './helpers.js';
+
+const file = 'scenarios/settlement-faults.yaml';
+let tmp: string;
+
+beforeAll(() => {
+  tmp = makeTmp('settlement');
+});
+afterAll(() => cleanup(tmp));
+
+function withDefect(defect: string): string {
+  return writeYaml(tmp, `${defect}.yaml`, { ...loadScenarioData(file), defects: [defect] });
+}
+
+describe('run scenarios/settlement-faults.yaml', () => {
+  let result: CliResult;
+  let report: any;
+  beforeAll(async () => {
+    result = await runCli(['run', file, '--out', join(tmp, 'run'), '--no-progress']);
+    report = readJson(join(tmp, 'run', 'report.json'));
+  });
+
+  it('runs with every fault kind on, invariants holding (exit 0)', () => {
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const f = report.results.faults;
+    expect(f.messages_duplicated).toBeGreaterThan(0);
+    expect(f.messages_delayed).toBeGreaterThan(0);
+    expect(f.messages_partitioned).toBeGreaterThan(0);
+    expect(f.crashes).toBe(2);
+    expect(f.drawn.settlement_slowdown.factor).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reports compensations by cause, forfeited bonds and identical records on both sides', () => {
+    const s = report.results.settlement;
+    expect(s.sagas.compensated).toBeGreaterThan(0);
+    expect(Object.keys(s.sagas.compensated_by_cause).length).toBeGreaterThanOrEqual(2);
+    expect(s.sagas.settled + s.sagas.compensated).toBe(s.sagas.started);
+    expect(s.sagas.bonds_forfeited.count).toBeGreaterThan(0);
+    expect(s.deals).toBe(s.sagas.settled);
+    expect(s.in_doubt).toBe(0);
+    expect(s.latency.p99_us).toBeGreaterThan(0);
+  });
+});
+
+describe('a2a-sim swarm', () => {
+  it('runs many seeds, each with its own faults, and finds no violation (exit 0)', async () => {
+    const r = await runCli(['swarm', file, '--seeds', '24', '--workers', '2'], 120_000);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/│ 24\s+│ 24\s+│ 0\s+│ 0\s+│/);
+    expect(r.stdout).toMatch(/back_office_rejected/);
+    expect(r.stdout).toMatch(/24 seeds in .* on 2 worker threads/);
+  });
+
+  it('gives the same outcomes inline and on worker threads', async () => {
+    const [inline, threads] = await Promise.all([
+      runCli(['swarm', file, '--seeds', '4', '--first-seed', '40', '--workers', '0', '--json']),
+      runCli(['swarm', file, '--seeds', '4', '--first-seed', '40', '--workers', '2', '--json']),
+    ]);
+    expect(JSON.parse(inline.stdout).outcomes).toEqual(JSON.parse(threads.stdout).outcomes);
+  });
+
+  it('lists every failing seed with its replay command and exits 3', async () => {
+    const broken = withDefect('saga_skips_compensation');
+    const r = await runCli(['swarm', broken, '--seeds', '6', '--workers', '2'], 120_000);
+    expect(r.status).toBe(3);
+    expect(r.stdout).toMatch(/seed \d+: invariant violated: saga .* compensated .* stay in escrow/);
+    expect(r.stdout).toContain(`replay: a2a-sim run ${broken} --seed `);
+  });
+
+  it('rejects a bad --seeds with exit 2', async () => {
+    const r = await runCli(['swarm', file, '--seeds', 'many']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--seeds many/);
+  });
+});
+
+describe('the checker can fail', () => {
+  it.each([
+    ['ledger_double_post', /resolved twice/],
+    ['saga_skips_compensation', /stay in escrow/],
+    ['buyer_records_cancelled', /no store executed/],
+  ])('%s is caught with exit 3, the seed, the virtual time and the replay command', async (defect, message) => {
+    const broken = withDefect(defect);
+    const r = await runCli(['run', broken, '--out', join(tmp, defect), '--no-progress']);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/seed: 11\n\s+virtual time: \d+ µs\n\s+replay: a2a-sim run .* --seed 11/);
+  });
+});
+
+describe('invalid settlement and fault settings', () => {
+  it('lists every problem with its path (exit 2)', async () => {
+    const data = loadScenarioData(file);
+    data.faults.message_loss_probability = [0.5, 0.1];
+    data.faults.crashes.push({ organisation: 'nobody', at: '1s', downtime: '1s' });
+    data.faults.partitions[0].between = ['globex-procurement', 'atlantis'];
+    data.settlement.step_timeout = 'soon';
+    data.defects = ['gremlins'];
+    const r = await runCli(['validate', writeYaml(tmp, 'bad.yaml', data)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/5 problems/);
+    for (const path of ['settlement.step_timeout:', 'faults.message_loss_probability:', 'faults.crashes[2].organisation:', 'faults.partitions[0].between[1]:', 'defects[0]:']) {
+      expect(r.stderr).toContain(path);
+    }
+  });
+});
