@@ -12,3 +12,8 @@ export function dur(us: number | null | undefined): string {
 export function int(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** "cause n, cause n" (or "–" when there are none). */
+export function causes(byCause: Record<string, number>): string {
+  return Object.entries(byCause).map(([k, v]) => `${k} ${int(v)}`).join(', ') || '–';
+}

@@ -1,7 +1,7 @@
 /** summary.md: the same figures as the console table, as Markdown. */
 import { isDurationMetric } from '../scenario/budgets.js';
 import type { Report } from './report.js';
-import { dur, int, pct } from './format.js';
+import { causes, dur, int, pct } from './format.js';
 
 function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -29,6 +29,14 @@ export function renderMarkdown(report: Report): string {
     table(['buyer', 'store', 'negotiations', 'success rate'], n.top_pairs.map((p) => [p.buyer, p.store, int(p.count), pct(p.success_rate)])),
     '## Settlement',
     table(['deals', 'value', 'in doubt', 'accept retries', 'p50', 'p90', 'p99', 'max'], [[int(s.deals), s.value, int(s.in_doubt), int(s.accept_retries), dur(s.latency.p50_us), dur(s.latency.p90_us), dur(s.latency.p99_us), dur(s.latency.max_us)]]),
+    ...(s.sagas
+      ? [
+          table(
+            ['sagas', 'settled', 'compensated', 'by cause', 'refused at execution', 'step retries', 'bonds forfeited'],
+            [[int(s.sagas.started), int(s.sagas.settled), int(s.sagas.compensated), causes(s.sagas.compensated_by_cause), int(s.sagas.failed), int(s.sagas.step_retries), `${int(s.sagas.bonds_forfeited.count)} (${s.sagas.bonds_forfeited.value})`]],
+          ),
+        ]
+      : []),
     '## Messages and errors',
     table(['type', 'sent'], Object.entries(r.messages.by_type).map(([k, v]) => [k, int(v)])),
     `Delivered ${int(r.messages.delivered)}, dropped ${int(r.messages.dropped)}, corrupted ${int(r.messages.corrupted)}, rejected as invalid ${int(r.messages.invalid)}.`,

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import { isDurationMetric } from '../scenario/budgets.js';
 import type { RunResult } from '../simulation.js';
-import { dur, int, pct } from './format.js';
+import { causes, dur, int, pct } from './format.js';
 
 const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
 
@@ -20,6 +20,12 @@ export function renderSummary(run: RunResult): string {
   const settle = new Table({ head: ['deals', 'value', 'in doubt', 'settlement p50', 'p90', 'p99', 'max'], style: STYLE });
   settle.push([int(s.deals), s.value, int(s.in_doubt), dur(s.latency.p50_us), dur(s.latency.p90_us), dur(s.latency.p99_us), dur(s.latency.max_us)]);
   out.push(settle.toString());
+  if (s.sagas) {
+    const g = s.sagas;
+    const sagas = new Table({ head: ['sagas', 'settled', 'compensated', 'by cause', 'refused', 'step retries', 'bonds forfeited'], style: STYLE, colWidths: [null, null, null, 44, null, null, null] as unknown as number[], wordWrap: true });
+    sagas.push([int(g.started), int(g.settled), int(g.compensated), causes(g.compensated_by_cause), int(g.failed), int(g.step_retries), `${int(g.bonds_forfeited.count)} (${g.bonds_forfeited.value})`]);
+    out.push(sagas.toString());
+  }
 
   const regimes = new Table({ head: ['regime', 'from', 'to', 'negotiations', 'success'], style: STYLE });
   for (const g of n.by_regime) regimes.push([g.regime, dur(g.start_us), dur(g.end_us), int(g.count), pct(g.success_rate)]);
