@@ -17,7 +17,7 @@ import type { SimulationPlan } from '../scenario/schema.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut } from './layout.js';
 import { compareKeyed, sharedWorld, type KeyedTraceLine } from './shard.js';
-import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, ShardNumbers, type Channels, type ShardTask, type ThreadFault } from './wire.js';
+import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
 import type { ShardError, ShardFinal } from './worker.js';
 
 /** `auto` workers: one per core. */
@@ -74,7 +74,8 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   const selfCoordinated = tracers.length === 0;
   const pool = new Piscina({ filename: workerScript('worker.js'), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   const tasks = Array.from({ length: shards }, (_, index) => {
-    const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels, selfCoordinated, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
+    const spins = shards < availableParallelism() ? SPINS : 0;
+    const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
       // The thread died: stop the others and wake the coordinator if it is waiting.
       Atomics.store(control, FAILED, index + 1);

@@ -43,10 +43,13 @@ export interface Channels {
  * ends within microseconds and a sleeping thread costs a context switch to wake. A wake-up is
  * not a change: a notify meant for an earlier value can arrive late, so check again each time.
  */
-export function waitChange(array: Int32Array, index: number, value: number): void {
-  for (let i = 0; i < 20000; i++) if (Atomics.load(array, index) !== value) return;
+export function waitChange(array: Int32Array, index: number, value: number, spins = SPINS): void {
+  for (let i = 0; i < spins; i++) if (Atomics.load(array, index) !== value) return;
   while (Atomics.load(array, index) === value) Atomics.wait(array, index, value);
 }
+
+/** Spins before sleeping, when every thread has a core of its own. */
+export const SPINS = 20_000;
 
 export function createChannels(shards: number): Channels {
   return {
@@ -77,6 +80,8 @@ export interface ShardTask {
    * window plans the next one itself; otherwise the coordinator does.
    */
   readonly selfCoordinated: boolean;
+  /** spins before sleeping on a change: none when threads outnumber cores (spinning would steal the core the others need) */
+  readonly spins: number;
   readonly windowing: { readonly lookaheadUs: number; readonly sliceUs: number; readonly limitUs: number };
   readonly fault?: ThreadFault;
 }

@@ -53,7 +53,7 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
     report();
     let epoch = 0;
     for (;;) {
-      waitChange(control, EPOCH, epoch);
+      waitChange(control, EPOCH, epoch, task.spins);
       epoch = Atomics.load(control, EPOCH);
       if (Atomics.load(control, COMMAND) !== Command.run) break;
       // Deliveries the other shards produced in the previous window, for agents of this one.

@@ -1,6 +1,9 @@
 /** `a2a-sim run` and `a2a-sim swarm` on scenarios/settlement-faults.yaml, and the checker firing on deliberate defects. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidTraceLine } from '../../src/broker/trace.js';
+import { MESSAGE_TYPES } from '../../src/protocol/schemas.js';
 import { cleanup, loadScenarioData, makeTmp, readJson, runCli, writeYaml, type CliResult } from './helpers.js';
 
 const file = 'scenarios/settlement-faults.yaml';
@@ -19,7 +22,7 @@ describe('run scenarios/settlement-faults.yaml', () => {
   let result: CliResult;
   let report: any;
   beforeAll(async () => {
-    result = await runCli(['run', file, '--out', join(tmp, 'run'), '--no-progress']);
+    result = await runCli(['run', file, '--out', join(tmp, 'run'), '--trace', join(tmp, 'trace.ndjson'), '--no-progress']);
     report = readJson(join(tmp, 'run', 'report.json'));
   });
 
@@ -43,6 +46,17 @@ describe('run scenarios/settlement-faults.yaml', () => {
     expect(s.deals).toBe(s.sagas.settled);
     expect(s.in_doubt).toBe(0);
     expect(s.latency.p99_us).toBeGreaterThan(0);
+  });
+});
+
+describe('the trace of a settlement run', () => {
+  it('validates line by line and holds every settlement message type', () => {
+    const lines = readFileSync(join(tmp, 'trace.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const bad = lines.filter((l) => l.event !== 'rejected' && !ValidTraceLine.safeParse(l).success);
+    expect(bad).toEqual([]);
+    const types = new Set(lines.filter((l) => l.event === 'delivered').map((l) => l.message.type));
+    expect(MESSAGE_TYPES.filter((t) => t.startsWith('a2a.settlement.') && !types.has(t))).toEqual([]);
+    expect(lines.some((l) => l.event === 'delivered' && l.message.payload.status === 'cancelled')).toBe(true);
   });
 });
 

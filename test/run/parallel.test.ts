@@ -34,7 +34,7 @@ describe('workers that coordinate themselves (no trace)', () => {
     const p = planOf(file);
     const inline = JSON.stringify(runSimulation(p).results);
     for (const workers of [2, 3]) expect(JSON.stringify((await runParallel(p, { workers })).results)).toBe(inline);
-  });
+  }, 180_000);
 
   it('reports progress while it runs', async () => {
     const p = planOf('scenarios/volatility-spike.yaml');
