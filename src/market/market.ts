@@ -18,6 +18,8 @@ export interface MarketView {
   regimeAt(timeUs: number): Regime;
   regimeIndexAt(timeUs: number): number;
   maxDemandMultiplier(): number;
+  /** Every halt of the session, in start order. */
+  readonly halts: readonly Halt[];
   /** The halt in force for `category` at `timeUs` (market-wide or the category's band pause), if any. */
   haltAt(category: string, timeUs: number): Halt | undefined;
   sku(sku: string): SkuInfo | undefined;

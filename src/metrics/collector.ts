@@ -13,6 +13,7 @@ export const OUTCOMES = [
   'mandate_exceeded',
   'rejected_by_store',
   'confirmation_timeout',
+  'market_halted',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -25,6 +26,8 @@ export interface NegotiationRecord {
   readonly latencyUs: number;
   readonly rounds: number;
   readonly outcome: Outcome;
+  /** when it ended, for the time series */
+  readonly endUs?: number;
 }
 
 export interface Tally {
@@ -38,6 +41,7 @@ export interface BreakerRecord {
   readonly from: string;
   readonly to: string;
   readonly reason: string;
+  readonly cause?: string;
 }
 
 const PAIR_STRIDE = 2 ** 24;
@@ -85,6 +89,15 @@ export interface MetricsData {
   readonly heldByOrganisation: [string, number][];
   readonly breakerTransitions: BreakerRecord[];
   readonly counters: Record<Counter, number>;
+  readonly risk?: RiskData;
+}
+
+/** Risk and time-series figures as plain data. */
+export interface RiskData {
+  readonly reasons: [string, number][];
+  readonly byBucket: [number, Tally][];
+  readonly exposurePeaks: [string, number][];
+  readonly exposureLasts: [string, number][];
 }
 
 export class MetricsCollector {
@@ -111,6 +124,25 @@ export class MetricsCollector {
   executions = 0;
   receipts = 0;
   acceptRetries = 0;
+  /** held intents and refused requests, by "held:<reason>" or "refused:<reason>" */
+  readonly reasons = new Map<string, number>();
+  /** negotiations by the time-series bucket they ended in (when bucketUs is set) */
+  readonly byBucket = new Map<number, Tally>();
+  readonly exposurePeaks = new Map<string, number>();
+  readonly exposureLasts = new Map<string, number>();
+  /** width of the time-series buckets; 0 keeps no time series */
+  bucketUs = 0;
+
+  /** Counts one held intent or refused request by reason. */
+  reason(key: string): void {
+    add(this.reasons, key);
+  }
+
+  /** An organisation's exposure changed (key: exposureKey(organisation, bucket)). */
+  exposureSample(key: string, exposureMinor: number): void {
+    if (exposureMinor > (this.exposurePeaks.get(key) ?? -1)) this.exposurePeaks.set(key, exposureMinor);
+    this.exposureLasts.set(key, exposureMinor);
+  }
 
   negotiationEnded(r: NegotiationRecord): void {
     const success = r.outcome === 'succeeded';
@@ -120,6 +152,7 @@ export class MetricsCollector {
     if (r.storeId >= 0) bump(this.byPair, r.buyerId * PAIR_STRIDE + r.storeId, success);
     add(this.roundsHistogram, r.rounds);
     this.negotiationLatency.record(r.latencyUs);
+    if (this.bucketUs > 0 && r.endUs !== undefined) bump(this.byBucket, Math.floor(r.endUs / this.bucketUs), success);
   }
 
   settlementCompleted(latencyUs: number, valueMinor: number): void {
@@ -164,6 +197,11 @@ export class MetricsCollector {
     this.settlementLatency.merge(o.settlementLatency);
     this.breakerTransitions.push(...o.breakerTransitions);
     for (const c of COUNTERS) this[c] += o[c];
+    for (const [k, v] of o.reasons) add(this.reasons, k, v);
+    mergeTallies(this.byBucket, o.byBucket);
+    // An organisation lives on one shard, so its exposure samples come from one collector.
+    for (const [k, v] of o.exposurePeaks) this.exposurePeaks.set(k, Math.max(v, this.exposurePeaks.get(k) ?? 0));
+    for (const [k, v] of o.exposureLasts) this.exposureLasts.set(k, v);
   }
 
   toData(): MetricsData {
@@ -182,6 +220,7 @@ export class MetricsCollector {
       heldByOrganisation: [...this.heldByOrganisation],
       breakerTransitions: this.breakerTransitions,
       counters,
+      risk: { reasons: [...this.reasons], byBucket: [...this.byBucket], exposurePeaks: [...this.exposurePeaks], exposureLasts: [...this.exposureLasts] },
     };
   }
 
@@ -202,6 +241,12 @@ export class MetricsCollector {
     m.settlementLatency.merge(LatencyHistogram.fromData(d.settlementLatency));
     m.breakerTransitions.push(...d.breakerTransitions);
     for (const c of COUNTERS) m[c] = d.counters[c];
+    if (d.risk) {
+      fill(m.reasons, d.risk.reasons);
+      fill(m.byBucket, d.risk.byBucket);
+      fill(m.exposurePeaks, d.risk.exposurePeaks);
+      fill(m.exposureLasts, d.risk.exposureLasts);
+    }
     return m;
   }
 

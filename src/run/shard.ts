@@ -13,9 +13,11 @@ import { Directory } from '../broker/directory.js';
 import { NetworkModel } from '../broker/network.js';
 import type { TraceLine } from '../broker/trace.js';
 import { DealChecker } from '../checkers/deals.js';
+import { ExposureChecker } from '../checkers/exposure.js';
 import { Kernel } from '../engine/kernel.js';
 import type { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
+import { timeseriesBucketUs } from '../metrics/timeseries.js';
 import type { BreakerState } from '../risk/breaker.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import type { Layout } from './layout.js';
@@ -60,6 +62,7 @@ export class Shard {
   readonly kernel = new Kernel();
   readonly metrics = new MetricsCollector();
   readonly checker: DealChecker;
+  readonly exposureChecker = new ExposureChecker();
   private readonly broker: Broker;
   private readonly organisations: BuyerOrganisation[] = [];
   private readonly buyers: BuyerAgent[] = [];
@@ -73,6 +76,7 @@ export class Shard {
   ) {
     const { plan, layout } = world;
     const kernel = this.kernel;
+    this.metrics.bucketUs = timeseriesBucketUs(plan);
     // A store can execute a quote only while it holds it: within its validity, or as a retried
     // accept answered from the order it keeps; remember executed deals a little longer than that.
     this.checker = new DealChecker(2 * (Math.max(...plan.stores.map((s) => s.quote_validity)) + ORDER_RETENTION_US));
@@ -106,7 +110,7 @@ export class Shard {
         for (const id of org.agentIds) this.broker.register(new StoreAgent(layout.agents[id]!, storePlan, ctx));
       } else {
         const buyerPlan = plan.buyers[org.planIndex]!;
-        const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, kernel, this.metrics);
+        const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, kernel, this.metrics, this.exposureChecker);
         this.organisations.push(organisation);
         for (const id of org.agentIds) {
           const buyer = new BuyerAgent(layout.agents[id]!, buyerPlan, organisation, plan.duration, ctx);
