@@ -98,7 +98,7 @@ export class BuyerAgent extends Agent {
   start(): void {
     this.scheduleArrival();
     const burst = this.plan.burst;
-    if (burst && this.localName === `${this.plan.organisation}-0`) this.after(burst.at, BURST, burst.negotiations);
+    if (burst && this.localName === `${this.plan.organisation}-1`) this.after(burst.at, BURST, burst.negotiations);
   }
 
   handle(kind: number, data: unknown): void {

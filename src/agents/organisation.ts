@@ -4,6 +4,7 @@ import type { Entity, Kernel } from '../engine/kernel.js';
 import { Priority } from '../engine/kernel.js';
 import type { EventTarget } from '../engine/queue.js';
 import type { MetricsCollector } from '../metrics/collector.js';
+import { formatMinor } from '../protocol/money.js';
 import { exposureKey } from '../metrics/timeseries.js';
 import { CircuitBreaker, type Admission } from '../risk/breaker.js';
 import { ExposureBook } from '../risk/exposure.js';
@@ -58,7 +59,7 @@ export class BuyerOrganisation implements Entity, EventTarget {
     }
     if (this.exposure && !this.exposure.tryOpen(reservationMinor, now)) {
       if (this.breaker && b?.trip_on_exposure) {
-        this.breaker.trip(now, 'exposure', `exposure ${this.exposure.exposureMinor} + ${reservationMinor} would pass the limit ${this.exposure.limitMinor} (minor units)`);
+        this.breaker.trip(now, 'exposure', `exposure ${formatMinor(this.exposure.exposureMinor)} + ${formatMinor(reservationMinor)} would pass the limit ${formatMinor(this.exposure.limitMinor)}`);
       } else if (admission === 'trial') {
         this.breaker?.cancelTrial();
       }
