@@ -12,6 +12,7 @@ import { InvariantViolation } from './engine/kernel.js';
 import { Market } from './market/market.js';
 import { MetricsCollector } from './metrics/collector.js';
 import { buildResults, metricValues, type MarketSummary, type Results } from './metrics/results.js';
+import { buildExposure, buildTimeseries, openIntervals, timeseriesBucketUs } from './metrics/timeseries.js';
 import { formatMinor } from './protocol/money.js';
 import { layOut } from './run/layout.js';
 import { compareKeyed, Shard, sharedWorld, type BreakerReport, type SharedWorld } from './run/shard.js';
@@ -189,11 +190,32 @@ export function finishRun(world: SharedWorld, outcomes: readonly ShardOutcome[],
     sagas: settled,
     faults: world.faults,
     agentName: (id) => layout.agents[id]?.party.identifier ?? `#${id}`,
+    ...riskResults(world, metrics, endUs),
   });
   const budgets = evaluateBudgets(plan.budgets, results);
   const result: RunResult = { results, budgets, passed: budgets.every((b) => b.passed) };
   for (const r of reporters) r.onEnd?.(result);
   return result;
+}
+
+/** Halts of the session, exposure against its limits, and the time series. */
+function riskResults(world: SharedWorld, metrics: MetricsCollector, endUs: number) {
+  const { plan, market } = world;
+  const halts = market.halts.filter((h) => h.startUs <= endUs);
+  const byOrg = new Map<string, { timeUs: number; to: string }[]>();
+  for (const t of [...metrics.breakerTransitions].sort((a, b) => a.timeUs - b.timeUs)) {
+    const list = byOrg.get(t.organisation) ?? [];
+    list.push(t);
+    byOrg.set(t.organisation, list);
+  }
+  return {
+    halts: halts.map((h) => ({ kind: h.kind, category: h.category, start_us: h.startUs, end_us: h.endUs, move: h.move })),
+    exposure: buildExposure(plan, endUs, metrics.exposurePeaks, metrics.exposureLasts),
+    timeseries: {
+      bucket_us: timeseriesBucketUs(plan),
+      buckets: buildTimeseries({ plan, market, halts, endUs, byBucket: metrics.byBucket, breakers: [...byOrg.values()].map((l) => openIntervals(l, endUs)) }),
+    },
+  };
 }
 
 /**

@@ -19,13 +19,15 @@ import { buyerOffer, progress } from './strategies/time-dependent.js';
 // Timer events
 const ARRIVAL = 1;
 const TIMEOUT = 2;
+const BURST = 3;
 // What a negotiation is waiting for
 const QUOTE_WAIT = 1;
 const RESPONSE_WAIT = 2;
 const CONFIRM_WAIT = 3;
+const APPROVAL_WAIT = 4;
 const US_PER_DAY = 86_400_000_000;
 
-type Phase = 'quoting' | 'negotiating' | 'accepting';
+type Phase = 'quoting' | 'negotiating' | 'approving' | 'accepting';
 
 interface Offer {
   readonly from: Party;
@@ -63,6 +65,8 @@ interface Negotiation {
   lastSentId: string;
   /** stores that have answered the intent (a duplicated answer counts once) */
   answered: string[];
+  /** a store answered market_halted while quotes were being gathered */
+  halted: boolean;
 }
 
 interface Timer {
@@ -97,12 +101,19 @@ export class BuyerAgent extends Agent {
   /** Schedules the first candidate arrival. */
   start(): void {
     this.scheduleArrival();
+    const burst = this.plan.burst;
+    if (burst && this.localName === `${this.plan.organisation}-1`) this.after(burst.at, BURST, burst.negotiations);
   }
 
   handle(kind: number, data: unknown): void {
     if (this.faultEvent(kind, data)) return;
     if (kind === ARRIVAL) {
       this.onArrival();
+      return;
+    }
+    if (kind === BURST) {
+      // One agent opening many negotiations at once: the limiters decide how many go ahead.
+      for (let i = 0; i < (data as number); i++) this.startNegotiation();
       return;
     }
     const timer = data as Timer;
@@ -117,6 +128,7 @@ export class BuyerAgent extends Agent {
     if (n.waitKind === QUOTE_WAIT) this.decide(n);
     else if (n.waitKind === RESPONSE_WAIT) this.end(n, 'deadline');
     else if (n.waitKind === CONFIRM_WAIT) this.retryAccept(n);
+    else if (n.waitKind === APPROVAL_WAIT) this.approved(n);
   }
 
   receive(message: CommerceMessage): void {
@@ -156,7 +168,7 @@ export class BuyerAgent extends Agent {
   private startNegotiation(): void {
     const admission = this.org.breaker?.admit() ?? 'allow';
     if (admission === 'reject') {
-      this.ctx.metrics.intentHeld(this.organisation);
+      this.org.hold('breaker_open');
       return;
     }
     const now = this.nowUs;
@@ -176,6 +188,7 @@ export class BuyerAgent extends Agent {
     const jitter = 1 + this.plan.budget_spread * (2 * this.rng.next() - 1);
     const reservationMinor = Math.round(baseMinor * (1 + this.plan.budget_margin) * jitter);
     const targetMinor = Math.min(reservationMinor, Math.round(baseMinor * (1 + this.plan.target_margin) * jitter));
+    if ((this.org.breaker || this.org.exposure) && this.org.admitValue(admission, market.realisedVolatility(category, now), reservationMinor) !== null) return;
     const candidates = this.discover(category);
     const stores = this.rng.sample(candidates.length, this.plan.stores_per_intent).map((i) => candidates[i]!);
     const n: Negotiation = {
@@ -202,6 +215,7 @@ export class BuyerAgent extends Agent {
       transactionHash: '',
       lastSentId: '',
       answered: [],
+      halted: false,
     };
     this.negotiations.set(n.conversationId, n);
     if (stores.length === 0) {
@@ -268,10 +282,12 @@ export class BuyerAgent extends Agent {
     if (n.phase === 'quoting') {
       if (!this.firstAnswer(n, m.from)) return;
       if (m.payload.alternatives) n.alternatives.push(...m.payload.alternatives);
+      if (m.payload.code === 'market_halted') n.halted = true;
       if (--n.awaiting === 0) this.decide(n);
     } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier && (m.payload.reference === n.counterpart.quote.quote_id || m.payload.reference === n.lastSentId)) {
       // A store that has run out of rounds ends the negotiation without agreement.
-      this.end(n, m.payload.code === 'negotiation_closed' ? 'no_agreement' : 'rejected_by_store');
+      const code = m.payload.code;
+      this.end(n, code === 'negotiation_closed' ? 'no_agreement' : code === 'market_halted' ? 'market_halted' : 'rejected_by_store');
     }
   }
 
@@ -287,7 +303,7 @@ export class BuyerAgent extends Agent {
         n.items = [{ sku: alternative.sku, quantity: n.items[0]!.quantity }];
         this.requestQuotes(n);
       } else {
-        this.end(n, 'no_quotes');
+        this.end(n, n.halted ? 'market_halted' : 'no_quotes');
       }
       return;
     }
@@ -327,8 +343,20 @@ export class BuyerAgent extends Agent {
       this.end(n, 'mandate_exceeded');
       return;
     }
+    this.org.exposure?.accepted(n.reservationMinor, offer.totalMinor, this.nowUs);
+    const approval = this.plan.approval;
+    if (approval && offer.totalMinor > approval.above) {
+      // A person approves the purchase before the accept goes out.
+      n.phase = 'approving';
+      this.arm(n, APPROVAL_WAIT, approval.delay);
+      return;
+    }
+    this.approved(n);
+  }
+
+  private approved(n: Negotiation): void {
     n.phase = 'accepting';
-    n.transactionHash = transactionHash(offer.quote);
+    n.transactionHash = transactionHash(n.counterpart!.quote);
     n.acceptSentUs = this.nowUs;
     n.acceptAttempts = 0;
     this.sendAccept(n);
@@ -436,7 +464,13 @@ export class BuyerAgent extends Agent {
       latencyUs: now - n.startUs,
       rounds: n.rounds,
       outcome,
+      endUs: now,
     });
     this.org.breaker?.record(now, outcome === 'succeeded', n.trial);
+    const book = this.org.exposure;
+    if (book) {
+      if (n.phase === 'approving' || n.phase === 'accepting') book.closeUnsettled(n.counterpart!.totalMinor, now);
+      else book.closeOpen(n.reservationMinor, now);
+    }
   }
 }

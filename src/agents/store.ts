@@ -13,6 +13,7 @@ import type { ExecutionRecord } from '../protocol/records.js';
 import type { ErrorCode } from '../protocol/codes.js';
 import type { BusinessProfile, CommerceMessage, ConfirmationPayload, ErrorPayload, MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../protocol/schemas.js';
 import { isoDate, isoTimestamp } from '../protocol/time.js';
+import { ExposureLimiter } from '../risk/limiter.js';
 import type { StorePlan } from '../scenario/schema.js';
 import { StoreSagas, type SagaHost } from '../settlement/store-sagas.js';
 import { Agent, type AgentContext } from './agent.js';
@@ -60,9 +61,12 @@ export class StoreAgent extends Agent {
   private readonly sagas: StoreSagas | undefined;
   /** bumped at a crash: service in progress then is lost */
   private epoch = 0;
+  private readonly limiter: ExposureLimiter | undefined;
 
   constructor(address: StoreAddress, private readonly plan: StorePlan, ctx: AgentContext) {
     super(address, ctx);
+    const l = plan.limits;
+    this.limiter = l ? new ExposureLimiter({ maxOpenValueMinor: l.max_open_value, counterpartyShare: l.counterparty_share, volatilityTightening: l.volatility_tightening }) : undefined;
     this.serviceTime = plan.capacity.service_time;
     this.profile = storeProfile(plan, address);
     this.endpoint = this.profile.transports.a2a.endpoint;
@@ -120,12 +124,18 @@ export class StoreAgent extends Agent {
 
   /** Capacity model: start service on a free server, queue, or refuse when the queue is full. */
   private admit(request: Request): void {
+    if (this.plan.outages.length > 0 && this.plan.outages.some((o) => this.nowUs >= o.from && this.nowUs < o.to)) {
+      this.ctx.metrics.reason('refused:outage');
+      this.sendError(request.from, request.conversation_id, 'service_unavailable', `${this.plan.organisation} is unavailable`, request.id);
+      return;
+    }
     if (this.busyServers < this.plan.capacity.servers) {
       this.busyServers++;
       this.startService(request);
     } else if (this.queue.length < this.plan.capacity.queue_limit) {
       this.queue.push(request);
     } else {
+      this.ctx.metrics.reason('refused:capacity');
       this.sendError(request.from, request.conversation_id, 'rate_limited', `${this.plan.organisation} is at capacity; retry later`, request.id);
     }
   }
@@ -157,6 +167,7 @@ export class StoreAgent extends Agent {
     while (this.queue.shift() !== undefined);
     this.quotes.clear();
     this.orders.clear();
+    this.limiter?.clear();
     this.sagas?.crashed();
   }
 
@@ -165,6 +176,7 @@ export class StoreAgent extends Agent {
   }
 
   private process(request: Request): void {
+    if (this.ctx.market.halts.length > 0 && this.refuseWhileHalted(request)) return;
     switch (request.type) {
       case 'a2a.commerce.intent':
       case 'a2a.commerce.request':
@@ -176,6 +188,21 @@ export class StoreAgent extends Agent {
       case 'a2a.commerce.accept':
         this.onAccept(request);
     }
+  }
+
+  /** While the market or the request's category is halted, requests are refused with market_halted. */
+  private refuseWhileHalted(request: Request): boolean {
+    const sku = request.type === 'a2a.commerce.intent' || request.type === 'a2a.commerce.request' ? request.payload.items[0]?.sku : this.quotes.get(request.payload.quote_id)?.payload.items[0]?.sku;
+    const category = sku === undefined ? undefined : this.ctx.market.sku(sku)?.category;
+    if (category === undefined) return false;
+    const halt = this.ctx.market.haltAt(category, this.nowUs);
+    if (!halt) return false;
+    // An accept of a deal already executed is answered from the order, halt or not.
+    if (request.type === 'a2a.commerce.accept' && this.quotes.get(request.payload.quote_id)?.confirmation) return false;
+    this.ctx.metrics.reason('refused:market_halted');
+    const until = isoTimestamp(this.ctx.epochMs, halt.endUs);
+    this.sendError(request.from, request.conversation_id, 'market_halted', `${halt.category ?? 'the market'} is halted (${halt.kind}) until ${until}`, request.id);
+    return true;
   }
 
   /** Steps 2–3: price the requested items from the market and quote, or explain why not. */
@@ -213,6 +240,15 @@ export class StoreAgent extends Agent {
     const tax = roundMinor(listSubtotal * this.plan.tax_rate);
     const listTotal = listSubtotal + this.plan.shipping + tax;
     const floorTotal = floorSubtotal + this.plan.shipping + tax;
+    if (this.limiter) {
+      const category = this.ctx.market.sku(m.payload.items[0]!.sku)!.category;
+      const reason = this.limiter.admit(this.limiterKey(m.from.identifier, m.conversation_id), m.from.identifier, listTotal, now + this.validityUs(category), this.ctx.market.realisedVolatility(category, now), now);
+      if (reason !== null) {
+        this.ctx.metrics.reason(`refused:${reason}`);
+        this.sendError(m.from, m.conversation_id, 'rate_limited', reason === 'open_value' ? `${this.plan.organisation} has too much value in open negotiations` : `${m.from.identifier} holds its share of ${this.plan.organisation}'s open negotiations`, m.id);
+        return;
+      }
+    }
     this.issueQuote(m.from, m.conversation_id, items, listSubtotal, tax, listTotal, listTotal, floorTotal, 0, now, estimate);
   }
 
@@ -223,6 +259,7 @@ export class StoreAgent extends Agent {
     const round = q.round + 1;
     const strategy = this.plan.strategy;
     if (round > strategy.maxRounds) {
+      this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
       this.sendError(m.from, m.conversation_id, 'negotiation_closed', `no more than ${strategy.maxRounds} counter rounds`, q.quoteId);
       return;
     }
@@ -252,7 +289,8 @@ export class StoreAgent extends Agent {
   ): void {
     const now = this.nowUs;
     const quoteId = `q_${this.localName}_${++this.quoteSeq}`;
-    const validUntilUs = now + this.plan.quote_validity;
+    const validUntilUs = now + this.validityUs(this.ctx.market.sku(items[0]!.sku)?.category);
+    this.limiter?.update(this.limiterKey(to.identifier, conversationId), totalMinor, validUntilUs);
     const discount = listMinor - totalMinor;
     const totals: Totals = { subtotal: toWire(subtotalMinor), shipping: toWire(this.plan.shipping), tax: toWire(taxMinor), total: toWire(totalMinor) };
     if (discount > 0) totals.discount = toWire(discount);
@@ -315,6 +353,7 @@ export class StoreAgent extends Agent {
       }
     }
     if (this.sagas) {
+      this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
       this.quotes.delete(q.quoteId);
       this.sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals);
       return;
@@ -339,6 +378,7 @@ export class StoreAgent extends Agent {
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     this.orders.set(orderId, q);
+    this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
     this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
   }
@@ -377,6 +417,17 @@ export class StoreAgent extends Agent {
       return undefined;
     }
     return q;
+  }
+
+  /** Quote validity, shorter as the category's realised volatility rises (quote_validity_shrink). */
+  private validityUs(category: string | undefined): number {
+    const shrink = this.plan.quote_validity_shrink;
+    if (shrink === 0 || category === undefined) return this.plan.quote_validity;
+    return Math.max(1, Math.round(this.plan.quote_validity / (1 + shrink * this.ctx.market.realisedVolatility(category, this.nowUs))));
+  }
+
+  private limiterKey(buyer: string, conversationId: string): string {
+    return `${buyer}|${conversationId}`;
   }
 
   /** Substitutes in the same category with enough stock, for an out_of_stock answer. */

@@ -1,1 +1,2 @@
 export * from './deals.js';
+export * from './exposure.js';

@@ -1,9 +1,10 @@
 /**
- * A category's reference price: geometric Brownian motion on a fixed tick grid, its volatility
- * and drift set by the regime in force. The path depends only on the seed and the scenario,
+ * A category's reference price on a fixed tick grid, moved by its price process (geometric
+ * Brownian motion unless the scenario picks another), its volatility and drift set by the
+ * regime in force, plus any scripted shocks. The path depends only on the seed and the scenario,
  * never on who asks or when, so every shard sees the same market.
  */
-import { Rng } from '../engine/rng.js';
+import { GBM, logReturns, type ProcessSpec, type Shock } from './processes.js';
 import type { RegimeTimeline } from './regimes.js';
 
 const US_PER_MINUTE = 60_000_000;
@@ -22,20 +23,15 @@ export class PricePath {
     windowUs: number,
     timeline: RegimeTimeline,
     seed: string | number,
+    process: ProcessSpec = GBM,
+    shocks: readonly Shock[] = [],
   ) {
     const n = Math.floor(horizonUs / tickUs) + 2;
-    const rng = new Rng(seed, `market:${category}`);
+    const returns = logReturns(process, shocks, initialPriceMinor, tickUs, n, timeline, seed, category);
     const prices = new Float64Array(n);
-    const returns = new Float64Array(n);
     prices[0] = initialPriceMinor;
     const dtMin = tickUs / US_PER_MINUTE;
-    for (let i = 1; i < n; i++) {
-      const regime = timeline.at((i - 1) * tickUs);
-      const sigma = regime.volatilityPerMinute;
-      const r = (regime.driftPerMinute - (sigma * sigma) / 2) * dtMin + sigma * Math.sqrt(dtMin) * rng.normal();
-      returns[i] = r;
-      prices[i] = prices[i - 1]! * Math.exp(r);
-    }
+    for (let i = 1; i < n; i++) prices[i] = prices[i - 1]! * Math.exp(returns[i]!);
     // Trailing standard deviation of log returns, scaled to one minute.
     const w = Math.max(2, Math.round(windowUs / tickUs));
     const realised = new Float64Array(n);
@@ -54,6 +50,16 @@ export class PricePath {
     }
     this.prices = prices;
     this.realised = realised;
+  }
+
+  /** Number of ticks on the grid. */
+  get ticks(): number {
+    return this.prices.length;
+  }
+
+  /** Price at tick `i` (real-valued minor units). */
+  priceAtTick(i: number): number {
+    return this.prices[i]!;
   }
 
   private index(timeUs: number): number {

@@ -15,6 +15,7 @@ export const OUTCOMES = [
   'confirmation_timeout',
   'settlement_failed',
   'agent_crashed',
+  'market_halted',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -27,6 +28,8 @@ export interface NegotiationRecord {
   readonly latencyUs: number;
   readonly rounds: number;
   readonly outcome: Outcome;
+  /** when it ended, for the time series */
+  readonly endUs?: number;
 }
 
 export interface Tally {
@@ -40,6 +43,7 @@ export interface BreakerRecord {
   readonly from: string;
   readonly to: string;
   readonly reason: string;
+  readonly cause?: string;
 }
 
 const PAIR_STRIDE = 2 ** 24;
@@ -100,6 +104,15 @@ export interface MetricsData {
   readonly failedByCause: [string, number][];
   readonly breakerTransitions: BreakerRecord[];
   readonly counters: Record<Counter, number>;
+  readonly risk?: RiskData;
+}
+
+/** Risk and time-series figures as plain data. */
+export interface RiskData {
+  readonly reasons: [string, number][];
+  readonly byBucket: [number, Tally][];
+  readonly exposurePeaks: [string, number][];
+  readonly exposureLasts: [string, number][];
 }
 
 export class MetricsCollector {
@@ -141,6 +154,25 @@ export class MetricsCollector {
   messagesDuplicated = 0;
   messagesDelayed = 0;
   messagesPartitioned = 0;
+  /** held intents and refused requests, by "held:<reason>" or "refused:<reason>" */
+  readonly reasons = new Map<string, number>();
+  /** negotiations by the time-series bucket they ended in (when bucketUs is set) */
+  readonly byBucket = new Map<number, Tally>();
+  readonly exposurePeaks = new Map<string, number>();
+  readonly exposureLasts = new Map<string, number>();
+  /** width of the time-series buckets; 0 keeps no time series */
+  bucketUs = 0;
+
+  /** Counts one held intent or refused request by reason. */
+  reason(key: string): void {
+    add(this.reasons, key);
+  }
+
+  /** An organisation's exposure changed (key: exposureKey(organisation, bucket)). */
+  exposureSample(key: string, exposureMinor: number): void {
+    if (exposureMinor > (this.exposurePeaks.get(key) ?? -1)) this.exposurePeaks.set(key, exposureMinor);
+    this.exposureLasts.set(key, exposureMinor);
+  }
 
   negotiationEnded(r: NegotiationRecord): void {
     const success = r.outcome === 'succeeded';
@@ -150,6 +182,7 @@ export class MetricsCollector {
     if (r.storeId >= 0) bump(this.byPair, r.buyerId * PAIR_STRIDE + r.storeId, success);
     add(this.roundsHistogram, r.rounds);
     this.negotiationLatency.record(r.latencyUs);
+    if (this.bucketUs > 0 && r.endUs !== undefined) bump(this.byBucket, Math.floor(r.endUs / this.bucketUs), success);
   }
 
   settlementCompleted(latencyUs: number, valueMinor: number): void {
@@ -205,6 +238,11 @@ export class MetricsCollector {
     this.settlementLatency.merge(o.settlementLatency);
     this.breakerTransitions.push(...o.breakerTransitions);
     for (const c of COUNTERS) this[c] += o[c];
+    for (const [k, v] of o.reasons) add(this.reasons, k, v);
+    mergeTallies(this.byBucket, o.byBucket);
+    // An organisation lives on one shard, so its exposure samples come from one collector.
+    for (const [k, v] of o.exposurePeaks) this.exposurePeaks.set(k, Math.max(v, this.exposurePeaks.get(k) ?? 0));
+    for (const [k, v] of o.exposureLasts) this.exposureLasts.set(k, v);
   }
 
   toData(): MetricsData {
@@ -225,6 +263,7 @@ export class MetricsCollector {
       failedByCause: [...this.failedByCause],
       breakerTransitions: this.breakerTransitions,
       counters,
+      risk: { reasons: [...this.reasons], byBucket: [...this.byBucket], exposurePeaks: [...this.exposurePeaks], exposureLasts: [...this.exposureLasts] },
     };
   }
 
@@ -247,6 +286,12 @@ export class MetricsCollector {
     m.settlementLatency.merge(LatencyHistogram.fromData(d.settlementLatency));
     m.breakerTransitions.push(...d.breakerTransitions);
     for (const c of COUNTERS) m[c] = d.counters[c];
+    if (d.risk) {
+      fill(m.reasons, d.risk.reasons);
+      fill(m.byBucket, d.risk.byBucket);
+      fill(m.exposurePeaks, d.risk.exposurePeaks);
+      fill(m.exposureLasts, d.risk.exposureLasts);
+    }
     return m;
   }
 

@@ -4,7 +4,8 @@
  */
 import type { SettlementFinding } from '../checkers/settlement.js';
 import { describeFaults, type FaultSchedule } from '../faults/plan.js';
-import type { BreakerState } from '../risk/breaker.js';
+import { TRIP_CAUSES, type BreakerState } from '../risk/breaker.js';
+import type { ExposureSeries, TimeseriesBucket } from './timeseries.js';
 import type { Regime } from '../market/regimes.js';
 import { ERROR_CODES } from '../protocol/codes.js';
 import { formatMinor } from '../protocol/money.js';
@@ -23,7 +24,26 @@ export interface BreakerSummary {
   readonly opens: number;
   readonly time_open_us: number;
   readonly time_half_open_us: number;
-  readonly transitions: { time_us: number; from: string; to: string; reason: string }[];
+  readonly time_closed_us: number;
+  readonly trips_by_cause: Record<string, number>;
+  readonly transitions: { time_us: number; from: string; to: string; reason: string; cause?: string }[];
+}
+
+export interface HaltSummary {
+  readonly kind: string;
+  /** null for a market-wide halt */
+  readonly category: string | null;
+  readonly start_us: number;
+  readonly end_us: number;
+  readonly move: number;
+}
+
+export interface RiskSummary {
+  /** intents held back by the buyer organisations, by reason */
+  readonly held_by_reason: Record<string, number>;
+  /** requests refused by stores, by reason (capacity, open_value, counterparty_share, market_halted, outage) */
+  readonly refused_by_reason: Record<string, number>;
+  readonly exposure: ExposureSeries[];
 }
 
 export interface SagaSummary {
@@ -90,6 +110,9 @@ export interface Results {
   readonly errors: { readonly total: number; readonly by_code: Record<string, number> };
   readonly breakers: BreakerSummary[];
   readonly market: MarketSummary[];
+  readonly halts: HaltSummary[];
+  readonly risk: RiskSummary;
+  readonly timeseries: { readonly bucket_us: number; readonly buckets: TimeseriesBucket[] };
 }
 
 export interface ResultsInput {
@@ -106,6 +129,9 @@ export interface ResultsInput {
   readonly sagas?: SettlementFinding;
   readonly faults?: FaultSchedule;
   readonly agentName: (id: number) => string;
+  readonly halts?: HaltSummary[];
+  readonly exposure?: ExposureSeries[];
+  readonly timeseries?: { readonly bucket_us: number; readonly buckets: TimeseriesBucket[] };
 }
 
 function rate(t: Tally): SuccessTally {
@@ -171,7 +197,9 @@ export function buildResults(input: ResultsInput): Results {
         opens: list.filter((t) => t.to === 'open').length,
         time_open_us: b.timeInState.open,
         time_half_open_us: b.timeInState.half_open,
-        transitions: list.map((t) => ({ time_us: t.timeUs, from: t.from, to: t.to, reason: t.reason })),
+        time_closed_us: b.timeInState.closed,
+        trips_by_cause: Object.fromEntries(TRIP_CAUSES.map((c) => [c, list.filter((t) => t.to === 'open' && t.cause === c).length])),
+        transitions: list.map((t) => ({ time_us: t.timeUs, from: t.from, to: t.to, reason: t.reason, ...(t.cause ? { cause: t.cause } : {}) })),
       };
     });
   const sentByType = sorted(m.sentByType);
@@ -240,8 +268,25 @@ export function buildResults(input: ResultsInput): Results {
     errors: { total: sum(m.errorsByCode), by_code: sorted(m.errorsByCode) },
     breakers,
     market: input.market,
+    halts: input.halts ?? [],
+    risk: {
+      held_by_reason: reasonsWith(m.reasons, 'held:'),
+      refused_by_reason: reasonsWith(m.reasons, 'refused:'),
+      exposure: input.exposure ?? [],
+    },
+    timeseries: input.timeseries ?? { bucket_us: 0, buckets: [] },
   };
 }
+
+function reasonsWith(reasons: Map<string, number>, prefix: string): Record<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, v] of reasons) if (k.startsWith(prefix)) out.set(k.slice(prefix.length), v);
+  return sorted(out);
+}
+
+export const HALT_KINDS = ['level_1', 'level_2', 'level_3', 'limit_up', 'limit_down'] as const;
+export const HELD_REASONS = ['breaker_open', 'exposure_limit', 'volatility'] as const;
+export const REFUSED_REASONS = ['capacity', 'open_value', 'counterparty_share', 'market_halted', 'outage'] as const;
 
 /** Flat metric values for budgets, e.g. "settlement_latency.p99" → µs. */
 export function metricValues(r: Results): Map<string, number> {
@@ -280,5 +325,10 @@ export function metricValues(r: Results): Map<string, number> {
     put('sagas.step_retries', sagas.step_retries);
     put('bonds.forfeited', sagas.bonds_forfeited.count);
   }
+  put('halts.count', r.halts.length);
+  for (const kind of HALT_KINDS) put(`halts.${kind}`, r.halts.filter((h) => h.kind === kind).length);
+  put('exposure.peak_ratio', r.risk.exposure.reduce((x, e) => Math.max(x, Number(e.peak) / Number(e.limit)), 0));
+  for (const reason of HELD_REASONS) put(`held.${reason}`, r.risk.held_by_reason[reason] ?? 0);
+  for (const reason of REFUSED_REASONS) put(`refused.${reason}`, r.risk.refused_by_reason[reason] ?? 0);
   return v;
 }

@@ -1,4 +1,5 @@
 /** Small formatters shared by the report writers. */
+import type { Results } from '../metrics/results.js';
 import { formatDurationUs } from '../scenario/units.js';
 
 export function pct(x: number | null | undefined): string {
@@ -16,4 +17,25 @@ export function int(n: number): string {
 /** "cause n, cause n" (or "–" when there are none). */
 export function causes(byCause: Record<string, number>): string {
   return Object.entries(byCause).map(([k, v]) => `${k} ${int(v)}`).join(', ') || '–';
+}
+
+/** Halts, held and refused work, exposure and breaker trips as [label, text] rows; empty when none apply. */
+export function riskLines(r: Results): [string, string][] {
+  const rows: [string, string][] = [];
+  const list = (o: Record<string, number>) =>
+    Object.entries(o)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${int(v)}`)
+      .join(', ');
+  if (r.halts.length > 0) rows.push(['halts', r.halts.map((h) => `${h.kind}${h.category ? ` (${h.category})` : ''} ${dur(h.start_us)}–${dur(h.end_us)}`).join(', ')]);
+  const held = list(r.risk.held_by_reason);
+  if (held) rows.push(['held intents', held]);
+  const refused = list(r.risk.refused_by_reason);
+  if (refused) rows.push(['refused requests', refused]);
+  for (const e of r.risk.exposure) rows.push([`exposure ${e.organisation}`, `peak ${e.peak} of limit ${e.limit}`]);
+  for (const b of r.breakers) {
+    const trips = list(b.trips_by_cause);
+    if (trips) rows.push([`trips ${b.organisation}`, trips]);
+  }
+  return rows;
 }

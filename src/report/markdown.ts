@@ -1,7 +1,7 @@
 /** summary.md: the same figures as the console table, as Markdown. */
 import { isDurationMetric } from '../scenario/budgets.js';
 import type { Report } from './report.js';
-import { causes, dur, int, pct } from './format.js';
+import { causes, dur, int, pct, riskLines } from './format.js';
 
 function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -54,6 +54,8 @@ export function renderMarkdown(report: Report): string {
     '## Market',
     table(['category', 'start', 'end', 'min', 'max'], r.market.map((c) => [c.category, c.start_price, c.end_price, c.min_price, c.max_price])),
   ];
+  const risk = riskLines(r);
+  if (risk.length > 0) parts.push('## Halts and risk controls', table(['', ''], risk));
   if (report.budgets.length > 0) {
     parts.push('## Budgets', table(['budget', 'value', 'result'], report.budgets.map((b) => [`\`${b.expression}\``, b.value === null ? 'no data' : isDurationMetric(b.metric) ? dur(b.value) : String(b.value), b.passed ? 'pass' : '**breached**'])));
   }

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import { isDurationMetric } from '../scenario/budgets.js';
 import type { RunResult } from '../simulation.js';
-import { causes, dur, int, pct } from './format.js';
+import { causes, dur, int, pct, riskLines } from './format.js';
 
 const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
 
@@ -41,6 +41,13 @@ export function renderSummary(run: RunResult): string {
     const br = new Table({ head: ['breaker', 'opens', 'time open', 'half-open', 'final state', 'transitions'], style: STYLE, colWidths: [null, null, null, null, null, 60] as unknown as number[], wordWrap: true });
     for (const b of r.breakers) br.push([b.organisation, int(b.opens), dur(b.time_open_us), dur(b.time_half_open_us), b.final_state, b.transitions.map((t) => `${dur(t.time_us)} ${t.to}`).join(', ') || '–']);
     out.push(br.toString());
+  }
+
+  const risk = riskLines(r);
+  if (risk.length > 0) {
+    const rt = new Table({ head: ['risk', ''], style: STYLE, colWidths: [null, 100] as unknown as number[], wordWrap: true });
+    for (const [k, v] of risk) rt.push([k, v]);
+    out.push(rt.toString());
   }
 
   if (run.budgets.length > 0) {

@@ -6,6 +6,10 @@
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
+/** Why a breaker opened: its failure rate, a failed half-open trial, or a trip by its owner. */
+export const TRIP_CAUSES = ['failure_rate', 'trial_failed', 'exposure', 'volatility'] as const;
+export type TripCause = (typeof TRIP_CAUSES)[number];
+
 export interface BreakerConfig {
   readonly windowUs: number;
   readonly buckets: number;
@@ -22,6 +26,8 @@ export interface BreakerTransition {
   readonly from: BreakerState;
   readonly to: BreakerState;
   readonly reason: string;
+  /** set on transitions to open */
+  readonly cause?: TripCause;
 }
 
 /** What the breaker lets through: normal work, a half-open trial, or nothing. */
@@ -65,12 +71,17 @@ export class CircuitBreaker {
     return 'reject';
   }
 
+  /** A trial admitted by admit() did not start after all: its slot is free again. */
+  cancelTrial(): void {
+    if (this.stateSlot === 'half_open' && this.trialsStarted > 0) this.trialsStarted--;
+  }
+
   /** Records the outcome of a negotiation that ended at `nowUs`. */
   record(nowUs: number, success: boolean, trial: boolean): void {
     if (this.stateSlot === 'half_open') {
       if (!trial) return;
       if (!success) {
-        this.open(nowUs, 'a half-open trial failed');
+        this.open(nowUs, 'trial_failed', 'a half-open trial failed');
         return;
       }
       this.trialsSucceeded++;
@@ -90,8 +101,18 @@ export class CircuitBreaker {
     const { ok, fail } = this.windowCounts(epoch);
     const volume = ok + fail;
     if (volume >= this.config.minVolume && fail / volume >= this.config.failureThreshold) {
-      this.open(nowUs, `failure rate ${(fail / volume).toFixed(3)} over ${volume} negotiations`);
+      this.open(nowUs, 'failure_rate', `failure rate ${(fail / volume).toFixed(3)} over ${volume} negotiations`);
     }
+  }
+
+  /**
+   * The owner trips the breaker on a signal of its own (exposure at its limit, volatility):
+   * a closed breaker opens, a half-open one reopens. Returns false when it was open already.
+   */
+  trip(nowUs: number, cause: TripCause, reason: string): boolean {
+    if (this.stateSlot === 'open') return false;
+    this.open(nowUs, cause, reason);
+    return true;
   }
 
   /** The owner's cooldown timer fired. Stale tokens (from an earlier opening) are ignored. */
@@ -116,8 +137,8 @@ export class CircuitBreaker {
     return { ok, fail };
   }
 
-  private open(nowUs: number, reason: string): void {
-    this.transition(nowUs, 'open', reason);
+  private open(nowUs: number, cause: TripCause, reason: string): void {
+    this.transition(nowUs, 'open', reason, cause);
     this.cooldownToken++;
     this.scheduleCooldown(nowUs + this.config.cooldownUs, this.cooldownToken);
   }
@@ -136,11 +157,11 @@ export class CircuitBreaker {
     this.transition(nowUs, 'closed', reason);
   }
 
-  private transition(nowUs: number, to: BreakerState, reason: string): void {
+  private transition(nowUs: number, to: BreakerState, reason: string, cause?: TripCause): void {
     const from = this.stateSlot;
     this.timeInStateUs[from] += nowUs - this.enteredAtUs;
     this.enteredAtUs = nowUs;
     this.stateSlot = to;
-    this.onTransition({ timeUs: nowUs, from, to, reason });
+    this.onTransition(cause ? { timeUs: nowUs, from, to, reason, cause } : { timeUs: nowUs, from, to, reason });
   }
 }

@@ -1,1 +1,3 @@
 export * from './breaker.js';
+export * from './exposure.js';
+export * from './limiter.js';

@@ -17,9 +17,11 @@ import { SettlementChecker } from '../checkers/settlement.js';
 import { drawFaults, type FaultSchedule } from '../faults/plan.js';
 import { ClearingHouse } from '../settlement/clearing.js';
 import type { Party } from '../protocol/schemas.js';
+import { ExposureChecker } from '../checkers/exposure.js';
 import { Kernel } from '../engine/kernel.js';
 import type { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
+import { timeseriesBucketUs } from '../metrics/timeseries.js';
 import type { BreakerState } from '../risk/breaker.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import type { Layout } from './layout.js';
@@ -70,6 +72,7 @@ export class Shard {
   readonly metrics = new MetricsCollector();
   readonly checker: DealChecker;
   readonly settlementChecker = new SettlementChecker();
+  readonly exposureChecker = new ExposureChecker();
   private readonly broker: Broker;
   private readonly agents: (BuyerAgent | StoreAgent)[] = [];
   private readonly organisations: BuyerOrganisation[] = [];
@@ -84,6 +87,7 @@ export class Shard {
   ) {
     const { plan, layout } = world;
     const kernel = this.kernel;
+    this.metrics.bucketUs = timeseriesBucketUs(plan);
     // A store can execute a quote only while it holds it: within its validity, or as a retried
     // accept answered from the order it keeps; remember executed deals a little longer than that.
     this.checker = new DealChecker(2 * (Math.max(...plan.stores.map((s) => s.quote_validity)) + ORDER_RETENTION_US));
@@ -129,7 +133,7 @@ export class Shard {
         }
       } else {
         const buyerPlan = plan.buyers[org.planIndex]!;
-        const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, kernel, this.metrics);
+        const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, kernel, this.metrics, this.exposureChecker);
         this.organisations.push(organisation);
         for (const id of org.agentIds) {
           const buyer = new BuyerAgent(layout.agents[id]!, buyerPlan, organisation, plan.duration, ctx);

@@ -42,6 +42,12 @@ const PLAIN_METRICS = new Set<string>([
   'sagas.step_retries',
   'bonds.forfeited',
   ...ERROR_CODES.map((c) => `errors.${c}`),
+  // risk controls (see src/metrics/results.ts)
+  'halts.count',
+  ...['level_1', 'level_2', 'level_3', 'limit_up', 'limit_down'].map((k) => `halts.${k}`),
+  'exposure.peak_ratio',
+  ...['breaker_open', 'exposure_limit', 'volatility'].map((r) => `held.${r}`),
+  ...['capacity', 'open_value', 'counterparty_share', 'market_halted', 'outage'].map((r) => `refused.${r}`),
 ]);
 
 /** Every metric name a budget may use, with whether it is a duration. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Distribution } from '../engine/distribution.js';
+import type { ProcessSpec } from '../market/processes.js';
 import { parseBudget, type Budget } from './budgets.js';
 import { parseDurationUs, parseMoneyMinor, parseRatePerUs } from './units.js';
 
@@ -131,10 +132,66 @@ const Sku = z.strictObject({
   price_factor: z.number().positive().default(1),
 });
 
+// Price processes, shocks and halts (see src/market/processes.ts and halts.ts).
+const Process = z
+  .discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({ kind: z.literal('gbm') }),
+      z.strictObject({ kind: z.literal('jump_diffusion'), jump_rate: Rate, jump_mean: z.number().min(-1).max(1), jump_stdev: z.number().min(0).max(1) }),
+      z.strictObject({ kind: z.literal('mean_reversion'), speed_per_minute: z.number().positive().max(1000), level: Money.optional() }),
+      z.strictObject({ kind: z.literal('regime_switching'), volatility_multipliers: z.array(z.number().min(0).max(100)).min(2).max(16), switch_rate: Rate }),
+    ],
+    { error: 'expected kind: gbm, jump_diffusion, mean_reversion or regime_switching' },
+  )
+  .transform((p): ProcessSpec => {
+    switch (p.kind) {
+      case 'gbm':
+        return { kind: 'gbm' };
+      case 'jump_diffusion':
+        return { kind: 'jump_diffusion', jumpRatePerUs: p.jump_rate, jumpMean: p.jump_mean, jumpStdev: p.jump_stdev };
+      case 'mean_reversion':
+        return { kind: 'mean_reversion', speedPerMinute: p.speed_per_minute, levelMinor: p.level };
+      case 'regime_switching':
+        return { kind: 'regime_switching', volatilityMultipliers: p.volatility_multipliers, switchRatePerUs: p.switch_rate };
+    }
+  });
+
+const Shock = z.strictObject({ at: Duration, change: z.number().gt(-1).max(10) }).transform((s) => ({ atUs: s.at, change: s.change }));
+
+const Bands = z
+  .strictObject({
+    width: z.number().gt(0).max(1),
+    window: PositiveDuration.default(300_000_000),
+    limit_state: Duration.default(15_000_000),
+    pause: PositiveDuration.default(300_000_000),
+  })
+  .transform((b) => ({ width: b.width, windowUs: b.window, limitStateUs: b.limit_state, pauseUs: b.pause }));
+
+const HaltLevel = z.strictObject({ drop: z.number().gt(0).lt(1), duration: PositiveDuration }).transform((l) => ({ drop: l.drop, durationUs: l.duration }));
+
+const DEFAULT_HALT_LEVELS = [
+  { drop: 0.07, durationUs: 900_000_000 },
+  { drop: 0.13, durationUs: 900_000_000 },
+  { drop: 0.2, durationUs: 86_400_000_000 },
+];
+
+const Halts = z.strictObject({
+  levels: z
+    .array(HaltLevel)
+    .min(1)
+    .max(3)
+    .default(DEFAULT_HALT_LEVELS)
+    .refine((ls) => ls.every((l, i) => i === 0 || l.drop > ls[i - 1]!.drop), { message: 'level drops must increase from one level to the next' }),
+});
+
 const Category = z.strictObject({
   name: Name,
   reference_price: Money.refine((m) => m > 0, { message: 'expected a price greater than zero' }),
   skus: z.array(Sku).min(1),
+  process: Process.optional(),
+  shocks: z.array(Shock).default([]),
+  bands: Bands.optional(),
 });
 
 const Market = z.strictObject({
@@ -142,6 +199,7 @@ const Market = z.strictObject({
   volatility_window: PositiveDuration.default(30_000_000),
   categories: z.array(Category).min(1),
   regimes: z.array(Regime).min(1),
+  halts: Halts.optional(),
 });
 
 const LinkModel = z.strictObject({
@@ -184,6 +242,17 @@ const Store = z.strictObject({
   stock: z.record(z.string(), z.number().int().min(0)),
   strategy: Strategy,
   capacity: Capacity,
+  /** validity = quote_validity / (1 + quote_validity_shrink × realised volatility per minute) */
+  quote_validity_shrink: z.number().min(0).max(10_000).default(0),
+  /** windows in which the store answers every request with service_unavailable */
+  outages: z.array(z.strictObject({ from: Duration, to: Duration }).refine((o) => o.to > o.from, { message: 'to must be after from', path: ['to'] })).default([]),
+  limits: z
+    .strictObject({
+      max_open_value: Money.refine((m) => m > 0, { message: 'expected an amount greater than zero' }),
+      counterparty_share: z.number().gt(0).max(1).default(1),
+      volatility_tightening: z.number().min(0).max(10_000).default(0),
+    })
+    .optional(),
 });
 
 const Breaker = z.strictObject({
@@ -193,6 +262,10 @@ const Breaker = z.strictObject({
   min_volume: Count,
   cooldown: PositiveDuration,
   half_open_trials: Count.max(1000),
+  /** trip when an intent would take exposure past the organisation's exposure_limit */
+  trip_on_exposure: z.boolean().default(true),
+  /** trip when the realised volatility (per minute) of an intent's category reaches this */
+  volatility_trip: z.number().gt(0).max(10).optional(),
 });
 
 const Buyer = z.strictObject({
@@ -215,6 +288,12 @@ const Buyer = z.strictObject({
   strategy: Strategy,
   mandate: z.strictObject({ max_per_purchase: Money }),
   breaker: Breaker.optional(),
+  /** open negotiation value plus unsettled value may not exceed this (per organisation) */
+  exposure_limit: Money.refine((m) => m > 0, { message: 'expected an amount greater than zero' }).optional(),
+  /** a person approves purchases above `above` before the accept goes out, taking `delay` */
+  approval: z.strictObject({ above: Money, delay: PositiveDuration }).optional(),
+  /** at `at`, the group's first agent opens `negotiations` at once */
+  burst: z.strictObject({ at: Duration, negotiations: Count.max(100_000) }).optional(),
 });
 
 /** A number, or a range [min, max] from which each seed draws its own value. */
@@ -294,7 +373,13 @@ const ScenarioShape = z.strictObject({
     stores: z.array(Store).min(1),
     buyers: z.array(Buyer).min(1),
     budgets: z.array(BudgetExpression).default([]),
-    report: z.strictObject({ top_pairs: z.number().int().min(0).max(1000).default(10) }).default({ top_pairs: 10 }),
+    report: z
+      .strictObject({
+        top_pairs: z.number().int().min(0).max(1000).default(10),
+        /** width of the buckets of results.timeseries (default: a thirtieth of the duration, whole seconds) */
+        timeseries_bucket: PositiveDuration.optional(),
+      })
+      .default({ top_pairs: 10 }),
     /** worker threads: 0 runs inline; `--workers` overrides; results do not depend on it */
     workers: z.union([z.number().int().min(0).max(64), z.literal('auto')], { error: 'expected a number of worker threads (0 = inline) or "auto"' }).default(0),
     settlement: Settlement.optional(),
@@ -408,6 +493,7 @@ export type BuyerPlan = SimulationPlan['buyers'][number];
 export type StrategyPlan = StorePlan['strategy'];
 export type BreakerPlan = NonNullable<BuyerPlan['breaker']>;
 export type MarketPlan = SimulationPlan['market'];
+export type CategoryPlan = MarketPlan['categories'][number];
 export type LinkPlan = z.output<typeof LinkModel>;
 export type SettlementPlan = NonNullable<SimulationPlan['settlement']>;
 export type FaultsPlan = NonNullable<SimulationPlan['faults']>;

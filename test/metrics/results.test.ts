@@ -173,6 +173,8 @@ describe('buildResults', () => {
       opens: 2,
       time_open_us: 980,
       time_half_open_us: 10,
+      time_closed_us: 10,
+      trips_by_cause: { failure_rate: 0, trial_failed: 0, exposure: 0, volatility: 0 },
       transitions: [
         { time_us: 10, from: 'closed', to: 'open', reason: 'a1' },
         { time_us: 20, from: 'open', to: 'half_open', reason: 'cooldown' },
