@@ -182,6 +182,8 @@ export function finishRun(world: SharedWorld, outcomes: readonly ShardOutcome[],
     breakers: outcomes.flatMap((o) => o.breakers),
     market: marketSummary,
     agentName: (id) => layout.agents[id]?.party.identifier ?? `#${id}`,
+    signing: plan.security.signing,
+    audit: plan.security.audit,
   });
   const budgets = evaluateBudgets(plan.budgets, results);
   const result: RunResult = { results, budgets, passed: budgets.every((b) => b.passed) };

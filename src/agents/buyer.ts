@@ -58,6 +58,8 @@ interface Negotiation {
   rounds: number;
   acceptSentUs: number;
   acceptAttempts: number;
+  /** a retried accept is a retransmission of the first: the same message id */
+  acceptMessageId?: string;
   transactionHash: string;
 }
 
@@ -114,7 +116,7 @@ export class BuyerAgent extends Agent {
     else if (n.waitKind === CONFIRM_WAIT) this.retryAccept(n);
   }
 
-  receive(message: CommerceMessage): void {
+  protected onMessage(message: CommerceMessage): void {
     const n = this.negotiations.get(message.conversation_id);
     if (!n) return; // a late reply to a negotiation that already ended
     switch (message.type) {
@@ -313,13 +315,14 @@ export class BuyerAgent extends Agent {
     n.transactionHash = transactionHash(offer.quote);
     n.acceptSentUs = this.nowUs;
     n.acceptAttempts = 0;
+    n.acceptMessageId = undefined;
     this.sendAccept(n);
   }
 
   private sendAccept(n: Negotiation): void {
     const offer = n.counterpart!;
     n.acceptAttempts++;
-    this.send(offer.from, 'a2a.commerce.accept', n.conversationId, {
+    const sent = this.send(offer.from, 'a2a.commerce.accept', n.conversationId, {
       quote_id: offer.quote.quote_id,
       mandate_proof: {
         mandate_id: this.mandate.mandateId,
@@ -327,7 +330,8 @@ export class BuyerAgent extends Agent {
         signature: this.ctx.mandates.sign(this.mandate, n.transactionHash),
       },
       shipping_address: { line1: '1 Procurement Way', city: 'San Francisco', state: 'CA', postal_code: '94102', country: 'US' },
-    });
+    }, n.acceptMessageId);
+    n.acceptMessageId = sent.id;
     this.arm(n, CONFIRM_WAIT, this.plan.confirmation_timeout);
   }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mandateSignature } from '../protocol/hash.js';
-import type { SimulationPlan } from '../scenario/schema.js';
+import { adversaryOrganisation, type SimulationPlan } from '../scenario/schema.js';
 
 export interface Mandate {
   readonly mandateId: string;
@@ -23,6 +23,13 @@ export class MandateRegistry {
       const key = createHash('sha256').update(`mandate-key\u0000${plan.seed}\u0000${b.organisation}`).digest();
       this.mandates.set(mandateId, { mandateId, organisation: b.organisation, maxPerPurchaseMinor: b.mandate.max_per_purchase, key });
     }
+    // Hostile organisations hold mandates too (a mandate exceeder spends beyond its own).
+    (plan.adversaries ?? []).forEach((a, i) => {
+      const organisation = a.organisation ?? adversaryOrganisation(a.kind, i);
+      const mandateId = `mandate_${organisation}`;
+      const key = createHash('sha256').update(`mandate-key\u0000${plan.seed}\u0000${organisation}`).digest();
+      this.mandates.set(mandateId, { mandateId, organisation, maxPerPurchaseMinor: a.mandate.max_per_purchase, key });
+    });
   }
 
   get(mandateId: string): Mandate | undefined {

@@ -66,7 +66,7 @@ export class StoreAgent extends Agent {
     return this.inventory.get(sku) ?? 0;
   }
 
-  receive(message: CommerceMessage): void {
+  protected onMessage(message: CommerceMessage): void {
     switch (message.type) {
       case 'a2a.commerce.intent':
       case 'a2a.commerce.request':
@@ -101,7 +101,8 @@ export class StoreAgent extends Agent {
 
   handle(kind: number, data: unknown): void {
     if (kind !== SERVICE_DONE) return;
-    this.process(data as Request);
+    const request = data as Request;
+    this.answer(request, () => this.process(request));
     const next = this.queue.shift();
     if (next) this.startService(next);
     else this.busyServers--;
@@ -265,6 +266,8 @@ export class StoreAgent extends Agent {
       totals: q.payload.totals,
     };
     this.ctx.metrics.executions++;
+    // Observer only: a hostile agent's order must never execute.
+    if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     this.ctx.checker.storeExecuted(orderId, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     this.orders.set(orderId, q);

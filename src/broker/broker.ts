@@ -19,7 +19,8 @@ export interface Endpoint extends Entity {
   readonly identifier: string;
   readonly organisation: string;
   readonly party: Party;
-  receive(message: CommerceMessage): void;
+  /** `fromId` is the endpoint that really sent the message (ground truth for security metrics). */
+  receive(message: CommerceMessage, fromId?: number): void;
   /** Sends an error on this endpoint's behalf (used to reject an invalid message it was sent). */
   replyError(to: Party, conversationId: string, code: 'invalid_message', text: string, reference: string): void;
 }
@@ -149,7 +150,7 @@ export class Broker implements EventTarget {
     }
     this.metrics.messagesDelivered++;
     this.trace?.record({ vt_us: now, event: 'delivered', message });
-    to.receive(message);
+    to.receive(message, fromId);
   }
 }
 

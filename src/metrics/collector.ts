@@ -2,7 +2,9 @@
  * Streaming run metrics: counters and histograms only, so memory does not grow with the number
  * of messages. One collector per shard; collectors merge in any order to the same totals.
  */
+import { AuditLedger, type AuditChainData } from '../trust/audit.js';
 import { LatencyHistogram, type LatencyData } from './latency.js';
+import { SecurityCollector, type SecurityData } from './security.js';
 
 /** How a negotiation ended. Everything except 'succeeded' is a failure. */
 export const OUTCOMES = [
@@ -85,6 +87,8 @@ export interface MetricsData {
   readonly heldByOrganisation: [string, number][];
   readonly breakerTransitions: BreakerRecord[];
   readonly counters: Record<Counter, number>;
+  readonly security: SecurityData;
+  readonly audit: AuditChainData[];
 }
 
 export class MetricsCollector {
@@ -100,6 +104,8 @@ export class MetricsCollector {
   readonly errorsByCode = new Map<string, number>();
   readonly heldByOrganisation = new Map<string, number>();
   readonly breakerTransitions: BreakerRecord[] = [];
+  readonly security = new SecurityCollector();
+  readonly audit = new AuditLedger();
   messagesDelivered = 0;
   messagesDropped = 0;
   messagesCorrupted = 0;
@@ -164,6 +170,8 @@ export class MetricsCollector {
     this.settlementLatency.merge(o.settlementLatency);
     this.breakerTransitions.push(...o.breakerTransitions);
     for (const c of COUNTERS) this[c] += o[c];
+    this.security.merge(o.security);
+    this.audit.merge(o.audit.toData());
   }
 
   toData(): MetricsData {
@@ -182,6 +190,8 @@ export class MetricsCollector {
       heldByOrganisation: [...this.heldByOrganisation],
       breakerTransitions: this.breakerTransitions,
       counters,
+      security: this.security.toData(),
+      audit: this.audit.toData(),
     };
   }
 
@@ -202,6 +212,8 @@ export class MetricsCollector {
     m.settlementLatency.merge(LatencyHistogram.fromData(d.settlementLatency));
     m.breakerTransitions.push(...d.breakerTransitions);
     for (const c of COUNTERS) m[c] = d.counters[c];
+    m.security.merge(SecurityCollector.fromData(d.security));
+    m.audit.merge(d.audit);
     return m;
   }
 

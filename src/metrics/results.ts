@@ -7,7 +7,9 @@ import type { Regime } from '../market/regimes.js';
 import { ERROR_CODES } from '../protocol/codes.js';
 import { formatMinor } from '../protocol/money.js';
 import type { LatencySummary } from './latency.js';
+import type { AuditSummary } from '../trust/audit.js';
 import { MetricsCollector, OUTCOMES, type Tally } from './collector.js';
+import { securitySummary, type SecuritySummary } from './security.js';
 
 export interface SuccessTally {
   readonly count: number;
@@ -70,6 +72,9 @@ export interface Results {
   readonly errors: { readonly total: number; readonly by_code: Record<string, number> };
   readonly breakers: BreakerSummary[];
   readonly market: MarketSummary[];
+  readonly security: SecuritySummary;
+  /** chain heads and the Merkle root of the audit trail (absent when the trail is off) */
+  readonly audit?: AuditSummary;
 }
 
 export interface ResultsInput {
@@ -84,6 +89,9 @@ export interface ResultsInput {
   readonly breakers: { organisation: string; finalState: BreakerState; timeInState: Record<BreakerState, number> }[];
   readonly market: MarketSummary[];
   readonly agentName: (id: number) => string;
+  /** `security.signing` of the scenario, and whether the audit trail is kept */
+  readonly signing?: string;
+  readonly audit?: boolean;
 }
 
 function rate(t: Tally): SuccessTally {
@@ -191,6 +199,8 @@ export function buildResults(input: ResultsInput): Results {
     errors: { total: sum(m.errorsByCode), by_code: sorted(m.errorsByCode) },
     breakers,
     market: input.market,
+    security: securitySummary(m.security, input.signing ?? 'off'),
+    ...(input.audit ? { audit: m.audit.summary() } : {}),
   };
 }
 
@@ -224,5 +234,7 @@ export function metricValues(r: Results): Map<string, number> {
   put('breaker.opens', r.breakers.reduce((s, b) => s + b.opens, 0));
   put('breaker.time_open', r.breakers.reduce((s, b) => s + b.time_open_us, 0));
   put('deals.in_doubt', r.settlement.in_doubt);
+  put('security.attempts', r.security.attempts_total);
+  put('security.accepted_hostile', r.security.accepted_hostile_total);
   return v;
 }

@@ -212,6 +212,10 @@ function envelope<T extends string, P extends z.ZodObject>(type: T, shape: P, ru
     to: PartyShape,
     conversation_id: z.string(),
     timestamp: z.string(),
+    /** replay protection: unique per sender within the freshness window */
+    nonce: z.string().optional(),
+    /** detached JWS (RFC 7515 appendix F) over the RFC 8785 JSON of the envelope without `signature` */
+    signature: z.string().optional(),
     payload: shape,
   });
   const allRules = (r: RuleContext, m: z.output<typeof structure>) => {
@@ -220,6 +224,8 @@ function envelope<T extends string, P extends z.ZodObject>(type: T, shape: P, ru
     partyRules(r, m.to, TO);
     r.id(m.conversation_id, ROOT, 'conversation_id');
     r.dateTime(m.timestamp, ROOT, 'timestamp');
+    r.id(m.nonce, ROOT, 'nonce');
+    r.text(m.signature, 1, 2000, ROOT, 'signature');
     rules(r, (m as unknown as { payload: z.output<P> }).payload, PAYLOAD);
   };
   ENVELOPES.set(type, { structure, rules: allRules as (r: RuleContext, message: unknown) => void });

@@ -4,13 +4,13 @@
  * an organisation's agents always share a shard, so its state (breaker, inventory) stays local.
  */
 import type { Party } from '../protocol/schemas.js';
-import type { SimulationPlan } from '../scenario/schema.js';
+import { adversaryOrganisation, type SimulationPlan } from '../scenario/schema.js';
 
 export interface AgentAddress {
   readonly id: number;
   readonly localName: string;
   readonly organisation: string;
-  readonly role: 'store' | 'buyer';
+  readonly role: 'store' | 'buyer' | 'adversary';
   /** index of the organisation in plan.stores or plan.buyers */
   readonly planIndex: number;
   readonly shard: number;
@@ -19,7 +19,7 @@ export interface AgentAddress {
 
 export interface OrganisationSlot {
   readonly name: string;
-  readonly role: 'store' | 'buyer';
+  readonly role: 'store' | 'buyer' | 'adversary';
   readonly planIndex: number;
   /** entity id of a buyer organisation (owner of its breaker); -1 for stores */
   readonly entityId: number;
@@ -53,6 +53,8 @@ export function layOut(plan: SimulationPlan, shards: number): Layout {
   const orgs = [
     ...plan.stores.map((s, i) => ({ name: s.organisation, role: 'store' as const, planIndex: i, size: s.agents })),
     ...plan.buyers.map((b, i) => ({ name: b.organisation, role: 'buyer' as const, planIndex: i, size: b.agents })),
+    // A hostile agent is an organisation of one, after the honest ones, so their ids do not move.
+    ...(plan.adversaries ?? []).map((a, i) => ({ name: a.organisation ?? adversaryOrganisation(a.kind, i), role: 'adversary' as const, planIndex: i, size: 1 })),
   ];
   const shardOf = assignShards(
     orgs.map((o) => o.size),
@@ -68,7 +70,7 @@ export function layOut(plan: SimulationPlan, shards: number): Layout {
     const ids: number[] = [];
     for (let i = 1; i <= org.size; i++) {
       const localName = `${org.name}-${i}`;
-      const name = `${org.name} ${org.role === 'store' ? 'sales' : 'procurement'} agent ${i}`;
+      const name = `${org.name} ${org.role === 'store' ? 'sales' : org.role === 'buyer' ? 'procurement' : 'hostile'} agent ${i}`;
       const address: AgentAddress = {
         id: nextId++,
         localName,

@@ -3,6 +3,7 @@
  * broker endpoint, metrics and checker. Shards meet only through batches of deliveries, so a
  * shard can run inline or in a worker thread and compute the same thing.
  */
+import { AdversaryAgent } from '../agents/adversary.js';
 import type { AgentContext } from '../agents/agent.js';
 import { BuyerAgent } from '../agents/buyer.js';
 import { MandateRegistry } from '../agents/mandates.js';
@@ -18,6 +19,8 @@ import type { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { BreakerState } from '../risk/breaker.js';
 import type { SimulationPlan } from '../scenario/schema.js';
+import { verifierPolicyOf, type TrustContext } from '../trust/context.js';
+import { KeyDirectory } from '../trust/keys.js';
 import type { Layout } from './layout.js';
 
 /** A trace line with the key of the event that produced it, for merging across shards. */
@@ -44,6 +47,7 @@ export interface SharedWorld {
   readonly market: Market;
   readonly directory: Directory;
   readonly mandates: MandateRegistry;
+  readonly trust: TrustContext;
 }
 
 /** Builds what every shard reads but never changes. */
@@ -53,7 +57,30 @@ export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market
     if (org.role !== 'store') continue;
     for (const id of org.agentIds) directory.publish(storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!));
   }
-  return { plan, layout, market, directory, mandates: new MandateRegistry(plan) };
+  return { plan, layout, market, directory, mandates: new MandateRegistry(plan), trust: trustContext(plan, layout) };
+}
+
+/** Keys, policy and the ground truth of who is hostile, derived from the scenario alone. */
+function trustContext(plan: SimulationPlan, layout: Layout): TrustContext {
+  const agentsByOrganisation = new Map<string, string[]>();
+  for (const org of layout.organisations) agentsByOrganisation.set(org.name, org.agentIds.map((id) => layout.agents[id]!.party.identifier));
+  const organisationOf = (identifier: string) => layout.byIdentifier.get(identifier)?.organisation;
+  const security = plan.security;
+  const keys = new KeyDirectory(
+    plan.seed,
+    { algorithm: security.signing === 'eddsa' ? 'eddsa' : 'es256', rotationUs: security.key_rotation, overlapUs: security.key_overlap },
+    organisationOf,
+    (organisation) => agentsByOrganisation.get(organisation) ?? [],
+    Date.parse(plan.start_time),
+  );
+  const kindOf = (address: { role: string; planIndex: number } | undefined) => (address?.role === 'adversary' ? plan.adversaries[address.planIndex]!.kind : undefined);
+  return {
+    policy: security,
+    verifierPolicy: verifierPolicyOf(security),
+    keys,
+    organisationOf,
+    adversaryKind: (agent) => kindOf(typeof agent === 'number' ? layout.agents[agent] : layout.byIdentifier.get(agent)),
+  };
 }
 
 export class Shard {
@@ -63,6 +90,7 @@ export class Shard {
   private readonly broker: Broker;
   private readonly organisations: BuyerOrganisation[] = [];
   private readonly buyers: BuyerAgent[] = [];
+  private readonly adversaries: AdversaryAgent[] = [];
   private traceLines: KeyedTraceLine[] = [];
   private traceCount = 0;
 
@@ -97,6 +125,7 @@ export class Shard {
       seed: plan.seed,
       epochMs: Date.parse(plan.start_time),
       currency: plan.currency,
+      trust: world.trust,
       idOf: (identifier) => layout.byIdentifier.get(identifier)?.id ?? -1,
     };
     for (const org of layout.organisations) {
@@ -104,6 +133,14 @@ export class Shard {
       if (org.role === 'store') {
         const storePlan = plan.stores[org.planIndex]!;
         for (const id of org.agentIds) this.broker.register(new StoreAgent(layout.agents[id]!, storePlan, ctx));
+      } else if (org.role === 'adversary') {
+        const honestBuyers = layout.agents.filter((a) => a?.role === 'buyer').map((a) => a!.party);
+        const categories = plan.market.categories.map((c) => c.name);
+        for (const id of org.agentIds) {
+          const adversary = new AdversaryAgent(layout.agents[id]!, plan.adversaries[org.planIndex]!, honestBuyers, categories, plan.duration, ctx);
+          this.broker.register(adversary);
+          this.adversaries.push(adversary);
+        }
       } else {
         const buyerPlan = plan.buyers[org.planIndex]!;
         const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, kernel, this.metrics);
@@ -120,6 +157,7 @@ export class Shard {
   /** Schedules the first events (each buyer's first candidate arrival). */
   start(): void {
     for (const b of this.buyers) b.start();
+    for (const a of this.adversaries) a.start();
   }
 
   nextTimeUs(): number {

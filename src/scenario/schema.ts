@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Distribution } from '../engine/distribution.js';
+import { ADVERSARY_KINDS } from '../trust/kinds.js';
 import { parseBudget, type Budget } from './budgets.js';
 import { parseDurationUs, parseMoneyMinor, parseRatePerUs } from './units.js';
 
@@ -217,6 +218,30 @@ const Buyer = z.strictObject({
   breaker: Breaker.optional(),
 });
 
+/** Identity, signing, replay protection, audit trail and counterparty risk. */
+const Security = z.strictObject({
+  signing: z.enum(['es256', 'eddsa', 'off'], { error: 'expected signing: es256, eddsa or off' }).default('es256'),
+  key_rotation: PositiveDuration.optional(),
+  key_overlap: Duration.default(30_000_000),
+  freshness: PositiveDuration.default(30_000_000),
+  clock_skew: Duration.default(2_000_000),
+  sender_rate: Rate.optional(),
+  sender_burst: Count.max(1_000_000).default(20),
+  audit: z.boolean().default(true),
+  quarantine: z.strictObject({ rejection_rate: z.number().gt(0).max(1), min_messages: Count }).optional(),
+});
+const SECURITY_DEFAULTS = Security.parse({});
+
+/** A hostile agent: one agent in an organisation of its own. */
+const Adversary = z.strictObject({
+  kind: z.enum(ADVERSARY_KINDS, { error: `expected kind: ${ADVERSARY_KINDS.join(', ')}` }),
+  organisation: Name.optional(),
+  rate: Rate,
+  start: Duration.default(0),
+  categories: z.array(Name).min(1).optional(),
+  mandate: z.strictObject({ max_per_purchase: Money }).default({ max_per_purchase: 100 }),
+});
+
 const BudgetExpression = z.string().transform((text, ctx): Budget => {
   const parsed = parseBudget(text);
   if ('error' in parsed) {
@@ -241,6 +266,8 @@ const ScenarioShape = z.strictObject({
     report: z.strictObject({ top_pairs: z.number().int().min(0).max(1000).default(10) }).default({ top_pairs: 10 }),
     /** worker threads: 0 runs inline; `--workers` overrides; results do not depend on it */
     workers: z.union([z.number().int().min(0).max(64), z.literal('auto')], { error: 'expected a number of worker threads (0 = inline) or "auto"' }).default(0),
+    security: Security.default(SECURITY_DEFAULTS),
+    adversaries: z.array(Adversary).default([]),
 });
 
 /** The whole scenario: shape plus cross-references. */
@@ -312,12 +339,21 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
       issue(['buyers', i, 'categories'], 'no store sells any of these categories');
     }
   });
+  list(s.adversaries).forEach((a, i) => {
+    checkOrg(a.organisation ?? adversaryOrganisation(text(a.kind) ?? 'adversary', i), ['adversaries', i, 'organisation']);
+    checkCategories(a.categories, ['adversaries', i, 'categories']);
+  });
   list(record(s.network).links).forEach((l, i) => {
     for (const end of ['from', 'to'] as const) {
       const org = text(l[end]);
       if (org !== undefined && !orgs.has(org)) issue(['network', 'links', i, end], `unknown organisation "${org}"`);
     }
   });
+}
+
+/** The organisation of the i-th adversary when the scenario names none. */
+export function adversaryOrganisation(kind: string, index: number): string {
+  return `hostile-${index + 1}-${kind.replace(/_/g, '-')}`;
 }
 
 /** A validated scenario: the plain-data input of a run. */
@@ -328,3 +364,5 @@ export type StrategyPlan = StorePlan['strategy'];
 export type BreakerPlan = NonNullable<BuyerPlan['breaker']>;
 export type MarketPlan = SimulationPlan['market'];
 export type LinkPlan = z.output<typeof LinkModel>;
+export type SecurityPlan = SimulationPlan['security'];
+export type AdversaryPlan = SimulationPlan['adversaries'][number];
