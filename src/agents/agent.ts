@@ -106,7 +106,7 @@ export abstract class Agent implements Endpoint, EventTarget {
     const hostile = trust.adversaryKind(fromId);
     if (this.verifier === undefined) {
       this.record('received', message);
-      this.acted(message, hostile, undefined);
+      this.acted(message, fromId, hostile, undefined);
       return;
     }
     const verdict = this.verifier.check(message, now);
@@ -129,25 +129,36 @@ export abstract class Agent implements Endpoint, EventTarget {
       case 'accept':
         security.verified++;
         this.seen.set(message, verdict.seen);
-        this.acted(message, hostile, verdict.seen);
+        this.acted(message, fromId, hostile, verdict.seen);
     }
   }
 
   /** Hands an accepted message to the agent, noting for the metrics a hostile one that got through. */
-  private acted(message: CommerceMessage, hostile: string | undefined, seen: SeenMessage | undefined): void {
+  private acted(message: CommerceMessage, fromId: number, hostile: string | undefined, seen: SeenMessage | undefined): void {
     if (hostile !== undefined) {
       const security = this.ctx.metrics.security;
+      // What counts as an attack getting through depends on the kind: a message sent under
+      // another agent's name (impersonation, a forwarded edited quote), anything a forger or a
+      // stale key signs, or a message processed twice (replay).
+      const underOwnName = this.ctx.idOf(message.from.identifier) === fromId;
       if (hostile === 'flooder') security.floodAdmitted++;
+      else if (hostile === 'forger' || hostile === 'stale_key' || !underOwnName) security.acceptedHostile(hostile as 'forger');
       else if (hostile === 'replayer') {
         this.hostileProcessed ??= new Set();
         const key = `${message.from.identifier}\n${message.id}`;
         if (this.hostileProcessed.has(key)) security.acceptedHostile('replayer');
         this.hostileProcessed.add(key);
-      } else if (hostile !== 'mandate_exceeder') security.acceptedHostile(hostile as 'forger');
+      }
     }
     this.answering = seen;
     this.onMessage(message);
     this.answering = undefined;
+  }
+
+  /** Counts, for the security report, a request of a hostile agent refused by a business check (e.g. its mandate). */
+  protected noteRefusal(message: CommerceMessage, code: ErrorCode): void {
+    const kind = this.ctx.trust?.adversaryKind(message.from.identifier);
+    if (kind !== undefined) this.ctx.metrics.security.rejected(message.from.identifier, kind, code);
   }
 
   /** Runs `work` as the answer to `message`: what it sends is kept for a duplicate of the message. */

@@ -235,10 +235,12 @@ export class StoreAgent extends Agent {
     }
     const mandate = this.ctx.mandates.get(proof.mandate_id);
     if (!mandate || !this.ctx.mandates.verify(proof.mandate_id, hash, proof.signature)) {
+      this.noteRefusal(m, 'mandate_invalid_signature');
       this.sendError(m.from, m.conversation_id, 'mandate_invalid_signature', 'mandate proof does not verify', q.quoteId);
       return;
     }
     if (q.totalMinor > mandate.maxPerPurchaseMinor) {
+      this.noteRefusal(m, 'mandate_exceeded');
       this.sendError(m.from, m.conversation_id, 'mandate_exceeded', `total exceeds the mandate's limit per purchase`, q.quoteId);
       return;
     }

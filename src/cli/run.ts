@@ -1,7 +1,8 @@
 /** `a2a-sim run`: runs one scenario, prints the summary, writes report.json and summary.md. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildReport, type Wallclock } from '../report/report.js';
+import { baselineOf, buildReport, type Baseline, type Wallclock } from '../report/report.js';
+import { renderSecurity } from '../report/security.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { ProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
@@ -84,7 +85,10 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     node: process.versions.node,
     workers,
   };
-  const report = buildReport(file, result, wallclock);
+  // With adversaries, the honest agents' success is shown beside the same market without them.
+  let baseline: Baseline | undefined;
+  if (plan.adversaries.length > 0) baseline = baselineOf(runSimulation({ ...plan, adversaries: [] }, { seed }).results);
+  const report = buildReport(file, result, wallclock, baseline);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), renderMarkdown(report));
@@ -93,6 +97,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     process.stdout.write(`${renderSummary(result)}\n`);
+    process.stdout.write(renderSecurity(result.results, baseline));
     process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
     process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s\n`);
   }

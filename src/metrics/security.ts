@@ -156,6 +156,12 @@ export interface SecuritySummary {
   readonly anomalies: { agent: string; received: number; rejected: number; rejection_rate: number; signature_failures: number }[];
 }
 
+// Counterparty risk: a sender is flagged when, of at least 5 messages in its name, half were
+// rejected or a quarter failed signature or key checks (compromised or misconfigured).
+const ANOMALY_MIN_MESSAGES = 5;
+const ANOMALY_REJECTION_RATE = 0.5;
+const ANOMALY_SIGNATURE_FAILURE_RATE = 0.25;
+
 /** The report's security section. */
 export function securitySummary(c: SecurityCollector, signing: string): SecuritySummary {
   const all = new Map<string, number>();
@@ -169,7 +175,7 @@ export function securitySummary(c: SecurityCollector, signing: string): Security
     else (hostile[kind] ??= {})[code] = n;
   }
   const anomalies = [...c.senders]
-    .filter(([, s]) => s.signatureFailures > 0 || (s.received >= 5 && s.rejected >= 0.5 * s.received))
+    .filter(([, s]) => s.received >= ANOMALY_MIN_MESSAGES && (s.rejected >= ANOMALY_REJECTION_RATE * s.received || s.signatureFailures >= ANOMALY_SIGNATURE_FAILURE_RATE * s.received))
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([agent, s]) => ({ agent, received: s.received, rejected: s.rejected, rejection_rate: Math.round((s.rejected / Math.max(1, s.received)) * 1e6) / 1e6, signature_failures: s.signatureFailures }));
   let attemptsTotal = 0;

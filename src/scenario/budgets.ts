@@ -37,6 +37,8 @@ const PLAIN_METRICS = new Set<string>([
   'errors.total',
   'breaker.opens',
   'deals.in_doubt',
+  'security.attempts',
+  'security.accepted_hostile',
   ...ERROR_CODES.map((c) => `errors.${c}`),
 ]);
 

@@ -87,6 +87,10 @@ export class MessageVerifier {
 
   private judge(message: CommerceMessage, sender: string, nowUs: number): Verdict {
     const { signature, nonce } = message as { signature?: string; nonce?: string };
+    // Freshness first: it is cheap, and an old message would fail on a rotated-out key anyway.
+    const sentUs = virtualFromIso(this.epochMs, message.timestamp);
+    if (nowUs - sentUs > this.policy.freshnessUs) return reject('message_expired', `timestamp ${message.timestamp} is older than the freshness window`);
+    if (sentUs - nowUs > this.policy.clockSkewUs) return reject('message_expired', `timestamp ${message.timestamp} is in the future`);
     if (typeof signature !== 'string') return reject('signature_invalid', 'message is not signed');
     const jws = parseDetached(signature);
     if (jws === undefined) return reject('signature_invalid', 'signature is not a detached JWS');
@@ -96,9 +100,6 @@ export class MessageVerifier {
     if (key.subject !== sender || key.alg !== jws.header.alg) return reject('signature_invalid', `key ${jws.header.kid} is not certified for ${sender}`);
     const canonical = signingPayload(message);
     if (!verifyDetached(jws, key.publicKey, canonical)) return reject('signature_invalid', 'signature does not verify');
-    const sentUs = virtualFromIso(this.epochMs, message.timestamp);
-    if (nowUs - sentUs > this.policy.freshnessUs) return reject('message_expired', `timestamp ${message.timestamp} is older than the freshness window`);
-    if (sentUs - nowUs > this.policy.clockSkewUs) return reject('message_expired', `timestamp ${message.timestamp} is in the future`);
     if (typeof nonce !== 'string' || nonce === '') return reject('replay_detected', 'message carries no nonce');
     const nonceKey = `${sender}\n${nonce}`;
     if (this.nonces.has(nonceKey)) return reject('replay_detected', `nonce ${nonce} was already used by ${sender}`);
