@@ -4,6 +4,7 @@
  * parallel, picks the best quote, negotiates by counter with a time-dependent strategy, accepts
  * within its mandate, and records the confirmed deal.
  */
+import { sampleUs } from '../engine/distribution.js';
 import type { Outcome } from '../metrics/collector.js';
 import { transactionHash } from '../protocol/hash.js';
 import { toMinor, toWire } from '../protocol/money.js';
@@ -23,6 +24,7 @@ const TIMEOUT = 2;
 const QUOTE_WAIT = 1;
 const RESPONSE_WAIT = 2;
 const CONFIRM_WAIT = 3;
+const APPROVAL_WAIT = 4;
 const US_PER_DAY = 86_400_000_000;
 
 type Phase = 'quoting' | 'negotiating' | 'accepting';
@@ -60,6 +62,12 @@ interface Negotiation {
   acceptAttempts: number;
   /** a retried accept is a retransmission of the first: the same message id */
   acceptMessageId?: string;
+  /** budget reserved for this purchase (released if it fails), and when */
+  reservedMinor?: number;
+  reservedAtUs?: number;
+  /** a human approval, for totals above the mandate's threshold; its simulated delay */
+  approval?: string;
+  approvalDelayUs?: number;
   transactionHash: string;
 }
 
@@ -114,6 +122,7 @@ export class BuyerAgent extends Agent {
     if (n.waitKind === QUOTE_WAIT) this.decide(n);
     else if (n.waitKind === RESPONSE_WAIT) this.end(n, 'deadline');
     else if (n.waitKind === CONFIRM_WAIT) this.retryAccept(n);
+    else if (n.waitKind === APPROVAL_WAIT) this.approvalDone(n);
   }
 
   protected onMessage(message: CommerceMessage): void {
@@ -311,11 +320,38 @@ export class BuyerAgent extends Agent {
       this.end(n, 'mandate_exceeded');
       return;
     }
+    // The mandate's budget per period is the organisation's: reserve the amount before accepting.
+    const now = this.nowUs;
+    if (!this.org.spending.fits(this.mandate, now, offer.totalMinor)) {
+      this.end(n, 'mandate_exceeded');
+      return;
+    }
+    this.org.spending.add(this.mandate, now, offer.totalMinor);
+    n.reservedMinor = offer.totalMinor;
+    n.reservedAtUs = now;
     n.phase = 'accepting';
     n.transactionHash = transactionHash(offer.quote);
-    n.acceptSentUs = this.nowUs;
     n.acceptAttempts = 0;
     n.acceptMessageId = undefined;
+    const threshold = this.mandate.approvalThresholdMinor;
+    const approval = this.mandate.approval;
+    if (threshold !== undefined && approval !== undefined && offer.totalMinor > threshold) {
+      // A human approves (or does not answer in time) before the accept goes out.
+      n.approvalDelayUs = sampleUs(approval.delay, this.rng);
+      this.arm(n, APPROVAL_WAIT, Math.min(n.approvalDelayUs, approval.timeoutUs));
+      return;
+    }
+    n.acceptSentUs = now;
+    this.sendAccept(n);
+  }
+
+  private approvalDone(n: Negotiation): void {
+    if (n.approvalDelayUs! > this.mandate.approval!.timeoutUs) {
+      this.end(n, 'approval_timeout');
+      return;
+    }
+    n.approval = this.ctx.mandates.approve(this.mandate, n.transactionHash);
+    n.acceptSentUs = this.nowUs;
     this.sendAccept(n);
   }
 
@@ -328,6 +364,7 @@ export class BuyerAgent extends Agent {
         mandate_id: this.mandate.mandateId,
         transaction_hash: n.transactionHash,
         signature: this.ctx.mandates.sign(this.mandate, n.transactionHash),
+        ...(n.approval !== undefined ? { approval: n.approval } : {}),
       },
       shipping_address: { line1: '1 Procurement Way', city: 'San Francisco', state: 'CA', postal_code: '94102', country: 'US' },
     }, n.acceptMessageId);
@@ -376,6 +413,7 @@ export class BuyerAgent extends Agent {
 
   private end(n: Negotiation, outcome: Outcome): void {
     const now = this.nowUs;
+    if (outcome !== 'succeeded' && n.reservedMinor !== undefined) this.org.spending.release(this.mandate, n.reservedAtUs!, n.reservedMinor);
     this.negotiations.delete(n.conversationId);
     n.token++;
     this.ctx.metrics.negotiationEnded({

@@ -5,12 +5,15 @@ import type { EventTarget } from '../engine/queue.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import { CircuitBreaker } from '../risk/breaker.js';
 import type { BuyerPlan } from '../scenario/schema.js';
+import { MandateSpending } from './mandates.js';
 
 const COOLDOWN_ELAPSED = 1;
 
 export class BuyerOrganisation implements Entity, EventTarget {
   seq = 0;
   readonly breaker: CircuitBreaker | undefined;
+  /** what the organisation's agents have committed per budget period of their mandate */
+  readonly spending = new MandateSpending();
 
   constructor(
     readonly id: number,

@@ -9,11 +9,13 @@ import { Fifo } from '../engine/fifo.js';
 import { Priority } from '../engine/kernel.js';
 import { roundMinor, toMinor, toWire } from '../protocol/money.js';
 import { transactionHash } from '../protocol/hash.js';
+import type { ErrorCode } from '../protocol/codes.js';
 import type { ExecutionRecord } from '../protocol/records.js';
 import type { BusinessProfile, CommerceMessage, ConfirmationPayload, MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../protocol/schemas.js';
 import { isoDate, isoTimestamp } from '../protocol/time.js';
 import type { StorePlan } from '../scenario/schema.js';
 import { Agent, type AgentContext } from './agent.js';
+import { mandateScope, MandateSpending } from './mandates.js';
 import { progress, storeAsk } from './strategies/time-dependent.js';
 
 const SERVICE_DONE = 1;
@@ -52,6 +54,8 @@ export class StoreAgent extends Agent {
   private orderSeq = 0;
   private readonly serviceTime: Distribution;
   private readonly endpoint: string;
+  /** what this store has taken per mandate and budget period */
+  private readonly spending = new MandateSpending();
 
   constructor(address: StoreAddress, private readonly plan: StorePlan, ctx: AgentContext) {
     super(address, ctx);
@@ -125,6 +129,7 @@ export class StoreAgent extends Agent {
   /** Steps 2–3: price the requested items from the market and quote, or explain why not. */
   private onIntent(m: MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'>): void {
     const now = this.nowUs;
+    if (!this.mandateAllows(m, m.payload.items[0]?.sku)) return;
     const items: QuoteItem[] = [];
     let listSubtotal = 0;
     let floorSubtotal = 0;
@@ -239,9 +244,15 @@ export class StoreAgent extends Agent {
       this.sendError(m.from, m.conversation_id, 'mandate_invalid_signature', 'mandate proof does not verify', q.quoteId);
       return;
     }
-    if (q.totalMinor > mandate.maxPerPurchaseMinor) {
+    if (!this.mandateAllows(m, q.payload.items[0]?.sku, proof.mandate_id)) return;
+    if (q.totalMinor > mandate.maxPerPurchaseMinor || !this.spending.fits(mandate, this.nowUs, q.totalMinor)) {
       this.noteRefusal(m, 'mandate_exceeded');
-      this.sendError(m.from, m.conversation_id, 'mandate_exceeded', `total exceeds the mandate's limit per purchase`, q.quoteId);
+      this.sendError(m.from, m.conversation_id, 'mandate_exceeded', q.totalMinor > mandate.maxPerPurchaseMinor ? `total exceeds the mandate's limit per purchase` : `total exceeds what is left of the mandate's budget for this period`, q.quoteId);
+      return;
+    }
+    if (mandate.approvalThresholdMinor !== undefined && q.totalMinor > mandate.approvalThresholdMinor && !this.ctx.mandates.approved(mandate, hash, proof.approval)) {
+      this.noteRefusal(m, 'approval_required');
+      this.sendError(m.from, m.conversation_id, 'approval_required', `a total above ${toWire(mandate.approvalThresholdMinor)} needs a human approval`, q.quoteId);
       return;
     }
     for (const item of q.payload.items) {
@@ -257,6 +268,7 @@ export class StoreAgent extends Agent {
       this.inventory.set(item.sku, level);
       this.ctx.checker.inventory(this.identifier, item.sku, level, now);
     }
+    this.spending.add(mandate, now, q.totalMinor);
     const orderId = `ord_${this.localName}_${++this.orderSeq}`;
     const execution: ExecutionRecord = {
       order_id: orderId,
@@ -306,6 +318,30 @@ export class StoreAgent extends Agent {
       return undefined;
     }
     return q;
+  }
+
+  /**
+   * Checks the mandate a request names: its token, validity window and scope (category of
+   * `sku`, this merchant). Answers with the matching error and returns false when it fails.
+   */
+  private mandateAllows(m: Request, sku: string | undefined, mandateId?: string): boolean {
+    const ref = mandateId ?? (m.type === 'a2a.commerce.intent' || m.type === 'a2a.commerce.request' ? m.payload.mandate_ref : undefined);
+    if (ref === undefined) return true;
+    const mandate = this.ctx.mandates.get(ref);
+    let code: ErrorCode | undefined;
+    let text = '';
+    if (mandate === undefined || !this.ctx.mandates.tokenValid(mandate)) {
+      code = 'mandate_invalid_signature';
+      text = `mandate ${ref} is unknown or its token does not verify`;
+    } else {
+      const category = (sku !== undefined ? this.ctx.market.sku(sku)?.category : undefined) ?? '';
+      code = mandateScope(mandate, this.nowUs, category, this.plan.organisation);
+      text = code === 'mandate_expired' ? `mandate ${ref} is not valid now` : `mandate ${ref} does not cover ${category} from ${this.plan.organisation}`;
+    }
+    if (code === undefined) return true;
+    this.noteRefusal(m, code);
+    this.sendError(m.from, m.conversation_id, code, text, m.id);
+    return false;
   }
 
   /** Substitutes in the same category with enough stock, for an out_of_stock answer. */

@@ -15,6 +15,7 @@ export const OUTCOMES = [
   'mandate_exceeded',
   'rejected_by_store',
   'confirmation_timeout',
+  'approval_timeout',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -82,7 +82,13 @@ const AddressShape = z.object({
 
 const AcceptShape = z.object({
   quote_id: z.string(),
-  mandate_proof: z.object({ mandate_id: z.string(), transaction_hash: z.string(), signature: z.string() }),
+  mandate_proof: z.object({
+    mandate_id: z.string(),
+    transaction_hash: z.string(),
+    signature: z.string(),
+    /** a human approver's signature, for totals above the mandate's approval threshold */
+    approval: z.string().optional(),
+  }),
   shipping_address: AddressShape,
 });
 
@@ -173,6 +179,7 @@ function acceptRules(r: RuleContext, p: z.output<typeof AcceptShape>, at: Path):
   r.id(p.mandate_proof.mandate_id, at, 'mandate_proof', 'mandate_id');
   r.transactionHash(p.mandate_proof.transaction_hash, at, 'mandate_proof', 'transaction_hash');
   r.text(p.mandate_proof.signature, 1, 2000, at, 'mandate_proof', 'signature');
+  r.text(p.mandate_proof.approval, 1, 2000, at, 'mandate_proof', 'approval');
   addressRules(r, p.shipping_address, at, 'shipping_address');
 }
 

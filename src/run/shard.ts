@@ -57,7 +57,8 @@ export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market
     if (org.role !== 'store') continue;
     for (const id of org.agentIds) directory.publish(storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!));
   }
-  return { plan, layout, market, directory, mandates: new MandateRegistry(plan), trust: trustContext(plan, layout) };
+  const trust = trustContext(plan, layout);
+  return { plan, layout, market, directory, mandates: new MandateRegistry(plan, plan.security.signing === 'off' ? undefined : trust.keys), trust };
 }
 
 /** Keys, policy and the ground truth of who is hostile, derived from the scenario alone. */

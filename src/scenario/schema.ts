@@ -196,6 +196,26 @@ const Breaker = z.strictObject({
   half_open_trials: Count.max(1000),
 });
 
+/** A capability token the organisation issues to its agents. */
+const Mandate = z
+  .strictObject({
+    max_per_purchase: Money,
+    budget: z.strictObject({ amount: Money, period: PositiveDuration }).optional(),
+    categories: z.array(Name).min(1).optional(),
+    excluded_categories: z.array(Name).optional(),
+    merchants: z.array(Name).min(1).optional(),
+    excluded_merchants: z.array(Name).optional(),
+    approval_threshold: Money.optional(),
+    approval: z.strictObject({ delay: DistributionSpec, timeout: PositiveDuration }).optional(),
+    valid_from: Duration.optional(),
+    valid_for: PositiveDuration.optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.approval_threshold !== undefined && m.approval === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['approval'], message: 'an approval_threshold needs approval: { delay, timeout } (how the human approver is simulated)' });
+    }
+  });
+
 const Buyer = z.strictObject({
   organisation: Name,
   agents: Count.max(1_000_000),
@@ -214,7 +234,7 @@ const Buyer = z.strictObject({
   confirmation_timeout: PositiveDuration,
   accept_retries: z.number().int().min(0).max(10).default(2),
   strategy: Strategy,
-  mandate: z.strictObject({ max_per_purchase: Money }),
+  mandate: Mandate,
   breaker: Breaker.optional(),
 });
 
@@ -239,7 +259,7 @@ const Adversary = z.strictObject({
   rate: Rate,
   start: Duration.default(0),
   categories: z.array(Name).min(1).optional(),
-  mandate: z.strictObject({ max_per_purchase: Money }).default({ max_per_purchase: 100 }),
+  mandate: Mandate.default({ max_per_purchase: 10_000 }),
 });
 
 const BudgetExpression = z.string().transform((text, ctx): Budget => {
@@ -334,6 +354,13 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     const budget = num(b.budget_margin);
     const target = num(b.target_margin);
     if (budget !== undefined && target !== undefined && target > budget) issue(['buyers', i, 'target_margin'], 'target_margin must not exceed budget_margin');
+    const mandate = record(b.mandate);
+    for (const key of ['merchants', 'excluded_merchants'] as const) {
+      names(mandate[key]).forEach((m, j) => {
+        if (stores.length > 0 && !stores.some((st) => st.organisation === m)) issue(['buyers', i, 'mandate', key, j], `unknown store organisation "${m}"`);
+      });
+    }
+    for (const key of ['categories', 'excluded_categories'] as const) checkCategories(mandate[key], ['buyers', i, 'mandate', key]);
     const wants = names(b.categories);
     if (stores.length > 0 && wants.length > 0 && !stores.some((st) => names(st.categories).some((c) => wants.includes(c)))) {
       issue(['buyers', i, 'categories'], 'no store sells any of these categories');
