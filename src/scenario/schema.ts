@@ -210,11 +210,16 @@ const Mandate = z
     valid_from: Duration.optional(),
     valid_for: PositiveDuration.optional(),
   })
-  .superRefine((m, ctx) => {
-    if (m.approval_threshold !== undefined && m.approval === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['approval'], message: 'an approval_threshold needs approval: { delay, timeout } (how the human approver is simulated)' });
-    }
-  });
+  .superRefine(
+    (m, ctx) => {
+      // Runs even when other fields are invalid (so every problem is listed): read defensively.
+      const v = m as { approval_threshold?: unknown; approval?: unknown };
+      if (v.approval_threshold !== undefined && v.approval === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['approval'], message: 'an approval_threshold needs approval: { delay, timeout } (how the human approver is simulated)' });
+      }
+    },
+    { when: () => true },
+  );
 
 const Buyer = z.strictObject({
   organisation: Name,

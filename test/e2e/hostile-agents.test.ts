@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, makeTmp, readJson, runCli, type CliResult } from './helpers.js';
+import { cleanup, isEmptyOrMissing, loadScenarioData, makeTmp, readJson, runCli, writeYaml, type CliResult } from './helpers.js';
 
 /** The code each kind of attempt must be refused with. */
 const EXPECTED: Record<string, string[]> = {
@@ -61,5 +61,25 @@ describe('scenarios/hostile-agents.yaml', () => {
     const flagged = report.results.security.anomalies.map((a: { agent: string }) => a.agent);
     expect(flagged).toContain('agent:hostile-1-forger-1');
     expect(flagged.every((a: string) => a.startsWith('agent:hostile-'))).toBe(true);
+  });
+});
+
+describe('bad security settings', () => {
+  it('exit 2 with every problem and its path, nothing run', async () => {
+    const dir = makeTmp('bad-security');
+    try {
+      const data = loadScenarioData('scenarios/hostile-agents.yaml');
+      data.security.signing = 'rsa';
+      data.adversaries[0].kind = 'thief';
+      const file = writeYaml(dir, 'bad.yaml', data);
+      const out = join(dir, 'out');
+      const r = await runCli(['run', file, '--out', out]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/security\.signing: expected signing: es256, eddsa or off/);
+      expect(r.stderr).toMatch(/adversaries\[0\]\.kind: expected kind: forger/);
+      expect(isEmptyOrMissing(out)).toBe(true);
+    } finally {
+      cleanup(dir);
+    }
   });
 });
