@@ -6,6 +6,7 @@
  */
 import { sampleUs } from '../engine/distribution.js';
 import type { Outcome } from '../metrics/collector.js';
+import { PRICE_DEVIATION_LIMIT } from '../metrics/security.js';
 import { transactionHash } from '../protocol/hash.js';
 import { toMinor, toWire } from '../protocol/money.js';
 import type { BusinessProfile, CommerceMessage, MessageOf, Party, QuotePayload } from '../protocol/schemas.js';
@@ -248,6 +249,7 @@ export class BuyerAgent extends Agent {
   }
 
   private onQuote(n: Negotiation, m: MessageOf<'a2a.commerce.quote'>): void {
+    if (this.ctx.trust) this.notePrice(m);
     const totalMinor = toMinor(m.payload.totals.total);
     if (n.phase === 'quoting') {
       if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, totalMinor };
@@ -266,6 +268,18 @@ export class BuyerAgent extends Agent {
       // A store that has run out of rounds ends the negotiation without agreement.
       this.end(n, m.payload.code === 'negotiation_closed' ? 'no_agreement' : 'rejected_by_store');
     }
+  }
+
+  /** Counterparty risk signal: how far the quoted unit prices are from the market reference. */
+  private notePrice(m: MessageOf<'a2a.commerce.quote'>): void {
+    let outlier = false;
+    for (const item of m.payload.items) {
+      const info = this.ctx.market.sku(item.sku);
+      if (!info) continue;
+      const reference = this.ctx.market.referencePriceMinor(info.category, this.nowUs) * info.priceFactor;
+      if (reference > 0 && Math.abs(toMinor(item.unit_price) / reference - 1) > PRICE_DEVIATION_LIMIT) outlier = true;
+    }
+    this.ctx.metrics.security.quoted(m.from.identifier, outlier);
   }
 
   /** Step 3: every store answered (or time ran out): take the best quote, or try a substitute. */

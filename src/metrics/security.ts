@@ -15,6 +15,9 @@ export interface SenderSignals {
   received: number;
   rejected: number;
   signatureFailures: number;
+  /** quotes seen from this sender, and those priced far from the market reference */
+  quotes: number;
+  priceOutliers: number;
 }
 
 export interface SecurityData {
@@ -66,6 +69,13 @@ export class SecurityCollector {
     this.signals(sender).received++;
   }
 
+  /** A quote from `sender`, and whether its price deviates from the market reference beyond the limit. */
+  quoted(sender: string, outlier: boolean): void {
+    const s = this.signals(sender);
+    s.quotes++;
+    if (outlier) s.priceOutliers++;
+  }
+
   acceptedHostile(kind: AdversaryKind): void {
     add(this.accepted, kind);
   }
@@ -73,7 +83,7 @@ export class SecurityCollector {
   private signals(sender: string): SenderSignals {
     let s = this.senders.get(sender);
     if (s === undefined) {
-      s = { received: 0, rejected: 0, signatureFailures: 0 };
+      s = { received: 0, rejected: 0, signatureFailures: 0, quotes: 0, priceOutliers: 0 };
       this.senders.set(sender, s);
     }
     return s;
@@ -89,6 +99,8 @@ export class SecurityCollector {
       s.received += v.received;
       s.rejected += v.rejected;
       s.signatureFailures += v.signatureFailures;
+      s.quotes += v.quotes;
+      s.priceOutliers += v.priceOutliers;
     }
     this.floodAdmitted += o.floodAdmitted;
     this.duplicates += o.duplicates;
@@ -153,14 +165,23 @@ export interface SecuritySummary {
   readonly quarantined_messages: number;
   readonly quarantined: { agent: string; by_agents: number }[];
   /** senders whose messages were rejected often, or whose signatures failed */
-  readonly anomalies: { agent: string; received: number; rejected: number; rejection_rate: number; signature_failures: number }[];
+  readonly anomalies: { agent: string; received: number; rejected: number; rejection_rate: number; signature_failures: number; quotes: number; price_outliers: number }[];
 }
 
 // Counterparty risk: a sender is flagged when, of at least 5 messages in its name, half were
-// rejected or a quarter failed signature or key checks (compromised or misconfigured).
+// rejected or a quarter failed signature or key checks, or when a quarter of at least 5 quotes
+// were priced more than PRICE_DEVIATION_LIMIT from the market (compromised or misconfigured).
 const ANOMALY_MIN_MESSAGES = 5;
 const ANOMALY_REJECTION_RATE = 0.5;
 const ANOMALY_SIGNATURE_FAILURE_RATE = 0.25;
+const ANOMALY_PRICE_OUTLIER_RATE = 0.25;
+/** A quoted unit price further than this (relative) from the market reference is an outlier. */
+export const PRICE_DEVIATION_LIMIT = 0.5;
+
+function anomalous(s: SenderSignals): boolean {
+  const messages = s.received >= ANOMALY_MIN_MESSAGES && (s.rejected >= ANOMALY_REJECTION_RATE * s.received || s.signatureFailures >= ANOMALY_SIGNATURE_FAILURE_RATE * s.received);
+  return messages || (s.quotes >= ANOMALY_MIN_MESSAGES && s.priceOutliers >= ANOMALY_PRICE_OUTLIER_RATE * s.quotes);
+}
 
 /** The report's security section. */
 export function securitySummary(c: SecurityCollector, signing: string): SecuritySummary {
@@ -175,9 +196,9 @@ export function securitySummary(c: SecurityCollector, signing: string): Security
     else (hostile[kind] ??= {})[code] = n;
   }
   const anomalies = [...c.senders]
-    .filter(([, s]) => s.received >= ANOMALY_MIN_MESSAGES && (s.rejected >= ANOMALY_REJECTION_RATE * s.received || s.signatureFailures >= ANOMALY_SIGNATURE_FAILURE_RATE * s.received))
+    .filter(([, s]) => anomalous(s))
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([agent, s]) => ({ agent, received: s.received, rejected: s.rejected, rejection_rate: Math.round((s.rejected / Math.max(1, s.received)) * 1e6) / 1e6, signature_failures: s.signatureFailures }));
+    .map(([agent, s]) => ({ agent, received: s.received, rejected: s.rejected, rejection_rate: Math.round((s.rejected / Math.max(1, s.received)) * 1e6) / 1e6, signature_failures: s.signatureFailures, quotes: s.quotes, price_outliers: s.priceOutliers }));
   let attemptsTotal = 0;
   for (const v of c.attempts.values()) attemptsTotal += v;
   let acceptedTotal = 0;

@@ -29,3 +29,14 @@ describe('hostile agents against the trust layer', () => {
     expect(s.accepted_hostile_total).toBe(0);
   });
 });
+
+describe('counterparty risk', () => {
+  it('flags a store whose quotes are far above the market, and no other', () => {
+    const plan = planOf('scenarios/quickstart.yaml');
+    const stores = plan.stores.map((st, i) => (i === 0 ? { ...st, margin: 1.2, floor_margin: 1.0 } : st));
+    const r = runSimulation({ ...plan, duration: 20_000_000, stores }).results.security;
+    const flagged = r.anomalies.map((a) => a.agent);
+    expect(flagged).toEqual(['agent:acme-audio-1', 'agent:acme-audio-2']);
+    expect(r.anomalies[0]!.price_outliers).toBe(r.anomalies[0]!.quotes);
+  });
+});
