@@ -302,6 +302,10 @@ export const BusinessProfile = z.object({
       capabilities: z.array(z.enum(['negotiation', 'multi-item', 'scheduling'])),
     }),
   }),
+  /** the organisation's published JWK set (its agents' current signing keys), as in UCP profiles */
+  signing_keys: z
+    .array(z.object({ kty: z.enum(['EC', 'OKP']), crv: z.string(), x: z.string(), y: z.string().optional(), kid: z.string(), alg: z.string(), use: z.literal('sig') }))
+    .optional(),
 });
 
 export type Party = z.infer<typeof Party>;

@@ -53,11 +53,17 @@ export interface SharedWorld {
 /** Builds what every shard reads but never changes. */
 export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market): SharedWorld {
   const directory = new Directory();
+  const trust = trustContext(plan, layout);
   for (const org of layout.organisations) {
     if (org.role !== 'store') continue;
-    for (const id of org.agentIds) directory.publish(storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!));
+    // With signing on, the profile carries the organisation's JWK set as published at the start
+    // (verifiers resolve keys through the set current when a message arrives: trust/keys.ts).
+    const signingKeys = plan.security.signing === 'off' ? undefined : trust.keys.jwks(org.name, 0).keys;
+    for (const id of org.agentIds) {
+      const profile = storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!);
+      directory.publish(signingKeys ? { ...profile, signing_keys: signingKeys } : profile);
+    }
   }
-  const trust = trustContext(plan, layout);
   return { plan, layout, market, directory, mandates: new MandateRegistry(plan, plan.security.signing === 'off' ? undefined : trust.keys), trust };
 }
 

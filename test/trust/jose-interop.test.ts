@@ -27,11 +27,24 @@ function signedMessagesOf(signing: 'es256' | 'eddsa') {
   const layout = layOut(plan, 1);
   const world = sharedWorld(plan, layout, new Market(plan, plan.duration + DRAIN_HORIZON_US));
   const delivered = lines.filter((l) => l.event === 'delivered').map((l) => ({ at: l.vt_us, message: (l as { message: unknown }).message as Signed }));
-  return { delivered, world, layout };
+  const profiles = lines.flatMap((l) => (l.event === 'discovery' ? l.discovery.profiles : []));
+  return { delivered, world, layout, profiles };
 }
 
 describe.each(['es256', 'eddsa'] as const)('%s signatures from a trace', (signing) => {
-  const { delivered, world, layout } = signedMessagesOf(signing);
+  const { delivered, world, layout, profiles } = signedMessagesOf(signing);
+
+  it('stores publish their JWK set in the business profile buyers discover, and jose verifies with it', async () => {
+    const profile = profiles[0]!;
+    expect(profile.signing_keys!.map((k) => k.kid)).toContain(`${profile.agent}#0`);
+    const first = delivered.find((d) => d.message.from.identifier === profile.agent)!;
+    const header = JSON.parse(Buffer.from(first.message.signature.split('.')[0]!, 'base64url').toString()) as { alg: string; kid: string };
+    const jwk = profile.signing_keys!.find((k) => k.kid === header.kid)!;
+    const { signature: _s, ...unsigned } = first.message;
+    const key = await importJWK(jwk as unknown as Parameters<typeof importJWK>[0], header.alg);
+    const parts = first.message.signature.split('.');
+    await expect(flattenedVerify({ protected: parts[0]!, payload: Buffer.from(canonicalize(unsigned)!).toString('base64url'), signature: parts[2]! }, key)).resolves.toBeDefined();
+  });
 
   it('verify with jose against the published JWK set, and fail once a byte of the message changes', async () => {
     expect(delivered.length).toBeGreaterThan(100);
