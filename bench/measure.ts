@@ -8,7 +8,7 @@ import { parseScenarioText, formatProblems } from '../src/scenario/load.js';
 import { runParallel } from '../src/run/parallel.js';
 import { runSimulation } from '../src/simulation.js';
 
-const [file, workersArg] = process.argv.slice(2);
+const [file, workersArg, signingArg] = process.argv.slice(2);
 const workers = Number(workersArg ?? 0);
 if (!file || !Number.isInteger(workers)) {
   process.stderr.write('usage: node dist/bench/measure.js <scenario> [workers]\n');
@@ -19,14 +19,20 @@ if (!parsed.ok) {
   process.stderr.write(`${formatProblems(file, parsed.problems)}\n`);
   process.exit(2);
 }
+// An optional third argument overrides security.signing (off | eddsa | es256).
+const plan = signingArg ? { ...parsed.plan, security: { ...parsed.plan.security, signing: signingArg as 'off' | 'eddsa' | 'es256' } } : parsed.plan;
 const t0 = performance.now();
-const { results } = workers === 0 ? runSimulation(parsed.plan) : await runParallel(parsed.plan, { workers });
+const { results } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
 const seconds = (performance.now() - t0) / 1000;
 const validated = results.messages.delivered + results.messages.invalid;
 process.stdout.write(
   `${JSON.stringify({
     scenario: results.scenario,
     workers,
+    signing: results.security.signing,
+    signed: results.security.messages_signed,
+    verified: results.security.signatures_verified,
+    audit_root: results.audit?.merkle_root ?? null,
     negotiations: results.negotiation.count,
     success_rate: results.negotiation.success_rate,
     validated_messages: validated,

@@ -50,4 +50,36 @@ for (const file of scenarios) {
   }
 }
 process.stdout.write(`Throughput by worker count (BENCH_WORKERS=${workerCounts.join(',')})\n${table.toString()}\n`);
-process.stdout.write('Target: >= 200,000 validated A2A messages/s inline. Results must not depend on the worker count.\n');
+process.stdout.write('Target: >= 200,000 validated A2A messages/s inline. Results must not depend on the worker count.\n\n');
+
+// Signing on against off: the same market, every message signed and verified (and audited) or not.
+const signingFile = process.env.BENCH_SIGNING_SCENARIO ?? 'scenarios/bench-signing.yaml';
+const signingWorkers = (process.env.BENCH_SIGNING_WORKERS ?? '0,2').split(',').map(Number);
+const signingTable = new Table({ head: ['signing', 'workers', 'negotiations', 'messages', 'signed', 'verified', 'wall s', 'msgs/s', 'vs off', 'µs per message'], style: { head: [], border: [] } });
+const offSeconds = new Map<number, number>();
+for (const signing of ['off', 'eddsa', 'es256']) {
+  let fingerprint = '';
+  for (const workers of signingWorkers) {
+    process.stderr.write(`running ${signingFile} with signing ${signing}, ${workers} worker thread(s)…\n`);
+    const out = execFileSync(process.execPath, [`${here}measure.js`, signingFile, String(workers), signing], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    const print = `${r.negotiations}/${r.validated_messages}/${r.events}/${r.audit_root}`;
+    if (fingerprint && print !== fingerprint) throw new Error(`results differ with ${workers} workers (signing ${signing}): ${print} vs ${fingerprint}`);
+    fingerprint = print;
+    if (signing === 'off') offSeconds.set(workers, r.seconds);
+    const off = offSeconds.get(workers);
+    signingTable.push([
+      signing,
+      workers === 0 ? '0 (inline)' : String(workers),
+      fmt(r.negotiations),
+      fmt(r.validated_messages),
+      fmt(r.signed),
+      fmt(r.verified),
+      fmt(r.seconds, 2),
+      fmt(r.messages_per_s),
+      off === undefined ? '–' : `${(off / r.seconds).toFixed(2)}x`,
+      off === undefined || signing === 'off' ? '–' : fmt(((r.seconds - off) * 1e6) / r.validated_messages, 0),
+    ]);
+  }
+}
+process.stdout.write(`Signing on vs off (${signingFile}, BENCH_SIGNING_WORKERS=${signingWorkers.join(',')}); µs per message = extra wall time per delivered message\n${signingTable.toString()}\n`);

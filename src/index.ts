@@ -6,3 +6,4 @@ export { parseScenarioText, validate, formatProblems } from './scenario/load.js'
 export type { SimulationPlan } from './scenario/schema.js';
 export type { Results } from './metrics/results.js';
 export type { TraceLine } from './broker/trace.js';
+export { verifyAuditLog } from './trust/audit-verify.js';

@@ -191,6 +191,8 @@ export function finishRun(world: SharedWorld, outcomes: readonly ShardOutcome[],
     faults: world.faults,
     agentName: (id) => layout.agents[id]?.party.identifier ?? `#${id}`,
     ...riskResults(world, metrics, endUs),
+    signing: plan.security.signing,
+    audit: plan.security.audit,
   });
   const budgets = evaluateBudgets(plan.budgets, results);
   const result: RunResult = { results, budgets, passed: budgets.every((b) => b.passed) };

@@ -17,6 +17,11 @@ import type { ErrorCode } from '../protocol/codes.js';
 import type { CommerceMessage, ErrorPayload, MessageOf, MessageType, Party } from '../protocol/schemas.js';
 import { isoTimestamp } from '../protocol/time.js';
 import type { Defect, SettlementPlan } from '../scenario/schema.js';
+import { digestOf, type AuditChain, type AuditEntry } from '../trust/audit.js';
+import type { TrustContext } from '../trust/context.js';
+import type { SigningKey } from '../trust/jws.js';
+import { MessageSigner } from '../trust/signer.js';
+import { MessageVerifier, signingPayload, type SeenMessage } from '../trust/verifier.js';
 import type { MandateRegistry } from './mandates.js';
 
 /** Timer kinds every agent understands; agents' own kinds stay below these. */
@@ -44,6 +49,8 @@ export interface AgentContext {
   readonly seed: string | number;
   readonly epochMs: number;
   readonly currency: string;
+  /** identity, signing and replay protection; undefined runs without the trust layer */
+  readonly trust?: TrustContext | undefined;
   /** numeric id of an agent by its identifier (for per-pair metrics) */
   idOf(identifier: string): number;
   /** organisation of an agent by its identifier ('' when unknown) */
@@ -57,6 +64,14 @@ export abstract class Agent implements Endpoint, EventTarget {
   private messageSeq = 0;
   /** true while crashed: the broker drops what is delivered to it */
   down = false;
+  protected readonly signer: MessageSigner | undefined;
+  private readonly verifier: MessageVerifier | undefined;
+  private readonly auditChain: AuditChain | undefined;
+  /** the message being answered (its replies are kept for duplicates of it) */
+  private answering: SeenMessage | undefined;
+  private readonly seen = new WeakMap<object, SeenMessage>();
+  /** message ids of hostile senders acted on (an observer's check that none is processed twice) */
+  private hostileProcessed: Set<string> | undefined;
 
   readonly id: number;
   /** short local name, e.g. "globex-procurement-3" */
@@ -72,6 +87,12 @@ export abstract class Agent implements Endpoint, EventTarget {
     this.organisation = address.organisation;
     this.party = address.party;
     this.rng = new Rng(ctx.seed, `agent:${address.localName}`);
+    const trust = ctx.trust;
+    if (trust && trust.policy.signing !== 'off') {
+      this.signer = new MessageSigner(trust.keys, address.party.identifier, ctx.seed);
+      this.verifier = new MessageVerifier(trust.keys, trust.verifierPolicy, ctx.epochMs, (id) => trust.organisationOf(id));
+    }
+    if (trust?.policy.audit) this.auditChain = ctx.metrics.audit.chain(address.party.identifier);
   }
 
   get identifier(): string {
@@ -82,22 +103,151 @@ export abstract class Agent implements Endpoint, EventTarget {
     return this.ctx.kernel.nowUs;
   }
 
-  abstract receive(message: CommerceMessage): void;
+  /** Acts on a message that passed the trust checks. */
+  protected abstract onMessage(message: CommerceMessage): void;
   abstract handle(kind: number, data: unknown): void;
 
-  /** Builds and sends one message. */
-  protected send<T extends MessageType>(to: Party, type: T, conversationId: string, payload: MessageOf<T>['payload']): MessageOf<T> {
+  /**
+   * Every delivered message passes here: it is recorded in the audit trail, then verified
+   * (signature through the sender organisation's JWK set, freshness, nonce, duplicate id). A
+   * rejected message is answered with an error carrying the code; a duplicate id is answered
+   * with the reply already given, never processed twice. `fromId` is the true sending endpoint,
+   * which only the security metrics look at.
+   */
+  receive(message: CommerceMessage, fromId = -1): void {
+    const trust = this.ctx.trust;
+    if (trust === undefined) {
+      this.onMessage(message);
+      return;
+    }
+    const now = this.nowUs;
+    const security = this.ctx.metrics.security;
+    const hostile = trust.adversaryKind(fromId);
+    if (this.verifier === undefined) {
+      this.record('received', message);
+      this.acted(message, fromId, hostile, undefined);
+      return;
+    }
+    const verdict = this.verifier.check(message, now);
+    security.received(message.from.identifier);
+    this.record('received', message, verdict.kind === 'accept' ? verdict.canonical : undefined);
+    switch (verdict.kind) {
+      case 'quarantined':
+        security.quarantinedDrops++;
+        return;
+      case 'reject':
+        security.rejected(message.from.identifier, hostile ?? 'honest', verdict.code);
+        if (this.verifier.isQuarantined(message.from.identifier)) security.quarantines.set(message.from.identifier, (security.quarantines.get(message.from.identifier) ?? 0) + 1);
+        // Errors are never answered with errors (no loops).
+        if (message.type !== 'a2a.commerce.error') this.sendError(message.from, message.conversation_id, verdict.code, verdict.reason.slice(0, 1000), message.id);
+        return;
+      case 'duplicate':
+        security.duplicates++;
+        verdict.seen.reply?.();
+        return;
+      case 'accept':
+        security.verified++;
+        this.seen.set(message, verdict.seen);
+        this.acted(message, fromId, hostile, verdict.seen);
+    }
+  }
+
+  /** Hands an accepted message to the agent, noting for the metrics a hostile one that got through. */
+  private acted(message: CommerceMessage, fromId: number, hostile: string | undefined, seen: SeenMessage | undefined): void {
+    if (hostile !== undefined) {
+      const security = this.ctx.metrics.security;
+      // What counts as an attack getting through depends on the kind: a message sent under
+      // another agent's name (impersonation, a forwarded edited quote), anything a forger or a
+      // stale key signs, or a message processed twice (replay).
+      const underOwnName = this.ctx.idOf(message.from.identifier) === fromId;
+      if (hostile === 'flooder') security.floodAdmitted++;
+      else if (hostile === 'forger' || hostile === 'stale_key' || !underOwnName) security.acceptedHostile(hostile as 'forger');
+      else if (hostile === 'replayer') {
+        this.hostileProcessed ??= new Set();
+        const key = `${message.from.identifier}\n${message.id}`;
+        if (this.hostileProcessed.has(key)) security.acceptedHostile('replayer');
+        this.hostileProcessed.add(key);
+      }
+    }
+    this.answering = seen;
+    this.onMessage(message);
+    this.answering = undefined;
+  }
+
+  /** Counts, for the security report, a request of a hostile agent refused by a business check (e.g. its mandate). */
+  protected noteRefusal(message: CommerceMessage, code: ErrorCode): void {
+    const kind = this.ctx.trust?.adversaryKind(message.from.identifier);
+    if (kind !== undefined) this.ctx.metrics.security.rejected(message.from.identifier, kind, code);
+  }
+
+  /** Runs `work` as the answer to `message`: what it sends is kept for a duplicate of the message. */
+  protected answer(message: CommerceMessage, work: () => void): void {
+    this.answering = this.seen.get(message);
+    try {
+      work();
+    } finally {
+      this.answering = undefined;
+    }
+  }
+
+  /** Runs `work` outside the answer being given: what it sends is not replayed for a duplicate. */
+  protected detached(work: () => void): void {
+    const answering = this.answering;
+    this.answering = undefined;
+    try {
+      work();
+    } finally {
+      this.answering = answering;
+    }
+  }
+
+  /** Appends a message to this agent's audit chain (and to the audit log, when one is written). */
+  private record(dir: 'sent' | 'received', message: CommerceMessage, canonical?: string): void {
+    const chain = this.auditChain;
+    if (chain === undefined) return;
+    const signature = (message as { signature?: unknown }).signature;
+    const entry: AuditEntry = {
+      agent: this.identifier,
+      seq: chain.count,
+      dir,
+      vt_us: this.nowUs,
+      message_id: message.id,
+      digest: digestOf(canonical ?? signingPayload(message)),
+      ...(typeof signature === 'string' ? { signature } : {}),
+    };
+    const head = chain.append(entry);
+    this.ctx.trace?.record({ vt_us: this.nowUs, event: 'audit', audit: { ...entry, chain: head.toString('hex'), message } });
+  }
+
+  /** Builds and sends one message (`id` reuses a message id: a retransmission). */
+  protected send<T extends MessageType>(to: Party, type: T, conversationId: string, payload: MessageOf<T>['payload'], id?: string): MessageOf<T> {
+    const answering = this.answering;
+    if (answering !== undefined && answering.reply === undefined) {
+      // A duplicate of the message being answered gets this answer again, in a fresh envelope.
+      answering.reply = () => this.send(to, type, conversationId, payload);
+    }
     const message = {
       type,
-      id: `msg_${this.localName}_${++this.messageSeq}`,
+      id: id ?? `msg_${this.localName}_${++this.messageSeq}`,
       from: this.party,
       to,
       conversation_id: conversationId,
       timestamp: isoTimestamp(this.ctx.epochMs, this.nowUs),
       payload,
     } as MessageOf<T>;
-    this.ctx.broker.send(this, message);
+    this.dispatch(message);
     return message;
+  }
+
+  /** Seals a message (nonce and signature, by `key` or the current key), records and sends it. */
+  protected dispatch(message: CommerceMessage, options: { readonly seal?: boolean; readonly key?: SigningKey } = {}): void {
+    let canonical: string | undefined;
+    if (this.signer !== undefined && options.seal !== false) {
+      canonical = this.signer.seal(message, this.nowUs, options.key);
+      this.ctx.metrics.security.signed++;
+    }
+    this.record('sent', message, canonical);
+    this.ctx.broker.send(this, message);
   }
 
   protected sendError(to: Party, conversationId: string, code: ErrorCode, text: string, reference: string, alternatives?: ErrorPayload['alternatives']): void {

@@ -4,7 +4,9 @@
  * parallel, picks the best quote, negotiates by counter with a time-dependent strategy, accepts
  * within its mandate, and records the confirmed deal.
  */
+import { sampleUs } from '../engine/distribution.js';
 import type { Outcome } from '../metrics/collector.js';
+import { PRICE_DEVIATION_LIMIT } from '../metrics/security.js';
 import { transactionHash } from '../protocol/hash.js';
 import { toMinor, toWire } from '../protocol/money.js';
 import type { BusinessProfile, CommerceMessage, MessageOf, Party, QuotePayload } from '../protocol/schemas.js';
@@ -25,6 +27,7 @@ const QUOTE_WAIT = 1;
 const RESPONSE_WAIT = 2;
 const CONFIRM_WAIT = 3;
 const APPROVAL_WAIT = 4;
+const MANDATE_APPROVAL_WAIT = 5;
 const US_PER_DAY = 86_400_000_000;
 
 type Phase = 'quoting' | 'negotiating' | 'approving' | 'accepting';
@@ -60,6 +63,14 @@ interface Negotiation {
   rounds: number;
   acceptSentUs: number;
   acceptAttempts: number;
+  /** a retried accept is a retransmission of the first: the same message id */
+  acceptMessageId?: string;
+  /** budget reserved for this purchase (released if it fails), and when */
+  reservedMinor?: number;
+  reservedAtUs?: number;
+  /** a human approval, for totals above the mandate's threshold; its simulated delay */
+  approval?: string;
+  approvalDelayUs?: number;
   transactionHash: string;
   /** id of the last counter or accept sent: an error about an older one is stale */
   lastSentId: string;
@@ -129,9 +140,10 @@ export class BuyerAgent extends Agent {
     else if (n.waitKind === RESPONSE_WAIT) this.end(n, 'deadline');
     else if (n.waitKind === CONFIRM_WAIT) this.retryAccept(n);
     else if (n.waitKind === APPROVAL_WAIT) this.approved(n);
+    else if (n.waitKind === MANDATE_APPROVAL_WAIT) this.approvalDone(n);
   }
 
-  receive(message: CommerceMessage): void {
+  protected onMessage(message: CommerceMessage): void {
     const n = this.negotiations.get(message.conversation_id);
     if (!n) return; // a late reply to a negotiation that already ended
     switch (message.type) {
@@ -260,6 +272,7 @@ export class BuyerAgent extends Agent {
   }
 
   private onQuote(n: Negotiation, m: MessageOf<'a2a.commerce.quote'>): void {
+    if (this.ctx.trust) this.notePrice(m);
     const totalMinor = toMinor(m.payload.totals.total);
     if (n.phase === 'quoting') {
       if (!this.firstAnswer(n, m.from)) return;
@@ -279,6 +292,8 @@ export class BuyerAgent extends Agent {
   }
 
   private onError(n: Negotiation, m: MessageOf<'a2a.commerce.error'>): void {
+    // The store saw that message before (a duplicate on the wire): not an answer to it.
+    if (m.payload.code === 'replay_detected') return;
     if (n.phase === 'quoting') {
       if (!this.firstAnswer(n, m.from)) return;
       if (m.payload.alternatives) n.alternatives.push(...m.payload.alternatives);
@@ -289,6 +304,18 @@ export class BuyerAgent extends Agent {
       const code = m.payload.code;
       this.end(n, code === 'negotiation_closed' ? 'no_agreement' : code === 'market_halted' ? 'market_halted' : 'rejected_by_store');
     }
+  }
+
+  /** Counterparty risk signal: how far the quoted unit prices are from the market reference. */
+  private notePrice(m: MessageOf<'a2a.commerce.quote'>): void {
+    let outlier = false;
+    for (const item of m.payload.items) {
+      const info = this.ctx.market.sku(item.sku);
+      if (!info) continue;
+      const reference = this.ctx.market.referencePriceMinor(info.category, this.nowUs) * info.priceFactor;
+      if (reference > 0 && Math.abs(toMinor(item.unit_price) / reference - 1) > PRICE_DEVIATION_LIMIT) outlier = true;
+    }
+    this.ctx.metrics.security.quoted(m.from.identifier, outlier);
   }
 
   /** Step 3: every store answered (or time ran out): take the best quote, or try a substitute. */
@@ -343,10 +370,22 @@ export class BuyerAgent extends Agent {
       this.end(n, 'mandate_exceeded');
       return;
     }
-    this.org.exposure?.accepted(n.reservationMinor, offer.totalMinor, this.nowUs);
+    // The mandate's budget per period is the organisation's: reserve the amount before accepting.
+    const now = this.nowUs;
+    if (!this.org.spending.fits(this.mandate, now, offer.totalMinor)) {
+      this.end(n, 'mandate_exceeded');
+      return;
+    }
+    this.org.spending.add(this.mandate, now, offer.totalMinor);
+    n.reservedMinor = offer.totalMinor;
+    n.reservedAtUs = now;
+    this.org.exposure?.accepted(n.reservationMinor, offer.totalMinor, now);
+    n.transactionHash = transactionHash(offer.quote);
+    n.acceptAttempts = 0;
+    n.acceptMessageId = undefined;
     const approval = this.plan.approval;
     if (approval && offer.totalMinor > approval.above) {
-      // A person approves the purchase before the accept goes out.
+      // A person of the buying organisation approves the purchase before the accept goes out.
       n.phase = 'approving';
       this.arm(n, APPROVAL_WAIT, approval.delay);
       return;
@@ -354,26 +393,49 @@ export class BuyerAgent extends Agent {
     this.approved(n);
   }
 
+  /** Approved in-house (or no approval needed): the mandate's own approval threshold, then the accept. */
   private approved(n: Negotiation): void {
     n.phase = 'accepting';
-    n.transactionHash = transactionHash(n.counterpart!.quote);
+    const total = n.counterpart!.totalMinor;
+    const threshold = this.mandate.approvalThresholdMinor;
+    const approval = this.mandate.approval;
+    if (threshold !== undefined && approval !== undefined && total > threshold) {
+      // The mandate's human approver answers (or does not, in time) before the accept goes out.
+      n.approvalDelayUs = sampleUs(approval.delay, this.rng);
+      this.arm(n, MANDATE_APPROVAL_WAIT, Math.min(n.approvalDelayUs, approval.timeoutUs));
+      return;
+    }
     n.acceptSentUs = this.nowUs;
-    n.acceptAttempts = 0;
+    this.sendAccept(n);
+  }
+
+  private approvalDone(n: Negotiation): void {
+    if (n.approvalDelayUs! > this.mandate.approval!.timeoutUs) {
+      this.end(n, 'approval_timeout');
+      return;
+    }
+    n.approval = this.ctx.mandates.approve(this.mandate, n.transactionHash);
+    n.acceptSentUs = this.nowUs;
     this.sendAccept(n);
   }
 
   private sendAccept(n: Negotiation): void {
     const offer = n.counterpart!;
     n.acceptAttempts++;
-    n.lastSentId = this.send(offer.from, 'a2a.commerce.accept', n.conversationId, {
+    const sent = this.send(offer.from, 'a2a.commerce.accept', n.conversationId, {
       quote_id: offer.quote.quote_id,
       mandate_proof: {
         mandate_id: this.mandate.mandateId,
         transaction_hash: n.transactionHash,
         signature: this.ctx.mandates.sign(this.mandate, n.transactionHash),
+        ...(n.approval !== undefined ? { approval: n.approval } : {}),
       },
       shipping_address: { line1: '1 Procurement Way', city: 'San Francisco', state: 'CA', postal_code: '94102', country: 'US' },
-    }).id;;
+      // A retry is a retransmission of the first accept (the same id), answered from the reply
+      // the store gave; with a clearing house the answer comes later, so each retry is a new ask.
+    }, this.ctx.settlement ? undefined : n.acceptMessageId);
+    n.acceptMessageId = sent.id;
+    n.lastSentId = sent.id;
     this.arm(n, CONFIRM_WAIT, this.confirmationWaitUs(n));
   }
 
@@ -401,12 +463,13 @@ export class BuyerAgent extends Agent {
   protected override crashed(): void {
     this.discovered.clear();
     for (const n of [...this.negotiations.values()]) {
-      if (n.phase === 'accepting') n.token++;
+      // An accept sent is persisted; one still waiting for approval is not.
+      if (n.phase === 'accepting' && n.acceptAttempts > 0) n.token++;
       else this.end(n, 'agent_crashed');
     }
   }
 
-  /** Asks again about every accepted deal, under the same accept. */
+  /** Asks again about every accepted deal. */
   protected override restarted(): void {
     for (const n of this.negotiations.values()) {
       n.timerAtUs = Infinity;
@@ -454,6 +517,7 @@ export class BuyerAgent extends Agent {
 
   private end(n: Negotiation, outcome: Outcome): void {
     const now = this.nowUs;
+    if (outcome !== 'succeeded' && n.reservedMinor !== undefined) this.org.spending.release(this.mandate, n.reservedAtUs!, n.reservedMinor);
     this.negotiations.delete(n.conversationId);
     n.token++;
     this.ctx.metrics.negotiationEnded({

@@ -9,6 +9,7 @@ import { exposureKey } from '../metrics/timeseries.js';
 import { CircuitBreaker, type Admission } from '../risk/breaker.js';
 import { ExposureBook } from '../risk/exposure.js';
 import type { BuyerPlan } from '../scenario/schema.js';
+import { MandateSpending } from './mandates.js';
 
 const COOLDOWN_ELAPSED = 1;
 
@@ -19,6 +20,8 @@ export class BuyerOrganisation implements Entity, EventTarget {
   seq = 0;
   readonly breaker: CircuitBreaker | undefined;
   readonly exposure: ExposureBook | undefined;
+  /** what the organisation's agents have committed per budget period of their mandate */
+  readonly spending = new MandateSpending();
 
   constructor(
     readonly id: number,

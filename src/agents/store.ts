@@ -9,8 +9,8 @@ import { Fifo } from '../engine/fifo.js';
 import { Priority } from '../engine/kernel.js';
 import { roundMinor, toMinor, toWire } from '../protocol/money.js';
 import { transactionHash } from '../protocol/hash.js';
-import type { ExecutionRecord } from '../protocol/records.js';
 import type { ErrorCode } from '../protocol/codes.js';
+import type { ExecutionRecord } from '../protocol/records.js';
 import type { BusinessProfile, CommerceMessage, ConfirmationPayload, ErrorPayload, MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../protocol/schemas.js';
 import { isoDate, isoTimestamp } from '../protocol/time.js';
 import { ExposureLimiter } from '../risk/limiter.js';
@@ -18,6 +18,7 @@ import type { StorePlan } from '../scenario/schema.js';
 import { StoreSagas, type SagaHost } from '../settlement/store-sagas.js';
 import { Agent, type AgentContext } from './agent.js';
 import { dealTerms } from './deal-terms.js';
+import { mandateScope, MandateSpending } from './mandates.js';
 import { progress, storeAsk } from './strategies/time-dependent.js';
 
 const SERVICE_DONE = 1;
@@ -62,6 +63,8 @@ export class StoreAgent extends Agent {
   /** bumped at a crash: service in progress then is lost */
   private epoch = 0;
   private readonly limiter: ExposureLimiter | undefined;
+  /** what this store has taken per mandate and budget period */
+  private readonly spending = new MandateSpending();
 
   constructor(address: StoreAddress, private readonly plan: StorePlan, ctx: AgentContext) {
     super(address, ctx);
@@ -102,7 +105,7 @@ export class StoreAgent extends Agent {
     return this.inventory.get(sku) ?? 0;
   }
 
-  receive(message: CommerceMessage): void {
+  protected onMessage(message: CommerceMessage): void {
     switch (message.type) {
       case 'a2a.commerce.intent':
       case 'a2a.commerce.request':
@@ -154,7 +157,7 @@ export class StoreAgent extends Agent {
     if (kind !== SERVICE_DONE) return;
     const job = data as { epoch: number; request: Request };
     if (job.epoch !== this.epoch) return; // begun before a crash: lost with it
-    this.process(job.request);
+    this.answer(job.request, () => this.process(job.request));
     const next = this.queue.shift();
     if (next) this.startService(next);
     else this.busyServers--;
@@ -208,6 +211,7 @@ export class StoreAgent extends Agent {
   /** Steps 2–3: price the requested items from the market and quote, or explain why not. */
   private onIntent(m: MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'>): void {
     const now = this.nowUs;
+    if (!this.mandateAllows(m, m.payload.items[0]?.sku)) return;
     const items: QuoteItem[] = [];
     let listSubtotal = 0;
     let floorSubtotal = 0;
@@ -328,6 +332,7 @@ export class StoreAgent extends Agent {
     }
     const refuse = (code: ErrorCode, text: string, alternatives?: ErrorPayload['alternatives']) => {
       this.ctx.metrics.executionRefused(code);
+      this.noteRefusal(m, code);
       this.sendError(m.from, m.conversation_id, code, text, q.quoteId, alternatives);
     };
     const proof = m.payload.mandate_proof;
@@ -341,8 +346,13 @@ export class StoreAgent extends Agent {
       refuse('mandate_invalid_signature', 'mandate proof does not verify');
       return;
     }
-    if (q.totalMinor > mandate.maxPerPurchaseMinor) {
-      refuse('mandate_exceeded', `total exceeds the mandate's limit per purchase`);
+    if (!this.mandateAllows(m, q.payload.items[0]?.sku, proof.mandate_id)) return;
+    if (q.totalMinor > mandate.maxPerPurchaseMinor || !this.spending.fits(mandate, this.nowUs, q.totalMinor)) {
+      refuse('mandate_exceeded', q.totalMinor > mandate.maxPerPurchaseMinor ? `total exceeds the mandate's limit per purchase` : `total exceeds what is left of the mandate's budget for this period`);
+      return;
+    }
+    if (mandate.approvalThresholdMinor !== undefined && q.totalMinor > mandate.approvalThresholdMinor && !this.ctx.mandates.approved(mandate, hash, proof.approval)) {
+      refuse('approval_required', `a total above ${toWire(mandate.approvalThresholdMinor)} needs a human approval`);
       return;
     }
     for (const item of q.payload.items) {
@@ -353,9 +363,13 @@ export class StoreAgent extends Agent {
       }
     }
     if (this.sagas) {
+      const sagas = this.sagas;
+      this.spending.add(mandate, this.nowUs, q.totalMinor);
       this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
       this.quotes.delete(q.quoteId);
-      this.sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals);
+      if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
+      // The saga answers later, with a confirmation; its steps are not a reply to this accept.
+      this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals));
       return;
     }
     const now = this.nowUs;
@@ -364,6 +378,7 @@ export class StoreAgent extends Agent {
       this.inventory.set(item.sku, level);
       this.ctx.checker.inventory(this.identifier, item.sku, level, now);
     }
+    this.spending.add(mandate, now, q.totalMinor);
     const orderId = `ord_${this.localName}_${++this.orderSeq}`;
     const execution: ExecutionRecord = {
       order_id: orderId,
@@ -375,6 +390,8 @@ export class StoreAgent extends Agent {
       totals: q.payload.totals,
     };
     this.ctx.metrics.executions++;
+    // Observer only: a hostile agent's order must never execute.
+    if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     this.orders.set(orderId, q);
@@ -428,6 +445,30 @@ export class StoreAgent extends Agent {
 
   private limiterKey(buyer: string, conversationId: string): string {
     return `${buyer}|${conversationId}`;
+  }
+
+  /**
+   * Checks the mandate a request names: its token, validity window and scope (category of
+   * `sku`, this merchant). Answers with the matching error and returns false when it fails.
+   */
+  private mandateAllows(m: Request, sku: string | undefined, mandateId?: string): boolean {
+    const ref = mandateId ?? (m.type === 'a2a.commerce.intent' || m.type === 'a2a.commerce.request' ? m.payload.mandate_ref : undefined);
+    if (ref === undefined) return true;
+    const mandate = this.ctx.mandates.get(ref);
+    let code: ErrorCode | undefined;
+    let text = '';
+    if (mandate === undefined || !this.ctx.mandates.tokenValid(mandate)) {
+      code = 'mandate_invalid_signature';
+      text = `mandate ${ref} is unknown or its token does not verify`;
+    } else {
+      const category = (sku !== undefined ? this.ctx.market.sku(sku)?.category : undefined) ?? '';
+      code = mandateScope(mandate, this.nowUs, category, this.plan.organisation);
+      text = code === 'mandate_expired' ? `mandate ${ref} is not valid now` : `mandate ${ref} does not cover ${category} from ${this.plan.organisation}`;
+    }
+    if (code === undefined) return true;
+    this.noteRefusal(m, code);
+    this.sendError(m.from, m.conversation_id, code, text, m.id);
+    return false;
   }
 
   /** Substitutes in the same category with enough stock, for an out_of_stock answer. */

@@ -22,7 +22,8 @@ export interface Endpoint extends Entity {
   readonly party: Party;
   /** true while the agent is crashed: messages delivered to it are lost */
   readonly down?: boolean;
-  receive(message: CommerceMessage): void;
+  /** `fromId` is the endpoint that really sent the message (ground truth for security metrics). */
+  receive(message: CommerceMessage, fromId?: number): void;
   /** Sends an error on this endpoint's behalf (used to reject an invalid message it was sent). */
   replyError(to: Party, conversationId: string, code: 'invalid_message', text: string, reference: string): void;
 }
@@ -183,7 +184,7 @@ export class Broker implements EventTarget {
     }
     this.metrics.messagesDelivered++;
     this.trace?.record({ vt_us: now, event: 'delivered', message });
-    to.receive(message);
+    to.receive(message, fromId);
   }
 }
 

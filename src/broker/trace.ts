@@ -2,14 +2,16 @@
 import { z } from 'zod';
 import { CommerceMessage } from '../protocol/schemas.js';
 import { DiscoveryRecord, ExecutionRecord } from '../protocol/records.js';
+import type { AuditLine } from '../trust/audit.js';
 
-export type TraceEvent = 'delivered' | 'dropped' | 'rejected' | 'discovery' | 'execution';
+export type TraceEvent = 'delivered' | 'dropped' | 'rejected' | 'discovery' | 'execution' | 'audit';
 
 export type TraceLine =
   | { vt_us: number; event: 'delivered' | 'dropped'; message: unknown }
   | { vt_us: number; event: 'rejected'; reason: string; message: unknown }
   | { vt_us: number; event: 'discovery'; discovery: DiscoveryRecord }
-  | { vt_us: number; event: 'execution'; execution: ExecutionRecord };
+  | { vt_us: number; event: 'execution'; execution: ExecutionRecord }
+  | { vt_us: number; event: 'audit'; audit: AuditLine };
 
 /** Receives trace lines in virtual-time order; the CLI's writer turns them into NDJSON. */
 export interface TraceSink {

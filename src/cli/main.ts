@@ -2,6 +2,7 @@
 /** The a2a-sim command line: a thin layer over runSimulation. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { auditVerifyCommand } from './audit.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { runCommand } from './run.js';
 import { swarmCommand } from './swarm.js';
@@ -35,6 +36,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--workers <n>', 'worker threads: 0 runs inline, N runs the organisations on N threads, auto = one per core (results are identical for any value)')
     .option('--out <dir>', 'output folder (default: reports/<scenario name>/)')
     .option('--trace <file>', 'write an NDJSON trace: one line per message delivered or dropped, with virtual time')
+    .option('--audit <file>', 'write the audit trail as NDJSON: every entry of every agent\'s hash chain, then the chain heads and Merkle root')
     .option('--json', 'print the report as JSON instead of tables')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
@@ -59,6 +61,15 @@ function program(setExit: (code: number) => void): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .action((files: string[]) => setExit(validateCommand(files)));
 
+  const audit = cli.command('audit').description('audit trail tools');
+  audit
+    .command('verify')
+    .description('recompute an audit log (or a trace): exit 0 when intact, 1 with the first altered, removed or reordered entry')
+    .argument('<file>', 'audit log written by run --audit, or a trace written by run --trace')
+    .option('--root <hex>', 'the Merkle root the log must have (e.g. results.audit.merkle_root of report.json)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((file: string, opts: { root?: string }) => setExit(auditVerifyCommand(file, opts)));
+
   return cli;
 }
 
@@ -66,7 +77,11 @@ async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
   const cli = program((c) => (code = c));
   cli.exitOverride();
-  cli.commands.forEach((c) => c.exitOverride());
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  cli.commands.forEach(override);
   try {
     await cli.parseAsync(argv);
     return code;

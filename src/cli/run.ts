@@ -1,10 +1,12 @@
 /** `a2a-sim run`: runs one scenario, prints the summary, writes report.json and summary.md. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildReport, type Wallclock } from '../report/report.js';
+import { baselineOf, buildReport, type Baseline, type Wallclock } from '../report/report.js';
+import { renderSecurity } from '../report/security.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { ProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
+import { AuditWriter } from '../report/audit-writer.js';
 import { TraceWriter } from '../report/trace-writer.js';
 import { RunInvariantViolation, runSimulation, type Reporter } from '../simulation.js';
 import { NetworkModel } from '../broker/network.js';
@@ -17,6 +19,7 @@ export interface RunCommandOptions {
   workers?: string;
   out?: string;
   trace?: string;
+  audit?: string;
   json?: boolean;
   progress?: boolean;
 }
@@ -43,6 +46,9 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const reporters: Reporter[] = [];
   const trace = opts.trace ? new TraceWriter(opts.trace) : undefined;
   if (trace) reporters.push(trace);
+  if (opts.audit && !plan.security.audit) throw new UsageError(`${file}: --audit needs the audit trail, which the scenario turns off (security.audit: false)`);
+  const audit = opts.audit ? new AuditWriter(opts.audit) : undefined;
+  if (audit) reporters.push(audit);
   if (opts.progress !== false && process.stderr.isTTY) reporters.push(new ProgressReporter());
 
   const startedAt = new Date().toISOString();
@@ -64,6 +70,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     throw err;
   } finally {
     trace?.close();
+    audit?.close();
   }
   const elapsedMs = performance.now() - t0;
   const r = result.results;
@@ -78,7 +85,10 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     node: process.versions.node,
     workers,
   };
-  const report = buildReport(file, result, wallclock);
+  // With adversaries, the honest agents' success is shown beside the same market without them.
+  let baseline: Baseline | undefined;
+  if (plan.adversaries.length > 0) baseline = baselineOf(runSimulation({ ...plan, adversaries: [] }, { seed }).results);
+  const report = buildReport(file, result, wallclock, baseline);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), renderMarkdown(report));
@@ -87,7 +97,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     process.stdout.write(`${renderSummary(result)}\n`);
-    process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}\n`);
+    process.stdout.write(renderSecurity(result.results, baseline));
+    process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
     process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s\n`);
   }
   const breached = result.budgets.filter((b) => !b.passed);

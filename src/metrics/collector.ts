@@ -2,7 +2,9 @@
  * Streaming run metrics: counters and histograms only, so memory does not grow with the number
  * of messages. One collector per shard; collectors merge in any order to the same totals.
  */
+import { AuditLedger, type AuditChainData } from '../trust/audit.js';
 import { LatencyHistogram, type LatencyData } from './latency.js';
+import { SecurityCollector, type SecurityData } from './security.js';
 
 /** How a negotiation ended. Everything except 'succeeded' is a failure. */
 export const OUTCOMES = [
@@ -16,6 +18,7 @@ export const OUTCOMES = [
   'settlement_failed',
   'agent_crashed',
   'market_halted',
+  'approval_timeout',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -104,6 +107,8 @@ export interface MetricsData {
   readonly failedByCause: [string, number][];
   readonly breakerTransitions: BreakerRecord[];
   readonly counters: Record<Counter, number>;
+  readonly security: SecurityData;
+  readonly audit: AuditChainData[];
   readonly risk?: RiskData;
 }
 
@@ -132,6 +137,8 @@ export class MetricsCollector {
   /** accepts refused at execution before any saga step ran, by code */
   readonly failedByCause = new Map<string, number>();
   readonly breakerTransitions: BreakerRecord[] = [];
+  readonly security = new SecurityCollector();
+  readonly audit = new AuditLedger();
   messagesDelivered = 0;
   messagesDropped = 0;
   messagesCorrupted = 0;
@@ -243,6 +250,8 @@ export class MetricsCollector {
     // An organisation lives on one shard, so its exposure samples come from one collector.
     for (const [k, v] of o.exposurePeaks) this.exposurePeaks.set(k, Math.max(v, this.exposurePeaks.get(k) ?? 0));
     for (const [k, v] of o.exposureLasts) this.exposureLasts.set(k, v);
+    this.security.merge(o.security);
+    this.audit.merge(o.audit.toData());
   }
 
   toData(): MetricsData {
@@ -264,6 +273,8 @@ export class MetricsCollector {
       breakerTransitions: this.breakerTransitions,
       counters,
       risk: { reasons: [...this.reasons], byBucket: [...this.byBucket], exposurePeaks: [...this.exposurePeaks], exposureLasts: [...this.exposureLasts] },
+      security: this.security.toData(),
+      audit: this.audit.toData(),
     };
   }
 
@@ -292,6 +303,8 @@ export class MetricsCollector {
       fill(m.exposurePeaks, d.risk.exposurePeaks);
       fill(m.exposureLasts, d.risk.exposureLasts);
     }
+    m.security.merge(SecurityCollector.fromData(d.security));
+    m.audit.merge(d.audit);
     return m;
   }
 

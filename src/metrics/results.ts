@@ -10,7 +10,9 @@ import type { Regime } from '../market/regimes.js';
 import { ERROR_CODES } from '../protocol/codes.js';
 import { formatMinor } from '../protocol/money.js';
 import type { LatencySummary } from './latency.js';
+import type { AuditSummary } from '../trust/audit.js';
 import { MetricsCollector, OUTCOMES, type Tally } from './collector.js';
+import { securitySummary, type SecuritySummary } from './security.js';
 
 export interface SuccessTally {
   readonly count: number;
@@ -113,6 +115,9 @@ export interface Results {
   readonly halts: HaltSummary[];
   readonly risk: RiskSummary;
   readonly timeseries: { readonly bucket_us: number; readonly buckets: TimeseriesBucket[] };
+  readonly security: SecuritySummary;
+  /** chain heads and the Merkle root of the audit trail (absent when the trail is off) */
+  readonly audit?: AuditSummary;
 }
 
 export interface ResultsInput {
@@ -132,6 +137,9 @@ export interface ResultsInput {
   readonly halts?: HaltSummary[];
   readonly exposure?: ExposureSeries[];
   readonly timeseries?: { readonly bucket_us: number; readonly buckets: TimeseriesBucket[] };
+  /** `security.signing` of the scenario, and whether the audit trail is kept */
+  readonly signing?: string;
+  readonly audit?: boolean;
 }
 
 function rate(t: Tally): SuccessTally {
@@ -275,6 +283,8 @@ export function buildResults(input: ResultsInput): Results {
       exposure: input.exposure ?? [],
     },
     timeseries: input.timeseries ?? { bucket_us: 0, buckets: [] },
+    security: securitySummary(m.security, input.signing ?? 'off'),
+    ...(input.audit ? { audit: m.audit.summary() } : {}),
   };
 }
 
@@ -330,5 +340,7 @@ export function metricValues(r: Results): Map<string, number> {
   put('exposure.peak_ratio', r.risk.exposure.reduce((x, e) => Math.max(x, Number(e.peak) / Number(e.limit)), 0));
   for (const reason of HELD_REASONS) put(`held.${reason}`, r.risk.held_by_reason[reason] ?? 0);
   for (const reason of REFUSED_REASONS) put(`refused.${reason}`, r.risk.refused_by_reason[reason] ?? 0);
+  put('security.attempts', r.security.attempts_total);
+  put('security.accepted_hostile', r.security.accepted_hostile_total);
   return v;
 }

@@ -82,7 +82,13 @@ const AddressShape = z.object({
 
 const AcceptShape = z.object({
   quote_id: z.string(),
-  mandate_proof: z.object({ mandate_id: z.string(), transaction_hash: z.string(), signature: z.string() }),
+  mandate_proof: z.object({
+    mandate_id: z.string(),
+    transaction_hash: z.string(),
+    signature: z.string(),
+    /** a human approver's signature, for totals above the mandate's approval threshold */
+    approval: z.string().optional(),
+  }),
   shipping_address: AddressShape,
 });
 
@@ -248,6 +254,7 @@ function acceptRules(r: RuleContext, p: z.output<typeof AcceptShape>, at: Path):
   r.id(p.mandate_proof.mandate_id, at, 'mandate_proof', 'mandate_id');
   r.transactionHash(p.mandate_proof.transaction_hash, at, 'mandate_proof', 'transaction_hash');
   r.text(p.mandate_proof.signature, 1, 2000, at, 'mandate_proof', 'signature');
+  r.text(p.mandate_proof.approval, 1, 2000, at, 'mandate_proof', 'approval');
   addressRules(r, p.shipping_address, at, 'shipping_address');
 }
 
@@ -288,6 +295,10 @@ function envelope<T extends string, P extends z.ZodObject>(type: T, shape: P, ru
     to: PartyShape,
     conversation_id: z.string(),
     timestamp: z.string(),
+    /** replay protection: unique per sender within the freshness window */
+    nonce: z.string().optional(),
+    /** detached JWS (RFC 7515 appendix F) over the RFC 8785 JSON of the envelope without `signature` */
+    signature: z.string().optional(),
     payload: shape,
   });
   const allRules = (r: RuleContext, m: z.output<typeof structure>) => {
@@ -296,6 +307,8 @@ function envelope<T extends string, P extends z.ZodObject>(type: T, shape: P, ru
     partyRules(r, m.to, TO);
     r.id(m.conversation_id, ROOT, 'conversation_id');
     r.dateTime(m.timestamp, ROOT, 'timestamp');
+    r.id(m.nonce, ROOT, 'nonce');
+    r.text(m.signature, 1, 2000, ROOT, 'signature');
     rules(r, (m as unknown as { payload: z.output<P> }).payload, PAYLOAD);
   };
   ENVELOPES.set(type, { structure, rules: allRules as (r: RuleContext, message: unknown) => void });
@@ -386,6 +399,10 @@ export const BusinessProfile = z.object({
       capabilities: z.array(z.enum(['negotiation', 'multi-item', 'scheduling'])),
     }),
   }),
+  /** the organisation's published JWK set (its agents' current signing keys), as in UCP profiles */
+  signing_keys: z
+    .array(z.object({ kty: z.enum(['EC', 'OKP']), crv: z.string(), x: z.string(), y: z.string().optional(), kid: z.string(), alg: z.string(), use: z.literal('sig') }))
+    .optional(),
 });
 
 export type Party = z.infer<typeof Party>;

@@ -2,6 +2,7 @@
 import { isDurationMetric } from '../scenario/budgets.js';
 import type { Report } from './report.js';
 import { causes, dur, int, pct, riskLines } from './format.js';
+import { renderSecurityMarkdown } from './security.js';
 
 function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -51,6 +52,7 @@ export function renderMarkdown(report: Report): string {
               table(['time', 'from', 'to', 'reason'], b.transitions.map((t) => [dur(t.time_us), t.from, t.to, t.reason])),
           )
           .join('\n\n'),
+    renderSecurityMarkdown(r, report.baseline),
     '## Market',
     table(['category', 'start', 'end', 'min', 'max'], r.market.map((c) => [c.category, c.start_price, c.end_price, c.min_price, c.max_price])),
   ];

@@ -18,16 +18,29 @@ export interface Report {
   readonly results: RunResult['results'];
   readonly budgets: RunResult['budgets'];
   readonly passed: boolean;
+  /** the same scenario without its adversaries, for comparison (only when it has any) */
+  readonly baseline?: Baseline;
   readonly wallclock: Wallclock;
 }
 
-export function buildReport(scenarioFile: string, result: RunResult, wallclock: Wallclock): Report {
+/** Honest agents' figures in a run of the same scenario and seed without the adversaries. */
+export interface Baseline {
+  readonly without_adversaries: { readonly negotiations: number; readonly success_rate: number | null; readonly deals: number };
+}
+
+/** The baseline section from the results of a run without adversaries. */
+export function baselineOf(results: RunResult['results']): Baseline {
+  return { without_adversaries: { negotiations: results.negotiation.count, success_rate: results.negotiation.success_rate, deals: results.settlement.deals } };
+}
+
+export function buildReport(scenarioFile: string, result: RunResult, wallclock: Wallclock, baseline?: Baseline): Report {
   return {
     format: 'a2a-market-sim/report@1',
     scenario_file: scenarioFile,
     results: result.results,
     budgets: result.budgets,
     passed: result.passed,
+    ...(baseline ? { baseline } : {}),
     wallclock,
   };
 }

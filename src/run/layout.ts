@@ -4,10 +4,10 @@
  * an organisation's agents always share a shard, so its state (breaker, inventory) stays local.
  */
 import type { Party } from '../protocol/schemas.js';
-import type { SimulationPlan } from '../scenario/schema.js';
+import { adversaryOrganisation, type SimulationPlan } from '../scenario/schema.js';
 
 /** Stores sell, buyers buy, the clearing house settles. */
-export type Role = 'store' | 'buyer' | 'settlement';
+export type Role = 'store' | 'buyer' | 'settlement' | 'adversary';
 
 export interface AgentAddress {
   readonly id: number;
@@ -38,7 +38,7 @@ export interface Layout {
   readonly organisations: readonly OrganisationSlot[];
 }
 
-const ROLE_NAMES: Record<Role, string> = { store: 'sales', buyer: 'procurement', settlement: 'settlement' };
+const ROLE_NAMES: Record<Role, string> = { store: 'sales', buyer: 'procurement', settlement: 'settlement', adversary: 'hostile' };
 
 /** Assigns organisations to `shards` shards, heaviest first, each to the least-loaded shard. */
 function assignShards(sizes: readonly number[], shards: number): number[] {
@@ -59,6 +59,8 @@ export function layOut(plan: SimulationPlan, shards: number): Layout {
     ...plan.stores.map((s, i) => ({ name: s.organisation, role: 'store' as const, planIndex: i, size: s.agents })),
     ...plan.buyers.map((b, i) => ({ name: b.organisation, role: 'buyer' as const, planIndex: i, size: b.agents })),
     ...(plan.settlement ? [{ name: plan.settlement.organisation, role: 'settlement' as const, planIndex: 0, size: 1 }] : []),
+    // A hostile agent is an organisation of one, after the honest ones, so their ids do not move.
+    ...(plan.adversaries ?? []).map((a, i) => ({ name: a.organisation ?? adversaryOrganisation(a.kind, i), role: 'adversary' as const, planIndex: i, size: 1 })),
   ];
   const shardOf = assignShards(
     orgs.map((o) => o.size),

@@ -3,6 +3,7 @@
  * broker endpoint, metrics and checker. Shards meet only through batches of deliveries, so a
  * shard can run inline or in a worker thread and compute the same thing.
  */
+import { AdversaryAgent } from '../agents/adversary.js';
 import type { AgentContext } from '../agents/agent.js';
 import { BuyerAgent } from '../agents/buyer.js';
 import { MandateRegistry } from '../agents/mandates.js';
@@ -24,6 +25,8 @@ import { MetricsCollector } from '../metrics/collector.js';
 import { timeseriesBucketUs } from '../metrics/timeseries.js';
 import type { BreakerState } from '../risk/breaker.js';
 import type { SimulationPlan } from '../scenario/schema.js';
+import { verifierPolicyOf, type TrustContext } from '../trust/context.js';
+import { KeyDirectory } from '../trust/keys.js';
 import type { Layout } from './layout.js';
 
 /** A trace line with the key of the event that produced it, for merging across shards. */
@@ -53,18 +56,49 @@ export interface SharedWorld {
   /** the faults this run's seed drew from the scenario's ranges */
   readonly faults: FaultSchedule | undefined;
   readonly clearingHouse: Party | undefined;
+  readonly trust: TrustContext;
 }
 
 /** Builds what every shard reads but never changes. */
 export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market): SharedWorld {
   const directory = new Directory();
+  const trust = trustContext(plan, layout);
   for (const org of layout.organisations) {
     if (org.role !== 'store') continue;
-    for (const id of org.agentIds) directory.publish(storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!));
+    // With signing on, the profile carries the organisation's JWK set as published at the start
+    // (verifiers resolve keys through the set current when a message arrives: trust/keys.ts).
+    const signingKeys = plan.security.signing === 'off' ? undefined : trust.keys.jwks(org.name, 0).keys;
+    for (const id of org.agentIds) {
+      const profile = storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!);
+      directory.publish(signingKeys ? { ...profile, signing_keys: signingKeys } : profile);
+    }
   }
   const clearing = layout.organisations.find((o) => o.role === 'settlement');
   const clearingHouse = clearing ? layout.agents[clearing.agentIds[0]!]!.party : undefined;
-  return { plan, layout, market, directory, mandates: new MandateRegistry(plan), faults: drawFaults(plan), clearingHouse };
+  return { plan, layout, market, directory, mandates: new MandateRegistry(plan, plan.security.signing === 'off' ? undefined : trust.keys), trust, faults: drawFaults(plan), clearingHouse };
+}
+
+/** Keys, policy and the ground truth of who is hostile, derived from the scenario alone. */
+function trustContext(plan: SimulationPlan, layout: Layout): TrustContext {
+  const agentsByOrganisation = new Map<string, string[]>();
+  for (const org of layout.organisations) agentsByOrganisation.set(org.name, org.agentIds.map((id) => layout.agents[id]!.party.identifier));
+  const organisationOf = (identifier: string) => layout.byIdentifier.get(identifier)?.organisation;
+  const security = plan.security;
+  const keys = new KeyDirectory(
+    plan.seed,
+    { algorithm: security.signing === 'eddsa' ? 'eddsa' : 'es256', rotationUs: security.key_rotation, overlapUs: security.key_overlap },
+    organisationOf,
+    (organisation) => agentsByOrganisation.get(organisation) ?? [],
+    Date.parse(plan.start_time),
+  );
+  const kindOf = (address: { role: string; planIndex: number } | undefined) => (address?.role === 'adversary' ? plan.adversaries[address.planIndex]!.kind : undefined);
+  return {
+    policy: security,
+    verifierPolicy: verifierPolicyOf(security),
+    keys,
+    organisationOf,
+    adversaryKind: (agent) => kindOf(typeof agent === 'number' ? layout.agents[agent] : layout.byIdentifier.get(agent)),
+  };
 }
 
 export class Shard {
@@ -77,6 +111,7 @@ export class Shard {
   private readonly agents: (BuyerAgent | StoreAgent)[] = [];
   private readonly organisations: BuyerOrganisation[] = [];
   private readonly buyers: BuyerAgent[] = [];
+  private readonly adversaries: AdversaryAgent[] = [];
   private traceLines: KeyedTraceLine[] = [];
   private traceCount = 0;
 
@@ -112,6 +147,7 @@ export class Shard {
       seed: plan.seed,
       epochMs: Date.parse(plan.start_time),
       currency: plan.currency,
+      trust: world.trust,
       idOf: (identifier) => layout.byIdentifier.get(identifier)?.id ?? -1,
       organisationOf: (identifier) => layout.byIdentifier.get(identifier)?.organisation ?? '',
       settlement: plan.settlement,
@@ -130,6 +166,14 @@ export class Shard {
           const store = new StoreAgent(layout.agents[id]!, storePlan, ctx);
           this.broker.register(store);
           this.agents.push(store);
+        }
+      } else if (org.role === 'adversary') {
+        const honestBuyers = layout.agents.filter((a) => a?.role === 'buyer').map((a) => a!.party);
+        const categories = plan.market.categories.map((c) => c.name);
+        for (const id of org.agentIds) {
+          const adversary = new AdversaryAgent(layout.agents[id]!, plan.adversaries[org.planIndex]!, honestBuyers, categories, plan.duration, ctx);
+          this.broker.register(adversary);
+          this.adversaries.push(adversary);
         }
       } else {
         const buyerPlan = plan.buyers[org.planIndex]!;
@@ -154,6 +198,7 @@ export class Shard {
         if (a.organisation === crash.organisation && (crash.agent === undefined || crash.agent === index)) a.scheduleCrash(crash.atUs, crash.downtimeUs);
       }
     }
+    for (const a of this.adversaries) a.start();
   }
 
   nextTimeUs(): number {

@@ -41,6 +41,8 @@ const PLAIN_METRICS = new Set<string>([
   'sagas.compensated',
   'sagas.step_retries',
   'bonds.forfeited',
+  'security.attempts',
+  'security.accepted_hostile',
   ...ERROR_CODES.map((c) => `errors.${c}`),
   // risk controls (see src/metrics/results.ts)
   'halts.count',

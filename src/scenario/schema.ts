@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Distribution } from '../engine/distribution.js';
 import type { ProcessSpec } from '../market/processes.js';
+import { ADVERSARY_KINDS } from '../trust/kinds.js';
 import { parseBudget, type Budget } from './budgets.js';
 import { parseDurationUs, parseMoneyMinor, parseRatePerUs } from './units.js';
 
@@ -268,6 +269,31 @@ const Breaker = z.strictObject({
   volatility_trip: z.number().gt(0).max(10).optional(),
 });
 
+/** A capability token the organisation issues to its agents. */
+const Mandate = z
+  .strictObject({
+    max_per_purchase: Money,
+    budget: z.strictObject({ amount: Money, period: PositiveDuration }).optional(),
+    categories: z.array(Name).min(1).optional(),
+    excluded_categories: z.array(Name).optional(),
+    merchants: z.array(Name).min(1).optional(),
+    excluded_merchants: z.array(Name).optional(),
+    approval_threshold: Money.optional(),
+    approval: z.strictObject({ delay: DistributionSpec, timeout: PositiveDuration }).optional(),
+    valid_from: Duration.optional(),
+    valid_for: PositiveDuration.optional(),
+  })
+  .superRefine(
+    (m, ctx) => {
+      // Runs even when other fields are invalid (so every problem is listed): read defensively.
+      const v = m as { approval_threshold?: unknown; approval?: unknown };
+      if (v.approval_threshold !== undefined && v.approval === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['approval'], message: 'an approval_threshold needs approval: { delay, timeout } (how the human approver is simulated)' });
+      }
+    },
+    { when: () => true },
+  );
+
 const Buyer = z.strictObject({
   organisation: Name,
   agents: Count.max(1_000_000),
@@ -286,7 +312,7 @@ const Buyer = z.strictObject({
   confirmation_timeout: PositiveDuration,
   accept_retries: z.number().int().min(0).max(10).default(2),
   strategy: Strategy,
-  mandate: z.strictObject({ max_per_purchase: Money }),
+  mandate: Mandate,
   breaker: Breaker.optional(),
   /** open negotiation value plus unsettled value may not exceed this (per organisation) */
   exposure_limit: Money.refine((m) => m > 0, { message: 'expected an amount greater than zero' }).optional(),
@@ -352,6 +378,30 @@ const Faults = z.strictObject({
 /** Deliberately broken behaviour, to show that the invariant checker fires (never for real runs). */
 export const DEFECTS = ['ledger_double_post', 'saga_skips_compensation', 'buyer_records_cancelled'] as const;
 
+/** Identity, signing, replay protection, audit trail and counterparty risk. */
+const Security = z.strictObject({
+  signing: z.enum(['es256', 'eddsa', 'off'], { error: 'expected signing: es256, eddsa or off' }).default('es256'),
+  key_rotation: PositiveDuration.optional(),
+  key_overlap: Duration.default(30_000_000),
+  freshness: PositiveDuration.default(30_000_000),
+  clock_skew: Duration.default(2_000_000),
+  sender_rate: Rate.optional(),
+  sender_burst: Count.max(1_000_000).default(20),
+  audit: z.boolean().default(true),
+  quarantine: z.strictObject({ rejection_rate: z.number().gt(0).max(1), min_messages: Count }).optional(),
+});
+const SECURITY_DEFAULTS = Security.parse({});
+
+/** A hostile agent: one agent in an organisation of its own. */
+const Adversary = z.strictObject({
+  kind: z.enum(ADVERSARY_KINDS, { error: `expected kind: ${ADVERSARY_KINDS.join(', ')}` }),
+  organisation: Name.optional(),
+  rate: Rate,
+  start: Duration.default(0),
+  categories: z.array(Name).min(1).optional(),
+  mandate: Mandate.default({ max_per_purchase: 10_000 }),
+});
+
 const BudgetExpression = z.string().transform((text, ctx): Budget => {
   const parsed = parseBudget(text);
   if ('error' in parsed) {
@@ -385,6 +435,8 @@ const ScenarioShape = z.strictObject({
     settlement: Settlement.optional(),
     faults: Faults.optional(),
     defects: z.array(z.enum(DEFECTS)).default([]),
+    security: Security.default(SECURITY_DEFAULTS),
+    adversaries: z.array(Adversary).default([]),
 });
 
 /** The whole scenario: shape plus cross-references. */
@@ -451,6 +503,13 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     const budget = num(b.budget_margin);
     const target = num(b.target_margin);
     if (budget !== undefined && target !== undefined && target > budget) issue(['buyers', i, 'target_margin'], 'target_margin must not exceed budget_margin');
+    const mandate = record(b.mandate);
+    for (const key of ['merchants', 'excluded_merchants'] as const) {
+      names(mandate[key]).forEach((m, j) => {
+        if (stores.length > 0 && !stores.some((st) => st.organisation === m)) issue(['buyers', i, 'mandate', key, j], `unknown store organisation "${m}"`);
+      });
+    }
+    for (const key of ['categories', 'excluded_categories'] as const) checkCategories(mandate[key], ['buyers', i, 'mandate', key]);
     const wants = names(b.categories);
     if (stores.length > 0 && wants.length > 0 && !stores.some((st) => names(st.categories).some((c) => wants.includes(c)))) {
       issue(['buyers', i, 'categories'], 'no store sells any of these categories');
@@ -478,12 +537,21 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     if (faults[f] !== undefined && s.settlement === undefined) issue(['faults', f], 'needs a settlement section');
   }
   if (faults.back_office_rejection_probability !== undefined && s.settlement === undefined) issue(['faults', 'back_office_rejection_probability'], 'needs a settlement section');
+  list(s.adversaries).forEach((a, i) => {
+    checkOrg(a.organisation ?? adversaryOrganisation(text(a.kind) ?? 'adversary', i), ['adversaries', i, 'organisation']);
+    checkCategories(a.categories, ['adversaries', i, 'categories']);
+  });
   list(record(s.network).links).forEach((l, i) => {
     for (const end of ['from', 'to'] as const) {
       const org = text(l[end]);
       if (org !== undefined && !orgs.has(org)) issue(['network', 'links', i, end], `unknown organisation "${org}"`);
     }
   });
+}
+
+/** The organisation of the i-th adversary when the scenario names none. */
+export function adversaryOrganisation(kind: string, index: number): string {
+  return `hostile-${index + 1}-${kind.replace(/_/g, '-')}`;
 }
 
 /** A validated scenario: the plain-data input of a run. */
@@ -498,3 +566,5 @@ export type LinkPlan = z.output<typeof LinkModel>;
 export type SettlementPlan = NonNullable<SimulationPlan['settlement']>;
 export type FaultsPlan = NonNullable<SimulationPlan['faults']>;
 export type Defect = (typeof DEFECTS)[number];
+export type SecurityPlan = SimulationPlan['security'];
+export type AdversaryPlan = SimulationPlan['adversaries'][number];

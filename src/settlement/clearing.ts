@@ -88,7 +88,7 @@ export class ClearingHouse extends Agent {
     for (const s of plan.stores) fund(s.organisation, terms.funding.store_cash, terms.bonds.store, s.agents);
   }
 
-  receive(message: CommerceMessage): void {
+  protected onMessage(message: CommerceMessage): void {
     switch (message.type) {
       case 'a2a.settlement.escrow':
       case 'a2a.settlement.capture':

@@ -1,0 +1,26 @@
+/** `a2a-sim audit verify <file>`: recomputes an audit log (or a trace) and reports the first tampered entry. */
+import { readFileSync } from 'node:fs';
+import { verifyAuditLog } from '../trust/audit-verify.js';
+import { ExitCode, UsageError } from './exit-codes.js';
+
+export function auditVerifyCommand(file: string, opts: { root?: string }): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read (${(err as Error).message})`);
+  }
+  const finding = verifyAuditLog(text.split('\n'));
+  if (!finding.ok) {
+    process.stdout.write(`${file}:${finding.line}: ${finding.problem}\n`);
+    return ExitCode.budgetBreached;
+  }
+  if (finding.entries === 0) throw new UsageError(`${file}: no audit entries (run with --audit FILE, or a trace of a scenario whose audit trail is on)`);
+  if (opts.root !== undefined && opts.root !== finding.merkleRoot) {
+    process.stdout.write(`${file}: the Merkle root ${finding.merkleRoot} is not the expected ${opts.root}\n`);
+    return ExitCode.budgetBreached;
+  }
+  const checked = finding.trailer ? 'chains, heads and Merkle root' : 'chains (no trailer: heads not checked; compare the root with --root)';
+  process.stdout.write(`${file}: intact: ${finding.entries} entries of ${finding.agents} agents; ${checked}; Merkle root ${finding.merkleRoot}\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,105 @@
+/**
+ * Recomputes a written audit log (or the `audit` lines of a trace): each entry's digest from its
+ * message, each chain value from the previous one, the order of each agent's entries, and, when
+ * the log ends with its trailer, every chain head and the Merkle root. Reports the first entry
+ * that was altered, removed or reordered.
+ */
+import { canonicalJson } from './canonical.js';
+import { chainNext, digestOf, entryLeaf, ZERO_HEAD, type AuditEntry, type AuditSummary } from './audit.js';
+import { merkleRoot } from './merkle.js';
+
+export type AuditFinding =
+  | { readonly ok: true; readonly entries: number; readonly agents: number; readonly merkleRoot: string; readonly trailer: boolean }
+  | { readonly ok: false; readonly line: number; readonly problem: string };
+
+interface ChainState {
+  seq: number;
+  head: Buffer;
+  leaves: Buffer[];
+}
+
+interface Parsed {
+  readonly line: number;
+  readonly entry: AuditEntry & { chain: string; message: unknown };
+}
+
+function parse(text: string, line: number): { entry?: Parsed['entry']; trailer?: AuditSummary } | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof value !== 'object' || value === null) return 'not an audit entry';
+  const v = value as Record<string, unknown>;
+  if ('audit_end' in v) return { trailer: v.audit_end as AuditSummary };
+  const e = (v.event === 'audit' ? v.audit : v.event === undefined ? v : undefined) as Record<string, unknown> | undefined;
+  if (e === undefined) return {};
+  const ok =
+    typeof e.agent === 'string' && Number.isInteger(e.seq) && (e.dir === 'sent' || e.dir === 'received') && Number.isInteger(e.vt_us) && typeof e.message_id === 'string' && typeof e.digest === 'string' && typeof e.chain === 'string' && typeof e.message === 'object';
+  if (!ok) return `line ${line} is not an audit entry`;
+  return { entry: e as unknown as Parsed['entry'] };
+}
+
+/** Verifies the lines of an audit log or trace (blank lines are skipped). */
+export function verifyAuditLog(lines: readonly string[]): AuditFinding {
+  const entries: Parsed[] = [];
+  let trailer: AuditSummary | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.trim();
+    if (text === '') continue;
+    const p = parse(text, i + 1);
+    if (typeof p === 'string') return { ok: false, line: i + 1, problem: p };
+    if (p.trailer) {
+      if (trailer) return { ok: false, line: i + 1, problem: 'a second trailer' };
+      trailer = p.trailer;
+    } else if (p.entry) {
+      if (trailer) return { ok: false, line: i + 1, problem: 'an entry after the trailer' };
+      entries.push({ line: i + 1, entry: p.entry });
+    }
+  }
+  const present = new Map<string, Set<number>>();
+  for (const { entry } of entries) {
+    const set = present.get(entry.agent) ?? new Set<number>();
+    set.add(entry.seq);
+    present.set(entry.agent, set);
+  }
+  const chains = new Map<string, ChainState>();
+  for (const { line, entry } of entries) {
+    const where = `${entry.agent} entry ${entry.seq}`;
+    const state = chains.get(entry.agent) ?? { seq: 0, head: ZERO_HEAD, leaves: [] };
+    chains.set(entry.agent, state);
+    if (entry.seq !== state.seq) {
+      const missing = `${entry.agent} entry ${state.seq}`;
+      const later = present.get(entry.agent)!.has(state.seq) && entry.seq > state.seq;
+      const problem = entry.seq < state.seq ? `${where} is out of order (reordered or repeated)` : later ? `${where} comes before ${missing} (reordered)` : `${missing} is missing (removed)`;
+      return { ok: false, line, problem };
+    }
+    const { signature, ...unsigned } = entry.message as { signature?: unknown };
+    if (digestOf(canonicalJson(unsigned)) !== entry.digest) return { ok: false, line, problem: `${where} was altered: its message does not match its digest` };
+    if ((typeof signature === 'string' ? signature : undefined) !== entry.signature) return { ok: false, line, problem: `${where} was altered: its signature does not match the message's` };
+    const base: AuditEntry = { agent: entry.agent, seq: entry.seq, dir: entry.dir, vt_us: entry.vt_us, message_id: entry.message_id, digest: entry.digest, ...(entry.signature !== undefined ? { signature: entry.signature } : {}) };
+    const leaf = entryLeaf(base);
+    const next = chainNext(state.head, leaf);
+    if (next.toString('hex') !== entry.chain) return { ok: false, line, problem: `${where} was altered: its chain value does not follow from the entry before it` };
+    state.head = next;
+    state.seq++;
+    state.leaves.push(leaf);
+  }
+  const agents = [...chains.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const root = merkleRoot(agents.flatMap((a) => chains.get(a)!.leaves)).toString('hex');
+  const endLine = lines.length;
+  if (trailer) {
+    for (const c of trailer.chains) {
+      const state = chains.get(c.agent);
+      const have = state?.seq ?? 0;
+      if (have < c.entries) return { ok: false, line: endLine, problem: `${c.agent} entry ${have} is missing (removed): the trailer records ${c.entries} entries` };
+      if (state!.head.toString('hex') !== c.head) return { ok: false, line: endLine, problem: `${c.agent}: chain head differs from the trailer's` };
+    }
+    const listed = new Set(trailer.chains.map((c) => c.agent));
+    const extra = agents.find((a) => !listed.has(a));
+    if (extra !== undefined) return { ok: false, line: endLine, problem: `${extra} is not in the trailer (entries added)` };
+    if (trailer.merkle_root !== root) return { ok: false, line: endLine, problem: 'the Merkle root differs from the trailer' };
+  }
+  return { ok: true, entries: entries.length, agents: agents.length, merkleRoot: root, trailer: trailer !== undefined };
+}
