@@ -9,6 +9,13 @@ import Table from 'cli-table3';
 import { measureFloors } from './floors.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/**
+ * Each measurement runs with V8's old space capped (BENCH_HEAP_MB, default 1536): a run's live
+ * heap stays well below that, and without a cap V8 lets the heap (and so the RSS) grow far past
+ * what is live before it collects.
+ */
+const heapMb = Number(process.env.BENCH_HEAP_MB ?? 1536);
+const nodeFlags = Number.isFinite(heapMb) && heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
 const scenarios = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['scenarios/bench-100k.yaml'];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -26,7 +33,7 @@ for (const file of scenarios) {
   let inlineResults = '';
   for (const workers of workerCounts) {
     process.stderr.write(`running ${file} with ${workers === 0 ? 'no worker threads (inline)' : `${workers} worker thread(s)`}…\n`);
-    const out = execFileSync(process.execPath, [`${here}measure.js`, file, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(out.trim().split('\n').pop()!);
     const fingerprint = `${r.negotiations}/${r.validated_messages}/${r.events}`;
     if (workers === 0) {
@@ -49,7 +56,7 @@ for (const file of scenarios) {
     ]);
   }
 }
-process.stdout.write(`Throughput by worker count (BENCH_WORKERS=${workerCounts.join(',')})\n${table.toString()}\n`);
+process.stdout.write(`Throughput by worker count (BENCH_WORKERS=${workerCounts.join(',')}; ${nodeFlags.join(' ') || 'no heap cap'})\n${table.toString()}\n`);
 process.stdout.write('Target: >= 200,000 validated A2A messages/s inline. Results must not depend on the worker count.\n\n');
 
 // Signing on against off: the same market, every message signed and verified (and audited) or not.
@@ -61,7 +68,7 @@ for (const signing of ['off', 'eddsa', 'es256']) {
   let fingerprint = '';
   for (const workers of signingWorkers) {
     process.stderr.write(`running ${signingFile} with signing ${signing}, ${workers} worker thread(s)…\n`);
-    const out = execFileSync(process.execPath, [`${here}measure.js`, signingFile, String(workers), signing], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, signingFile, String(workers), signing], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(out.trim().split('\n').pop()!);
     const print = `${r.negotiations}/${r.validated_messages}/${r.events}/${r.audit_root}`;
     if (fingerprint && print !== fingerprint) throw new Error(`results differ with ${workers} workers (signing ${signing}): ${print} vs ${fingerprint}`);

@@ -30,10 +30,11 @@ describe.each(scenarios)('%s on worker threads', (file) => {
 });
 
 describe('workers that coordinate themselves (no trace)', () => {
-  it.each(scenarios)('%s gives the inline results with 2 and 3 workers', async (file) => {
+  // The traced runs above cover 1, 2 and 4 threads; this path (the default) is checked with 2.
+  it.each(scenarios)('%s gives the inline results with 2 workers', async (file) => {
     const p = planOf(file);
     const inline = JSON.stringify(runSimulation(p).results);
-    for (const workers of [2, 3]) expect(JSON.stringify((await runParallel(p, { workers })).results)).toBe(inline);
+    expect(JSON.stringify((await runParallel(p, { workers: 2 })).results)).toBe(inline);
   }, 180_000);
 
   it('reports progress while it runs', async () => {

@@ -55,15 +55,28 @@ describe('settlement sagas', () => {
     expect(stepsOf(delivered, saga)).toEqual(['escrow', 'capture', 'void', 'refund', 'forfeit']);
   });
 
-  it('duplicated messages are answered idempotently and nothing is settled twice', () => {
+  it('unsigned, duplicated instructions are answered idempotently by the clearing house and nothing is settled twice', () => {
     const { result } = settled((s) => {
       s.faults = { duplicate_probability: 1 };
+      s.security = { signing: 'off' };
     });
     const sagas = result.results.settlement.sagas!;
     expect(result.results.faults!.messages_duplicated).toBeGreaterThan(100);
     expect(sagas.duplicate_instructions).toBeGreaterThan(0);
     expect(sagas.settled).toBeGreaterThan(0);
     expect(result.results.settlement.deals).toBe(sagas.settled);
+  });
+
+  it('signed, a duplicate is refused as a replay before it reaches the saga; every deal still settles once', () => {
+    const { result } = settled((s) => {
+      s.faults = { duplicate_probability: 1 };
+    });
+    const r = result.results;
+    expect(r.errors.by_code.replay_detected).toBeGreaterThan(100);
+    expect(r.settlement.sagas!.duplicate_instructions).toBe(0);
+    expect(r.settlement.sagas!.settled).toBeGreaterThan(0);
+    expect(r.settlement.deals).toBe(r.settlement.sagas!.settled);
+    expect(r.settlement.in_doubt).toBe(0);
   });
 
   it('a store cut off from the clearing house times out, compensates, and finishes once the partition heals', () => {
