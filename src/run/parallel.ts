@@ -74,7 +74,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   const selfCoordinated = tracers.length === 0;
   const pool = new Piscina({ filename: workerScript('worker.js'), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   const tasks = Array.from({ length: shards }, (_, index) => {
-    const spins = shards < availableParallelism() ? SPINS : 0;
+    const spins = shards <= availableParallelism() ? SPINS : 0;
     const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
       // The thread died: stop the others and wake the coordinator if it is waiting.

@@ -80,7 +80,7 @@ export interface ShardTask {
    * window plans the next one itself; otherwise the coordinator does.
    */
   readonly selfCoordinated: boolean;
-  /** spins before sleeping on a change: none when threads outnumber cores (spinning would steal the core the others need) */
+  /** spins before sleeping on a change: none when threads outnumber cores (spinning would steal the core another needs) */
   readonly spins: number;
   readonly windowing: { readonly lookaheadUs: number; readonly sliceUs: number; readonly limitUs: number };
   readonly fault?: ThreadFault;
