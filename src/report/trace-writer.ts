@@ -1,37 +1,26 @@
 /** `--trace FILE`: NDJSON, one line per delivered, dropped or rejected message and per flow step. */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import type { TraceLine } from '../broker/trace.js';
 import type { Reporter } from '../simulation.js';
-
-const FLUSH_BYTES = 1 << 16;
+import { NdjsonFile } from './ndjson-file.js';
 
 export class TraceWriter implements Reporter {
-  private readonly fd: number;
-  private buffer: string[] = [];
-  private bytes = 0;
+  private readonly file: NdjsonFile;
   lines = 0;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'w');
+    this.file = new NdjsonFile(path);
   }
 
   onTrace(line: TraceLine): void {
-    const text = `${JSON.stringify(line)}\n`;
-    this.buffer.push(text);
-    this.bytes += text.length;
+    this.file.line(line);
     this.lines++;
-    if (this.bytes >= FLUSH_BYTES) this.flush();
   }
 
   flush(): void {
-    if (this.buffer.length === 0) return;
-    writeSync(this.fd, this.buffer.join(''));
-    this.buffer = [];
-    this.bytes = 0;
+    this.file.flush();
   }
 
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    this.file.close();
   }
 }

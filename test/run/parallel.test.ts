@@ -1,33 +1,12 @@
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planOf } from '../plans.js';
 import { runParallel, WorkerFailure } from '../../src/run/parallel.js';
-import type { SimulationPlan } from '../../src/scenario/schema.js';
 import { RunInvariantViolation, runSimulation } from '../../src/simulation.js';
+import { parityScenarios } from './parity.js';
 
-
-// Benchmark scenarios (bench-*) take minutes inline; every other scenario is checked here.
-const scenarios = readdirSync('scenarios')
-  .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('bench-'))
-  .map((f) => `scenarios/${f}`);
-
-async function traced(p: SimulationPlan, workers: number): Promise<{ results: string; trace: string }> {
-  const lines: string[] = [];
-  const reporters = [{ onTrace: (l: unknown) => lines.push(JSON.stringify(l)) }];
-  const r = workers === 0 ? runSimulation(p, { reporters }) : await runParallel(p, { workers, reporters });
-  return { results: JSON.stringify(r.results), trace: lines.join('\n') };
-}
-
-describe.each(scenarios)('%s on worker threads', (file) => {
-  const p = planOf(file);
-  const inline = traced(p, 0);
-
-  it.each([1, 2, 4])('gives byte-identical results and trace with %i workers', async (workers) => {
-    const [a, b] = await Promise.all([inline, traced(p, workers)]);
-    expect(b.results).toBe(a.results);
-    expect(b.trace).toBe(a.trace);
-  });
-});
+// Results and traces on 1, 2 and 4 threads: parallel-traced-{1,2}.test.ts (two files, so the
+// test runner can spread them over the cores).
+const scenarios = parityScenarios();
 
 describe('workers that coordinate themselves (no trace)', () => {
   // The traced runs above cover 1, 2 and 4 threads; this path (the default) is checked with 2.
