@@ -97,6 +97,10 @@ export class StoreAgent extends Agent {
       chance: (p) => this.rng.chance(p),
       sagaTimer: (delayUs, sagaId, token) => this.after(delayUs, SAGA_TIMER, { sagaId, token }),
       trackingUrl: (orderId) => `${this.endpoint}/track/${orderId}`,
+      compensated: (deal) => {
+        const mandate = this.ctx.mandates.get(deal.mandateId);
+        if (mandate) this.spending.release(mandate, deal.acceptedUs, deal.amountMinor);
+      },
     };
   }
 
@@ -369,7 +373,7 @@ export class StoreAgent extends Agent {
       this.quotes.delete(q.quoteId);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
-      this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals));
+      this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
       return;
     }
     const now = this.nowUs;

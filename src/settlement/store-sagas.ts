@@ -24,6 +24,8 @@ export interface SagaHost {
   chance(p: number): boolean;
   sagaTimer(delayUs: number, sagaId: string, token: number): void;
   trackingUrl(orderId: string): string;
+  /** a saga was compensated: the store gives back what it counted against the buyer's mandate */
+  compensated(deal: Deal): void;
 }
 
 /** An accepted quote on its way to settlement. */
@@ -38,6 +40,9 @@ export interface Deal {
   readonly transactionHash: string;
   readonly items: readonly QuoteItem[];
   readonly totals: Totals;
+  /** the mandate the accept was made under, and when (the budget period it counts in) */
+  readonly mandateId: string;
+  readonly acceptedUs: number;
   /** the answer the buyer gets (again, on a retried accept) once the saga has ended */
   answer?: ConfirmationPayload;
 }
@@ -77,10 +82,10 @@ export class StoreSagas {
   }
 
   /** Starts the saga of an accepted quote (the checks of the accept have passed). */
-  start(quoteId: string, conversationId: string, buyer: Party, payer: string, amountMinor: number, transactionHash: string, items: readonly QuoteItem[], totals: Totals): void {
+  start(quoteId: string, conversationId: string, buyer: Party, payer: string, amountMinor: number, transactionHash: string, items: readonly QuoteItem[], totals: Totals, mandateId: string): void {
     const n = ++this.seq;
     const saga = new Saga(`saga_${this.host.localName}_${n}`);
-    const deal: Deal = { saga, quoteId, orderId: `ord_${this.host.localName}_${n}`, conversationId, buyer, payer, amountMinor, transactionHash, items, totals };
+    const deal: Deal = { saga, quoteId, orderId: `ord_${this.host.localName}_${n}`, conversationId, buyer, payer, amountMinor, transactionHash, items, totals, mandateId, acceptedUs: this.host.nowUs };
     this.byId.set(saga.id, deal);
     this.byQuote.set(quoteId, deal);
     this.byOrder.set(deal.orderId, deal);
@@ -251,6 +256,7 @@ export class StoreSagas {
       deal.answer = { ...base, status: 'confirmed' };
     } else {
       this.ctx.metrics.sagaCompensated(s.cause);
+      this.host.compensated(deal);
       this.ctx.settlementChecker.sagaEnded(s.id, 'compensated', s.cause, now);
       deal.answer = { ...base, status: 'cancelled', cancellation: { code: s.cause as ErrorCode, message: CAUSE_TEXT[s.cause] ?? s.cause } };
     }

@@ -45,6 +45,18 @@ describe('settlement sagas', () => {
     expect(result.results.settlement.deals).toBe(0);
   });
 
+  it('a compensated saga gives back what the store counted against the mandate budget', () => {
+    const { result } = settled((s) => {
+      s.faults = { payment_failure_probability: 1 };
+      (s.buyers[0] as Record<string, unknown>).mandate = { max_per_purchase: 1000, budget: { amount: 300, period: '1m' } };
+    });
+    const sagas = result.results.settlement.sagas!;
+    // Each purchase is about 137.00: without the refund of the budget the store would refuse the third.
+    expect(sagas.started).toBeGreaterThan(5);
+    expect(sagas.compensated).toBe(sagas.started);
+    expect(sagas.failed_by_cause.mandate_exceeded ?? 0).toBe(0);
+  });
+
   it('a back-office rejection after capture is undone newest first: void, refund, then the store forfeits', () => {
     const { result, delivered } = settled((s) => {
       s.faults = { back_office_rejection_probability: 1 };
