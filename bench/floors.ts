@@ -3,7 +3,7 @@ import { p256 } from '@noble/curves/nist.js';
 import canonicalize from 'canonicalize';
 import { EventQueue } from '../src/engine/queue.js';
 import { AuditChain } from '../src/trust/audit.js';
-import { canonicalJson } from '../src/trust/canonical.js';
+import { canonicalJson } from '../src/protocol/canonical.js';
 import { es256KeyFromSeed, es256Sign } from '../src/trust/es256.js';
 import { KeyDirectory } from '../src/trust/keys.js';
 import { MessageSigner } from '../src/trust/signer.js';
@@ -70,7 +70,7 @@ export function measureFloors(): Floor[] {
     { operation: 'validate a quote envelope: broker path (ajv + value rules)', us: perOp(200_000, () => validateMessage(quote)) },
     { operation: 'transaction hash (RFC 8785 + SHA-256)', us: perOp(50_000, () => transactionHash(quote.payload)) },
     { operation: 'RFC 8785 JSON of a quote envelope: canonicalize package', us: perOp(50_000, () => canonicalize(quote)) },
-    { operation: 'RFC 8785 JSON of a quote envelope: trust/canonical.ts', us: perOp(50_000, () => canonicalJson(quote)) },
+    { operation: 'RFC 8785 JSON of a quote envelope: protocol/canonical.ts', us: perOp(50_000, () => canonicalJson(quote)) },
     { operation: 'ES256 sign, deterministic (RFC 6979 + OpenSSL scalar multiplication)', us: perOp(2_000, () => es256Sign(es256Key, data)) },
     { operation: 'ES256 sign, @noble/curves (deterministic, pure JavaScript)', us: perOp(200, () => p256.sign(data, es256Key.dBytes)) },
     ...signingFloors('es256'),

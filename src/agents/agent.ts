@@ -180,11 +180,16 @@ export abstract class Agent implements Endpoint, EventTarget {
     if (kind !== undefined) this.ctx.metrics.security.rejected(message.from.identifier, kind, code);
   }
 
-  /** Runs `work` as the answer to `message`: what it sends is kept for a duplicate of the message. */
-  protected answer(message: CommerceMessage, work: () => void): void {
+  /** Runs `work(message)` as the answer to `message`: what it sends is kept for a duplicate of the message. */
+  protected answer<M extends CommerceMessage>(message: M, work: (message: M) => void): void {
+    // Without verification no message is remembered, so there is no answer to keep.
+    if (this.verifier === undefined) {
+      work.call(this, message);
+      return;
+    }
     this.answering = this.seen.get(message);
     try {
-      work();
+      work.call(this, message);
     } finally {
       this.answering = undefined;
     }

@@ -50,7 +50,9 @@ type Request = MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.reques
 export class StoreAgent extends Agent {
   readonly profile: BusinessProfile;
   private readonly inventory = new Map<string, number>();
-  private readonly quotes = new Map<string, QuoteState>();
+  /** live quotes by the number at the end of their id (`q_<store>_<n>`): integer keys hash for free */
+  private readonly quotes = new Map<number, QuoteState>();
+  private readonly quotePrefix: string;
   private readonly orders = new Map<string, QuoteState>();
   private readonly queue = new Fifo<Request>();
   private busyServers = 0;
@@ -73,6 +75,7 @@ export class StoreAgent extends Agent {
     this.serviceTime = plan.capacity.service_time;
     this.profile = storeProfile(plan, address);
     this.endpoint = this.profile.transports.a2a.endpoint;
+    this.quotePrefix = `q_${this.localName}_`;
     for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
     if (ctx.settlement && ctx.clearingHouse) this.sagas = new StoreSagas(this.sagaHost(), ctx, ctx.settlement, ctx.clearingHouse);
   }
@@ -161,7 +164,7 @@ export class StoreAgent extends Agent {
     if (kind !== SERVICE_DONE) return;
     const job = data as { epoch: number; request: Request };
     if (job.epoch !== this.epoch) return; // begun before a crash: lost with it
-    this.answer(job.request, () => this.process(job.request));
+    this.answer(job.request, this.process);
     const next = this.queue.shift();
     if (next) this.startService(next);
     else this.busyServers--;
@@ -199,13 +202,13 @@ export class StoreAgent extends Agent {
 
   /** While the market or the request's category is halted, requests are refused with market_halted. */
   private refuseWhileHalted(request: Request): boolean {
-    const sku = request.type === 'a2a.commerce.intent' || request.type === 'a2a.commerce.request' ? request.payload.items[0]?.sku : this.quotes.get(request.payload.quote_id)?.payload.items[0]?.sku;
+    const sku = request.type === 'a2a.commerce.intent' || request.type === 'a2a.commerce.request' ? request.payload.items[0]?.sku : this.quote(request.payload.quote_id)?.payload.items[0]?.sku;
     const category = sku === undefined ? undefined : this.ctx.market.sku(sku)?.category;
     if (category === undefined) return false;
     const halt = this.ctx.market.haltAt(category, this.nowUs);
     if (!halt) return false;
     // An accept of a deal already executed is answered from the order, halt or not.
-    if (request.type === 'a2a.commerce.accept' && this.quotes.get(request.payload.quote_id)?.confirmation) return false;
+    if (request.type === 'a2a.commerce.accept' && this.quote(request.payload.quote_id)?.confirmation) return false;
     this.ctx.metrics.reason('refused:market_halted');
     const until = isoTimestamp(this.ctx.epochMs, halt.endUs);
     this.sendError(request.from, request.conversation_id, 'market_halted', `${halt.category ?? 'the market'} is halted (${halt.kind}) until ${until}`, request.id);
@@ -236,7 +239,8 @@ export class StoreAgent extends Agent {
       const floorUnit = roundMinor(reference * (1 + this.plan.floor_margin + premium));
       listSubtotal += unit * line.quantity;
       floorSubtotal += floorUnit * line.quantity;
-      items.push({ sku: line.sku, name: info.name, unit_price: toWire(unit), quantity: line.quantity, availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited' });
+      // Keys in RFC 8785 order, as in every part of a quote: the transaction hash is then one JSON.stringify.
+      items.push({ availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited', name: info.name, quantity: line.quantity, sku: line.sku, unit_price: toWire(unit) });
     }
     const deliveryUs = now + this.plan.delivery_days * US_PER_DAY;
     const deliveryBy = m.payload.constraints?.delivery_by;
@@ -300,23 +304,23 @@ export class StoreAgent extends Agent {
     const validUntilUs = now + this.validityUs(this.ctx.market.sku(items[0]!.sku)?.category);
     this.limiter?.update(this.limiterKey(to.identifier, conversationId), totalMinor, validUntilUs);
     const discount = listMinor - totalMinor;
-    const totals: Totals = { subtotal: toWire(subtotalMinor), shipping: toWire(this.plan.shipping), tax: toWire(taxMinor), total: toWire(totalMinor) };
-    if (discount > 0) totals.discount = toWire(discount);
-    const payload: QuotePayload = {
-      quote_id: quoteId,
-      valid_until: isoTimestamp(this.ctx.epochMs, validUntilUs),
-      currency: this.ctx.currency,
-      items,
-      totals,
-      delivery_estimate: deliveryEstimate,
-    };
-    if (replaces) payload.replaces = replaces;
+    // Keys in RFC 8785 order (see onIntent).
+    const shipping = toWire(this.plan.shipping);
+    const totals: Totals =
+      discount > 0
+        ? { discount: toWire(discount), shipping, subtotal: toWire(subtotalMinor), tax: toWire(taxMinor), total: toWire(totalMinor) }
+        : { shipping, subtotal: toWire(subtotalMinor), tax: toWire(taxMinor), total: toWire(totalMinor) };
+    const payload = { currency: this.ctx.currency, delivery_estimate: deliveryEstimate, items } as QuotePayload;
     if (discount > 0) payload.note = `Applied ${Math.round((1000 * discount) / listMinor) / 10}% discount`;
+    payload.quote_id = quoteId;
+    if (replaces) payload.replaces = replaces;
+    payload.totals = totals;
+    payload.valid_until = isoTimestamp(this.ctx.epochMs, validUntilUs);
     if (replaces) {
-      const old = this.quotes.get(replaces);
+      const old = this.quote(replaces);
       if (old) old.replacedBy = quoteId;
     }
-    this.quotes.set(quoteId, { quoteId, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs });
+    this.quotes.set(this.quoteSeq, { quoteId, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs });
     if (this.quoteSeq % 256 === 0) this.sweep();
     this.send(to, 'a2a.commerce.quote', conversationId, payload);
   }
@@ -370,7 +374,7 @@ export class StoreAgent extends Agent {
       const sagas = this.sagas;
       this.spending.add(mandate, this.nowUs, q.totalMinor);
       this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
-      this.quotes.delete(q.quoteId);
+      this.quotes.delete(quoteNumber(q.quoteId, this.quotePrefix));
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
       this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
@@ -423,7 +427,7 @@ export class StoreAgent extends Agent {
 
   /** Finds a live quote for `m`, answering with the right error when there is none. */
   private lookup(quoteId: string, m: Request, allowExecuted = false): QuoteState | undefined {
-    const q = this.quotes.get(quoteId);
+    const q = this.quote(quoteId);
     if (!q || q.buyer !== m.from.identifier) {
       this.sendError(m.from, m.conversation_id, 'quote_not_found', `no quote ${quoteId} for ${m.from.identifier}`, quoteId);
       return undefined;
@@ -438,6 +442,11 @@ export class StoreAgent extends Agent {
       return undefined;
     }
     return q;
+  }
+
+  /** The live quote with this id, if it is one of ours. */
+  private quote(quoteId: string): QuoteState | undefined {
+    return this.quotes.get(quoteNumber(quoteId, this.quotePrefix));
   }
 
   /** Quote validity, shorter as the category's realised volatility rises (quote_validity_shrink). */
@@ -495,6 +504,20 @@ export class StoreAgent extends Agent {
       }
     }
   }
+}
+
+/** n for a quote id `<prefix><n>` as this store writes them (no sign, no leading zero), else -1. */
+function quoteNumber(quoteId: string, prefix: string): number {
+  const n = quoteId.length;
+  const from = prefix.length;
+  if (n <= from || n > from + 15 || !quoteId.startsWith(prefix) || (quoteId.charCodeAt(from) === 48 && n > from + 1)) return -1;
+  let value = 0;
+  for (let i = from; i < n; i++) {
+    const d = quoteId.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 type StoreAddress = { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party };

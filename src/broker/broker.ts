@@ -7,7 +7,7 @@ import type { Entity, Kernel } from '../engine/kernel.js';
 import { Priority } from '../engine/kernel.js';
 import type { EventTarget } from '../engine/queue.js';
 import { sampleUs } from '../engine/distribution.js';
-import type { Rng } from '../engine/rng.js';
+import type { Draws } from '../engine/rng.js';
 import { partitioned, type FaultSchedule } from '../faults/plan.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { CommerceMessage, Party } from '../protocol/schemas.js';
@@ -45,13 +45,8 @@ export interface RemoteDelivery {
   readonly message: CommerceMessage;
 }
 
-interface Delivery {
-  readonly message: CommerceMessage;
-  readonly fromId: number;
-  readonly toId: number;
-}
-
-const DELIVER = 1;
+// A delivery event carries the receiver's id as its kind and the message as its data; its
+// origin is the sender's id.
 
 export interface AddressBook {
   readonly byIdentifier: ReadonlyMap<string, Address>;
@@ -102,7 +97,7 @@ export class Broker implements EventTarget {
   /** Schedules deliveries that other shards sent to agents of this one, keeping their keys. */
   acceptRemote(batch: readonly RemoteDelivery[]): void {
     for (const d of batch) {
-      this.kernel.insert(d.t, Priority.delivery, d.fromId, d.s, this, DELIVER, { message: d.message, fromId: d.fromId, toId: d.toId } satisfies Delivery);
+      this.kernel.insert(d.t, Priority.delivery, d.fromId, d.s, this, d.toId, d.message);
     }
   }
 
@@ -154,15 +149,16 @@ export class Broker implements EventTarget {
 
   private deliver(from: Endpoint, to: Address, atUs: number, message: CommerceMessage): void {
     if (to.shard === this.shard) {
-      this.kernel.schedule(atUs, Priority.delivery, from, this, DELIVER, { message, fromId: from.id, toId: to.id } satisfies Delivery);
+      this.kernel.schedule(atUs, Priority.delivery, from, this, to.id, message);
     } else {
       // Latency is at least the lookahead, so this lands in a later window of the other shard.
       this.outbox.push({ t: atUs, s: from.seq++, fromId: from.id, toId: to.id, message });
     }
   }
 
-  handle(_kind: number, data: unknown): void {
-    const { message, fromId, toId } = data as Delivery;
+  handle(toId: number, data: unknown): void {
+    const message = data as CommerceMessage;
+    const fromId = this.kernel.current.o;
     const to = this.local[toId]!;
     const now = this.kernel.nowUs;
     if (to.down) {
@@ -189,7 +185,7 @@ export class Broker implements EventTarget {
 }
 
 /** A link fault: mangles one field so that the message no longer validates. */
-function corrupt(message: CommerceMessage, rng: Rng): CommerceMessage {
+function corrupt(message: CommerceMessage, rng: Draws): CommerceMessage {
   const copy = structuredClone(message) as unknown as Record<string, unknown>;
   switch (rng.int(3)) {
     case 0: {

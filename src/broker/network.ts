@@ -4,7 +4,7 @@
  * from its own random stream, so one link's traffic never shifts another's.
  */
 import { minimumUs, type Distribution } from '../engine/distribution.js';
-import { Rng } from '../engine/rng.js';
+import { AleaSlab, type Draws } from '../engine/rng.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 
 export interface LinkModel {
@@ -13,16 +13,22 @@ export interface LinkModel {
   readonly corruptProbability: number;
 }
 
+/** One direction between two agents: its model and its own random stream. */
 export interface Link {
   readonly model: LinkModel;
-  readonly rng: Rng;
+  /** the link's stream; draw from it before asking for another link */
+  readonly rng: Draws;
 }
 
 export class NetworkModel {
   private readonly defaults: LinkModel;
   private readonly overrides = new Map<string, LinkModel>();
-  /** links by sender id, then receiver id: small integer keys keep both lookups on the fast path */
-  private readonly links: (Map<number, Link> | undefined)[] = [];
+  /** per sender: receiver id → link index, into `streams` and `models` */
+  private readonly links: (Map<number, number> | undefined)[] = [];
+  private readonly streams = new AleaSlab();
+  private readonly models: LinkModel[] = [];
+  /** what link() hands out: a view of one link, valid until the next call */
+  private readonly view: { model: LinkModel; rng: Draws } = { model: undefined as never, rng: this.streams };
 
   constructor(
     plan: SimulationPlan,
@@ -51,12 +57,21 @@ export class NetworkModel {
       bySender = new Map();
       this.links[fromId] = bySender;
     }
-    let link = bySender.get(toId);
-    if (!link) {
-      link = { model: this.modelFor(fromOrg, toOrg), rng: new Rng(this.seed, `link:${fromIdentifier}→${toIdentifier}`) };
-      bySender.set(toId, link);
+    let index = bySender.get(toId);
+    if (index === undefined) {
+      index = this.streams.add(this.seed, `link:${fromIdentifier}→${toIdentifier}`);
+      this.models.push(this.modelFor(fromOrg, toOrg));
+      bySender.set(toId, index);
     }
-    return link;
+    const view = this.view;
+    view.model = this.models[index]!;
+    this.streams.at(index);
+    return view;
+  }
+
+  /** Links that carried a message so far. */
+  get linkCount(): number {
+    return this.streams.size;
   }
 
   /** The smallest one-way latency any link can have: the lookahead of a parallel run. */

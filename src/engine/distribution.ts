@@ -1,5 +1,5 @@
 /** Durations drawn from a distribution, in integer microseconds. */
-import type { Rng } from './rng.js';
+import type { Draws } from './rng.js';
 
 export type Distribution =
   | { kind: 'constant'; valueUs: number }
@@ -8,7 +8,7 @@ export type Distribution =
   | { kind: 'lognormal'; medianUs: number; p99Us: number; minUs: number };
 
 /** Draws one duration (integer µs, never below the distribution's minimum). */
-export function sampleUs(dist: Distribution, rng: Rng): number {
+export function sampleUs(dist: Distribution, rng: Draws): number {
   switch (dist.kind) {
     case 'constant':
       return dist.valueUs;

@@ -23,44 +23,56 @@ export function hash53(text: string): number {
 }
 
 const Z_99 = 2.3263478740408408; // standard normal quantile at 0.99
+/** 2^-32: Alea's scale from its 32-bit carry to [0, 1). */
+const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
 
-/** A deterministic source of randomness; simulation code receives one, never reaches for one. */
-export class Rng {
-  private readonly source: () => number;
+/** The state of one Alea stream: three fractions and a carry. */
+export interface AleaState {
+  readonly s0: number;
+  readonly s1: number;
+  readonly s2: number;
+  readonly c: number;
+}
 
-  constructor(seed: string | number, streamName: string) {
-    this.source = seedrandom.alea(hash53(`${seed}\u0000${streamName}`).toString(36));
-  }
+/** The state seedrandom's Alea starts stream (seed, name) from. */
+export function aleaState(seed: string | number, streamName: string): AleaState {
+  return seedrandom.alea(hash53(`${seed}\u0000${streamName}`).toString(36), { state: true }).state() as AleaState;
+}
 
+/**
+ * Draws shared by every stream. A stream is seedrandom's Alea: seeded by seedrandom and stepped
+ * by the same recurrence (test/engine/rng.test.ts holds every kind of stream to seedrandom's own
+ * output), held as plain fields so that a stream costs a few dozen bytes rather than a handful of
+ * closures; a long run keeps millions of them, one per network link.
+ */
+export abstract class Draws {
   /** Uniform in [0, 1). */
-  next(): number {
-    return this.source();
-  }
+  abstract next(): number;
 
   /** Uniform in [min, max). */
   uniform(min: number, max: number): number {
-    return min + (max - min) * this.source();
+    return min + (max - min) * this.next();
   }
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.source() * n);
+    return Math.floor(this.next() * n);
   }
 
   /** True with probability p. */
   chance(p: number): boolean {
-    return p > 0 && this.source() < p;
+    return p > 0 && this.next() < p;
   }
 
   /** Exponential with the given mean. */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.source());
+    return -mean * Math.log(1 - this.next());
   }
 
   /** Standard normal (Box–Muller; one value per call keeps the stream simple to reason about). */
   normal(): number {
-    const u1 = 1 - this.source();
-    const u2 = this.source();
+    const u1 = 1 - this.next();
+    const u2 = this.next();
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
@@ -90,5 +102,78 @@ export class Rng {
       pool[j] = tmp;
     }
     return pool.slice(0, take);
+  }
+}
+
+/** A deterministic source of randomness; simulation code receives one, never reaches for one. */
+export class Rng extends Draws {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private c: number;
+
+  constructor(seed: string | number, streamName: string) {
+    super();
+    const state = aleaState(seed, streamName);
+    this.s0 = state.s0;
+    this.s1 = state.s1;
+    this.s2 = state.s2;
+    this.c = state.c;
+  }
+
+  next(): number {
+    const t = 2091639 * this.s0 + this.c * TWO_POW_MINUS_32;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    return (this.s2 = t - this.c);
+  }
+}
+
+/**
+ * Many Alea streams in one Float64Array, four numbers each: for the network's links, of which a
+ * long run has millions. `at(i)` points the slab's cursor at stream i; draw from it before
+ * pointing it elsewhere.
+ */
+export class AleaSlab extends Draws {
+  private state = new Float64Array(4 * 1024);
+  private count = 0;
+  private base = 0;
+
+  /** Adds stream (seed, name) and returns its index. */
+  add(seed: string | number, streamName: string): number {
+    if (4 * (this.count + 1) > this.state.length) {
+      const grown = new Float64Array(this.state.length * 2);
+      grown.set(this.state);
+      this.state = grown;
+    }
+    const s = aleaState(seed, streamName);
+    const b = 4 * this.count;
+    this.state[b] = s.s0;
+    this.state[b + 1] = s.s1;
+    this.state[b + 2] = s.s2;
+    this.state[b + 3] = s.c;
+    return this.count++;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** This slab, drawing from stream `index` until pointed elsewhere. */
+  at(index: number): this {
+    this.base = 4 * index;
+    return this;
+  }
+
+  next(): number {
+    const st = this.state;
+    const b = this.base;
+    const t = 2091639 * st[b]! + st[b + 3]! * TWO_POW_MINUS_32;
+    st[b] = st[b + 1]!;
+    st[b + 1] = st[b + 2]!;
+    const c = t | 0;
+    st[b + 3] = c;
+    return (st[b + 2] = t - c);
   }
 }

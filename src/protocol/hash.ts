@@ -1,13 +1,8 @@
 /** Transaction hashes over RFC 8785 canonical JSON, and mandate proofs bound to them. */
 import { createHash, createHmac } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical.js';
 
-/** RFC 8785 canonical JSON of a JSON value. */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON representation');
-  return text;
-}
+export { canonicalJson } from './canonical.js';
 
 /** `sha256:<hex>` of the canonical JSON of `value` (e.g. an accepted quote's payload). */
 export function transactionHash(value: unknown): string {

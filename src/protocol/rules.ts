@@ -72,10 +72,18 @@ function isDatePart(value: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && realDay(value);
 }
 
+/** The date part (YYYY-MM-DD) of the last timestamp that passed isDatePart. */
+let lastValidDay: string | undefined;
+
 /** RFC 3339 UTC timestamp: YYYY-MM-DDTHH:MM:SS, optional fraction of 1-9 digits, then Z. */
 function isDateTime(value: string): boolean {
   const n = value.length;
-  if (n < 20 || n > 30 || !isDatePart(value)) return false;
+  if (n < 20 || n > 30) return false;
+  // Nearly every timestamp of a run falls on a day already checked: compare with that one.
+  if (lastValidDay === undefined || !value.startsWith(lastValidDay)) {
+    if (!isDatePart(value)) return false;
+    lastValidDay = value.slice(0, 10);
+  }
   if (value.charCodeAt(10) !== 84 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || !digitsAt(value, TIME_DIGITS)) return false;
   if (twoDigits(value, 11) > 23 || twoDigits(value, 14) > 59 || twoDigits(value, 17) > 59) return false;
   if (value.charCodeAt(n - 1) !== 90) return false;

@@ -11,22 +11,33 @@ function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+let cachedSecond = NaN;
+let cachedSecondPrefix = '';
+const US_PER_SECOND = 1_000_000;
+const PADDING = ['', '0', '00', '000', '0000', '00000', '000000'];
+
 /** RFC 3339 timestamp with microsecond precision for `epochMs + virtualUs`. */
 export function isoTimestamp(epochMs: number, virtualUs: number): string {
   const totalUs = epochMs * US_PER_MS + virtualUs;
-  const day = Math.floor(totalUs / US_PER_DAY);
-  if (day !== cachedDay) {
-    cachedDay = day;
-    cachedDayPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11); // YYYY-MM-DDT
+  const second = Math.floor(totalUs / US_PER_SECOND);
+  if (second !== cachedSecond) {
+    // Everything up to the fraction changes once a second: build it then.
+    const day = Math.floor(totalUs / US_PER_DAY);
+    if (day !== cachedDay) {
+      cachedDay = day;
+      cachedDayPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11); // YYYY-MM-DDT
+    }
+    let rest = second * US_PER_SECOND - day * US_PER_DAY;
+    const hours = Math.floor(rest / 3_600_000_000);
+    rest -= hours * 3_600_000_000;
+    const minutes = Math.floor(rest / 60_000_000);
+    rest -= minutes * 60_000_000;
+    const seconds = Math.floor(rest / 1_000_000);
+    cachedSecond = second;
+    cachedSecondPrefix = `${cachedDayPrefix}${two(hours)}:${two(minutes)}:${two(seconds)}.`;
   }
-  let rest = totalUs - day * US_PER_DAY;
-  const hours = Math.floor(rest / 3_600_000_000);
-  rest -= hours * 3_600_000_000;
-  const minutes = Math.floor(rest / 60_000_000);
-  rest -= minutes * 60_000_000;
-  const seconds = Math.floor(rest / 1_000_000);
-  const fraction = rest - seconds * 1_000_000;
-  return `${cachedDayPrefix}${two(hours)}:${two(minutes)}:${two(seconds)}.${String(fraction).padStart(6, '0')}Z`;
+  const fraction = String(totalUs - second * US_PER_SECOND);
+  return `${cachedSecondPrefix}${PADDING[6 - fraction.length]}${fraction}Z`;
 }
 
 let cachedDateDay = NaN;

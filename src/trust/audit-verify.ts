@@ -4,7 +4,7 @@
  * the log ends with its trailer, every chain head and the Merkle root. Reports the first entry
  * that was altered, removed or reordered.
  */
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../protocol/canonical.js';
 import { chainNext, digestOf, entryLeaf, ZERO_HEAD, type AuditEntry, type AuditSummary } from './audit.js';
 import { merkleRoot } from './merkle.js';
 

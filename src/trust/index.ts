@@ -1,6 +1,5 @@
 export * from './audit.js';
 export * from './audit-verify.js';
-export * from './canonical.js';
 export * from './context.js';
 export * from './es256.js';
 export * from './jws.js';

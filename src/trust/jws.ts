@@ -4,7 +4,7 @@
  * message itself (without its `signature` member), canonicalised. ES256 and EdDSA (Ed25519).
  */
 import { createPrivateKey, createPublicKey, sign as edSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../protocol/canonical.js';
 import { es256KeyFromSeed, es256Sign, type Es256Key } from './es256.js';
 
 export type SigningAlgorithm = 'es256' | 'eddsa';

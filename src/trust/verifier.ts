@@ -5,7 +5,7 @@
  * nonces and ids, rate buckets, quarantined senders) is that agent's alone.
  */
 import type { ErrorCode } from '../protocol/codes.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../protocol/canonical.js';
 import type { CommerceMessage } from '../protocol/schemas.js';
 import { virtualFromIso } from '../protocol/time.js';
 import { parseDetached, verifyDetached } from './jws.js';

@@ -28,14 +28,18 @@ describe('NetworkModel', () => {
     expect(new NetworkModel(planWithNetwork({ latency: '2ms' }), 1).minimumLatencyUs()).toBe(2_000);
   });
 
-  it('returns the same link object for the same pair, and a separate one per direction', () => {
+  it('keeps one link per pair, and a separate one per direction, each with its own stream and model', () => {
     const n = new NetworkModel(plan, 1);
-    const ab = n.link(1, 'agent:a', 'globex', 2, 'agent:b', 'acme');
-    expect(n.link(1, 'agent:a', 'globex', 2, 'agent:b', 'acme')).toBe(ab);
+    const first = n.link(1, 'agent:a', 'globex', 2, 'agent:b', 'acme').rng.next();
+    expect(n.link(1, 'agent:a', 'globex', 2, 'agent:b', 'acme').model.latency.kind).toBe('uniform');
+    expect(n.linkCount).toBe(1);
     const ba = n.link(2, 'agent:b', 'acme', 1, 'agent:a', 'globex');
-    expect(ba).not.toBe(ab);
-    expect(ab.model.latency.kind).toBe('uniform');
     expect(ba.model.corruptProbability).toBe(0.5);
+    expect(n.linkCount).toBe(2);
+    // The stream of a→b goes on where it stopped; it did not restart.
+    const again = n.link(1, 'agent:a', 'globex', 2, 'agent:b', 'acme').rng.next();
+    const fresh = new NetworkModel(plan, 1).link(1, 'agent:a', 'globex', 2, 'agent:b', 'acme').rng;
+    expect([first, again]).toEqual([fresh.next(), fresh.next()]);
   });
 
   it('seeds each link stream from the seed and the link name only', () => {

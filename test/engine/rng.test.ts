@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/engine/rng.js';
+import seedrandom from 'seedrandom';
+import { AleaSlab, hash53, Rng } from '../../src/engine/rng.js';
 
 function draws(rng: Rng, n: number): number[] {
   return Array.from({ length: n }, () => rng.next());
@@ -13,6 +14,27 @@ function quantile(values: number[], q: number): number {
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 describe('named streams', () => {
+  it("are seedrandom's Alea streams, draw for draw", () => {
+    for (const [seed, name] of [[42, 'agent:buyer-17'], ['nightly', 'market:components'], [0, ''], [7, 'link:agent:a→agent:b']] as const) {
+      const reference = seedrandom.alea(hash53(`${seed}\u0000${name}`).toString(36));
+      const ours = new Rng(seed, name);
+      for (let i = 0; i < 20_000; i++) expect(ours.next()).toBe(reference());
+    }
+  });
+
+  it('kept many to a slab, each stream is the same as on its own, whatever the interleaving', () => {
+    const slab = new AleaSlab();
+    const alone = Array.from({ length: 3000 }, (_, i) => new Rng(5, `link:${i}`));
+    for (let i = 0; i < 3000; i++) expect(slab.add(5, `link:${i}`)).toBe(i);
+    expect(slab.size).toBe(3000);
+    let x = 1;
+    for (let k = 0; k < 30_000; k++) {
+      x = (x * 48271) % 2147483647;
+      const i = x % 3000;
+      expect(slab.at(i).next()).toBe(alone[i]!.next());
+    }
+  });
+
   it('give the same sequence for the same seed and name', () => {
     expect(draws(new Rng(42, 'agent:buyer-17'), 1000)).toEqual(draws(new Rng(42, 'agent:buyer-17'), 1000));
   });

@@ -163,6 +163,17 @@ describe('invalid messages', () => {
     expect(result.error!.issues.map((i) => i.path.join('.'))).toContain(path.join('.'));
   });
 
+  it('checks each timestamp in full, also right after a valid one of the same day', () => {
+    const at = (v: string) => CommerceMessage.safeParse(withChange(quoteMessage(), ['payload', 'valid_until'], v)).success;
+    expect(at('2025-02-28T10:00:00Z')).toBe(true);
+    expect(at('2025-02-28T24:00:00Z')).toBe(false);
+    expect(at('2025-02-28T10:60:00Z')).toBe(false);
+    expect(at('2025-02-28T10:00:00.Z')).toBe(false);
+    expect(at('2025-02-28X10:00:00Z')).toBe(false);
+    expect(at('2025-02-29T10:00:00Z')).toBe(false);
+    expect(at('2025-02-28T10:00:00.123456Z')).toBe(true);
+  });
+
   it('accepts 29 February in a leap year and the 31st of long months', () => {
     expect(CommerceMessage.safeParse(withChange(quoteMessage(), ['payload', 'delivery_estimate'], '2028-02-29')).success).toBe(true);
     expect(CommerceMessage.safeParse(withChange(quoteMessage(), ['payload', 'delivery_estimate'], '2025-12-31')).success).toBe(true);

@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/trust/canonical.js';
+import { canonicalJson } from '../../src/protocol/canonical.js';
 
 describe('canonicalJson against the published examples of RFC 8785', () => {
   it('section 3.2.2: numbers, strings and literals', () => {
@@ -85,6 +85,28 @@ describe('canonicalJson agrees with the canonicalize package', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('on values built with their keys already in order (written by JSON.stringify)', () => {
+    const sorted = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(sorted);
+      if (v !== null && typeof v === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(v).sort()) Object.defineProperty(out, k, { value: sorted((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+        return out;
+      }
+      return v;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(sorted(value))).toBe(canonicalize(value));
+      }),
+      { numRuns: 500 },
+    );
+    // Integer-like keys come first in an object whatever the insertion order: "10" before "9" is not JS's order.
+    expect(canonicalJson({ 9: 'a', 10: 'b', a: 1 })).toBe('{"10":"b","9":"a","a":1}');
+    expect(canonicalJson({ a: 1, b: undefined })).toBe('{"a":1}');
+    expect(canonicalJson({ a: Object.assign(Object.create({ inherited: 1 }) as object, { b: 2 }) })).toBe(canonicalize({ a: { b: 2 } }));
   });
 
   it('drops undefined members and writes undefined array slots as null', () => {
