@@ -26,6 +26,8 @@ const SAGA_TIMER = 2;
 const US_PER_DAY = 86_400_000_000;
 /** How long an executed order is remembered so that a retried accept gets the same answer. */
 export const ORDER_RETENTION_US = 60_000_000;
+/** How often a store forgets what it no longer needs to remember. */
+const SWEEP_EVERY_US = 100_000;
 
 interface QuoteState {
   readonly quoteId: string;
@@ -38,11 +40,12 @@ interface QuoteState {
   readonly validUntilUs: number;
   readonly round: number;
   readonly firstQuotedUs: number;
+  /** when this quote (this round's) was issued */
+  readonly issuedUs: number;
   /** set once the quote was accepted and executed */
   confirmation?: ConfirmationPayload;
   /** the buyer returned the confirmation (step 7 on the store's side) */
   acknowledged?: boolean;
-  replacedBy?: string;
 }
 
 type Request = MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'> | MessageOf<'a2a.commerce.counter'> | MessageOf<'a2a.commerce.accept'>;
@@ -50,8 +53,14 @@ type Request = MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.reques
 export class StoreAgent extends Agent {
   readonly profile: BusinessProfile;
   private readonly inventory = new Map<string, number>();
-  /** live quotes by the number at the end of their id (`q_<store>_<n>`): integer keys hash for free */
+  /**
+   * Quotes not executed, by the number at the end of their id (`q_<store>_<n>`; integer keys hash
+   * for free), oldest first; forgotten once expired for as long again as they were valid.
+   */
   private readonly quotes = new Map<number, QuoteState>();
+  /** executed quotes, oldest first, kept ORDER_RETENTION_US past their validity */
+  private readonly executed = new Map<number, QuoteState>();
+  private nextSweepUs = 0;
   private readonly quotePrefix: string;
   private readonly orders = new Map<string, QuoteState>();
   private readonly queue = new Fifo<Request>();
@@ -176,6 +185,7 @@ export class StoreAgent extends Agent {
     this.busyServers = 0;
     while (this.queue.shift() !== undefined);
     this.quotes.clear();
+    this.executed.clear();
     this.orders.clear();
     this.limiter?.clear();
     this.sagas?.crashed();
@@ -316,12 +326,10 @@ export class StoreAgent extends Agent {
     if (replaces) payload.replaces = replaces;
     payload.totals = totals;
     payload.valid_until = isoTimestamp(this.ctx.epochMs, validUntilUs);
-    if (replaces) {
-      const old = this.quote(replaces);
-      if (old) old.replacedBy = quoteId;
-    }
-    this.quotes.set(this.quoteSeq, { quoteId, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs });
-    if (this.quoteSeq % 256 === 0) this.sweep();
+    // A replaced quote is dead: forget it now (a counter or accept naming it is told quote_not_found).
+    if (replaces) this.quotes.delete(quoteNumber(replaces, this.quotePrefix));
+    this.quotes.set(this.quoteSeq, { quoteId, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now });
+    if (now >= this.nextSweepUs) this.sweep(now);
     this.send(to, 'a2a.commerce.quote', conversationId, payload);
   }
 
@@ -403,6 +411,9 @@ export class StoreAgent extends Agent {
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     this.orders.set(orderId, q);
+    const key = quoteNumber(q.quoteId, this.quotePrefix);
+    this.quotes.delete(key);
+    this.executed.set(key, q);
     this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
     this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
@@ -433,8 +444,8 @@ export class StoreAgent extends Agent {
       return undefined;
     }
     if (q.confirmation && allowExecuted) return q;
-    if (q.confirmation || q.replacedBy) {
-      this.sendError(m.from, m.conversation_id, 'quote_not_found', q.confirmation ? `quote ${quoteId} was already accepted` : `quote ${quoteId} was replaced`, quoteId);
+    if (q.confirmation) {
+      this.sendError(m.from, m.conversation_id, 'quote_not_found', `quote ${quoteId} was already accepted`, quoteId);
       return undefined;
     }
     if (q.validUntilUs < this.nowUs) {
@@ -446,7 +457,8 @@ export class StoreAgent extends Agent {
 
   /** The live quote with this id, if it is one of ours. */
   private quote(quoteId: string): QuoteState | undefined {
-    return this.quotes.get(quoteNumber(quoteId, this.quotePrefix));
+    const key = quoteNumber(quoteId, this.quotePrefix);
+    return this.quotes.get(key) ?? this.executed.get(key);
   }
 
   /** Quote validity, shorter as the category's realised volatility rises (quote_validity_shrink). */
@@ -493,15 +505,21 @@ export class StoreAgent extends Agent {
       .map((s) => ({ sku: s.sku, name: s.name }));
   }
 
-  /** Forgets quotes past their validity (and executed orders past their retention). */
-  private sweep(): void {
-    const now = this.nowUs;
-    for (const [id, q] of this.quotes) {
-      const keepUntil = q.confirmation ? q.validUntilUs + ORDER_RETENTION_US : q.validUntilUs;
-      if (keepUntil < now) {
-        this.quotes.delete(id);
-        if (q.confirmation) this.orders.delete(q.confirmation.order_id);
-      }
+  /**
+   * Forgets quotes expired for as long again as they were valid (until then a late counter or
+   * accept is told quote_expired), and executed orders past their retention. Both maps are in
+   * the order of expiry, so this looks at the few entries due and stops.
+   */
+  private sweep(now: number): void {
+    this.nextSweepUs = now + SWEEP_EVERY_US;
+    for (const [key, q] of this.quotes) {
+      if (2 * q.validUntilUs - q.issuedUs >= now) break;
+      this.quotes.delete(key);
+    }
+    for (const [key, q] of this.executed) {
+      if (q.validUntilUs + ORDER_RETENTION_US >= now) break;
+      this.executed.delete(key);
+      this.orders.delete(q.confirmation!.order_id);
     }
   }
 }

@@ -1,12 +1,12 @@
 /** Transaction hashes over RFC 8785 canonical JSON, and mandate proofs bound to them. */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 
 export { canonicalJson } from './canonical.js';
 
 /** `sha256:<hex>` of the canonical JSON of `value` (e.g. an accepted quote's payload). */
 export function transactionHash(value: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
+  return `sha256:${hash('sha256', canonicalJson(value), 'hex')}`;
 }
 
 /** HMAC-SHA256 proof that the holder of `mandateKey` authorised `transactionHashText`, base64url. */

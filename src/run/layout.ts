@@ -41,17 +41,75 @@ export interface Layout {
 const ROLE_NAMES: Record<Role, string> = { store: 'sales', buyer: 'procurement', settlement: 'settlement', adversary: 'hostile' };
 
 /** Assigns organisations to `shards` shards, heaviest first, each to the least-loaded shard. */
-function assignShards(sizes: readonly number[], shards: number): number[] {
+function assignShards(loads: readonly number[], shards: number): number[] {
   const load = new Array<number>(shards).fill(0);
-  const order = sizes.map((size, i) => ({ size, i })).sort((a, b) => b.size - a.size || a.i - b.i);
-  const assignment = new Array<number>(sizes.length).fill(0);
+  const order = loads.map((size, i) => ({ size, i })).sort((a, b) => b.size - a.size || a.i - b.i);
+  const assignment = new Array<number>(loads.length).fill(0);
   for (const { size, i } of order) {
     let best = 0;
     for (let s = 1; s < shards; s++) if (load[s]! < load[best]!) best = s;
     assignment[i] = best;
     load[best]! += size;
   }
+  // Then improve on that greedy start: move an organisation, or swap two, between the busiest
+  // shard and another while that lowers the busier of the two (deterministic, a few rounds).
+  for (let round = 0; round < 4 * loads.length; round++) {
+    let busiest = 0;
+    for (let s = 1; s < shards; s++) if (load[s]! > load[busiest]!) busiest = s;
+    let bestGain = 1e-9;
+    let move: [number, number] | undefined; // organisation index, and the one it swaps with (-1: none)
+    let target = -1;
+    for (let i = 0; i < loads.length; i++) {
+      if (assignment[i] !== busiest) continue;
+      for (let s = 0; s < shards; s++) {
+        if (s === busiest) continue;
+        const gainOf = (delta: number) => load[busiest]! - Math.max(load[busiest]! - delta, load[s]! + delta);
+        const moved = gainOf(loads[i]!);
+        if (moved > bestGain) [bestGain, move, target] = [moved, [i, -1], s];
+        for (let j = 0; j < loads.length; j++) {
+          if (assignment[j] !== s) continue;
+          const swapped = gainOf(loads[i]! - loads[j]!);
+          if (swapped > bestGain) [bestGain, move, target] = [swapped, [i, j], s];
+        }
+      }
+    }
+    if (move === undefined) break;
+    const [i, j] = move;
+    assignment[i] = target;
+    load[busiest]! -= loads[i]!;
+    load[target]! += loads[i]!;
+    if (j >= 0) {
+      assignment[j] = busiest;
+      load[target]! -= loads[j]!;
+      load[busiest]! += loads[j]!;
+    }
+  }
   return assignment;
+}
+
+/**
+ * The expected message load of each organisation, from the scenario alone: a buyer organisation
+ * sends intents at its agents' rate to `stores_per_intent` stores, and a store organisation
+ * receives its share of the demand for each category it sells (its agents among all agents
+ * selling that category). A shard's work is the messages its agents handle, so balancing these
+ * rather than head counts keeps the threads equally busy: a store agent answers many buyers.
+ */
+export function organisationLoads(plan: SimulationPlan): { stores: number[]; buyers: number[] } {
+  const buyers = plan.buyers.map((b) => b.agents * b.intent_rate * b.stores_per_intent);
+  const sellers = new Map<string, number>();
+  for (const s of plan.stores) for (const c of s.categories) sellers.set(c, (sellers.get(c) ?? 0) + s.agents);
+  const stores = plan.stores.map(() => 0);
+  plan.buyers.forEach((b, i) => {
+    for (const c of b.categories) {
+      const demand = buyers[i]! / b.categories.length;
+      const total = sellers.get(c) ?? 0;
+      if (total === 0) continue;
+      plan.stores.forEach((s, k) => {
+        if (s.categories.includes(c)) stores[k]! += (demand * s.agents) / total;
+      });
+    }
+  });
+  return { stores, buyers };
 }
 
 export function layOut(plan: SimulationPlan, shards: number): Layout {
@@ -62,8 +120,23 @@ export function layOut(plan: SimulationPlan, shards: number): Layout {
     // A hostile agent is an organisation of one, after the honest ones, so their ids do not move.
     ...(plan.adversaries ?? []).map((a, i) => ({ name: a.organisation ?? adversaryOrganisation(a.kind, i), role: 'adversary' as const, planIndex: i, size: 1 })),
   ];
+  const loads = organisationLoads(plan);
+  const buyerLoad = loads.buyers.reduce((a, b) => a + b, 0);
+  const perBuyerAgent = buyerLoad / Math.max(1, plan.buyers.reduce((a, b) => a + b.agents, 0));
   const shardOf = assignShards(
-    orgs.map((o) => o.size),
+    orgs.map((o) => {
+      switch (o.role) {
+        case 'store':
+          return loads.stores[o.planIndex]!;
+        case 'buyer':
+          return loads.buyers[o.planIndex]!;
+        case 'settlement':
+          // A handful of settlement messages for every deal, against some thirty for a negotiation.
+          return buyerLoad / 5;
+        default:
+          return perBuyerAgent;
+      }
+    }),
     Math.max(1, shards),
   );
   const agents: (AgentAddress | undefined)[] = [];

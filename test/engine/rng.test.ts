@@ -27,6 +27,13 @@ describe('named streams', () => {
     const alone = Array.from({ length: 3000 }, (_, i) => new Rng(5, `link:${i}`));
     for (let i = 0; i < 3000; i++) expect(slab.add(5, `link:${i}`)).toBe(i);
     expect(slab.size).toBe(3000);
+    // Seeded without seedrandom's closures, but to the very state seedrandom gives.
+    for (const [seed, name] of [['nightly', 'link:agent:é→agent:ü'], [0, ''], [-3.5, 'x'.repeat(500)]] as const) {
+      const one = new AleaSlab();
+      const i = one.add(seed, name);
+      const reference = new Rng(seed, name);
+      for (let k = 0; k < 100; k++) expect(one.at(i).next()).toBe(reference.next());
+    }
     let x = 1;
     for (let k = 0; k < 30_000; k++) {
       x = (x * 48271) % 2147483647;

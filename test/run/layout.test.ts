@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planOf } from '../plans.js';
-import { layOut } from '../../src/run/layout.js';
+import { layOut, organisationLoads } from '../../src/run/layout.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
 
 
@@ -26,11 +26,24 @@ describe('layOut', () => {
     expect(new Set(l.organisations.map((o) => o.shard))).toEqual(new Set([0, 1, 2, 3]));
   });
 
-  it('balances agents across shards, heaviest organisations first', () => {
+  it('weighs a store organisation by its share of the demand for what it sells', () => {
+    const { stores, buyers } = organisationLoads(p);
+    // Every intent goes to three stores: what buyers send, stores receive.
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(stores)).toBeCloseTo(sum(buyers), 6);
+    const byName = new Map(p.stores.map((s, i) => [s.organisation, stores[i]!]));
+    // northwind sells both categories, contoso only components, fabrikam only packaging (20 agents each).
+    expect(byName.get('northwind')!).toBeCloseTo(byName.get('contoso')! + byName.get('fabrikam')!, 6);
+    expect(byName.get('northwind')).toBe(byName.get('tailspin'));
+  });
+
+  it('balances the expected message load across shards, heaviest organisations first', () => {
+    const { stores, buyers } = organisationLoads(p);
     const l = layOut(p, 2);
     const load = [0, 0];
-    for (const org of l.organisations) load[org.shard]! += org.agentIds.length;
-    expect(Math.abs(load[0]! - load[1]!)).toBeLessThanOrEqual(100);
+    for (const org of l.organisations) load[org.shard]! += org.role === 'store' ? stores[org.planIndex]! : buyers[org.planIndex]!;
+    const total = load[0]! + load[1]!;
+    expect(Math.abs(load[0]! - load[1]!) / total).toBeLessThan(0.05);
   });
 
   it('puts everything on shard 0 when there is one shard', () => {
