@@ -40,8 +40,32 @@ export interface Layout {
 
 const ROLE_NAMES: Record<Role, string> = { store: 'sales', buyer: 'procurement', settlement: 'settlement', adversary: 'hostile' };
 
-/** Assigns organisations to `shards` shards, heaviest first, each to the least-loaded shard. */
+/** Up to this many organisations, two shards are split exactly (every split is tried). */
+const EXACT_SPLIT_MAX = 20;
+
+/** The split of `loads` into two shards with the lightest busier shard (the first such, in mask order). */
+function bestSplit(loads: readonly number[]): number[] {
+  const n = loads.length;
+  const total = loads.reduce((a, b) => a + b, 0);
+  let best = 0;
+  let bestMax = Infinity;
+  // The last organisation stays on shard 0: a split and its mirror image are the same split.
+  for (let mask = 0; mask < 1 << (n - 1); mask++) {
+    let one = 0;
+    for (let i = 0; i < n - 1; i++) if (mask & (1 << i)) one += loads[i]!;
+    const busier = Math.max(one, total - one);
+    if (busier < bestMax - 1e-12) [best, bestMax] = [mask, busier];
+  }
+  return loads.map((_, i) => (i < n - 1 && best & (1 << i) ? 1 : 0));
+}
+
+/**
+ * Assigns organisations to `shards` shards by their loads: exactly for two shards and a few
+ * organisations; otherwise heaviest first, each to the least-loaded shard, then improved by moves
+ * and swaps.
+ */
 function assignShards(loads: readonly number[], shards: number): number[] {
+  if (shards === 2 && loads.length >= 2 && loads.length <= EXACT_SPLIT_MAX) return bestSplit(loads);
   const load = new Array<number>(shards).fill(0);
   const order = loads.map((size, i) => ({ size, i })).sort((a, b) => b.size - a.size || a.i - b.i);
   const assignment = new Array<number>(loads.length).fill(0);
@@ -112,6 +136,36 @@ export function organisationLoads(plan: SimulationPlan): { stores: number[]; buy
   return { stores, buyers };
 }
 
+/**
+ * Balances each role on its own (stores among stores, buyers among buyers), pairing the busiest
+ * part of a role with the least-loaded shard so far. Every shard then holds buyers and the stores
+ * they talk to, so about as much traffic stays on a shard as crosses; balancing the total alone
+ * can put all stores on one shard and all buyers on the other, and then every message crosses.
+ */
+function balanceByRole(orgs: readonly { role: Role; load: number }[], shards: number): number[] {
+  const shardOf = new Array<number>(orgs.length).fill(0);
+  const load = new Array<number>(shards).fill(0);
+  for (const role of ['store', 'buyer', 'settlement', 'adversary'] as const) {
+    const members = orgs.flatMap((o, i) => (o.role === role ? [i] : []));
+    if (members.length === 0) continue;
+    const local = assignShards(
+      members.map((i) => orgs[i]!.load),
+      shards,
+    );
+    const partLoad = new Array<number>(shards).fill(0);
+    members.forEach((i, k) => (partLoad[local[k]!]! += orgs[i]!.load));
+    const parts = [...partLoad.keys()].sort((a, b) => partLoad[b]! - partLoad[a]! || a - b);
+    const targets = [...load.keys()].sort((a, b) => load[a]! - load[b]! || a - b);
+    const to = new Array<number>(shards);
+    parts.forEach((part, r) => (to[part] = targets[r]!));
+    members.forEach((i, k) => {
+      shardOf[i] = to[local[k]!]!;
+      load[shardOf[i]!]! += orgs[i]!.load;
+    });
+  }
+  return shardOf;
+}
+
 export function layOut(plan: SimulationPlan, shards: number): Layout {
   const orgs = [
     ...plan.stores.map((s, i) => ({ name: s.organisation, role: 'store' as const, planIndex: i, size: s.agents })),
@@ -123,22 +177,20 @@ export function layOut(plan: SimulationPlan, shards: number): Layout {
   const loads = organisationLoads(plan);
   const buyerLoad = loads.buyers.reduce((a, b) => a + b, 0);
   const perBuyerAgent = buyerLoad / Math.max(1, plan.buyers.reduce((a, b) => a + b.agents, 0));
-  const shardOf = assignShards(
-    orgs.map((o) => {
-      switch (o.role) {
-        case 'store':
-          return loads.stores[o.planIndex]!;
-        case 'buyer':
-          return loads.buyers[o.planIndex]!;
-        case 'settlement':
-          // A handful of settlement messages for every deal, against some thirty for a negotiation.
-          return buyerLoad / 5;
-        default:
-          return perBuyerAgent;
-      }
-    }),
-    Math.max(1, shards),
-  );
+  const weight = (o: (typeof orgs)[number]): number => {
+    switch (o.role) {
+      case 'store':
+        return loads.stores[o.planIndex]!;
+      case 'buyer':
+        return loads.buyers[o.planIndex]!;
+      case 'settlement':
+        // A handful of settlement messages for every deal, against some thirty for a negotiation.
+        return buyerLoad / 5;
+      default:
+        return perBuyerAgent;
+    }
+  };
+  const shardOf = balanceByRole(orgs.map((o) => ({ role: o.role, load: weight(o) })), Math.max(1, shards));
   const agents: (AgentAddress | undefined)[] = [];
   const byIdentifier = new Map<string, AgentAddress>();
   const organisations: OrganisationSlot[] = [];
