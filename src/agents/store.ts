@@ -31,6 +31,8 @@ const SWEEP_EVERY_US = 100_000;
 
 interface QuoteState {
   readonly quoteId: string;
+  /** the number at the end of quoteId: its key in the quote maps */
+  readonly key: number;
   readonly conversationId: string;
   readonly buyer: string;
   readonly payload: QuotePayload;
@@ -328,7 +330,7 @@ export class StoreAgent extends Agent {
     payload.valid_until = isoTimestamp(this.ctx.epochMs, validUntilUs);
     // A replaced quote is dead: forget it now (a counter or accept naming it is told quote_not_found).
     if (replaces) this.quotes.delete(quoteNumber(replaces, this.quotePrefix));
-    this.quotes.set(this.quoteSeq, { quoteId, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now });
+    this.quotes.set(this.quoteSeq, { quoteId, key: this.quoteSeq, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now });
     if (now >= this.nextSweepUs) this.sweep(now);
     this.send(to, 'a2a.commerce.quote', conversationId, payload);
   }
@@ -382,7 +384,7 @@ export class StoreAgent extends Agent {
       const sagas = this.sagas;
       this.spending.add(mandate, this.nowUs, q.totalMinor);
       this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
-      this.quotes.delete(quoteNumber(q.quoteId, this.quotePrefix));
+      this.quotes.delete(q.key);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
       this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
@@ -411,9 +413,8 @@ export class StoreAgent extends Agent {
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     this.orders.set(orderId, q);
-    const key = quoteNumber(q.quoteId, this.quotePrefix);
-    this.quotes.delete(key);
-    this.executed.set(key, q);
+    this.quotes.delete(q.key);
+    this.executed.set(q.key, q);
     this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
     this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
