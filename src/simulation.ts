@@ -14,7 +14,7 @@ import { MetricsCollector } from './metrics/collector.js';
 import { buildResults, metricValues, type MarketSummary, type Results } from './metrics/results.js';
 import { buildExposure, buildTimeseries, openIntervals, timeseriesBucketUs } from './metrics/timeseries.js';
 import { formatMinor } from './protocol/money.js';
-import { layOut } from './run/layout.js';
+import { planLayout } from './run/pilot.js';
 import { compareKeyed, Shard, sharedWorld, type BreakerReport, type SharedWorld } from './run/shard.js';
 import { budgetHolds, type Budget } from './scenario/budgets.js';
 import type { SimulationPlan } from './scenario/schema.js';
@@ -86,7 +86,7 @@ export function runSimulation(plan: SimulationPlan, options: RunOptions = {}): R
 
 function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: number): RunResult {
   const durationUs = plan.duration;
-  const layout = layOut(plan, shardCount);
+  const layout = planLayout(plan, shardCount);
   const market = new Market(plan, durationUs + DRAIN_HORIZON_US);
   const world = sharedWorld(plan, layout, market);
   const tracers = reporters.filter((r) => r.onTrace);

@@ -27,18 +27,30 @@ interface CompiledType {
   readonly rules: (r: RuleContext, message: unknown) => void;
 }
 
-const ajv = new AjvClass({ strict: false, allErrors: false, validateFormats: false });
+let ajv: InstanceType<typeof AjvClass> | undefined;
 const compiled = new Map<string, CompiledType>();
-for (const type of MESSAGE_TYPES) {
-  const parts = envelopeParts(type)!;
-  const jsonSchema = z.toJSONSchema(parts.structure, { io: 'input', target: 'draft-7' });
-  compiled.set(type, { structure: ajv.compile(jsonSchema), rules: parts.rules });
+const KNOWN_TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPES);
+
+/**
+ * The validator of one message type, compiled when a message of that type is first seen: a run
+ * uses a few of the fourteen types, and compiling one costs milliseconds (in every worker thread).
+ */
+function compiledFor(type: string): CompiledType | undefined {
+  let entry = compiled.get(type);
+  if (entry === undefined && KNOWN_TYPES.has(type)) {
+    const parts = envelopeParts(type)!;
+    const jsonSchema = z.toJSONSchema(parts.structure, { io: 'input', target: 'draft-7' });
+    ajv ??= new AjvClass({ strict: false, allErrors: false, validateFormats: false });
+    entry = { structure: ajv.compile(jsonSchema), rules: parts.rules };
+    compiled.set(type, entry);
+  }
+  return entry;
 }
 
 /** The compiled verdict alone (exported for the tests that hold it to zod's). */
 export function passesCompiledCheck(message: unknown): boolean {
   const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-  const entry = typeof type === 'string' ? compiled.get(type) : undefined;
+  const entry = typeof type === 'string' ? compiledFor(type) : undefined;
   if (entry === undefined || !entry.structure(message)) return false;
   const issues: z.core.$ZodRawIssue[] = [];
   entry.rules(new RuleContext(issues as never, message), message);

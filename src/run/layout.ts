@@ -137,10 +137,68 @@ export function organisationLoads(plan: SimulationPlan): { stores: number[]; buy
 }
 
 /**
+ * Messages between organisations in a pilot run of the scenario: `pairs[i][j]` went from
+ * organisation i to organisation j, in the layout's organisation order (stores, buyers, the
+ * clearing house, hostile agents).
+ */
+export interface Traffic {
+  readonly pairs: readonly (readonly number[])[];
+}
+
+/**
+ * What a message crossing between shards costs its two threads (encoded on one, decoded on the
+ * other), against what handling one end of a message costs: about half without signatures, a
+ * few per cent when every message is signed and verified.
+ */
+function crossingWeight(plan: SimulationPlan): number {
+  return plan.security.signing === 'off' ? 0.5 : 0.03;
+}
+
+/** Up to this many organisations, a two-shard split by traffic is exact (every split is tried). */
+const EXACT_TRAFFIC_MAX = 16;
+
+/**
+ * Places organisations by measured traffic. A shard's work is the message ends its agents
+ * handle, plus the crossings (weighted) of messages between it and another shard. Two shards and
+ * a few organisations: the split with the lightest busier shard, then the fewest crossings;
+ * otherwise heaviest first, then moves and swaps, on the ends alone.
+ */
+function placeByTraffic(traffic: Traffic, shards: number, weight: number): number[] {
+  const n = traffic.pairs.length;
+  const pairs = traffic.pairs;
+  const ends = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      ends[i]! += pairs[i]![j]!;
+      ends[j]! += pairs[i]![j]!;
+    }
+  }
+  if (shards !== 2 || n < 2 || n > EXACT_TRAFFIC_MAX) return assignShards(ends, shards);
+  let best = 0;
+  let bestMax = Infinity;
+  let bestCrossing = Infinity;
+  // The last organisation stays on shard 0: a split and its mirror image are the same split.
+  for (let mask = 0; mask < 1 << (n - 1); mask++) {
+    const load = [0, 0];
+    let crossing = 0;
+    for (let i = 0; i < n; i++) {
+      const a = i < n - 1 && mask & (1 << i) ? 1 : 0;
+      load[a]! += ends[i]!;
+      for (let j = 0; j < n; j++) {
+        const b = j < n - 1 && mask & (1 << j) ? 1 : 0;
+        if (a !== b) crossing += pairs[i]![j]!;
+      }
+    }
+    const busier = Math.max(load[0]!, load[1]!) + weight * crossing;
+    if (busier < bestMax - 1e-9 || (busier <= bestMax + 1e-9 && crossing < bestCrossing)) [best, bestMax, bestCrossing] = [mask, busier, crossing];
+  }
+  return ends.map((_, i) => (i < n - 1 && best & (1 << i) ? 1 : 0));
+}
+
+/**
  * Balances each role on its own (stores among stores, buyers among buyers), pairing the busiest
- * part of a role with the least-loaded shard so far. Every shard then holds buyers and the stores
- * they talk to, so about as much traffic stays on a shard as crosses; balancing the total alone
- * can put all stores on one shard and all buyers on the other, and then every message crosses.
+ * part of a role with the least-loaded shard so far: the layout from the scenario alone, when
+ * no traffic was measured. Every shard then holds buyers and the stores they talk to.
  */
 function balanceByRole(orgs: readonly { role: Role; load: number }[], shards: number): number[] {
   const shardOf = new Array<number>(orgs.length).fill(0);
@@ -166,14 +224,26 @@ function balanceByRole(orgs: readonly { role: Role; load: number }[], shards: nu
   return shardOf;
 }
 
-export function layOut(plan: SimulationPlan, shards: number): Layout {
-  const orgs = [
+/** The organisations of a scenario in layout order: stores, buyers, the clearing house, hostile agents. */
+export function organisationsOf(plan: SimulationPlan): { name: string; role: Role; planIndex: number; size: number }[] {
+  return [
     ...plan.stores.map((s, i) => ({ name: s.organisation, role: 'store' as const, planIndex: i, size: s.agents })),
     ...plan.buyers.map((b, i) => ({ name: b.organisation, role: 'buyer' as const, planIndex: i, size: b.agents })),
     ...(plan.settlement ? [{ name: plan.settlement.organisation, role: 'settlement' as const, planIndex: 0, size: 1 }] : []),
     // A hostile agent is an organisation of one, after the honest ones, so their ids do not move.
     ...(plan.adversaries ?? []).map((a, i) => ({ name: a.organisation ?? adversaryOrganisation(a.kind, i), role: 'adversary' as const, planIndex: i, size: 1 })),
   ];
+}
+
+/**
+ * Lays out the agents on `shards` shards: by `traffic` measured in a pilot run when given (see
+ * run/pilot.ts), else by the load expected from the scenario alone.
+ */
+export function layOut(plan: SimulationPlan, shards: number, traffic?: Traffic): Layout {
+  const orgs = organisationsOf(plan);
+  if (traffic !== undefined && (traffic.pairs.length !== orgs.length || traffic.pairs.some((row) => row.length !== orgs.length))) {
+    throw new Error(`traffic for ${traffic.pairs.length} organisations, but the scenario has ${orgs.length}`);
+  }
   const loads = organisationLoads(plan);
   const buyerLoad = loads.buyers.reduce((a, b) => a + b, 0);
   const perBuyerAgent = buyerLoad / Math.max(1, plan.buyers.reduce((a, b) => a + b.agents, 0));
@@ -190,7 +260,16 @@ export function layOut(plan: SimulationPlan, shards: number): Layout {
         return perBuyerAgent;
     }
   };
-  const shardOf = balanceByRole(orgs.map((o) => ({ role: o.role, load: weight(o) })), Math.max(1, shards));
+  const shardCount = Math.max(1, shards);
+  const shardOf =
+    shardCount === 1
+      ? orgs.map(() => 0)
+      : traffic !== undefined
+        ? placeByTraffic(traffic, shardCount, crossingWeight(plan))
+        : balanceByRole(
+            orgs.map((o) => ({ role: o.role, load: weight(o) })),
+            shardCount,
+          );
   const agents: (AgentAddress | undefined)[] = [];
   const byIdentifier = new Map<string, AgentAddress>();
   const organisations: OrganisationSlot[] = [];

@@ -121,7 +121,8 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     if (Atomics.load(control, NOT_DRAINED) !== 0) {
       throw new RunInvariantViolation(new InvariantViolation('run did not drain: events still pending past the drain limit', endUs), seed);
     }
-    const layout = layOut(plan, shards);
+    // Every worker ran the same layout pilot; its counts lay the run out again here.
+    const layout = layOut(plan, shards, finals[0]!.traffic);
     const world = sharedWorld(plan, layout, new Market(plan, plan.duration + DRAIN_HORIZON_US));
     return finishRun(
       world,

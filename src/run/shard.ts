@@ -210,6 +210,11 @@ export class Shard {
     return this.kernel.runUntil(endUs);
   }
 
+  /** Calls `observer` with the sender and receiver id of every routable message sent. */
+  observeTraffic(observer: (fromId: number, toId: number) => void): void {
+    this.broker.observer = observer;
+  }
+
   takeOutbox(): RemoteDelivery[] {
     return this.broker.takeOutbox();
   }

@@ -10,7 +10,8 @@ import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import type { MetricsData } from '../metrics/collector.js';
 import { DRAIN_HORIZON_US } from '../simulation.js';
-import { layOut } from './layout.js';
+import { layOut, type Traffic } from './layout.js';
+import { pilotTraffic } from './pilot.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
 import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, openNext, OutboxWriter, planWindow, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
 
@@ -27,13 +28,17 @@ export interface ShardFinal {
   readonly breakers: BreakerReport[];
   readonly events: number;
   readonly nowUs: number;
+  /** the layout pilot's counts (undefined on one shard) */
+  readonly traffic: Traffic | undefined;
 }
 
 export default function runShard(task: ShardTask): ShardFinal | ShardError {
   const control = new Int32Array(task.channels.control);
   const numbers = new ShardNumbers(task.channels.numbers, task.shards);
   try {
-    const layout = layOut(task.plan, task.shards);
+    // Each worker runs the layout pilot itself (the same counts everywhere: it is deterministic).
+    const traffic = task.shards > 1 ? pilotTraffic(task.plan) : undefined;
+    const layout = layOut(task.plan, task.shards, traffic);
     const world = sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US));
     const shard = new Shard(world, task.index, task.tracing);
     shard.start();
@@ -88,6 +93,7 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
       breakers: shard.breakers(numbers.windowEndUs),
       events: shard.kernel.eventsProcessed,
       nowUs: shard.kernel.nowUs,
+      traffic,
     };
   } catch (err) {
     Atomics.store(control, FAILED, task.index + 1);

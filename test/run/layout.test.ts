@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planOf } from '../plans.js';
-import { layOut, organisationLoads } from '../../src/run/layout.js';
+import { layOut, organisationLoads, organisationsOf, type Traffic } from '../../src/run/layout.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
 
 
@@ -52,5 +52,41 @@ describe('layOut', () => {
 
   it('puts everything on shard 0 when there is one shard', () => {
     expect(layOut(p, 1).organisations.every((o) => o.shard === 0)).toBe(true);
+  });
+
+  describe('by measured traffic', () => {
+    const orgs = organisationsOf(p);
+    const index = new Map(orgs.map((o, i) => [o.name, i]));
+    /** Traffic where each listed buyer talks only to the listed store, `count` messages each way. */
+    const trafficOf = (links: [string, string, number][]): Traffic => {
+      const pairs = orgs.map(() => orgs.map(() => 0));
+      for (const [buyer, store, count] of links) {
+        pairs[index.get(buyer)!]![index.get(store)!]! += count;
+        pairs[index.get(store)!]![index.get(buyer)!]! += count;
+      }
+      return { pairs };
+    };
+    const shardOf = (l: ReturnType<typeof layOut>, name: string) => l.organisations.find((o) => o.name === name)!.shard;
+
+    it('keeps the busiest store apart from the rest when that balances the shards', () => {
+      // tailspin carries half of all traffic: it gets a shard with its buyer, the rest the other.
+      const l = layOut(p, 2, trafficOf([['initech', 'tailspin', 400], ['globex', 'northwind', 100], ['umbrella', 'fabrikam', 100], ['hooli', 'contoso', 200]]));
+      expect(shardOf(l, 'initech')).toBe(shardOf(l, 'tailspin'));
+      for (const other of ['globex', 'northwind', 'umbrella', 'fabrikam', 'hooli', 'contoso']) expect(shardOf(l, other)).not.toBe(shardOf(l, 'tailspin'));
+    });
+
+    it('prefers, among equally balanced splits, the one where fewer messages cross', () => {
+      // Two independent buyer-store pairs of equal traffic: each pair stays together.
+      const l = layOut(p, 2, trafficOf([['initech', 'tailspin', 100], ['globex', 'northwind', 100]]));
+      expect(shardOf(l, 'initech')).toBe(shardOf(l, 'tailspin'));
+      expect(shardOf(l, 'globex')).toBe(shardOf(l, 'northwind'));
+      expect(shardOf(l, 'initech')).not.toBe(shardOf(l, 'globex'));
+    });
+
+    it('numbers agents as without traffic, and refuses counts for other organisations', () => {
+      const l = layOut(p, 2, trafficOf([['initech', 'tailspin', 10]]));
+      expect([...l.byIdentifier.values()].map((a) => a.id)).toEqual([...layOut(p, 1).byIdentifier.values()].map((a) => a.id));
+      expect(() => layOut(p, 2, { pairs: [[1]] })).toThrow(/traffic for 1 organisations, but the scenario has 9/);
+    });
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * The layout pilot: before a run on several shards, the first stretch of the same scenario runs
+ * on one shard, without signatures or audit, and counts the messages between organisations.
+ * How much an organisation's agents talk depends on prices, strategies and who wins quotes,
+ * which the scenario alone does not tell; a few tens of thousands of messages do. The pilot is
+ * a pure function of the scenario and seed, so every thread derives the same layout from it,
+ * and the layout never changes results, only how evenly the threads are loaded.
+ */
+import { Market } from '../market/market.js';
+import type { SimulationPlan } from '../scenario/schema.js';
+import { layOut, type Layout, type Traffic } from './layout.js';
+import { Shard, sharedWorld } from './shard.js';
+
+/** The pilot stops at the first step boundary after this many messages. */
+export const PILOT_MESSAGES = 10_000;
+/** Virtual time between checks of the count: a short step, so that the pilot stops near its count. */
+const PILOT_STEP_US = 100_000;
+
+/** Messages between organisations in the first stretch of the run (at most its whole duration). */
+export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): Traffic {
+  const pilotPlan: SimulationPlan = { ...plan, security: { ...plan.security, signing: 'off', audit: false } };
+  const layout = layOut(pilotPlan, 1);
+  const orgCount = layout.organisations.length;
+  const orgOf = new Int32Array(layout.agents.length).fill(-1);
+  layout.organisations.forEach((org, k) => {
+    for (const id of org.agentIds) orgOf[id] = k;
+  });
+  const counts = new Float64Array(orgCount * orgCount);
+  let sent = 0;
+  const shard = new Shard(sharedWorld(pilotPlan, layout, new Market(pilotPlan, plan.duration)), 0, false);
+  shard.observeTraffic((fromId, toId) => {
+    const a = orgOf[fromId]!;
+    const b = orgOf[toId]!;
+    if (a >= 0 && b >= 0) counts[a * orgCount + b]!++;
+    sent++;
+  });
+  shard.start();
+  const stepUs = Math.max(1, Math.min(PILOT_STEP_US, Math.ceil(plan.duration / 100)));
+  for (let endUs = stepUs; sent < messages && endUs <= plan.duration + stepUs; endUs += stepUs) {
+    if (shard.nextTimeUs() === Infinity) break;
+    shard.runUntil(Math.min(endUs, plan.duration));
+  }
+  return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))) };
+}
+
+/** The layout of a run on `shards` shards: placed by pilot traffic when there is more than one. */
+export function planLayout(plan: SimulationPlan, shards: number, traffic?: Traffic): Layout {
+  if (shards <= 1) return layOut(plan, 1);
+  return layOut(plan, shards, traffic ?? pilotTraffic(plan));
+}

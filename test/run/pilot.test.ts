@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { planOf } from '../plans.js';
+import { layOut } from '../../src/run/layout.js';
+import { pilotTraffic, planLayout } from '../../src/run/pilot.js';
+
+describe('layout pilot', () => {
+  const p = planOf('scenarios/bench-signing.yaml');
+
+  it('counts the messages between organisations in the first stretch of the run, the same every time', () => {
+    const a = pilotTraffic(p, 5_000);
+    const b = pilotTraffic(p, 5_000);
+    expect(a).toEqual(b);
+    const total = a.pairs.flat().reduce((x, y) => x + y, 0);
+    expect(total).toBeGreaterThanOrEqual(5_000);
+    // Stops at the first 100 ms step past the count: a few thousand more at most here.
+    expect(total).toBeLessThan(10_000);
+    // Buyers talk to stores and stores to buyers; nobody to its own organisation.
+    a.pairs.forEach((row, i) => expect(row[i]).toBe(0));
+  });
+
+  it('balances the shards by what the pilot measured, which the scenario alone misjudges', () => {
+    const traffic = pilotTraffic(p, 10_000);
+    const ends = traffic.pairs.map((row, i) => row.reduce((x, y) => x + y, 0) + traffic.pairs.reduce((x, r) => x + r[i]!, 0));
+    const share = (l: ReturnType<typeof layOut>) => {
+      const load = [0, 0];
+      l.organisations.forEach((o, i) => (load[o.shard]! += ends[i]!));
+      return Math.max(...load) / (load[0]! + load[1]!);
+    };
+    const measured = share(layOut(p, 2, traffic));
+    expect(measured).toBeLessThan(0.53);
+    expect(measured).toBeLessThan(share(layOut(p, 2)));
+  });
+
+  it('is not run for one shard', () => {
+    const l = planLayout(p, 1);
+    expect(l.organisations.every((o) => o.shard === 0)).toBe(true);
+  });
+});
