@@ -25,16 +25,75 @@ function mod(a: bigint): bigint {
   return r < 0n ? r + N : r;
 }
 
-/** Modular inverse by the extended Euclidean algorithm (N is prime, a is not 0 mod N). */
-function invert(a: bigint): bigint {
-  let [r0, r1] = [N, mod(a)];
-  let [t0, t1] = [0n, 1n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [t0, t1] = [t1, t0 - q * t1];
+/** Bits a leading digit keeps: products of two stay exact in a double. */
+const DIGIT_BITS = 26;
+const SMALL = 1n << 53n;
+
+/**
+ * Inverse of `a` modulo N (N is prime, a is not 0 mod N), by Lehmer's extended Euclidean
+ * algorithm (Knuth, TAOCP vol. 2, 4.5.2, algorithm L): the quotients are found from the leading
+ * digits of the remainders in ordinary doubles, and the big numbers are updated once per run of
+ * quotients rather than once per quotient, which saves most of the BigInt divisions that make
+ * the plain algorithm cost ~45 µs here.
+ */
+export function invertModN(a: bigint): bigint {
+  let u = N;
+  let v = mod(a);
+  if (v === 0n) throw new RangeError('0 has no inverse');
+  // u ≡ x0·a and v ≡ x1·a (mod N) throughout.
+  let x0 = 0n;
+  let x1 = 1n;
+  while (v >= SMALL) {
+    const shift = BigInt(Math.max(0, Math.floor(Math.log2(Number(u))) + 1 - DIGIT_BITS));
+    let uh = Number(u >> shift);
+    let vh = Number(v >> shift);
+    let A = 1;
+    let B = 0;
+    let C = 0;
+    let D = 1;
+    for (;;) {
+      if (vh + C === 0 || vh + D === 0) break;
+      const q = Math.floor((uh + A) / (vh + C));
+      if (q !== Math.floor((uh + B) / (vh + D))) break;
+      let t = A - q * C;
+      A = C;
+      C = t;
+      t = B - q * D;
+      B = D;
+      D = t;
+      t = uh - q * vh;
+      uh = vh;
+      vh = t;
+    }
+    if (B === 0) {
+      // The leading digits decide nothing: one full step.
+      const q = u / v;
+      const r = u - q * v;
+      u = v;
+      v = r;
+      const x = x0 - q * x1;
+      x0 = x1;
+      x1 = x;
+    } else {
+      const [a1, b1, c1, d1] = [BigInt(A), BigInt(B), BigInt(C), BigInt(D)];
+      const nu = a1 * u + b1 * v;
+      v = c1 * u + d1 * v;
+      u = nu;
+      const nx = a1 * x0 + b1 * x1;
+      x1 = c1 * x0 + d1 * x1;
+      x0 = nx;
+    }
   }
-  return mod(t0);
+  while (v !== 0n) {
+    const q = u / v;
+    const r = u - q * v;
+    u = v;
+    v = r;
+    const x = x0 - q * x1;
+    x0 = x1;
+    x1 = x;
+  }
+  return mod(x0);
 }
 
 /** A P-256 signing key: the private scalar and its public point (uncompressed, 65 bytes). */
@@ -113,7 +172,7 @@ export function es256Sign(key: Es256Key, message: Uint8Array | string): Buffer {
     const point = e.getPublicKey();
     const r = mod(toBigInt(point.subarray(1, 33)));
     if (r === 0n) continue;
-    let s = mod(invert(k) * (z + r * key.d));
+    let s = mod(invertModN(k) * (z + r * key.d));
     if (s === 0n) continue;
     if (s > HALF_N) s = N - s;
     return Buffer.concat([to32(r), to32(s)]);

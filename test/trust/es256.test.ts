@@ -1,7 +1,8 @@
 import { p256 } from '@noble/curves/nist.js';
 import { createPublicKey, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { es256KeyFromScalar, es256KeyFromSeed, es256Sign } from '../../src/trust/es256.js';
+import fc from 'fast-check';
+import { es256KeyFromScalar, es256KeyFromSeed, es256Sign, invertModN } from '../../src/trust/es256.js';
 
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
@@ -34,5 +35,31 @@ describe('deterministic ES256', () => {
     const pub = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: key.publicKey.subarray(1, 33).toString('base64url'), y: key.publicKey.subarray(33).toString('base64url') }, format: 'jwk' });
     expect(verify('sha256', Buffer.from('hello'), { key: pub, dsaEncoding: 'ieee-p1363' }, a)).toBe(true);
     expect(verify('sha256', Buffer.from('hellp'), { key: pub, dsaEncoding: 'ieee-p1363' }, a)).toBe(false);
+  });
+});
+
+describe('inverse modulo the P-256 group order', () => {
+  const N = p256.Point.CURVE().n;
+
+  it('gives a·a⁻¹ ≡ 1 for any a, and the same as the plain extended Euclid', () => {
+    const plain = (a: bigint): bigint => {
+      let [r0, r1, t0, t1] = [N, a % N, 0n, 1n];
+      while (r1 !== 0n) {
+        const q = r0 / r1;
+        [r0, r1, t0, t1] = [r1, r0 - q * r1, t1, t0 - q * t1];
+      }
+      return ((t0 % N) + N) % N;
+    };
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: N - 1n }), (a) => {
+        const inverse = invertModN(a);
+        expect((inverse * a) % N).toBe(1n);
+        expect(inverse).toBe(plain(a));
+      }),
+      { numRuns: 2000 },
+    );
+    // Edges: the smallest and largest values, powers of two and values around the double range.
+    for (const a of [1n, 2n, N - 1n, N - 2n, 1n << 255n, (1n << 53n) - 1n, 1n << 53n, N >> 1n]) expect((invertModN(a) * a) % N).toBe(1n);
+    expect(() => invertModN(N)).toThrow(RangeError);
   });
 });
