@@ -235,19 +235,12 @@ export function organisationsOf(plan: SimulationPlan): { name: string; role: Rol
   ];
 }
 
-/**
- * Lays out the agents on `shards` shards: by `traffic` measured in a pilot run when given (see
- * run/pilot.ts), else by the load expected from the scenario alone.
- */
-export function layOut(plan: SimulationPlan, shards: number, traffic?: Traffic): Layout {
-  const orgs = organisationsOf(plan);
-  if (traffic !== undefined && (traffic.pairs.length !== orgs.length || traffic.pairs.some((row) => row.length !== orgs.length))) {
-    throw new Error(`traffic for ${traffic.pairs.length} organisations, but the scenario has ${orgs.length}`);
-  }
+/** Each organisation's role and expected message load, from the scenario alone (see organisationLoads). */
+function expectedLoads(plan: SimulationPlan, orgs: readonly { role: Role; planIndex: number }[]): { role: Role; load: number }[] {
   const loads = organisationLoads(plan);
   const buyerLoad = loads.buyers.reduce((a, b) => a + b, 0);
   const perBuyerAgent = buyerLoad / Math.max(1, plan.buyers.reduce((a, b) => a + b.agents, 0));
-  const weight = (o: (typeof orgs)[number]): number => {
+  const weight = (o: { role: Role; planIndex: number }): number => {
     switch (o.role) {
       case 'store':
         return loads.stores[o.planIndex]!;
@@ -260,16 +253,25 @@ export function layOut(plan: SimulationPlan, shards: number, traffic?: Traffic):
         return perBuyerAgent;
     }
   };
+  return orgs.map((o) => ({ role: o.role, load: weight(o) }));
+}
+
+/**
+ * Lays out the agents on `shards` shards: by `traffic` measured in a pilot run when given (see
+ * run/pilot.ts), else by the load expected from the scenario alone.
+ */
+export function layOut(plan: SimulationPlan, shards: number, traffic?: Traffic): Layout {
+  const orgs = organisationsOf(plan);
+  if (traffic !== undefined && (traffic.pairs.length !== orgs.length || traffic.pairs.some((row) => row.length !== orgs.length))) {
+    throw new Error(`traffic for ${traffic.pairs.length} organisations, but the scenario has ${orgs.length}`);
+  }
   const shardCount = Math.max(1, shards);
   const shardOf =
     shardCount === 1
       ? orgs.map(() => 0)
       : traffic !== undefined
         ? placeByTraffic(traffic, shardCount, crossingWeight(plan))
-        : balanceByRole(
-            orgs.map((o) => ({ role: o.role, load: weight(o) })),
-            shardCount,
-          );
+        : balanceByRole(expectedLoads(plan, orgs), shardCount);
   const agents: (AgentAddress | undefined)[] = [];
   const byIdentifier = new Map<string, AgentAddress>();
   const organisations: OrganisationSlot[] = [];

@@ -43,57 +43,42 @@ export function invertModN(a: bigint): bigint {
   // u ≡ x0·a and v ≡ x1·a (mod N) throughout.
   let x0 = 0n;
   let x1 = 1n;
-  while (v >= SMALL) {
-    const shift = BigInt(Math.max(0, Math.floor(Math.log2(Number(u))) + 1 - DIGIT_BITS));
-    let uh = Number(u >> shift);
-    let vh = Number(v >> shift);
-    let A = 1;
-    let B = 0;
-    let C = 0;
-    let D = 1;
-    for (;;) {
-      if (vh + C === 0 || vh + D === 0) break;
-      const q = Math.floor((uh + A) / (vh + C));
-      if (q !== Math.floor((uh + B) / (vh + D))) break;
-      let t = A - q * C;
-      A = C;
-      C = t;
-      t = B - q * D;
-      B = D;
-      D = t;
-      t = uh - q * vh;
-      uh = vh;
-      vh = t;
-    }
-    if (B === 0) {
-      // The leading digits decide nothing: one full step.
-      const q = u / v;
-      const r = u - q * v;
-      u = v;
-      v = r;
-      const x = x0 - q * x1;
-      x0 = x1;
-      x1 = x;
-    } else {
-      const [a1, b1, c1, d1] = [BigInt(A), BigInt(B), BigInt(C), BigInt(D)];
-      const nu = a1 * u + b1 * v;
-      v = c1 * u + d1 * v;
-      u = nu;
-      const nx = a1 * x0 + b1 * x1;
-      x1 = c1 * x0 + d1 * x1;
-      x0 = nx;
-    }
-  }
   while (v !== 0n) {
-    const q = u / v;
-    const r = u - q * v;
-    u = v;
-    v = r;
-    const x = x0 - q * x1;
-    x0 = x1;
-    x1 = x;
+    const m = v >= SMALL ? leadingDigitSteps(u, v) : undefined;
+    if (m === undefined) {
+      // Small remainders, or leading digits that decide nothing: one plain step.
+      const q = u / v;
+      [u, v] = [v, u - q * v];
+      [x0, x1] = [x1, x0 - q * x1];
+    } else {
+      const [a1, b1, c1, d1] = m;
+      [u, v] = [a1 * u + b1 * v, c1 * u + d1 * v];
+      [x0, x1] = [a1 * x0 + b1 * x1, c1 * x0 + d1 * x1];
+    }
   }
   return mod(x0);
+}
+
+/**
+ * The run of Euclid quotients that the leading digits of u > v determine, as the matrix
+ * [[A, B], [C, D]] taking (u, v) to the remainders after it; undefined when they determine none.
+ */
+function leadingDigitSteps(u: bigint, v: bigint): [bigint, bigint, bigint, bigint] | undefined {
+  const shift = BigInt(Math.max(0, Math.floor(Math.log2(Number(u))) + 1 - DIGIT_BITS));
+  let uh = Number(u >> shift);
+  let vh = Number(v >> shift);
+  let A = 1;
+  let B = 0;
+  let C = 0;
+  let D = 1;
+  while (vh + C !== 0 && vh + D !== 0) {
+    const q = Math.floor((uh + A) / (vh + C));
+    if (q !== Math.floor((uh + B) / (vh + D))) break;
+    [A, C] = [C, A - q * C];
+    [B, D] = [D, B - q * D];
+    [uh, vh] = [vh, uh - q * vh];
+  }
+  return B === 0 ? undefined : [BigInt(A), BigInt(B), BigInt(C), BigInt(D)];
 }
 
 /** A P-256 signing key: the private scalar and its public point (uncompressed, 65 bytes). */
