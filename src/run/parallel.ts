@@ -16,6 +16,7 @@ import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut } from './layout.js';
+import { pilotTraffic } from './pilot.js';
 import { compareKeyed, sharedWorld, type KeyedTraceLine } from './shard.js';
 import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
 import type { ShardError, ShardFinal } from './worker.js';
@@ -64,18 +65,21 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   const shards = Math.max(1, options.workers);
   for (const r of reporters) r.onStart?.(plan, seed);
 
-  const channels = createChannels(shards);
+  // Trace lines must be merged in order as windows complete, which needs the main thread in the
+  // loop; without a trace the workers coordinate themselves and the main thread only watches
+  // (two workers then run without a barrier at all: pair.ts).
+  const selfCoordinated = tracers.length === 0;
+  const channels = createChannels(shards, shards === 2 && selfCoordinated);
   const control = new Int32Array(channels.control);
   const numbers = new ShardNumbers(channels.numbers, shards);
   const { lookaheadUs, sliceUs } = windowing(plan, shards);
   const win = { lookaheadUs, sliceUs, limitUs: plan.duration + DRAIN_HORIZON_US * 10 };
-  // Trace lines must be merged in order as windows complete, which needs the main thread in the
-  // loop; without a trace the workers coordinate themselves and the main thread only watches.
-  const selfCoordinated = tracers.length === 0;
   const pool = new Piscina({ filename: workerScript('worker.js'), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
+  // The layout pilot runs here while the threads start; every thread lays out the run from its counts.
+  const traffic = shards > 1 ? pilotTraffic(plan) : undefined;
   const tasks = Array.from({ length: shards }, (_, index) => {
     const spins = shards <= availableParallelism() ? SPINS : 0;
-    const task: ShardTask = { plan, shards, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
+    const task: ShardTask = { plan, shards, traffic, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
       // The thread died: stop the others and wake the coordinator if it is waiting.
       Atomics.store(control, FAILED, index + 1);
@@ -121,8 +125,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     if (Atomics.load(control, NOT_DRAINED) !== 0) {
       throw new RunInvariantViolation(new InvariantViolation('run did not drain: events still pending past the drain limit', endUs), seed);
     }
-    // Every worker ran the same layout pilot; its counts lay the run out again here.
-    const layout = layOut(plan, shards, finals[0]!.traffic);
+    const layout = layOut(plan, shards, traffic);
     const world = sharedWorld(plan, layout, new Market(plan, plan.duration + DRAIN_HORIZON_US));
     return finishRun(
       world,
@@ -184,7 +187,7 @@ async function coordinate(
     await allDone();
     // Lines before the lowest horizon are final; later ones may still be preceded by lines
     // another shard produces in a coming window.
-    for (let i = 0; i < shards; i++) readOutbox(channels.outboxes[i]![(epoch % 2) as 0 | 1], { trace: (l) => pending.push(l) });
+    for (let i = 0; i < shards; i++) readOutbox(channels.outboxes[i]![epoch % 2]!, { trace: (l) => pending.push(l) });
     pending.sort(compareKeyed);
     let k = 0;
     while (k < pending.length && pending[k]!.t < plan.watermarkUs) k++;

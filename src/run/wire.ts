@@ -10,6 +10,7 @@
  */
 import type { RemoteDelivery } from '../broker/broker.js';
 import type { SimulationPlan } from '../scenario/schema.js';
+import type { Traffic } from './layout.js';
 import type { KeyedTraceLine } from './shard.js';
 
 export const Command = { run: 0, finish: 1, abort: 2 } as const;
@@ -21,7 +22,13 @@ export const COMMAND = 2;
 export const FAILED = 3;
 /** set when events were still pending past the drain limit (an invariant violation) */
 export const NOT_DRAINED = 4;
-const CONTROL_INTS = 8;
+/** two shards without a barrier (see pair.ts): per shard, bumped on each publication */
+export const SIGNAL = 5;
+/** per shard, chunks it has written to the other */
+export const WRITTEN = 7;
+/** per shard, how many of its chunks the other had taken in when it last published */
+export const CONSUMED = 9;
+const CONTROL_INTS = 12;
 
 // Float64 slots: [0] end of the run (on finish); then per shard: horizon, next event in its own
 // queue, now, events, negotiations, and the earliest delivery it sent to each shard
@@ -34,8 +41,10 @@ export const OUTBOX_BYTES = 32 * 1024 * 1024;
 export interface Channels {
   readonly control: SharedArrayBuffer;
   readonly numbers: SharedArrayBuffer;
-  /** per shard, two halves (window parity) */
-  readonly outboxes: readonly (readonly [SharedArrayBuffer, SharedArrayBuffer])[];
+  /** per shard: two halves (window parity), or a ring of chunks for two shards without a barrier */
+  readonly outboxes: readonly (readonly SharedArrayBuffer[])[];
+  /** two shards without a barrier: each one's next event time (BigInt64) */
+  readonly heads: SharedArrayBuffer;
 }
 
 /**
@@ -51,11 +60,18 @@ export function waitChange(array: Int32Array, index: number, value: number, spin
 /** Spins before sleeping, when every thread has a core of its own. */
 export const SPINS = 20_000;
 
-export function createChannels(shards: number): Channels {
+/** Chunks in each shard's ring, and bytes per chunk, when two shards run without a barrier. */
+export const PAIR_CHUNKS = 8;
+export const PAIR_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** `paired`: two shards that run without a barrier (pair.ts); otherwise windows with a barrier. */
+export function createChannels(shards: number, paired = false): Channels {
+  const [count, bytes] = paired ? [PAIR_CHUNKS, PAIR_CHUNK_BYTES] : [2, OUTBOX_BYTES];
   return {
     control: new SharedArrayBuffer(CONTROL_INTS * 4),
     numbers: new SharedArrayBuffer((1 + (FIXED_PER_SHARD + shards) * shards) * 8),
-    outboxes: Array.from({ length: shards }, () => [new SharedArrayBuffer(OUTBOX_BYTES), new SharedArrayBuffer(OUTBOX_BYTES)] as const),
+    outboxes: Array.from({ length: shards }, () => Array.from({ length: count }, () => new SharedArrayBuffer(bytes))),
+    heads: new SharedArrayBuffer(2 * 8),
   };
 }
 
@@ -72,6 +88,8 @@ export interface ThreadFault {
 export interface ShardTask {
   readonly plan: SimulationPlan;
   readonly shards: number;
+  /** the layout pilot's counts, from which every thread lays out the run (undefined on one shard) */
+  readonly traffic: Traffic | undefined;
   readonly index: number;
   readonly tracing: boolean;
   readonly channels: Channels;
@@ -139,11 +157,13 @@ export function openNext(control: Int32Array, numbers: ShardNumbers, shards: num
   Atomics.notify(control, EPOCH);
 }
 
-/** Tells every worker to stop (a failure somewhere). */
+/** Tells every worker to stop (a failure somewhere), wherever it waits. */
 export function abortAll(control: Int32Array): void {
   Atomics.store(control, COMMAND, Command.abort);
-  Atomics.add(control, EPOCH, 1);
-  Atomics.notify(control, EPOCH);
+  for (const slot of [EPOCH, SIGNAL, SIGNAL + 1]) {
+    Atomics.add(control, slot, 1);
+    Atomics.notify(control, slot);
+  }
 }
 
 /** Per-shard figures the coordinator reads after each window. */
@@ -210,43 +230,58 @@ export class OutboxWriter {
     this.bytes = new Uint8Array(buffer);
   }
 
+  /** Writes a length-prefixed UTF-8 text at `at`; the offset after it, or -1 if it does not fit. */
   private text(json: string, at: number): number {
+    if (at + 4 > this.bytes.length) return -1;
     const { written, read } = encoder.encodeInto(json, this.bytes.subarray(at + 4));
-    if (read !== json.length) throw new RangeError(`a window produced more than ${OUTBOX_BYTES} bytes of cross-shard traffic`);
+    if (read !== json.length) return -1;
     this.view.setUint32(at, written);
     return at + 4 + written;
   }
 
-  private room(bytes: number): void {
-    if (this.offset + bytes > this.bytes.length) throw new RangeError(`a window produced more than ${OUTBOX_BYTES} bytes of cross-shard traffic`);
+  private overflow(): never {
+    throw new RangeError(`a window produced more than ${this.bytes.length} bytes of cross-shard traffic`);
   }
 
   delivery(targetShard: number, d: RemoteDelivery): void {
-    this.room(1 + 1 + 8 * 2 + 4 * 2 + 4);
+    if (!this.tryDelivery(targetShard, d)) this.overflow();
+  }
+
+  /** Writes one delivery if it fits; false (and nothing published) if it does not. */
+  tryDelivery(targetShard: number, d: RemoteDelivery): boolean {
+    const at = this.offset;
+    if (at + 26 > this.bytes.length) return false;
     const v = this.view;
-    let at = this.offset;
     v.setUint8(at, DELIVERY);
     v.setUint8(at + 1, targetShard);
     v.setFloat64(at + 2, d.t);
     v.setFloat64(at + 10, d.s);
     v.setUint32(at + 18, d.fromId);
     v.setUint32(at + 22, d.toId);
-    at = this.text(JSON.stringify(d.message), at + 26);
-    this.offset = at;
+    const end = this.text(JSON.stringify(d.message), at + 26);
+    if (end < 0) return false;
+    this.offset = end;
+    return true;
+  }
+
+  /** True when nothing has been written. */
+  get empty(): boolean {
+    return this.offset === HEADER;
   }
 
   trace(l: KeyedTraceLine): void {
-    this.room(1 + 8 * 5 + 4);
+    const at = this.offset;
+    if (at + 41 > this.bytes.length) this.overflow();
     const v = this.view;
-    let at = this.offset;
     v.setUint8(at, TRACE);
     v.setFloat64(at + 1, l.t);
     v.setFloat64(at + 9, l.p);
     v.setFloat64(at + 17, l.o);
     v.setFloat64(at + 25, l.s);
     v.setFloat64(at + 33, l.n);
-    at = this.text(JSON.stringify(l.line), at + 41);
-    this.offset = at;
+    const end = this.text(JSON.stringify(l.line), at + 41);
+    if (end < 0) this.overflow();
+    this.offset = end;
   }
 
   /** Publishes the records written (the header holds their length). */

@@ -10,10 +10,11 @@ import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import type { MetricsData } from '../metrics/collector.js';
 import { DRAIN_HORIZON_US } from '../simulation.js';
-import { layOut, type Traffic } from './layout.js';
-import { pilotTraffic } from './pilot.js';
+import { layOut, type Layout } from './layout.js';
+import type { RemoteDelivery } from '../broker/broker.js';
+import { Aborted, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
-import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, openNext, OutboxWriter, planWindow, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
+import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, NOT_DRAINED, openNext, OutboxWriter, planWindow, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
 
 /** A failure inside a worker, as data: an invariant violation keeps its virtual time. */
 export interface ShardError {
@@ -28,72 +29,26 @@ export interface ShardFinal {
   readonly breakers: BreakerReport[];
   readonly events: number;
   readonly nowUs: number;
-  /** the layout pilot's counts (undefined on one shard) */
-  readonly traffic: Traffic | undefined;
 }
 
 export default function runShard(task: ShardTask): ShardFinal | ShardError {
   const control = new Int32Array(task.channels.control);
   const numbers = new ShardNumbers(task.channels.numbers, task.shards);
   try {
-    // Each worker runs the layout pilot itself (the same counts everywhere: it is deterministic).
-    const traffic = task.shards > 1 ? pilotTraffic(task.plan) : undefined;
-    const layout = layOut(task.plan, task.shards, traffic);
+    const layout = layOut(task.plan, task.shards, task.traffic);
     const world = sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US));
     const shard = new Shard(world, task.index, task.tracing);
     shard.start();
-    const earliestSent = new Array<number>(task.shards).fill(Infinity);
-    const report = () => {
-      const k = shard.kernel;
-      numbers.writeSent(task.index, earliestSent);
-      numbers.write(task.index, shard.nextTimeUs(), k.nowUs, k.eventsProcessed, shard.metrics.negotiationLatency.count);
-      const arrived = Atomics.add(control, DONE, 1) + 1;
-      if (task.selfCoordinated) {
-        // The last shard to finish plans the next window for everyone.
-        if (arrived === task.shards) openNext(control, numbers, task.shards, planWindow(numbers, task.shards, task.windowing));
-      } else {
-        Atomics.notify(control, DONE);
-      }
-    };
-    report();
-    let epoch = 0;
-    for (;;) {
-      waitChange(control, EPOCH, epoch, task.spins);
-      epoch = Atomics.load(control, EPOCH);
-      if (Atomics.load(control, COMMAND) !== Command.run) break;
-      // Deliveries the other shards produced in the previous window, for agents of this one.
-      const previous = (epoch - 1) % 2;
-      for (let other = 0; other < task.shards; other++) {
-        if (other === task.index) continue;
-        readOutbox(task.channels.outboxes[other]![previous as 0 | 1], { shard: task.index, delivery: (d) => shard.acceptRemote([d]) });
-      }
-      shard.runUntil(numbers.horizonUs(task.index));
-      const fault = task.fault;
-      if (fault && fault.shard === task.index && shard.kernel.nowUs >= fault.atUs) {
-        if (fault.kind === 'exit') process.exit(70);
-        if (fault.kind === 'invariant') throw new InvariantViolation(`injected invariant violation in shard ${task.index}`, shard.kernel.nowUs);
-        throw new Error(`injected fault in shard ${task.index} at ${shard.kernel.nowUs} µs`);
-      }
-      const out = new OutboxWriter(task.channels.outboxes[task.index]![(epoch % 2) as 0 | 1]);
-      earliestSent.fill(Infinity);
-      for (const d of shard.takeOutbox()) {
-        const target = layout.agents[d.toId]!.shard;
-        out.delivery(target, d);
-        if (d.t < earliestSent[target]!) earliestSent[target] = d.t;
-      }
-      for (const l of shard.takeTrace()) out.trace(l);
-      out.close();
-      report();
-    }
+    if (task.shards === 2 && task.selfCoordinated) runPaired(task, shard, control, numbers);
+    else runWindows(task, shard, layout, control, numbers);
     return {
       metrics: shard.metrics.toData(),
       checker: shard.checker.toData(),
       settlement: shard.settlementChecker.toData(),
-      // On finish the coordinator leaves the end of the whole run in the window-end slot.
+      // At the end of the run the window-end slot holds the end of the whole run.
       breakers: shard.breakers(numbers.windowEndUs),
       events: shard.kernel.eventsProcessed,
       nowUs: shard.kernel.nowUs,
-      traffic,
     };
   } catch (err) {
     Atomics.store(control, FAILED, task.index + 1);
@@ -105,3 +60,102 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
   }
 }
 
+function injectFault(task: ShardTask, shard: Shard): void {
+  const fault = task.fault;
+  if (fault && fault.shard === task.index && shard.kernel.nowUs >= fault.atUs) {
+    if (fault.kind === 'exit') process.exit(70);
+    if (fault.kind === 'invariant') throw new InvariantViolation(`injected invariant violation in shard ${task.index}`, shard.kernel.nowUs);
+    throw new Error(`injected fault in shard ${task.index} at ${shard.kernel.nowUs} µs`);
+  }
+}
+
+/** Windows with a barrier: the coordinator (or the last shard to finish one) opens the next. */
+function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers): void {
+  const earliestSent = new Array<number>(task.shards).fill(Infinity);
+  const report = () => {
+    const k = shard.kernel;
+    numbers.writeSent(task.index, earliestSent);
+    numbers.write(task.index, shard.nextTimeUs(), k.nowUs, k.eventsProcessed, shard.metrics.negotiationLatency.count);
+    const arrived = Atomics.add(control, DONE, 1) + 1;
+    if (task.selfCoordinated) {
+      // The last shard to finish plans the next window for everyone.
+      if (arrived === task.shards) openNext(control, numbers, task.shards, planWindow(numbers, task.shards, task.windowing));
+    } else {
+      Atomics.notify(control, DONE);
+    }
+  };
+  report();
+  let epoch = 0;
+  for (;;) {
+    waitChange(control, EPOCH, epoch, task.spins);
+    epoch = Atomics.load(control, EPOCH);
+    if (Atomics.load(control, COMMAND) !== Command.run) break;
+    // Deliveries the other shards produced in the previous window, for agents of this one.
+    const previous = (epoch - 1) % 2;
+    for (let other = 0; other < task.shards; other++) {
+      if (other === task.index) continue;
+      readOutbox(task.channels.outboxes[other]![previous]!, { shard: task.index, delivery: (d) => shard.acceptRemote([d]) });
+    }
+    shard.runUntil(numbers.horizonUs(task.index));
+    injectFault(task, shard);
+    const out = new OutboxWriter(task.channels.outboxes[task.index]![epoch % 2]!);
+    earliestSent.fill(Infinity);
+    for (const d of shard.takeOutbox()) {
+      const target = layout.agents[d.toId]!.shard;
+      out.delivery(target, d);
+      if (d.t < earliestSent[target]!) earliestSent[target] = d.t;
+    }
+    for (const l of shard.takeTrace()) out.trace(l);
+    out.close();
+    report();
+  }
+}
+
+/**
+ * Two shards without a barrier (pair.ts): each runs as far as the other's published head
+ * allows, and waits only when it has caught up with it.
+ */
+function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): void {
+  const link = new PairLink(task.channels, task.index as 0 | 1, task.spins);
+  const { lookaheadUs, limitUs } = task.windowing;
+  const stepUs = Math.max(1, Math.floor(lookaheadUs / STEPS_PER_LOOKAHEAD));
+  const accept = (d: RemoteDelivery) => shard.acceptRemote([d]);
+  const nextUs = () => shard.nextTimeUs();
+  const progress = () => {
+    const k = shard.kernel;
+    numbers.write(task.index, shard.nextTimeUs(), k.nowUs, k.eventsProcessed, shard.metrics.negotiationLatency.count);
+  };
+  try {
+    for (;;) {
+      const signal = link.otherSignal();
+      const bound = link.receive(accept);
+      const next = shard.nextTimeUs();
+      if (Math.min(next, bound) > limitUs) {
+        // Neither shard will run anything more: the run is over (or did not drain).
+        if (next !== Infinity) Atomics.store(control, NOT_DRAINED, 1);
+        progress();
+        link.publish(next);
+        break;
+      }
+      const horizon = Math.min(bound + lookaheadUs, next + 2 * lookaheadUs, next + stepUs, limitUs + 1);
+      if (horizon > next) {
+        shard.runUntil(horizon);
+        injectFault(task, shard);
+        link.send(shard.takeOutbox(), accept, nextUs, lookaheadUs);
+        progress();
+        link.publish(shard.nextTimeUs());
+      } else {
+        if (link.owesPublication) link.publish(next);
+        link.waitOther(signal);
+      }
+    }
+    // Both shards end here; the run ends at the later one's last event.
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+    for (let done = Atomics.load(control, DONE); done < 2; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
+    numbers.windowEndUs = Math.max(numbers.read(0).nowUs, numbers.read(1).nowUs);
+  } catch (err) {
+    // The other worker failed and the run is being torn down: its error is the one to report.
+    if (!(err instanceof Aborted)) throw err;
+  }
+}

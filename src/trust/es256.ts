@@ -148,7 +148,7 @@ function* nonces(x: Buffer, h1: Buffer): Generator<bigint> {
 
 /** ES256 signature (r ‖ s, 64 bytes, the JWS encoding) of `message`. */
 export function es256Sign(key: Es256Key, message: Uint8Array | string): Buffer {
-  const digest = createHash('sha256').update(message).digest();
+  const digest = hash('sha256', message, 'buffer');
   const z = toBigInt(digest);
   const h1 = to32(z % N);
   const e = curve();
