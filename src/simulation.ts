@@ -55,6 +55,16 @@ export interface RunResult {
   readonly budgets: BudgetResult[];
   /** true when every budget held */
   readonly passed: boolean;
+  /** on worker threads: how each thread advanced (not part of the results: it depends on timing) */
+  readonly sync?: readonly ThreadSync[];
+}
+
+/** How a worker thread advanced through virtual time. */
+export interface ThreadSync {
+  /** steps (or windows) it ran */
+  readonly steps: number;
+  /** times it had to wait for another thread */
+  readonly waits: number;
 }
 
 /** Raised (as InvariantViolation) with the seed attached, so the failure can be replayed. */

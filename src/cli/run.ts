@@ -84,6 +84,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     node: process.versions.node,
     workers,
+    ...(result.sync ? { threads: result.sync } : {}),
   };
   // With adversaries, the honest agents' success is shown beside the same market without them.
   let baseline: Baseline | undefined;

@@ -1,5 +1,5 @@
 /** report.json: the deterministic `results` (plus budgets) and, apart, the `wallclock` figures. */
-import type { RunResult } from '../simulation.js';
+import type { RunResult, ThreadSync } from '../simulation.js';
 
 export interface Wallclock {
   readonly started_at: string;
@@ -10,6 +10,8 @@ export interface Wallclock {
   readonly peak_rss_bytes: number;
   readonly node: string;
   readonly workers: number;
+  /** per worker thread: steps run and times it waited for another (absent inline) */
+  readonly threads?: readonly ThreadSync[];
 }
 
 export interface Report {

@@ -46,6 +46,8 @@ export class PairLink {
   /** the other's chunks this shard has taken in */
   private taken = 0;
   private takenPublished = 0;
+  /** the head last published (shared memory starts at zero) */
+  private headPublished = 0;
 
   constructor(
     private readonly channels: Channels,
@@ -81,9 +83,13 @@ export class PairLink {
     for (; this.taken < written; this.taken++) readOutbox(ring[this.taken % PAIR_CHUNKS]!, { shard: this.me, delivery: accept });
   }
 
-  /** True when chunks were taken in since the last publication. */
-  get owesPublication(): boolean {
-    return this.taken !== this.takenPublished;
+  /**
+   * True when the other has not heard the latest: chunks were taken in, or the next event
+   * moved, since the last publication. A shard must publish before it waits, or both could
+   * wait on each other's stale heads.
+   */
+  owesPublication(headUs: number): boolean {
+    return this.taken !== this.takenPublished || headUs !== this.headPublished;
   }
 
   /**
@@ -94,6 +100,7 @@ export class PairLink {
     Atomics.store(this.heads, this.me, headUs === Infinity ? NEVER : BigInt(headUs));
     Atomics.store(this.control, CONSUMED + this.other, this.taken);
     this.takenPublished = this.taken;
+    this.headPublished = headUs;
     Atomics.add(this.control, SIGNAL + this.me, 1);
     Atomics.notify(this.control, SIGNAL + this.me);
   }

@@ -127,12 +127,13 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     }
     const layout = layOut(plan, shards, traffic);
     const world = sharedWorld(plan, layout, new Market(plan, plan.duration + DRAIN_HORIZON_US));
-    return finishRun(
+    const result = finishRun(
       world,
       finals.map((f) => ({ metrics: MetricsCollector.fromData(f.metrics), checker: DealChecker.fromData(f.checker), settlement: SettlementChecker.fromData(f.settlement), breakers: f.breakers, events: f.events })),
       endUs,
       reporters,
     );
+    return { ...result, sync: finals.map((f) => f.sync) };
   } catch (err) {
     abortAll(control);
     if (err !== failed && Atomics.load(control, FAILED) === 0) {

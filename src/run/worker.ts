@@ -12,6 +12,7 @@ import type { MetricsData } from '../metrics/collector.js';
 import { DRAIN_HORIZON_US } from '../simulation.js';
 import { layOut, type Layout } from './layout.js';
 import type { RemoteDelivery } from '../broker/broker.js';
+import type { ThreadSync } from '../simulation.js';
 import { Aborted, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
 import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, NOT_DRAINED, openNext, OutboxWriter, planWindow, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
@@ -29,6 +30,8 @@ export interface ShardFinal {
   readonly breakers: BreakerReport[];
   readonly events: number;
   readonly nowUs: number;
+  /** how this thread advanced: steps (or windows) run, and times it had to wait for another */
+  readonly sync: ThreadSync;
 }
 
 export default function runShard(task: ShardTask): ShardFinal | ShardError {
@@ -39,8 +42,7 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
     const world = sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US));
     const shard = new Shard(world, task.index, task.tracing);
     shard.start();
-    if (task.shards === 2 && task.selfCoordinated) runPaired(task, shard, control, numbers);
-    else runWindows(task, shard, layout, control, numbers);
+    const sync = task.shards === 2 && task.selfCoordinated ? runPaired(task, shard, control, numbers) : runWindows(task, shard, layout, control, numbers);
     return {
       metrics: shard.metrics.toData(),
       checker: shard.checker.toData(),
@@ -49,6 +51,7 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
       breakers: shard.breakers(numbers.windowEndUs),
       events: shard.kernel.eventsProcessed,
       nowUs: shard.kernel.nowUs,
+      sync,
     };
   } catch (err) {
     Atomics.store(control, FAILED, task.index + 1);
@@ -70,7 +73,8 @@ function injectFault(task: ShardTask, shard: Shard): void {
 }
 
 /** Windows with a barrier: the coordinator (or the last shard to finish one) opens the next. */
-function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers): void {
+function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers): ThreadSync {
+  let windows = 0;
   const earliestSent = new Array<number>(task.shards).fill(Infinity);
   const report = () => {
     const k = shard.kernel;
@@ -109,13 +113,16 @@ function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int3
     out.close();
     report();
   }
+  // every window ends at the barrier
+  return { steps: windows, waits: windows };
 }
 
 /**
  * Two shards without a barrier (pair.ts): each runs as far as the other's published head
  * allows, and waits only when it has caught up with it.
  */
-function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): void {
+function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): ThreadSync {
+  const sync = { steps: 0, waits: 0 };
   const link = new PairLink(task.channels, task.index as 0 | 1, task.spins);
   const { lookaheadUs, limitUs } = task.windowing;
   const stepUs = Math.max(1, Math.floor(lookaheadUs / STEPS_PER_LOOKAHEAD));
@@ -140,13 +147,15 @@ function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: 
       const horizon = Math.min(bound + lookaheadUs, next + 2 * lookaheadUs, next + stepUs, limitUs + 1);
       if (horizon > next) {
         shard.runUntil(horizon);
+        sync.steps++;
         injectFault(task, shard);
         link.send(shard.takeOutbox(), accept, nextUs, lookaheadUs);
         progress();
         link.publish(shard.nextTimeUs());
       } else {
-        if (link.owesPublication) link.publish(next);
+        if (link.owesPublication(next)) link.publish(next);
         link.waitOther(signal);
+        sync.waits++;
       }
     }
     // Both shards end here; the run ends at the later one's last event.
@@ -158,4 +167,5 @@ function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: 
     // The other worker failed and the run is being torn down: its error is the one to report.
     if (!(err instanceof Aborted)) throw err;
   }
+  return sync;
 }

@@ -9,11 +9,19 @@ import { parityScenarios } from './parity.js';
 const scenarios = parityScenarios();
 
 describe('workers that coordinate themselves (no trace)', () => {
-  // The traced runs above cover 1, 2 and 4 threads; this path (the default) is checked with 2.
+  // The traced runs cover 1, 2 and 4 threads; this path (the default) is checked with 2 (no
+  // barrier at all: pair.ts) and 3.
   it.each(scenarios)('%s gives the inline results with 2 workers', async (file) => {
     const p = planOf(file);
     const inline = JSON.stringify(runSimulation(p).results);
     expect(JSON.stringify((await runParallel(p, { workers: 2 })).results)).toBe(inline);
+  }, 180_000);
+
+  it('gives the inline results on 3 workers too (windows with a barrier, planned by the last to finish)', async () => {
+    const p = planOf('scenarios/volatility-spike.yaml');
+    const run = await runParallel(p, { workers: 3 });
+    expect(JSON.stringify(run.results)).toBe(JSON.stringify(runSimulation(p).results));
+    expect(run.sync).toHaveLength(3);
   }, 180_000);
 
   it('reports progress while it runs', async () => {
