@@ -15,7 +15,7 @@ import { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
-import { layOut } from './layout.js';
+import { layOut, type Traffic } from './layout.js';
 import { pilotTraffic } from './pilot.js';
 import { compareKeyed, sharedWorld, type KeyedTraceLine } from './shard.js';
 import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
@@ -76,7 +76,13 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   const win = { lookaheadUs, sliceUs, limitUs: plan.duration + DRAIN_HORIZON_US * 10 };
   const pool = new Piscina({ filename: workerScript('worker.js'), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   // The layout pilot runs here while the threads start; every thread lays out the run from its counts.
-  const traffic = shards > 1 ? pilotTraffic(plan) : undefined;
+  let traffic: Traffic | undefined;
+  try {
+    traffic = shards > 1 ? pilotTraffic(plan) : undefined;
+  } catch (err) {
+    await pool.destroy();
+    throw err;
+  }
   const tasks = Array.from({ length: shards }, (_, index) => {
     const spins = shards <= availableParallelism() ? SPINS : 0;
     const task: ShardTask = { plan, shards, traffic, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };

@@ -3,8 +3,9 @@
  * on one shard, without signatures or audit, and counts the messages between organisations.
  * How much an organisation's agents talk depends on prices, strategies and who wins quotes,
  * which the scenario alone does not tell; a few tens of thousands of messages do. The pilot is
- * a pure function of the scenario and seed, so every thread derives the same layout from it,
- * and the layout never changes results, only how evenly the threads are loaded.
+ * a pure function of the scenario and seed (an inline run on shards runs it too, and gets the
+ * same layout as the threads), and the layout never changes results, only how evenly the
+ * threads are loaded.
  */
 import { Market } from '../market/market.js';
 import type { SimulationPlan } from '../scenario/schema.js';
