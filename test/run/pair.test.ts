@@ -1,7 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { RemoteDelivery } from '../../src/broker/broker.js';
 import { PairLink } from '../../src/run/pair.js';
-import { runParallel } from '../../src/run/parallel.js';
+import { runParallel, workerScript } from '../../src/run/parallel.js';
 import { createChannels, PAIR_CHUNKS } from '../../src/run/wire.js';
 import { runSimulation } from '../../src/simulation.js';
 import { planOf } from '../plans.js';
@@ -59,6 +60,50 @@ describe('two shards without a barrier: the bound on the other shard', () => {
     a.receive((d) => back.push(d));
     expect(back).toEqual([]);
   });
+});
+
+describe('two shards without a barrier, on two threads', () => {
+  // Each thread sends `chunks` one-delivery chunks before it takes anything in, then takes in
+  // until it has the other's; a full ring must not leave the two waiting on each other.
+  const driver = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    import(workerData.pair).then(({ PairLink }) => {
+      const { channels, me, chunks } = workerData;
+      const link = new PairLink(channels, me, 0);
+      const got = [];
+      const accept = (d) => got.push(d.t);
+      for (let k = 0; k < chunks; k++) {
+        link.send([{ t: 1000 * me + k, s: k, fromId: me, toId: 1 - me, message: { k } }], accept, () => Infinity, 10);
+      }
+      link.publish(Infinity);
+      for (;;) {
+        const signal = link.otherSignal();
+        link.receive(accept);
+        if (got.length === chunks) break;
+        if (link.owesPublication(Infinity)) link.publish(Infinity);
+        link.waitOther(signal);
+      }
+      link.publish(Infinity);
+      parentPort.postMessage(got);
+    });
+  `;
+  const run = (channels: ReturnType<typeof createChannels>, me: number, chunks: number) =>
+    new Promise<number[]>((resolve, reject) => {
+      const w = new Worker(driver, { eval: true, workerData: { pair: workerScript('pair.js'), channels, me, chunks } });
+      w.once('message', (m: number[]) => {
+        resolve(m);
+        void w.terminate();
+      });
+      w.once('error', reject);
+    });
+
+  it('both fill their rings at once, and both get everything, in order', async () => {
+    const channels = createChannels(2, true);
+    const chunks = 3 * PAIR_CHUNKS + 1;
+    const [a, b] = await Promise.all([run(channels, 0, chunks), run(channels, 1, chunks)]);
+    expect(a).toEqual(Array.from({ length: chunks }, (_, k) => 1000 + k));
+    expect(b).toEqual(Array.from({ length: chunks }, (_, k) => k));
+  }, 30_000);
 });
 
 describe('two workers without a barrier', () => {
