@@ -7,6 +7,9 @@
  * previous outboxes while writing its own new one. Records are length-prefixed: deliveries for
  * other shards (with the event key they were given when sent) and trace lines (with the key of
  * the event that produced them). Per window there are two atomic waits, never a message post.
+ * Two workers without a trace use the same records without a barrier (pair.ts): each shard's
+ * outbox is then a ring of chunks, and the control slots hold each one's publication counter,
+ * chunks written and chunks taken in.
  */
 import type { RemoteDelivery } from '../broker/broker.js';
 import type { SimulationPlan } from '../scenario/schema.js';
