@@ -86,7 +86,7 @@ for (const signing of ['off', 'eddsa', 'es256']) {
     audit_root: string;
     seconds: number;
   }
-  const runs = new Map<number, { seconds: number[]; last: Measured }>();
+  const runs = new Map<number, { seconds: number[]; sample: Measured }>();
   for (let rep = 1; rep <= repeat; rep++) {
     for (const workers of signingWorkers) {
       process.stderr.write(`running ${signingFile} with signing ${signing}, ${workers} worker thread(s)${repeat > 1 ? ` (${rep}/${repeat})` : ''}…\n`);
@@ -95,14 +95,14 @@ for (const signing of ['off', 'eddsa', 'es256']) {
       const print = `${r.negotiations}/${r.validated_messages}/${r.events}/${r.audit_root}`;
       if (fingerprint && print !== fingerprint) throw new Error(`results differ with ${workers} workers (signing ${signing}): ${print} vs ${fingerprint}`);
       fingerprint = print;
-      const entry = runs.get(workers) ?? { seconds: [], last: r };
+      const entry = runs.get(workers) ?? { seconds: [], sample: r };
       entry.seconds.push(r.seconds);
       runs.set(workers, entry);
     }
   }
   const inline = runs.get(0);
   for (const workers of signingWorkers) {
-    const { seconds, last: r } = runs.get(workers)!;
+    const { seconds, sample: r } = runs.get(workers)!;
     const wall = median(seconds);
     if (signing === 'off') offSeconds.set(workers, wall);
     const off = offSeconds.get(workers);

@@ -18,7 +18,7 @@ import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Pro
 import { layOut, type Traffic } from './layout.js';
 import { pilotTraffic } from './pilot.js';
 import { compareKeyed, sharedWorld, type KeyedTraceLine } from './shard.js';
-import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
+import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, runsPaired, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
 import type { ShardError, ShardFinal } from './worker.js';
 
 /** `auto` workers: one per core. */
@@ -69,7 +69,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   // loop; without a trace the workers coordinate themselves and the main thread only watches
   // (two workers then run without a barrier at all: pair.ts).
   const selfCoordinated = tracers.length === 0;
-  const channels = createChannels(shards, shards === 2 && selfCoordinated);
+  const channels = createChannels(shards, runsPaired(shards, selfCoordinated));
   const control = new Int32Array(channels.control);
   const numbers = new ShardNumbers(channels.numbers, shards);
   const { lookaheadUs, sliceUs } = windowing(plan, shards);

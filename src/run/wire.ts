@@ -67,6 +67,11 @@ export const SPINS = 20_000;
 export const PAIR_CHUNKS = 8;
 export const PAIR_CHUNK_BYTES = 8 * 1024 * 1024;
 
+/** Two workers that coordinate themselves (no trace to merge) run without a barrier (pair.ts). */
+export function runsPaired(shards: number, selfCoordinated: boolean): boolean {
+  return shards === 2 && selfCoordinated;
+}
+
 /** `paired`: two shards that run without a barrier (pair.ts); otherwise windows with a barrier. */
 export function createChannels(shards: number, paired = false): Channels {
   const [count, bytes] = paired ? [PAIR_CHUNKS, PAIR_CHUNK_BYTES] : [2, OUTBOX_BYTES];

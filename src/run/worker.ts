@@ -4,18 +4,17 @@
  * the shard's final metrics and records. Errors travel back as the task's rejection, after the
  * failure flag has woken the coordinator.
  */
+import type { RemoteDelivery } from '../broker/broker.js';
 import type { DealCheckerData } from '../checkers/deals.js';
 import type { SettlementCheckerData } from '../checkers/settlement.js';
 import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import type { MetricsData } from '../metrics/collector.js';
-import { DRAIN_HORIZON_US } from '../simulation.js';
+import { DRAIN_HORIZON_US, type ThreadSync } from '../simulation.js';
 import { layOut, type Layout } from './layout.js';
-import type { RemoteDelivery } from '../broker/broker.js';
-import type { ThreadSync } from '../simulation.js';
 import { Aborted, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
-import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, NOT_DRAINED, openNext, OutboxWriter, planWindow, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
+import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, latestNowUs, NOT_DRAINED, openNext, OutboxWriter, planWindow, runsPaired, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
 
 /** A failure inside a worker, as data: an invariant violation keeps its virtual time. */
 export interface ShardError {
@@ -42,7 +41,7 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
     const world = sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US));
     const shard = new Shard(world, task.index, task.tracing);
     shard.start();
-    const sync = task.shards === 2 && task.selfCoordinated ? runPaired(task, shard, control, numbers) : runWindows(task, shard, layout, control, numbers);
+    const sync = runsPaired(task.shards, task.selfCoordinated) ? runPaired(task, shard, control, numbers) : runWindows(task, shard, layout, control, numbers);
     return {
       metrics: shard.metrics.toData(),
       checker: shard.checker.toData(),
@@ -101,6 +100,7 @@ function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int3
       readOutbox(task.channels.outboxes[other]![previous]!, { shard: task.index, delivery: (d) => shard.acceptRemote([d]) });
     }
     shard.runUntil(numbers.horizonUs(task.index));
+    windows++;
     injectFault(task, shard);
     const out = new OutboxWriter(task.channels.outboxes[task.index]![epoch % 2]!);
     earliestSent.fill(Infinity);
@@ -162,7 +162,7 @@ function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: 
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
     for (let done = Atomics.load(control, DONE); done < 2; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
-    numbers.windowEndUs = Math.max(numbers.read(0).nowUs, numbers.read(1).nowUs);
+    numbers.windowEndUs = latestNowUs(numbers, 2);
   } catch (err) {
     // The other worker failed and the run is being torn down: its error is the one to report.
     if (!(err instanceof Aborted)) throw err;

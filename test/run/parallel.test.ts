@@ -22,6 +22,7 @@ describe('workers that coordinate themselves (no trace)', () => {
     const run = await runParallel(p, { workers: 3 });
     expect(JSON.stringify(run.results)).toBe(JSON.stringify(runSimulation(p).results));
     expect(run.sync).toHaveLength(3);
+    for (const t of run.sync!) expect(t.steps).toBeGreaterThan(0);
   }, 180_000);
 
   it('reports progress while it runs', async () => {
