@@ -1,7 +1,10 @@
 /**
- * `npm run bench`: cost floors per operation, then the throughput benchmark on
- * scenarios/bench-100k.yaml (or the scenarios given as arguments) inline and on worker threads
- * (BENCH_WORKERS, default 0,1,2), each run in a fresh process.
+ * `npm run bench`, each measurement in a fresh process:
+ * - throughput: cost floors per operation, then scenarios/bench-100k.yaml (or the scenarios
+ *   given as arguments) inline and on worker threads (BENCH_WORKERS, default 0,1,2);
+ * - signing: bench-signing.yaml with signing off, EdDSA and ES256, inline and on 2 workers;
+ * - strategy: bench-strategy.yaml (buyers with a large opponent model) inline and on 2 workers,
+ *   beside two threads of the same arithmetic sharing nothing (bench/ceiling.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,113 +22,184 @@ const nodeFlags = Number.isFinite(heapMb) && heapMb > 0 ? [`--max-old-space-size
 const scenarios = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['scenarios/bench-100k.yaml'];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-const floors = new Table({ head: ['operation', 'µs per op'], style: { head: [], border: [] } });
-for (const f of measureFloors()) floors.push([f.operation, fmt(f.us, 3)]);
-process.stdout.write(`Cost floors on this machine\n${floors.toString()}\n\n`);
-
-const table = new Table({
-  head: ['scenario', 'workers', 'negotiations', 'success', 'validated msgs', 'wall s', 'msgs/s', 'negotiations/s', 'peak RSS MiB', 'speedup'],
-  style: { head: [], border: [] },
-});
-const workerCounts = (process.env.BENCH_WORKERS ?? '0,1,2').split(',').map(Number);
-for (const file of scenarios) {
-  let inlineSeconds = NaN;
-  let inlineResults = '';
-  for (const workers of workerCounts) {
-    process.stderr.write(`running ${file} with ${workers === 0 ? 'no worker threads (inline)' : `${workers} worker thread(s)`}…\n`);
-    const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const r = JSON.parse(out.trim().split('\n').pop()!);
-    const fingerprint = `${r.negotiations}/${r.validated_messages}/${r.events}`;
-    if (workers === 0) {
-      inlineSeconds = r.seconds;
-      inlineResults = fingerprint;
-    } else if (inlineResults && fingerprint !== inlineResults) {
-      throw new Error(`results differ with ${workers} workers: ${fingerprint} vs ${inlineResults} inline`);
-    }
-    table.push([
-      r.scenario,
-      workers === 0 ? '0 (inline)' : String(workers),
-      fmt(r.negotiations),
-      `${(100 * r.success_rate).toFixed(1)}%`,
-      fmt(r.validated_messages),
-      fmt(r.seconds, 2),
-      fmt(r.messages_per_s),
-      fmt(r.negotiations_per_s),
-      fmt(r.peak_rss_bytes / 1048576),
-      Number.isNaN(inlineSeconds) ? '–' : `${(inlineSeconds / r.seconds).toFixed(2)}x`,
-    ]);
-  }
-}
-process.stdout.write(`Throughput by worker count (BENCH_WORKERS=${workerCounts.join(',')}; ${nodeFlags.join(' ') || 'no heap cap'})\n${table.toString()}\n`);
-process.stdout.write('Target: >= 200,000 validated A2A messages/s inline. Results must not depend on the worker count.\n\n');
-
-// Signing on against off: the same market, every message signed and verified (and audited) or
-// not. On a noisy machine run each setting BENCH_REPEAT times, alternating the worker counts, so
-// that inline and worker runs meet the same noise; the table shows medians, and the speedup is
-// the median of the back-to-back ratios (with their range).
-const signingFile = process.env.BENCH_SIGNING_SCENARIO ?? 'scenarios/bench-signing.yaml';
-const signingWorkers = (process.env.BENCH_SIGNING_WORKERS ?? '0,2').split(',').map(Number);
+/**
+ * Sections, all by default: BENCH_SECTIONS=throughput,signing,strategy picks some. Signing and
+ * strategy run each setting BENCH_REPEAT times (default 1), alternating inline and worker runs.
+ */
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'throughput,signing,strategy').split(',').map((x) => x.trim()));
 const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1) || 1);
 const median = (xs: readonly number[]) => {
   const v = [...xs].sort((a, b) => a - b);
   return v.length % 2 === 1 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
 };
-const signingTable = new Table({
-  head: ['signing', 'workers', 'negotiations', 'messages', 'signed', 'verified', 'wall s', 'msgs/s', 'vs off', 'µs per message', 'speedup over inline'],
-  style: { head: [], border: [] },
-});
-const offSeconds = new Map<number, number>();
-for (const signing of ['off', 'eddsa', 'es256']) {
+
+interface Measured {
+  negotiations: number;
+  validated_messages: number;
+  signed: number;
+  verified: number;
+  events: number;
+  audit_root: string;
+  seconds: number;
+}
+
+/**
+ * Runs `file` on each of `workerCounts` in turn, `repeat` times over, each run in a fresh
+ * process; checks that every run gives the same results. Per worker count: its wall times, in
+ * the order run, and one run's figures.
+ */
+function alternate(file: string, workerCounts: readonly number[], label: string, extra: readonly string[] = []): Map<number, { seconds: number[]; sample: Measured }> {
   let fingerprint = '';
-  interface Measured {
-    negotiations: number;
-    validated_messages: number;
-    signed: number;
-    verified: number;
-    events: number;
-    audit_root: string;
-    seconds: number;
-  }
   const runs = new Map<number, { seconds: number[]; sample: Measured }>();
   for (let rep = 1; rep <= repeat; rep++) {
-    for (const workers of signingWorkers) {
-      process.stderr.write(`running ${signingFile} with signing ${signing}, ${workers} worker thread(s)${repeat > 1 ? ` (${rep}/${repeat})` : ''}…\n`);
-      const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, signingFile, String(workers), signing], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    for (const workers of workerCounts) {
+      process.stderr.write(`running ${file}${label}, ${workers} worker thread(s)${repeat > 1 ? ` (${rep}/${repeat})` : ''}…\n`);
+      const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, String(workers), ...extra], { encoding: 'utf8', maxBuffer: 1 << 20 });
       const r = JSON.parse(out.trim().split('\n').pop()!) as Measured;
       const print = `${r.negotiations}/${r.validated_messages}/${r.events}/${r.audit_root}`;
-      if (fingerprint && print !== fingerprint) throw new Error(`results differ with ${workers} workers (signing ${signing}): ${print} vs ${fingerprint}`);
+      if (fingerprint && print !== fingerprint) throw new Error(`results differ with ${workers} workers${label}: ${print} vs ${fingerprint}`);
       fingerprint = print;
       const entry = runs.get(workers) ?? { seconds: [], sample: r };
       entry.seconds.push(r.seconds);
       runs.set(workers, entry);
     }
   }
-  const inline = runs.get(0);
-  for (const workers of signingWorkers) {
-    const { seconds, sample: r } = runs.get(workers)!;
-    const wall = median(seconds);
-    if (signing === 'off') offSeconds.set(workers, wall);
-    const off = offSeconds.get(workers);
-    let speedup = '–';
-    if (inline && workers !== 0) {
-      const ratios = seconds.map((s, k) => inline.seconds[k]! / s);
-      speedup = `${median(ratios).toFixed(2)}x${ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : ''}`;
+  return runs;
+}
+
+/** The median of back-to-back ratios, with their range when there are several. */
+function ratioText(ratios: readonly number[]): string {
+  return `${median(ratios).toFixed(2)}x${ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : ''}`;
+}
+
+
+function throughputSection(): void {
+  const floors = new Table({ head: ['operation', 'µs per op'], style: { head: [], border: [] } });
+  for (const f of measureFloors()) floors.push([f.operation, fmt(f.us, 3)]);
+  process.stdout.write(`Cost floors on this machine\n${floors.toString()}\n\n`);
+
+  const table = new Table({
+    head: ['scenario', 'workers', 'negotiations', 'success', 'validated msgs', 'wall s', 'msgs/s', 'negotiations/s', 'peak RSS MiB', 'speedup'],
+    style: { head: [], border: [] },
+  });
+  const workerCounts = (process.env.BENCH_WORKERS ?? '0,1,2').split(',').map(Number);
+  for (const file of scenarios) {
+    let inlineSeconds = NaN;
+    let inlineResults = '';
+    for (const workers of workerCounts) {
+      process.stderr.write(`running ${file} with ${workers === 0 ? 'no worker threads (inline)' : `${workers} worker thread(s)`}…\n`);
+      const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = JSON.parse(out.trim().split('\n').pop()!);
+      const fingerprint = `${r.negotiations}/${r.validated_messages}/${r.events}`;
+      if (workers === 0) {
+        inlineSeconds = r.seconds;
+        inlineResults = fingerprint;
+      } else if (inlineResults && fingerprint !== inlineResults) {
+        throw new Error(`results differ with ${workers} workers: ${fingerprint} vs ${inlineResults} inline`);
+      }
+      table.push([
+        r.scenario,
+        workers === 0 ? '0 (inline)' : String(workers),
+        fmt(r.negotiations),
+        `${(100 * r.success_rate).toFixed(1)}%`,
+        fmt(r.validated_messages),
+        fmt(r.seconds, 2),
+        fmt(r.messages_per_s),
+        fmt(r.negotiations_per_s),
+        fmt(r.peak_rss_bytes / 1048576),
+        Number.isNaN(inlineSeconds) ? '–' : `${(inlineSeconds / r.seconds).toFixed(2)}x`,
+      ]);
     }
-    signingTable.push([
-      signing,
+  }
+  process.stdout.write(`Throughput by worker count (BENCH_WORKERS=${workerCounts.join(',')}; ${nodeFlags.join(' ') || 'no heap cap'})\n${table.toString()}\n`);
+  process.stdout.write('Target: >= 200,000 validated A2A messages/s inline. Results must not depend on the worker count.\n\n');
+}
+
+const signingFile = process.env.BENCH_SIGNING_SCENARIO ?? 'scenarios/bench-signing.yaml';
+/** 2-worker speedups by signing setting, for the strategy section's comparison */
+const speedups = new Map<string, string>();
+
+function signingSection(): void {
+  // Signing on against off: the same market, every message signed and verified (and audited) or
+  // not. On a noisy machine run each setting BENCH_REPEAT times, alternating the worker counts, so
+  // that inline and worker runs meet the same noise; the table shows medians, and the speedup is
+  // the median of the back-to-back ratios (with their range).
+  const signingWorkers = (process.env.BENCH_SIGNING_WORKERS ?? '0,2').split(',').map(Number);
+  const signingTable = new Table({
+    head: ['signing', 'workers', 'negotiations', 'messages', 'signed', 'verified', 'wall s', 'msgs/s', 'vs off', 'µs per message', 'speedup over inline'],
+    style: { head: [], border: [] },
+  });
+  const offSeconds = new Map<number, number>();
+  for (const signing of ['off', 'eddsa', 'es256']) {
+    const runs = alternate(signingFile, signingWorkers, ` with signing ${signing}`, [signing]);
+    const inline = runs.get(0);
+    for (const workers of signingWorkers) {
+      const { seconds, sample: r } = runs.get(workers)!;
+      const wall = median(seconds);
+      if (signing === 'off') offSeconds.set(workers, wall);
+      const off = offSeconds.get(workers);
+      let speedup = '–';
+      if (inline && workers !== 0) {
+        speedup = ratioText(seconds.map((s, k) => inline.seconds[k]! / s));
+        speedups.set(`${signing}/${workers}`, speedup);
+      }
+      signingTable.push([
+        signing,
+        workers === 0 ? '0 (inline)' : String(workers),
+        fmt(r.negotiations),
+        fmt(r.validated_messages),
+        fmt(r.signed),
+        fmt(r.verified),
+        fmt(wall, 2),
+        fmt(r.validated_messages / wall),
+        off === undefined ? '–' : `${(off / wall).toFixed(2)}x`,
+        off === undefined || signing === 'off' ? '–' : fmt(((wall - off) * 1e6) / r.validated_messages, 0),
+        speedup,
+      ]);
+    }
+  }
+  process.stdout.write(
+    `Signing on vs off (${signingFile}, BENCH_SIGNING_WORKERS=${signingWorkers.join(',')}, BENCH_REPEAT=${repeat}: medians); µs per message = extra wall time per delivered message\n${signingTable.toString()}\n`,
+  );
+}
+
+function strategySection(): void {
+  // Agents that compute: every buyer consults a large opponent model before each counter. The
+  // speedup of 2 workers is set beside the same market without such work (signing off above) and
+  // beside what two threads of the same arithmetic, sharing nothing, reach on this machine.
+  const strategyFile = process.env.BENCH_STRATEGY_SCENARIO ?? 'scenarios/bench-strategy.yaml';
+  const strategyTable = new Table({
+    head: ['run', 'workers', 'negotiations', 'messages', 'wall s', 'msgs/s', 'speedup over inline'],
+    style: { head: [], border: [] },
+  });
+  const strategyRuns = alternate(strategyFile, [0, 2], '');
+  for (const workers of [0, 2]) {
+    const { seconds, sample: r } = strategyRuns.get(workers)!;
+    const wall = median(seconds);
+    const inline = strategyRuns.get(0)!.seconds;
+    strategyTable.push([
+      strategyFile,
       workers === 0 ? '0 (inline)' : String(workers),
       fmt(r.negotiations),
       fmt(r.validated_messages),
-      fmt(r.signed),
-      fmt(r.verified),
       fmt(wall, 2),
       fmt(r.validated_messages / wall),
-      off === undefined ? '–' : `${(off / wall).toFixed(2)}x`,
-      off === undefined || signing === 'off' ? '–' : fmt(((wall - off) * 1e6) / r.validated_messages, 0),
-      speedup,
+      workers === 0 ? '–' : ratioText(seconds.map((s, k) => inline[k]! / s)),
     ]);
   }
+  const ceilings: number[] = [];
+  for (let rep = 1; rep <= repeat; rep++) {
+    process.stderr.write(`measuring two threads of pure arithmetic${repeat > 1 ? ` (${rep}/${repeat})` : ''}…\n`);
+    ceilings.push(JSON.parse(execFileSync(process.execPath, [`${here}ceiling.js`], { encoding: 'utf8' }).trim()).ratio as number);
+  }
+  strategyTable.push(['the same arithmetic, nothing shared (bench/ceiling.ts)', '2 threads', '–', '–', '–', '–', ratioText(ceilings)]);
+  const without = speedups.get('off/2');
+  process.stdout.write(
+    `Agents that compute (${strategyFile}, BENCH_REPEAT=${repeat}: medians)\n${strategyTable.toString()}\n` +
+      `Target: 2 workers >= 1.7x inline with CPU work per message${without ? `; without such work (${signingFile}, signing off) 2 workers give ${without}` : ''}.\n`,
+  );
 }
-process.stdout.write(
-  `Signing on vs off (${signingFile}, BENCH_SIGNING_WORKERS=${signingWorkers.join(',')}, BENCH_REPEAT=${repeat}: medians); µs per message = extra wall time per delivered message\n${signingTable.toString()}\n`,
-);
+
+if (sections.has('throughput')) throughputSection();
+if (sections.has('signing')) signingSection();
+if (sections.has('strategy')) strategySection();

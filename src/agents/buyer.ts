@@ -16,6 +16,7 @@ import { Agent, type AgentContext } from './agent.js';
 import type { Mandate } from './mandates.js';
 import type { BuyerOrganisation } from './organisation.js';
 import { dealTerms } from './store.js';
+import { OpponentModel } from './strategies/opponent-model.js';
 import { buyerOffer, progress } from './strategies/time-dependent.js';
 
 // Timer events
@@ -78,6 +79,10 @@ interface Negotiation {
   answered: string[];
   /** a store answered market_halted while quotes were being gathered */
   halted: boolean;
+  /** the last total proposed by counter (an ask at or below it is the store meeting it) */
+  lastProposalMinor: number;
+  /** the opponent model of the counterpart, while negotiating (strategy.opponent_model) */
+  model?: OpponentModel;
 }
 
 interface Timer {
@@ -91,6 +96,8 @@ export class BuyerAgent extends Agent {
   private readonly mandate: Mandate;
   private readonly peakRatePerUs: number;
   private conversationSeq = 0;
+  /** opponent models not in use, kept for the next negotiation */
+  private readonly idleModels: OpponentModel[] = [];
 
   constructor(
     address: { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party },
@@ -228,6 +235,7 @@ export class BuyerAgent extends Agent {
       lastSentId: '',
       answered: [],
       halted: false,
+      lastProposalMinor: 0,
     };
     this.negotiations.set(n.conversationId, n);
     if (stores.length === 0) {
@@ -354,13 +362,47 @@ export class BuyerAgent extends Agent {
       this.end(n, pastDeadline ? 'deadline' : 'no_agreement');
       return;
     }
+    let proposal = buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsed, s.deadlineUs, n.rounds + 1, s.maxRounds), s.e);
+    if (s.opponentModel) {
+      const steered = this.consultModel(n, offer.totalMinor, proposal, s.opponentModel.walkAway, s.maxRounds);
+      if (steered === undefined) return;
+      proposal = steered;
+    }
     n.rounds++;
-    const proposal = buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsed, s.deadlineUs, n.rounds, s.maxRounds), s.e);
+    n.lastProposalMinor = proposal;
     n.lastSentId = this.send(offer.from, 'a2a.commerce.counter', n.conversationId, {
       quote_id: offer.quote.quote_id,
       proposed_changes: { max_total: toWire(proposal), reason: 'Budget constraint' },
     }).id;
     this.arm(n, RESPONSE_WAIT, this.plan.quote_timeout);
+  }
+
+  /**
+   * Learns from the store's latest ask and steers the next counter: never propose more than the
+   * store is expected to ask anyway, and walk away once the store's floor is most likely above
+   * the budget. Returns the proposal, or undefined when the negotiation ended.
+   */
+  private consultModel(n: Negotiation, askMinor: number, proposal: number, walkAway: number, horizon: number): number | undefined {
+    if (n.model === undefined) {
+      // The first quote of the counterpart: the top of the store's range, no evidence yet.
+      n.model = this.idleModels.pop() ?? new OpponentModel(this.plan.strategy.opponentModel!);
+      n.model.reset(askMinor);
+      return proposal;
+    }
+    // An ask at the proposal is the store meeting it (censored), not a point on its curve.
+    if (askMinor <= n.lastProposalMinor) return proposal;
+    n.model.observe(n.rounds, askMinor);
+    this.ctx.metrics.reason('model:updates');
+    const belief = n.model.belief(n.reservationMinor, n.rounds + 1, horizon);
+    if (belief.pFloorAbove >= walkAway) {
+      this.ctx.metrics.reason('model:walked_away');
+      this.end(n, 'no_agreement');
+      return undefined;
+    }
+    const expected = Math.max(n.targetMinor, Math.ceil(belief.expectedNextAsk));
+    if (expected >= proposal) return proposal;
+    this.ctx.metrics.reason('model:proposals_lowered');
+    return expected;
   }
 
   /** Step 5: confirm within the mandate, binding the proof to the quote's transaction hash. */
@@ -520,6 +562,10 @@ export class BuyerAgent extends Agent {
     if (outcome !== 'succeeded' && n.reservedMinor !== undefined) this.org.spending.release(this.mandate, n.reservedAtUs!, n.reservedMinor);
     this.negotiations.delete(n.conversationId);
     n.token++;
+    if (n.model) {
+      this.idleModels.push(n.model);
+      n.model = undefined;
+    }
     this.ctx.metrics.negotiationEnded({
       buyerId: this.id,
       storeId: n.counterpart ? this.ctx.idOf(n.counterpart.from.identifier) : -1,

@@ -69,8 +69,8 @@ export class Broker implements EventTarget {
   private readonly local: (Endpoint | undefined)[] = [];
   /** deliveries for other shards produced since the last takeOutbox() */
   private outbox: RemoteDelivery[] = [];
-  /** sees every routable message sent, by sender and receiver id (the layout pilot counts traffic) */
-  observer: ((fromId: number, toId: number) => void) | undefined;
+  /** sees every routable message sent, by sender and receiver id and type (the layout pilot counts traffic) */
+  observer: ((fromId: number, toId: number, type: string) => void) | undefined;
 
   constructor(
     private readonly kernel: Kernel,
@@ -112,7 +112,7 @@ export class Broker implements EventTarget {
       this.metrics.messagesUnroutable++;
       return;
     }
-    this.observer?.(from.id, to.id);
+    this.observer?.(from.id, to.id, message.type);
     const now = this.kernel.nowUs;
     const link = this.network.link(from.id, from.identifier, from.organisation, to.id, to.party.identifier, to.organisation);
     const { model, rng } = link;

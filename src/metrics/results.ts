@@ -87,6 +87,8 @@ export interface Results {
     readonly by_category: Record<string, SuccessTally>;
     readonly by_regime: ({ regime: string; start_us: number; end_us: number } & SuccessTally)[];
     readonly top_pairs: ({ buyer: string; store: string } & SuccessTally)[];
+    /** buyers with an opponent model: asks learned from, walk-aways, counters it lowered */
+    readonly opponent_model?: Record<string, number>;
   };
   readonly settlement: {
     readonly deals: number;
@@ -228,6 +230,7 @@ export function buildResults(input: ResultsInput): Results {
       by_category: Object.fromEntries(Object.entries(sorted(m.byCategory)).map(([k, t]) => [k, rate(t)])),
       by_regime: input.regimes.map((r, i) => ({ regime: r.name, start_us: r.startUs, end_us: r.endUs, ...rate(m.byRegime.get(i) ?? { count: 0, succeeded: 0 }) })),
       top_pairs: pairs,
+      ...([...m.reasons.keys()].some((k) => k.startsWith('model:')) ? { opponent_model: { updates: 0, walked_away: 0, proposals_lowered: 0, ...reasonsWith(m.reasons, 'model:') } } : {}),
     },
     settlement: {
       deals: m.dealsConfirmed,

@@ -143,6 +143,8 @@ export function organisationLoads(plan: SimulationPlan): { stores: number[]; buy
  */
 export interface Traffic {
   readonly pairs: readonly (readonly number[])[];
+  /** counter messages each organisation sent */
+  readonly counters?: readonly number[];
 }
 
 /**
@@ -154,19 +156,37 @@ function crossingWeight(plan: SimulationPlan): number {
   return plan.security.signing === 'off' ? 0.5 : 0.03;
 }
 
+/**
+ * What one hypothesis of an opponent model costs per counter its buyer sends, in message ends: a
+ * buyer consults its model before each counter, walking every hypothesis for every ask seen so
+ * far (about 45 ns per hypothesis per consultation here, against 5-50 µs for a message end).
+ */
+const MODEL_ENDS_PER_HYPOTHESIS = 0.005;
+
+/**
+ * Per organisation, the work of its opponent models in message ends: the pilot runs without
+ * them, so it counts the counters their buyers send but not the arithmetic behind each.
+ */
+function modelWork(plan: SimulationPlan, traffic: Traffic): number[] {
+  return organisationsOf(plan).map((o, k) => {
+    const model = o.role === 'buyer' ? plan.buyers[o.planIndex]!.strategy.opponentModel : undefined;
+    return model === undefined ? 0 : (traffic.counters?.[k] ?? 0) * MODEL_ENDS_PER_HYPOTHESIS * model.floorSteps * model.exponentSteps;
+  });
+}
+
 /** Up to this many organisations, a two-shard split by traffic is exact (every split is tried). */
 const EXACT_TRAFFIC_MAX = 16;
 
 /**
  * Places organisations by measured traffic. A shard's work is the message ends its agents
- * handle, plus the crossings (weighted) of messages between it and another shard. Two shards and
+ * handle, plus other work counted in the same unit (`extra`: opponent models), plus the crossings (weighted) of messages between it and another shard. Two shards and
  * a few organisations: the split with the lightest busier shard, then the fewest crossings;
  * otherwise heaviest first, then moves and swaps, on the ends alone.
  */
-function placeByTraffic(traffic: Traffic, shards: number, weight: number): number[] {
+function placeByTraffic(traffic: Traffic, shards: number, weight: number, extra: readonly number[]): number[] {
   const n = traffic.pairs.length;
   const pairs = traffic.pairs;
-  const ends = new Array<number>(n).fill(0);
+  const ends = [...extra];
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       ends[i]! += pairs[i]![j]!;
@@ -262,7 +282,7 @@ function expectedLoads(plan: SimulationPlan, orgs: readonly { role: Role; planIn
  */
 export function layOut(plan: SimulationPlan, shards: number, traffic?: Traffic): Layout {
   const orgs = organisationsOf(plan);
-  if (traffic !== undefined && (traffic.pairs.length !== orgs.length || traffic.pairs.some((row) => row.length !== orgs.length))) {
+  if (traffic !== undefined && (traffic.pairs.length !== orgs.length || traffic.pairs.some((row) => row.length !== orgs.length) || (traffic.counters !== undefined && traffic.counters.length !== orgs.length))) {
     throw new Error(`traffic for ${traffic.pairs.length} organisations, but the scenario has ${orgs.length}`);
   }
   const shardCount = Math.max(1, shards);
@@ -270,7 +290,7 @@ export function layOut(plan: SimulationPlan, shards: number, traffic?: Traffic):
     shardCount === 1
       ? orgs.map(() => 0)
       : traffic !== undefined
-        ? placeByTraffic(traffic, shardCount, crossingWeight(plan))
+        ? placeByTraffic(traffic, shardCount, crossingWeight(plan), modelWork(plan, traffic))
         : balanceByRole(expectedLoads(plan, orgs), shardCount);
   const agents: (AgentAddress | undefined)[] = [];
   const byIdentifier = new Map<string, AgentAddress>();

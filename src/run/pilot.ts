@@ -1,6 +1,7 @@
 /**
  * The layout pilot: before a run on several shards, the first stretch of the same scenario runs
- * on one shard, without signatures or audit, and counts the messages between organisations.
+ * on one shard, without signatures, audit or opponent models, and counts the messages between
+ * organisations (layout.ts weighs in what signatures and models cost per message).
  * How much an organisation's agents talk depends on prices, strategies and who wins quotes,
  * which the scenario alone does not tell; a few tens of thousands of messages do. The pilot is
  * a pure function of the scenario and seed (an inline run on shards runs it too, and gets the
@@ -17,9 +18,16 @@ export const PILOT_MESSAGES = 10_000;
 /** Virtual time between checks of the count: a short step, so that the pilot stops near its count. */
 const PILOT_STEP_US = 100_000;
 
-/** Messages between organisations in the first stretch of the run (at most its whole duration). */
+/**
+ * Messages between organisations in the first stretch of the run (at most its whole duration),
+ * and the counters each organisation sent (a buyer with an opponent model consults it before each).
+ */
 export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): Traffic {
-  const pilotPlan: SimulationPlan = { ...plan, security: { ...plan.security, signing: 'off', audit: false } };
+  const pilotPlan: SimulationPlan = {
+    ...plan,
+    security: { ...plan.security, signing: 'off', audit: false },
+    buyers: plan.buyers.map((b) => (b.strategy.opponentModel ? { ...b, strategy: withoutModel(b.strategy) } : b)),
+  };
   const layout = layOut(pilotPlan, 1);
   const orgCount = layout.organisations.length;
   const orgOf = new Int32Array(layout.agents.length).fill(-1);
@@ -27,12 +35,14 @@ export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): T
     for (const id of org.agentIds) orgOf[id] = k;
   });
   const counts = new Float64Array(orgCount * orgCount);
+  const counters = new Array<number>(orgCount).fill(0);
   let sent = 0;
   const shard = new Shard(sharedWorld(pilotPlan, layout, new Market(pilotPlan, plan.duration)), 0, false);
-  shard.observeTraffic((fromId, toId) => {
+  shard.observeTraffic((fromId, toId, type) => {
     const a = orgOf[fromId]!;
     const b = orgOf[toId]!;
     if (a >= 0 && b >= 0) counts[a * orgCount + b]!++;
+    if (a >= 0 && type === 'a2a.commerce.counter') counters[a]!++;
     sent++;
   });
   shard.start();
@@ -41,7 +51,12 @@ export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): T
     if (shard.nextTimeUs() === Infinity) break;
     shard.runUntil(Math.min(endUs, plan.duration));
   }
-  return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))) };
+  return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))), counters };
+}
+
+function withoutModel<S extends { opponentModel?: unknown }>(strategy: S): S {
+  const { opponentModel: _, ...rest } = strategy;
+  return rest as S;
 }
 
 /** The layout of a run on `shards` shards: placed by pilot traffic when there is more than one. */

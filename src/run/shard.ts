@@ -210,8 +210,8 @@ export class Shard {
     return this.kernel.runUntil(endUs);
   }
 
-  /** Calls `observer` with the sender and receiver id of every routable message sent. */
-  observeTraffic(observer: (fromId: number, toId: number) => void): void {
+  /** Calls `observer` with the sender and receiver id and the type of every routable message sent. */
+  observeTraffic(observer: (fromId: number, toId: number, type: string) => void): void {
     this.broker.observer = observer;
   }
 

@@ -101,23 +101,54 @@ const DistributionSpec = z.unknown().transform((value, ctx): Distribution => {
 
 const STRATEGY_DEFAULT_E = { boulware: 0.2, linear: 1, conceder: 3 } as const;
 
+const StrategyFields = {
+  kind: z.enum(['boulware', 'linear', 'conceder']),
+  e: z.number().positive().optional(),
+  max_rounds: Count.max(1000),
+  deadline: PositiveDuration.optional(),
+};
+
+/** e must match the kind: below 1 for boulware, exactly 1 for linear, above 1 for conceder. */
+function checkExponent(s: { kind: 'boulware' | 'linear' | 'conceder'; e?: number | undefined }, ctx: z.RefinementCtx): void {
+  if (s.e === undefined) return;
+  const ok = s.kind === 'boulware' ? s.e < 1 : s.kind === 'conceder' ? s.e > 1 : s.e === 1;
+  if (!ok) {
+    const want = s.kind === 'boulware' ? 'below 1' : s.kind === 'conceder' ? 'above 1' : 'exactly 1';
+    ctx.addIssue({ code: 'custom', path: ['e'], message: `a ${s.kind} strategy needs e ${want}, got ${s.e}` });
+  }
+}
+
 /** Time-dependent concession: offer = f((t / deadline) ^ (1 / e)). */
 const Strategy = z
-  .strictObject({
-    kind: z.enum(['boulware', 'linear', 'conceder']),
-    e: z.number().positive().optional(),
-    max_rounds: Count.max(1000),
-    deadline: PositiveDuration.optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.e === undefined) return;
-    const ok = s.kind === 'boulware' ? s.e < 1 : s.kind === 'conceder' ? s.e > 1 : s.e === 1;
-    if (!ok) {
-      const want = s.kind === 'boulware' ? 'below 1' : s.kind === 'conceder' ? 'above 1' : 'exactly 1';
-      ctx.addIssue({ code: 'custom', path: ['e'], message: `a ${s.kind} strategy needs e ${want}, got ${s.e}` });
-    }
-  })
+  .strictObject(StrategyFields)
+  .superRefine(checkExponent)
   .transform((s) => ({ kind: s.kind, e: s.e ?? STRATEGY_DEFAULT_E[s.kind], maxRounds: s.max_rounds, deadlineUs: s.deadline }));
+
+/**
+ * A buyer's Bayesian model of the store it negotiates with (see agents/strategies/opponent-model.ts):
+ * hypotheses = floor_steps × exponent_steps, updated on every ask the store makes.
+ */
+const OpponentModel = z
+  .strictObject({
+    floor_steps: z.number().int().min(2).max(65_536).default(64),
+    exponent_steps: z.number().int().min(1).max(1_024).default(16),
+    /** walk away once the posterior puts at least this probability on a floor above the budget */
+    walk_away: z.number().gt(0).max(1).default(0.95),
+  })
+  .refine((m) => m.floor_steps * m.exponent_steps <= 1_048_576, { message: 'floor_steps × exponent_steps may be at most 1,048,576 hypotheses', path: ['floor_steps'] })
+  .transform((m) => ({ floorSteps: m.floor_steps, exponentSteps: m.exponent_steps, walkAway: m.walk_away }));
+
+/** A buyer's strategy: time-dependent concession, optionally steered by an opponent model. */
+const BuyerStrategy = z
+  .strictObject({ ...StrategyFields, opponent_model: OpponentModel.optional() })
+  .superRefine(checkExponent)
+  .transform((s) => ({
+    kind: s.kind,
+    e: s.e ?? STRATEGY_DEFAULT_E[s.kind],
+    maxRounds: s.max_rounds,
+    deadlineUs: s.deadline,
+    ...(s.opponent_model ? { opponentModel: s.opponent_model } : {}),
+  }));
 
 const Regime = z.strictObject({
   name: Name,
@@ -311,7 +342,7 @@ const Buyer = z.strictObject({
   quote_timeout: PositiveDuration,
   confirmation_timeout: PositiveDuration,
   accept_retries: z.number().int().min(0).max(10).default(2),
-  strategy: Strategy,
+  strategy: BuyerStrategy,
   mandate: Mandate,
   breaker: Breaker.optional(),
   /** open negotiation value plus unsettled value may not exceed this (per organisation) */

@@ -188,6 +188,27 @@ describe('ucp-extension versus parallel-system', () => {
   });
 });
 
+describe('opponent-model', () => {
+  it('learns from the stores\' asks, walks away from hopeless negotiations and lowers counters; without the model the same deals cost more and take more rounds', async () => {
+    const run = await runCli(['run', 'scenarios/opponent-model.yaml', '--out', join(tmp, 'opponent-model'), '--json'], 120_000);
+    expect(run.status).toBe(0);
+    const withModel = JSON.parse(run.stdout).results;
+    const text = readFileSync(join(root, 'scenarios', 'opponent-model.yaml'), 'utf8');
+    const file = writeText(tmp, 'no-model.yaml', edit(text, ', opponent_model: { floor_steps: 64, exponent_steps: 16, walk_away: 0.95 }', ''));
+    const plain = JSON.parse((await runCli(['run', file, '--out', join(tmp, 'no-model'), '--json'], 120_000)).stdout).results;
+    const m = withModel.negotiation.opponent_model;
+    expect(m.updates).toBeGreaterThan(1000);
+    expect(m.walked_away).toBeGreaterThan(0);
+    expect(m.proposals_lowered).toBeGreaterThan(0);
+    expect(plain.negotiation.opponent_model).toBeUndefined();
+    // The same intents: walking away early loses no deal the plain buyers made, and saves money and rounds.
+    expect(withModel.negotiation.count).toBe(plain.negotiation.count);
+    expect(withModel.settlement.deals).toBeGreaterThanOrEqual(plain.settlement.deals);
+    expect(Number(withModel.settlement.value) / withModel.settlement.deals).toBeLessThan(Number(plain.settlement.value) / plain.settlement.deals);
+    expect(withModel.negotiation.rounds.mean).toBeLessThan(plain.negotiation.rounds.mean);
+  }, 240_000);
+});
+
 describe('bad risk settings from the command line', () => {
   it('exits 2 and names every bad field with its path', async () => {
     let text = edit(BASE_SCENARIO, '  regimes:\n', '  halts: { levels: [{ drop: 0.13, duration: 15m }, { drop: 0.07, duration: 15m }] }\n  regimes:\n');
