@@ -89,4 +89,21 @@ describe('layOut', () => {
       expect(() => layOut(p, 2, { pairs: [[1]] })).toThrow(/traffic for 1 organisations, but the scenario has 9/);
     });
   });
+
+  it("weighs in a buyer organisation's opponent models by the counters it sent", () => {
+    const s = planOf('scenarios/bench-strategy.yaml');
+    const orgs = organisationsOf(s).length;
+    const stores = s.stores.length;
+    // Every buyer organisation trades evenly with every store; only the first one counters.
+    const pairs = Array.from({ length: orgs }, (_, i) => Array.from({ length: orgs }, (_, j) => ((i < stores) !== (j < stores) ? 100 : 0)));
+    const counters = Array.from({ length: orgs }, (_, i) => (i === stores ? 1_000 : 0));
+    const byModels = layOut(s, 2, { pairs, counters }).organisations;
+    // Its models (1,000 counters × 65,536 hypotheses) outweigh all the traffic: it has a shard to itself.
+    const own = byModels[stores]!.shard;
+    expect(byModels.filter((o) => o.shard === own).map((o) => o.name)).toEqual([byModels[stores]!.name]);
+    // Without models the same traffic spreads the buyers.
+    const plain = { ...s, buyers: s.buyers.map(({ strategy: { opponentModel: _, ...strategy }, ...b }) => ({ ...b, strategy })) };
+    const byTraffic = layOut(plain, 2, { pairs, counters }).organisations;
+    expect(byTraffic.filter((o) => o.shard === byTraffic[stores]!.shard).length).toBeGreaterThan(1);
+  });
 });

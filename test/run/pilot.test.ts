@@ -31,6 +31,25 @@ describe('layout pilot', () => {
     expect(measured).toBeLessThan(share(layOut(p, 2)));
   });
 
+  it('runs without opponent models, counts the counters each organisation sends, and places model buyers by their work', () => {
+    const modelled = planOf('scenarios/bench-strategy.yaml');
+    const plain = { ...modelled, buyers: modelled.buyers.map((b) => ({ ...b, strategy: { kind: b.strategy.kind, e: b.strategy.e, maxRounds: b.strategy.maxRounds, deadlineUs: b.strategy.deadlineUs } })) };
+    expect(modelled.buyers.every((b) => b.strategy.opponentModel !== undefined)).toBe(true);
+    const traffic = pilotTraffic(modelled, 5_000);
+    expect(traffic).toEqual(pilotTraffic(plain, 5_000));
+    const stores = modelled.stores.length;
+    // Only buyers counter; every buyer organisation does.
+    expect(traffic.counters!.slice(0, stores).every((c) => c === 0)).toBe(true);
+    expect(traffic.counters!.slice(stores).every((c) => c > 100)).toBe(true);
+    // Four buyer organisations whose models outweigh everything else: two on each shard, the
+    // consultations split evenly.
+    const placed = layOut(modelled, 2, traffic).organisations;
+    expect(placed.filter((o) => o.role === 'buyer' && o.shard === 0)).toHaveLength(2);
+    const counters = [0, 0];
+    placed.forEach((o, k) => (counters[o.shard]! += traffic.counters![k]!));
+    expect(Math.max(...counters) / (counters[0]! + counters[1]!)).toBeLessThan(0.53);
+  });
+
   it('is not run for one shard', () => {
     const l = planLayout(p, 1);
     expect(l.organisations.every((o) => o.shard === 0)).toBe(true);

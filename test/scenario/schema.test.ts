@@ -78,6 +78,16 @@ describe('a valid scenario', () => {
     expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'conceder', e: 2.5, maxRounds: 5, deadlineUs: 1_000_000 });
   });
 
+  it('gives a buyer an opponent model with defaults, and none when it asks for none', () => {
+    const s = baseScenario();
+    s.buyers[0].strategy = { kind: 'linear', max_rounds: 5, opponent_model: {} };
+    expect(planOf(validate(s)).buyers[0]!.strategy.opponentModel).toEqual({ floorSteps: 64, exponentSteps: 16, walkAway: 0.95 });
+    s.buyers[0].strategy = { kind: 'boulware', max_rounds: 5, opponent_model: { floor_steps: 4096, exponent_steps: 8, walk_away: 1 } };
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'boulware', e: 0.2, maxRounds: 5, deadlineUs: undefined, opponentModel: { floorSteps: 4096, exponentSteps: 8, walkAway: 1 } });
+    s.buyers[0].strategy = { kind: 'linear', max_rounds: 5 };
+    expect('opponentModel' in planOf(validate(s)).buyers[0]!.strategy).toBe(false);
+  });
+
   it('reads money given as text and rates given as plain numbers per second', () => {
     const s = baseScenario();
     s.buyers[0].mandate.max_per_purchase = '600.50';
@@ -132,6 +142,22 @@ describe('wrong types and values', () => {
     s.stores[0].strategy = { kind, e, max_rounds: 8 };
     expect(problemPaths(s)).toEqual(['stores[0].strategy.e']);
     expect(messageAt(s, 'stores[0].strategy.e')).toContain(want);
+  });
+
+  it('rejects an opponent model on a store, and bad model settings with their paths', () => {
+    const s = baseScenario();
+    s.stores[0].strategy.opponent_model = {};
+    s.buyers[0].strategy.opponent_model = { floor_steps: 1, exponent_steps: 0, walk_away: 0, hypotheses: 9 };
+    expect(problemPaths(s)).toEqual([
+      'buyers[0].strategy.opponent_model.exponent_steps',
+      'buyers[0].strategy.opponent_model.floor_steps',
+      'buyers[0].strategy.opponent_model.hypotheses',
+      'buyers[0].strategy.opponent_model.walk_away',
+      'stores[0].strategy.opponent_model',
+    ]);
+    const t = baseScenario();
+    t.buyers[0].strategy.opponent_model = { floor_steps: 65_536, exponent_steps: 32 };
+    expect(messageAt(t, 'buyers[0].strategy.opponent_model.floor_steps')).toMatch(/at most 1,048,576 hypotheses/);
   });
 
   it('rejects a non-positive e and an unknown strategy kind', () => {
