@@ -1,5 +1,5 @@
 /** Transaction hashes over RFC 8785 canonical JSON, and mandate proofs bound to them. */
-import { createHmac, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 
 export { canonicalJson } from './canonical.js';
@@ -11,5 +11,44 @@ export function transactionHash(value: unknown): string {
 
 /** HMAC-SHA256 proof that the holder of `mandateKey` authorised `transactionHashText`, base64url. */
 export function mandateSignature(mandateKey: Uint8Array, mandateId: string, transactionHashText: string): string {
-  return createHmac('sha256', mandateKey).update(`${mandateId}\n${transactionHashText}`).digest('base64url');
+  return hmacSha256(mandateKey, `${mandateId}\n${transactionHashText}`);
+}
+
+const SHA256_BLOCK = 64;
+/** Room for a message after the inner key block; longer messages take a fresh buffer. */
+const SCRATCH_MESSAGE = 1024;
+
+/**
+ * Per key, two buffers that start with the key XOR ipad and XOR opad (RFC 2104); each call
+ * writes its message (inner) or the inner digest (outer) after them.
+ */
+const pads = new WeakMap<Uint8Array, { inner: Buffer; outer: Buffer }>();
+
+function padsOf(key: Uint8Array): { inner: Buffer; outer: Buffer } {
+  let p = pads.get(key);
+  if (p === undefined) {
+    const k = Buffer.alloc(SHA256_BLOCK);
+    (key.length > SHA256_BLOCK ? hash('sha256', key, 'buffer') : Buffer.from(key)).copy(k);
+    p = { inner: Buffer.alloc(SHA256_BLOCK + SCRATCH_MESSAGE), outer: Buffer.alloc(SHA256_BLOCK + 32) };
+    for (let i = 0; i < SHA256_BLOCK; i++) {
+      p.inner[i] = k[i]! ^ 0x36;
+      p.outer[i] = k[i]! ^ 0x5c;
+    }
+    pads.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * HMAC-SHA256 (RFC 2104) of `message` (UTF-8), base64url: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)) from
+ * two one-shot hashes. The same bytes as createHmac, which builds a stream object per call
+ * (about 4 µs here, against under 2).
+ */
+export function hmacSha256(key: Uint8Array, message: string): string {
+  const p = padsOf(key);
+  // A UTF-16 code unit takes at most three bytes of UTF-8.
+  const input =
+    message.length * 3 <= SCRATCH_MESSAGE ? p.inner.subarray(0, SHA256_BLOCK + p.inner.write(message, SHA256_BLOCK, 'utf8')) : Buffer.concat([p.inner.subarray(0, SHA256_BLOCK), Buffer.from(message, 'utf8')]);
+  p.outer.write(hash('sha256', input, 'binary'), SHA256_BLOCK, 'binary');
+  return hash('sha256', p.outer, 'base64url');
 }

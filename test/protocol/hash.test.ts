@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createHash } from 'node:crypto';
-import { canonicalJson, mandateSignature, transactionHash } from '../../src/protocol/hash.js';
+import { createHash, createHmac } from 'node:crypto';
+import { canonicalJson, hmacSha256, mandateSignature, transactionHash } from '../../src/protocol/hash.js';
 import { quotePayload, withChange } from './fixtures.js';
 
 /** A deep copy of a JSON value with the keys of every object in reverse order. */
@@ -70,6 +70,22 @@ describe('transactionHash', () => {
     const two = withChange(quotePayload(), ['items', 1], { ...quotePayload().items[0]!, sku: 'WH-LITE-001' });
     const swapped = withChange(two, ['items'], [...two.items].reverse());
     expect(transactionHash(swapped)).not.toBe(transactionHash(two));
+  });
+});
+
+describe('hmacSha256', () => {
+  it('gives the bytes of node:crypto HMAC-SHA256 for any key length and message', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 150 }), fc.string({ unit: 'grapheme', maxLength: 300 }), (key, message) => {
+        expect(hmacSha256(key, message)).toBe(createHmac('sha256', key).update(message, 'utf8').digest('base64url'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('matches RFC 4231 test case 2', () => {
+    const mac = hmacSha256(new TextEncoder().encode('Jefe'), 'what do ya want for nothing?');
+    expect(Buffer.from(mac, 'base64url').toString('hex')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
 });
 
