@@ -8,10 +8,10 @@ import { parseScenarioText, formatProblems } from '../src/scenario/load.js';
 import { runParallel } from '../src/run/parallel.js';
 import { runSimulation } from '../src/simulation.js';
 
-const [file, workersArg, signingArg] = process.argv.slice(2);
+const [file, workersArg, signingArg, shareArg] = process.argv.slice(2);
 const workers = Number(workersArg ?? 0);
 if (!file || !Number.isInteger(workers)) {
-  process.stderr.write('usage: node dist/bench/measure.js <scenario> [workers]\n');
+  process.stderr.write('usage: node dist/bench/measure.js <scenario> [workers] [signing|-] [share of the run]\n');
   process.exit(2);
 }
 const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
@@ -19,8 +19,15 @@ if (!parsed.ok) {
   process.stderr.write(`${formatProblems(file, parsed.problems)}\n`);
   process.exit(2);
 }
-// An optional third argument overrides security.signing (off | eddsa | es256).
-const plan = signingArg ? { ...parsed.plan, security: { ...parsed.plan.security, signing: signingArg as 'off' | 'eddsa' | 'es256' } } : parsed.plan;
+// An optional third argument overrides security.signing (off | eddsa | es256; - keeps it).
+const signed = signingArg && signingArg !== '-' ? { ...parsed.plan, security: { ...parsed.plan.security, signing: signingArg as 'off' | 'eddsa' | 'es256' } } : parsed.plan;
+// An optional fourth argument runs only the first part of the scenario (0.1: its first tenth).
+const share = shareArg === undefined ? 1 : Number(shareArg);
+if (!(share > 0 && share <= 1)) {
+  process.stderr.write(`the share of the run must be in (0, 1], got ${shareArg}\n`);
+  process.exit(2);
+}
+const plan = share === 1 ? signed : { ...signed, duration: Math.round(signed.duration * share) };
 const t0 = performance.now();
 const { results } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
 const seconds = (performance.now() - t0) / 1000;

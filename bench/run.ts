@@ -4,7 +4,8 @@
  *   given as arguments) inline and on worker threads (BENCH_WORKERS, default 0,1,2);
  * - signing: bench-signing.yaml with signing off, EdDSA and ES256, inline and on 2 workers;
  * - strategy: bench-strategy.yaml (buyers with a large opponent model) inline and on 2 workers,
- *   beside two threads of the same arithmetic sharing nothing (bench/ceiling.ts).
+ *   beside two threads of the same arithmetic sharing nothing (bench/ceiling.ts);
+ * - scaling, on request: bench-throughput.yaml's first tenth against all of it.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -30,8 +31,9 @@ const scenarios = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['s
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /**
- * Sections, all by default: BENCH_SECTIONS=throughput,signing,strategy picks some. Signing and
- * strategy run each setting BENCH_REPEAT times (default 1), alternating inline and worker runs.
+ * Sections: BENCH_SECTIONS=throughput,signing,strategy (the default) picks some, and scaling
+ * (the 1,000,000-negotiation run against its first tenth) is there to add. Signing and strategy
+ * run each setting BENCH_REPEAT times (default 1), alternating inline and worker runs.
  */
 const sections = new Set((process.env.BENCH_SECTIONS ?? 'throughput,signing,strategy').split(',').map((x) => x.trim()));
 const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1) || 1);
@@ -207,6 +209,29 @@ function strategySection(): void {
   );
 }
 
+/**
+ * Does cost grow linearly with the number of negotiations? The same scenario (same agents) run
+ * for the first tenth of its duration and in full, inline. Not run by default: the full
+ * bench-throughput run takes minutes (BENCH_SECTIONS=scaling).
+ */
+function scalingSection(): void {
+  const file = process.env.BENCH_SCALING_SCENARIO ?? 'scenarios/bench-throughput.yaml';
+  const scaling = new Table({
+    head: ['scenario', 'share of the run', 'negotiations', 'validated msgs', 'wall s', 'msgs/s', 'peak RSS MiB', 'msgs/s vs the first tenth'],
+    style: { head: [], border: [] },
+  });
+  let tenth = NaN;
+  for (const share of [0.1, 1]) {
+    process.stderr.write(`running ${file}, ${share === 1 ? 'all of it' : 'its first tenth'}, inline…\n`);
+    const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, '0', '-', String(share)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as Measured & { messages_per_s: number; peak_rss_bytes: number };
+    if (share !== 1) tenth = r.messages_per_s;
+    scaling.push([file, share === 1 ? 'all' : 'first tenth', fmt(r.negotiations), fmt(r.validated_messages), fmt(r.seconds, 2), fmt(r.messages_per_s), fmt(r.peak_rss_bytes / 1048576), share === 1 ? `${(r.messages_per_s / tenth).toFixed(2)}x` : '–']);
+  }
+  process.stdout.write(`Cost against the number of negotiations (${nodeFlags.join(' ') || 'V8 defaults'})\n${scaling.toString()}\nTarget: the full run within 10% of the first tenth's throughput (cost grows linearly).\n`);
+}
+
 if (sections.has('throughput')) throughputSection();
 if (sections.has('signing')) signingSection();
 if (sections.has('strategy')) strategySection();
+if (sections.has('scaling')) scalingSection();

@@ -179,9 +179,10 @@ const EXACT_TRAFFIC_MAX = 16;
 
 /**
  * Places organisations by measured traffic. A shard's work is the message ends its agents
- * handle, plus other work counted in the same unit (`extra`: opponent models), plus the crossings (weighted) of messages between it and another shard. Two shards and
- * a few organisations: the split with the lightest busier shard, then the fewest crossings;
- * otherwise heaviest first, then moves and swaps, on the ends alone.
+ * handle, plus other work counted in the same unit (`extra`: opponent models), plus the
+ * crossings (weighted) of messages between it and another shard. Two shards and a few
+ * organisations: the split with the lightest busier shard, then the fewest crossings; otherwise
+ * heaviest first, then moves and swaps, on the ends alone.
  */
 function placeByTraffic(traffic: Traffic, shards: number, weight: number, extra: readonly number[]): number[] {
   const n = traffic.pairs.length;
