@@ -105,8 +105,13 @@ export class PairLink {
     Atomics.notify(this.control, SIGNAL + this.me);
   }
 
-  /** Waits until the other publishes again (after `signal` was read), or the run is aborted. */
+  /**
+   * Waits until the other publishes again (after `signal` was read), or the run is aborted. An
+   * abort stores its command before it bumps the signals: one that came before `signal` was read
+   * is seen here (the other may be gone and never publish again), one after it ends the wait.
+   */
   waitOther(signal: number): void {
+    this.checkAbort();
     const slot = SIGNAL + this.other;
     for (let i = 0; i < this.spins; i++) if (Atomics.load(this.control, slot) !== signal) return this.checkAbort();
     while (Atomics.load(this.control, slot) === signal) Atomics.wait(this.control, slot, signal);

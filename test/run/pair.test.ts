@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RemoteDelivery } from '../../src/broker/broker.js';
 import { PairLink } from '../../src/run/pair.js';
 import { runParallel, workerScript } from '../../src/run/parallel.js';
-import { createChannels, PAIR_CHUNKS } from '../../src/run/wire.js';
+import { abortAll, createChannels, PAIR_CHUNKS } from '../../src/run/wire.js';
 import { runSimulation } from '../../src/simulation.js';
 import { planOf } from '../plans.js';
 
@@ -104,6 +104,37 @@ describe('two shards without a barrier, on two threads', () => {
     expect(a).toEqual(Array.from({ length: chunks }, (_, k) => 1000 + k));
     expect(b).toEqual(Array.from({ length: chunks }, (_, k) => k));
   }, 30_000);
+
+  it('a shard does not wait for one that failed before it read the signal: the run was aborted', async () => {
+    const channels = createChannels(2, true);
+    // Shard 0 fails and aborts the run while shard 1 is still being built; then shard 1 reads
+    // the signal, which will never change again, and comes to wait on it.
+    abortAll(new Int32Array(channels.control));
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.pair).then(({ PairLink, Aborted }) => {
+        const link = new PairLink(workerData.channels, 1, 0);
+        try {
+          link.waitOther(link.otherSignal());
+          parentPort.postMessage('returned');
+        } catch (err) {
+          parentPort.postMessage(err instanceof Aborted ? 'aborted' : String(err));
+        }
+      });
+    `;
+    const w = new Worker(code, { eval: true, workerData: { pair: workerScript('pair.js'), channels } });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const answer = await Promise.race([
+        new Promise<string>((resolve) => w.once('message', resolve)),
+        new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still waiting after 5 s'), 5_000))),
+      ]);
+      expect(answer).toBe('aborted');
+    } finally {
+      clearTimeout(timer);
+      await w.terminate();
+    }
+  }, 10_000);
 });
 
 describe('two workers without a barrier', () => {
