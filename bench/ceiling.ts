@@ -1,6 +1,7 @@
 /**
  * What two threads can give on this machine: the arithmetic of bench-strategy's buyers (the
- * opponent model's consultation) run once on one thread, then twice at once on two threads.
+ * opponent model's consultation) run on one thread, then twice at once on two threads, then on
+ * one thread again (the one-thread time is the mean of the two).
  * Nothing is shared between the threads, so two units of work taking as long as one would be
  * 2.00x; what the machine gives instead (cores slowing down when both are busy, neighbours) is
  * the ceiling for any two-worker speedup (thread start-up is left out). Prints one JSON line.
@@ -31,12 +32,17 @@ function onThread(consultations: number): Promise<number> {
 if (isMainThread) {
   const consultations = Number(process.argv[2] ?? 600);
   unit(20); // compiled before it is timed
-  let t = performance.now();
-  unit(consultations);
-  const oneMs = performance.now() - t;
-  t = performance.now();
+  // One thread before and after the two, so that a machine whose speed drifts meets both alike.
+  const oneThread = (): number => {
+    const t = performance.now();
+    unit(consultations);
+    return performance.now() - t;
+  };
+  const before = oneThread();
+  const t = performance.now();
   const threadMs = await Promise.all([onThread(consultations), onThread(consultations)]);
   const twoMs = performance.now() - t;
+  const oneMs = (before + oneThread()) / 2;
   process.stdout.write(`${JSON.stringify({ consultations, one_thread_ms: oneMs, two_threads_ms: twoMs, per_thread_ms: threadMs, ratio: (2 * oneMs) / Math.max(...threadMs) })}\n`);
 } else {
   unit(20);
