@@ -394,7 +394,8 @@ export class BuyerAgent extends Agent {
     n.model.observe(n.rounds, askMinor);
     this.ctx.metrics.reason('model:updates');
     const belief = n.model.belief(n.reservationMinor, n.rounds + 1, horizon);
-    if (belief.pFloorAbove >= walkAway) {
+    // walk_away: 1 never walks away (a floor above the budget is never certain enough).
+    if (walkAway < 1 && belief.pFloorAbove >= walkAway) {
       this.ctx.metrics.reason('model:walked_away');
       this.end(n, 'no_agreement');
       return undefined;

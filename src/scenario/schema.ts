@@ -132,7 +132,7 @@ const OpponentModel = z
   .strictObject({
     floor_steps: z.number().int().min(2).max(65_536).default(64),
     exponent_steps: z.number().int().min(1).max(1_024).default(16),
-    /** walk away once the posterior puts at least this probability on a floor above the budget */
+    /** walk away once the posterior puts at least this probability on a floor above the budget (1: never) */
     walk_away: z.number().gt(0).max(1).default(0.95),
   })
   .refine((m) => m.floor_steps * m.exponent_steps <= 1_048_576, { message: 'floor_steps × exponent_steps may be at most 1,048,576 hypotheses', path: ['floor_steps'] })

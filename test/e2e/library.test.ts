@@ -207,6 +207,11 @@ describe('opponent-model', () => {
     expect(withModel.settlement.deals).toBeGreaterThanOrEqual(0.97 * plain.settlement.deals);
     expect(Number(withModel.settlement.value) / withModel.settlement.deals).toBeLessThan(Number(plain.settlement.value) / plain.settlement.deals);
     expect(withModel.negotiation.rounds.mean).toBeLessThan(plain.negotiation.rounds.mean);
+    // walk_away: 1 keeps the model but never walks away.
+    const stay = writeText(tmp, 'never-walk.yaml', edit(text, 'walk_away: 0.95', 'walk_away: 1'));
+    const stayed = JSON.parse((await runCli(['run', stay, '--out', join(tmp, 'never-walk'), '--json'], 120_000)).stdout).results;
+    expect(stayed.negotiation.opponent_model.walked_away).toBe(0);
+    expect(stayed.negotiation.opponent_model.updates).toBeGreaterThan(m.updates);
   }, 240_000);
 });
 
