@@ -22,6 +22,9 @@ export function renderMarkdown(report: Report): string {
       [[int(n.count), int(n.succeeded), pct(n.success_rate), int(n.held_intents), n.rounds.mean?.toFixed(2) ?? '–', dur(n.latency.p50_us), dur(n.latency.p90_us), dur(n.latency.p99_us), dur(n.latency.max_us)]],
     ),
     table(['outcome', 'count'], Object.entries(n.outcomes).map(([k, v]) => [k, int(v)])),
+    ...(n.opponent_model
+      ? ['### Opponent models', table(['asks learned from', 'walked away', 'counters lowered'], [[int(n.opponent_model.updates ?? 0), int(n.opponent_model.walked_away ?? 0), int(n.opponent_model.proposals_lowered ?? 0)]])]
+      : []),
     '### By market regime',
     table(['regime', 'from', 'to', 'negotiations', 'success rate'], n.by_regime.map((g) => [g.regime, dur(g.start_us), dur(g.end_us), int(g.count), pct(g.success_rate)])),
     '### By category',

@@ -15,6 +15,12 @@ export function renderSummary(run: RunResult): string {
   const main = new Table({ head: ['negotiations', 'succeeded', 'success', 'held', 'rounds (mean/max)', 'latency p50', 'p99'], style: STYLE });
   main.push([int(n.count), int(n.succeeded), pct(n.success_rate), int(n.held_intents), `${n.rounds.mean?.toFixed(2) ?? '–'} / ${n.rounds.max}`, dur(n.latency.p50_us), dur(n.latency.p99_us)]);
   out.push(`${r.scenario} (seed ${r.seed}), virtual time ${dur(r.virtual_end_us)}, ${int(r.events)} events`, main.toString());
+  const model = n.opponent_model;
+  if (model) {
+    const mt = new Table({ head: ['opponent model', 'asks learned from', 'walked away', 'counters lowered'], style: STYLE });
+    mt.push(['buyers', int(model.updates ?? 0), int(model.walked_away ?? 0), int(model.proposals_lowered ?? 0)]);
+    out.push(mt.toString());
+  }
 
   const s = r.settlement;
   const settle = new Table({ head: ['deals', 'value', 'in doubt', 'settlement p50', 'p90', 'p99', 'max'], style: STYLE });

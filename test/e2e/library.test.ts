@@ -207,6 +207,12 @@ describe('opponent-model', () => {
     expect(withModel.settlement.deals).toBeGreaterThanOrEqual(0.97 * plain.settlement.deals);
     expect(Number(withModel.settlement.value) / withModel.settlement.deals).toBeLessThan(Number(plain.settlement.value) / plain.settlement.deals);
     expect(withModel.negotiation.rounds.mean).toBeLessThan(plain.negotiation.rounds.mean);
+    // summary.md has a section for the models, only when there are some.
+    expect(readFileSync(join(tmp, 'opponent-model', 'summary.md'), 'utf8')).toMatch(/### Opponent models\n\n\| asks learned from \| walked away \| counters lowered \|\n\|---\|---\|---\|\n\| [\d,]+ \| [\d,]+ \| [\d,]+ \|/);
+    expect(readFileSync(join(tmp, 'no-model', 'summary.md'), 'utf8')).not.toContain('Opponent models');
+    const table = await runCli(['run', 'scenarios/opponent-model.yaml', '--out', join(tmp, 'opponent-model-table')], 120_000);
+    expect(table.stdout).toMatch(/│ opponent model │ asks learned from │ walked away │ counters lowered │/);
+    expect(table.stdout).toContain(`│ buyers         │ ${m.updates.toLocaleString('en-US')}`);
     // walk_away: 1 keeps the model but never walks away.
     const stay = writeText(tmp, 'never-walk.yaml', edit(text, 'walk_away: 0.95', 'walk_away: 1'));
     const stayed = JSON.parse((await runCli(['run', stay, '--out', join(tmp, 'never-walk'), '--json'], 120_000)).stdout).results;
