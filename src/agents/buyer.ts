@@ -364,7 +364,7 @@ export class BuyerAgent extends Agent {
     }
     let proposal = buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsed, s.deadlineUs, n.rounds + 1, s.maxRounds), s.e);
     if (s.opponentModel) {
-      const steered = this.consultModel(n, offer.totalMinor, proposal, s.opponentModel.walkAway, s.maxRounds);
+      const steered = this.consultModel(n, offer.totalMinor, proposal);
       if (steered === undefined) return;
       proposal = steered;
     }
@@ -382,10 +382,13 @@ export class BuyerAgent extends Agent {
    * store is expected to ask anyway, and walk away once the store's floor is most likely above
    * the budget. Returns the proposal, or undefined when the negotiation ended.
    */
-  private consultModel(n: Negotiation, askMinor: number, proposal: number, walkAway: number, horizon: number): number | undefined {
+  private consultModel(n: Negotiation, askMinor: number, proposal: number): number | undefined {
+    const settings = this.plan.strategy.opponentModel!;
+    // The store's horizon is taken to be the buyer's own round limit.
+    const horizon = this.plan.strategy.maxRounds;
     if (n.model === undefined) {
       // The first quote of the counterpart: the top of the store's range, no evidence yet.
-      n.model = this.idleModels.pop() ?? new OpponentModel(this.plan.strategy.opponentModel!);
+      n.model = this.idleModels.pop() ?? new OpponentModel(settings);
       n.model.reset(askMinor);
       return proposal;
     }
@@ -395,7 +398,7 @@ export class BuyerAgent extends Agent {
     this.ctx.metrics.reason('model:updates');
     const belief = n.model.belief(n.reservationMinor, n.rounds + 1, horizon);
     // walk_away: 1 never walks away (a floor above the budget is never certain enough).
-    if (walkAway < 1 && belief.pFloorAbove >= walkAway) {
+    if (settings.walkAway < 1 && belief.pFloorAbove >= settings.walkAway) {
       this.ctx.metrics.reason('model:walked_away');
       this.end(n, 'no_agreement');
       return undefined;

@@ -88,7 +88,7 @@ export interface Results {
     readonly by_regime: ({ regime: string; start_us: number; end_us: number } & SuccessTally)[];
     readonly top_pairs: ({ buyer: string; store: string } & SuccessTally)[];
     /** buyers with an opponent model: asks learned from, walk-aways, counters it lowered */
-    readonly opponent_model?: Record<string, number>;
+    readonly opponent_model?: { readonly updates: number; readonly walked_away: number; readonly proposals_lowered: number };
   };
   readonly settlement: {
     readonly deals: number;
@@ -230,7 +230,9 @@ export function buildResults(input: ResultsInput): Results {
       by_category: Object.fromEntries(Object.entries(sorted(m.byCategory)).map(([k, t]) => [k, rate(t)])),
       by_regime: input.regimes.map((r, i) => ({ regime: r.name, start_us: r.startUs, end_us: r.endUs, ...rate(m.byRegime.get(i) ?? { count: 0, succeeded: 0 }) })),
       top_pairs: pairs,
-      ...([...m.reasons.keys()].some((k) => k.startsWith('model:')) ? { opponent_model: { updates: 0, walked_away: 0, proposals_lowered: 0, ...reasonsWith(m.reasons, 'model:') } } : {}),
+      ...([...m.reasons.keys()].some((k) => k.startsWith('model:'))
+        ? { opponent_model: { updates: m.reasons.get('model:updates') ?? 0, walked_away: m.reasons.get('model:walked_away') ?? 0, proposals_lowered: m.reasons.get('model:proposals_lowered') ?? 0 } }
+        : {}),
     },
     settlement: {
       deals: m.dealsConfirmed,

@@ -23,7 +23,7 @@ export function renderMarkdown(report: Report): string {
     ),
     table(['outcome', 'count'], Object.entries(n.outcomes).map(([k, v]) => [k, int(v)])),
     ...(n.opponent_model
-      ? ['### Opponent models', table(['asks learned from', 'walked away', 'counters lowered'], [[int(n.opponent_model.updates ?? 0), int(n.opponent_model.walked_away ?? 0), int(n.opponent_model.proposals_lowered ?? 0)]])]
+      ? ['### Opponent models', table(['asks learned from', 'walked away', 'counters lowered'], [[int(n.opponent_model.updates), int(n.opponent_model.walked_away), int(n.opponent_model.proposals_lowered)]])]
       : []),
     '### By market regime',
     table(['regime', 'from', 'to', 'negotiations', 'success rate'], n.by_regime.map((g) => [g.regime, dur(g.start_us), dur(g.end_us), int(g.count), pct(g.success_rate)])),

@@ -18,7 +18,7 @@ export function renderSummary(run: RunResult): string {
   const model = n.opponent_model;
   if (model) {
     const mt = new Table({ head: ['opponent model', 'asks learned from', 'walked away', 'counters lowered'], style: STYLE });
-    mt.push(['buyers', int(model.updates ?? 0), int(model.walked_away ?? 0), int(model.proposals_lowered ?? 0)]);
+    mt.push(['buyers', int(model.updates), int(model.walked_away), int(model.proposals_lowered)]);
     out.push(mt.toString());
   }
 
