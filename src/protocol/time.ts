@@ -1,20 +1,56 @@
 /** Wire timestamps and dates derived from virtual time (integer microseconds since the scenario epoch). */
 
 const US_PER_MS = 1000;
-
-// Formatting a Date costs ~0.3 µs; only the calendar day needs it, the clock time is arithmetic.
-let cachedDay = NaN;
-let cachedDayPrefix = '';
+const US_PER_SECOND = 1_000_000;
 const US_PER_DAY = 86_400_000_000;
+
+/**
+ * Formatting a Date costs ~0.3 µs, so days and seconds are formatted once and kept in small
+ * direct-mapped caches: an agent writes a few nearby instants in turn (a message's own time, a
+ * quote's expiry a few seconds on, a delivery date days on), which a single-entry cache would
+ * keep evicting.
+ */
+const SLOTS = 8;
+
+/** YYYY-MM-DD of a day since the Unix epoch. */
+const cachedDays = new Float64Array(SLOTS).fill(NaN);
+const cachedDates = new Array<string>(SLOTS).fill('');
+
+function dayText(day: number): string {
+  const slot = day & (SLOTS - 1);
+  if (cachedDays[slot] !== day) {
+    cachedDays[slot] = day;
+    cachedDates[slot] = new Date(day * 86_400_000).toISOString().slice(0, 10);
+  }
+  return cachedDates[slot]!;
+}
 
 function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-let cachedSecond = NaN;
-/** Character codes of YYYY-MM-DDTHH:MM:SS for the cached second. */
-const secondCodes = new Array<number>(19).fill(48);
-const US_PER_SECOND = 1_000_000;
+/** Per slot: the second it holds, and the character codes of its YYYY-MM-DDTHH:MM:SS. */
+const cachedSeconds = new Float64Array(SLOTS).fill(NaN);
+const secondCodes = new Array<number>(SLOTS * 19).fill(48);
+
+/** The slot holding `second` (filled on a miss), as an offset into `secondCodes`. */
+function secondAt(second: number, totalUs: number): number {
+  const slot = second & (SLOTS - 1);
+  const at = slot * 19;
+  if (cachedSeconds[slot] !== second) {
+    const day = Math.floor(totalUs / US_PER_DAY);
+    let rest = second * US_PER_SECOND - day * US_PER_DAY;
+    const hours = Math.floor(rest / 3_600_000_000);
+    rest -= hours * 3_600_000_000;
+    const minutes = Math.floor(rest / 60_000_000);
+    rest -= minutes * 60_000_000;
+    const seconds = Math.floor(rest / 1_000_000);
+    const prefix = `${dayText(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}`;
+    for (let i = 0; i < 19; i++) secondCodes[at + i] = prefix.charCodeAt(i);
+    cachedSeconds[slot] = second;
+  }
+  return at;
+}
 
 /**
  * RFC 3339 timestamp with microsecond precision for `epochMs + virtualUs`.
@@ -26,44 +62,20 @@ const US_PER_SECOND = 1_000_000;
 export function isoTimestamp(epochMs: number, virtualUs: number): string {
   const totalUs = epochMs * US_PER_MS + virtualUs;
   const second = Math.floor(totalUs / US_PER_SECOND);
-  if (second !== cachedSecond) {
-    // Everything up to the fraction changes once a second: build it then.
-    const day = Math.floor(totalUs / US_PER_DAY);
-    if (day !== cachedDay) {
-      cachedDay = day;
-      cachedDayPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11); // YYYY-MM-DDT
-    }
-    let rest = second * US_PER_SECOND - day * US_PER_DAY;
-    const hours = Math.floor(rest / 3_600_000_000);
-    rest -= hours * 3_600_000_000;
-    const minutes = Math.floor(rest / 60_000_000);
-    rest -= minutes * 60_000_000;
-    const seconds = Math.floor(rest / 1_000_000);
-    cachedSecond = second;
-    const prefix = `${cachedDayPrefix}${two(hours)}:${two(minutes)}:${two(seconds)}`;
-    for (let i = 0; i < 19; i++) secondCodes[i] = prefix.charCodeAt(i);
-  }
+  const at = secondAt(second, totalUs);
   const f = totalUs - second * US_PER_SECOND;
   const c = secondCodes;
   return String.fromCharCode(
-    c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!,
-    c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, 46,
+    c[at]!, c[at + 1]!, c[at + 2]!, c[at + 3]!, c[at + 4]!, c[at + 5]!, c[at + 6]!, c[at + 7]!, c[at + 8]!, c[at + 9]!,
+    c[at + 10]!, c[at + 11]!, c[at + 12]!, c[at + 13]!, c[at + 14]!, c[at + 15]!, c[at + 16]!, c[at + 17]!, c[at + 18]!, 46,
     48 + Math.floor(f / 100_000), 48 + (Math.floor(f / 10_000) % 10), 48 + (Math.floor(f / 1_000) % 10),
     48 + (Math.floor(f / 100) % 10), 48 + (Math.floor(f / 10) % 10), 48 + (f % 10), 90,
   );
 }
 
-let cachedDateDay = NaN;
-let cachedDate = '';
-
 /** Calendar date (YYYY-MM-DD, UTC) of `epochMs + virtualUs`. */
 export function isoDate(epochMs: number, virtualUs: number): string {
-  const day = Math.floor((epochMs * US_PER_MS + virtualUs) / US_PER_DAY);
-  if (day !== cachedDateDay) {
-    cachedDateDay = day;
-    cachedDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
-  }
-  return cachedDate;
+  return dayText(Math.floor((epochMs * US_PER_MS + virtualUs) / US_PER_DAY));
 }
 
 /** Parses an RFC 3339 timestamp back to virtual microseconds relative to `epochMs`. */

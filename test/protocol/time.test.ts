@@ -23,6 +23,22 @@ describe('isoTimestamp', () => {
     expect(isoTimestamp(epochMs + 123, 456)).toBe('2025-01-15T10:30:00.123456Z');
   });
 
+  it('matches Date for instants written in any order (the caches of days and seconds never answer stale)', () => {
+    const reference = (virtualUs: number) => {
+      const iso = new Date(epochMs + Math.floor(virtualUs / 1000)).toISOString();
+      return `${iso.slice(0, -1)}${String(virtualUs % 1000).padStart(3, '0')}Z`;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 40 * US_PER_DAY }), { minLength: 1, maxLength: 40 }), (instants) => {
+        for (const us of instants) expect(isoTimestamp(epochMs, us)).toBe(reference(us));
+        for (const us of instants) expect(isoDate(epochMs, us)).toBe(reference(us).slice(0, 10));
+      }),
+      { numRuns: 300 },
+    );
+    // Seconds and days eight apart share a cache slot.
+    for (const us of [0, 8_000_000, 0, 8 * US_PER_DAY, 0, 16_000_001]) expect(isoTimestamp(epochMs, us)).toBe(reference(us));
+  });
+
   it('sorts as text in the same order as virtual time', () => {
     fc.assert(
       fc.property(fc.nat({ max: 10 * 365 * US_PER_DAY }), fc.nat({ max: 10 * 365 * US_PER_DAY }), (a, b) => {
