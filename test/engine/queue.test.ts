@@ -97,6 +97,20 @@ describe('EventQueue', () => {
     );
   });
 
+  it('keeps the order while it grows past its first thousands of pending events', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.constantFrom(10, 20)), { minLength: 2500, maxLength: 5000 }), (rows) => {
+        const events = rows.map(([t, p], i) => ev(t, p, i % 7, i));
+        const q = new EventQueue();
+        for (const e of events) q.push(e);
+        const popped: SimEvent[] = [];
+        for (let e = q.pop(); e; e = q.pop()) popped.push(e);
+        expect(popped.map(key)).toEqual([...events].sort(byKey).map(key));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('returns the very objects that were pushed', () => {
     const q = new EventQueue();
     const e = { ...ev(1, 1, 1, 1), data: { payload: 'x' } };
