@@ -125,17 +125,16 @@ function realDay(value: string): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
-/** Collects issues at paths below the value the check is attached to. */
 function isLowerAlnum(c: number): boolean {
   return (c >= 97 && c <= 122) || isDigit(c);
 }
 
 /**
  * A quick yes for the common shape of URL: http(s)://host[:port][/path], the host made of
- * dot-separated labels of [a-z0-9-] whose last label starts with a letter (so it is a domain,
- * never an IPv4 address) and none punycode, the path of unreserved characters and slashes. Everything it accepts
- * the WHATWG URL parser accepts too (tested); anything else is left to that parser, which costs
- * microseconds.
+ * dot-separated labels of [a-z0-9-], none of them punycode, the last starting with a letter (so
+ * it is a domain, never an IPv4 address), the path of unreserved characters and slashes.
+ * Everything it accepts the WHATWG URL parser accepts too (tested); anything else is left to
+ * that parser, which costs microseconds.
  */
 export function isPlainHttpUrl(value: string): boolean {
   const n = value.length;
@@ -173,6 +172,7 @@ export function isPlainHttpUrl(value: string): boolean {
   return true;
 }
 
+/** Collects issues at paths below the value the check is attached to. */
 export class RuleContext {
   constructor(
     private readonly issues: Issues,
