@@ -65,6 +65,8 @@ export interface ThreadSync {
   readonly steps: number;
   /** times it had to wait for another thread */
   readonly waits: number;
+  /** pieces of agents' work done ahead while it could run nothing (Shard.prepareAhead) */
+  readonly prepared: number;
 }
 
 /** Raised (as InvariantViolation) with the seed attached, so the failure can be replayed. */

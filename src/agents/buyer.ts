@@ -11,6 +11,7 @@ import { transactionHash } from '../protocol/hash.js';
 import { toMinor, toWire } from '../protocol/money.js';
 import type { BusinessProfile, CommerceMessage, MessageOf, Party, QuotePayload } from '../protocol/schemas.js';
 import { isoDate } from '../protocol/time.js';
+import { passesCompiledCheck } from '../protocol/validate.js';
 import type { BuyerPlan } from '../scenario/schema.js';
 import { Agent, type AgentContext } from './agent.js';
 import type { Mandate } from './mandates.js';
@@ -98,6 +99,8 @@ export class BuyerAgent extends Agent {
   private conversationSeq = 0;
   /** opponent models not in use, kept for the next negotiation */
   private readonly idleModels: OpponentModel[] = [];
+  /** pending deliveries prepare() has looked at */
+  private readonly consideredAhead = new WeakSet<object>();
 
   constructor(
     address: { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party },
@@ -352,17 +355,16 @@ export class BuyerAgent extends Agent {
     const offer = n.counterpart!;
     const s = this.plan.strategy;
     const elapsed = this.nowUs - n.startUs;
-    const level = buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsed, s.deadlineUs, n.rounds, s.maxRounds), s.e);
-    if (offer.totalMinor <= level) {
+    if (offer.totalMinor <= this.offerLevel(n, elapsed, n.rounds)) {
       this.accept(n);
       return;
     }
-    const pastDeadline = s.deadlineUs !== undefined && elapsed >= s.deadlineUs;
+    const pastDeadline = this.pastDeadline(elapsed);
     if (n.rounds >= s.maxRounds || pastDeadline) {
       this.end(n, pastDeadline ? 'deadline' : 'no_agreement');
       return;
     }
-    let proposal = buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsed, s.deadlineUs, n.rounds + 1, s.maxRounds), s.e);
+    let proposal = this.offerLevel(n, elapsed, n.rounds + 1);
     if (s.opponentModel) {
       const steered = this.consultModel(n, offer.totalMinor, proposal);
       if (steered === undefined) return;
@@ -375,6 +377,45 @@ export class BuyerAgent extends Agent {
       proposed_changes: { max_total: toWire(proposal), reason: 'Budget constraint' },
     }).id;
     this.arm(n, RESPONSE_WAIT, this.plan.quote_timeout);
+  }
+
+  /** What the buyer offers `elapsed` after the negotiation began, at counter round `round`. */
+  private offerLevel(n: Negotiation, elapsedUs: number, round: number): number {
+    const s = this.plan.strategy;
+    return buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsedUs, s.deadlineUs, round, s.maxRounds), s.e);
+  }
+
+  private pastDeadline(elapsedUs: number): boolean {
+    const deadline = this.plan.strategy.deadlineUs;
+    return deadline !== undefined && elapsedUs >= deadline;
+  }
+
+  /** True when this buyer has work to prepare ahead of deliveries (see prepare). */
+  get prepares(): boolean {
+    return this.plan.strategy.opponentModel !== undefined;
+  }
+
+  /**
+   * Done while the thread has nothing it may run: for a quote on its way here (due at `atUs`,
+   * not yet validated), the opponent-model consultation that evaluate() will make on delivery
+   * if nothing changes before then, computed ahead and kept by the model. Follows evaluate()
+   * and consultModel() step by step; changes nothing the run can see. True when it computed.
+   */
+  prepare(message: unknown, atUs: number): boolean {
+    const s = this.plan.strategy;
+    // Each delivery is looked at once, so a thread's preparing always comes to an end.
+    if (s.opponentModel === undefined || typeof message !== 'object' || message === null || this.consideredAhead.has(message)) return false;
+    this.consideredAhead.add(message);
+    if ((message as { type?: unknown }).type !== 'a2a.commerce.quote' || !passesCompiledCheck(message)) return false;
+    const m = message as MessageOf<'a2a.commerce.quote'>;
+    const n = this.negotiations.get(m.conversation_id);
+    const offer = n?.counterpart;
+    if (n === undefined || offer === undefined || n.model === undefined || n.phase !== 'negotiating') return false;
+    if (m.from.identifier !== offer.from.identifier || m.payload.replaces !== offer.quote.quote_id) return false;
+    const ask = toMinor(m.payload.totals.total);
+    const elapsed = atUs - n.startUs;
+    if (ask <= this.offerLevel(n, elapsed, n.rounds) || n.rounds >= s.maxRounds || this.pastDeadline(elapsed) || ask <= n.lastProposalMinor) return false;
+    return n.model.prepare(n.rounds, ask, n.reservationMinor, n.rounds + 1, s.maxRounds);
   }
 
   /**

@@ -24,6 +24,12 @@ export interface Endpoint extends Entity {
   readonly down?: boolean;
   /** `fromId` is the endpoint that really sent the message (ground truth for security metrics). */
   receive(message: CommerceMessage, fromId?: number): void;
+  /**
+   * Optional: work this endpoint will need for `message`, which is due at `atUs` and not yet
+   * validated, done ahead of time and kept by the agent. Must change nothing the run can see.
+   * Returns true when it did some.
+   */
+  prepare?(message: unknown, atUs: number): boolean;
   /** Sends an error on this endpoint's behalf (used to reject an invalid message it was sent). */
   replyError(to: Party, conversationId: string, code: 'invalid_message', text: string, reference: string): void;
 }
@@ -157,6 +163,11 @@ export class Broker implements EventTarget {
       // Latency is at least the lookahead, so this lands in a later window of the other shard.
       this.outbox.push({ t: atUs, s: from.seq++, fromId: from.id, toId: to.id, message });
     }
+  }
+
+  /** Lets the receiver of a pending delivery prepare for it (see Endpoint.prepare). */
+  prepare(toId: number, data: unknown, atUs: number): boolean {
+    return this.local[toId]?.prepare?.(data, atUs) ?? false;
   }
 
   handle(toId: number, data: unknown): void {

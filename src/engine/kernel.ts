@@ -2,7 +2,7 @@
  * The discrete-event kernel: a virtual clock and an event queue. Entities schedule events with
  * their own id and sequence number, which makes the ordering independent of shard layout.
  */
-import { EventQueue, type EventTarget } from './queue.js';
+import { EventQueue, type EventTarget, type SimEvent } from './queue.js';
 
 /** Anything that schedules events: an agent, an organisation, a market process. */
 export interface Entity {
@@ -68,6 +68,11 @@ export class Kernel implements Clock {
   /** Time of the next event, or Infinity when the queue is empty. */
   nextTimeUs(): number {
     return this.queue.peek()?.t ?? Infinity;
+  }
+
+  /** Calls `visit` on pending events, roughly earliest first, until it returns true; returns whether it did. */
+  somePending(visit: (ev: SimEvent) => boolean): boolean {
+    return this.queue.some(visit);
   }
 
   get pending(): number {

@@ -43,6 +43,16 @@ export class EventQueue {
     return this.heap.length;
   }
 
+  /**
+   * Calls `visit` on pending events, roughly earliest first (heap order), until it returns true;
+   * returns whether it did.
+   */
+  some(visit: (ev: SimEvent) => boolean): boolean {
+    const heap = this.heap;
+    for (let i = 0; i < heap.length; i++) if (visit(heap[i]!)) return true;
+    return false;
+  }
+
   /** The earliest event, without removing it. */
   peek(): SimEvent | undefined {
     return this.heap[0];

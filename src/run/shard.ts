@@ -114,6 +114,8 @@ export class Shard {
   private readonly adversaries: AdversaryAgent[] = [];
   private traceLines: KeyedTraceLine[] = [];
   private traceCount = 0;
+  /** whether any agent here prepares for deliveries (buyers with an opponent model) */
+  private readonly preparing: boolean;
 
   constructor(
     private readonly world: SharedWorld,
@@ -187,6 +189,7 @@ export class Shard {
         }
       }
     }
+    this.preparing = this.buyers.some((b) => b.prepares);
   }
 
   /** Schedules the first events (each buyer's first candidate arrival). */
@@ -208,6 +211,19 @@ export class Shard {
   /** Runs every event before `endUs`. */
   runUntil(endUs: number): number {
     return this.kernel.runUntil(endUs);
+  }
+
+  /**
+   * While the thread may run nothing, does one piece of the work that pending deliveries will
+   * need anyway (an opponent-model consultation for a quote on its way to a buyer), earliest
+   * deliveries first. Results do not change: what is prepared is exactly what the agent would
+   * compute on delivery, and it is used only if the agent's state still matches. Returns false
+   * when there is nothing (more) to prepare.
+   */
+  prepareAhead(): boolean {
+    if (!this.preparing) return false;
+    const broker = this.broker;
+    return this.kernel.somePending((ev) => ev.target === broker && broker.prepare(ev.kind, ev.data, ev.t));
   }
 
   /** Calls `observer` with the sender and receiver id and the type of every routable message sent. */

@@ -89,7 +89,10 @@ function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int3
   };
   report();
   let epoch = 0;
+  let prepared = 0;
   for (;;) {
+    // Until the next window opens, do work the agents here will need anyway.
+    while (Atomics.load(control, EPOCH) === epoch && shard.prepareAhead()) prepared++;
     waitChange(control, EPOCH, epoch, task.spins);
     epoch = Atomics.load(control, EPOCH);
     if (Atomics.load(control, COMMAND) !== Command.run) break;
@@ -114,7 +117,7 @@ function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int3
     report();
   }
   // every window ends at the barrier
-  return { steps: windows, waits: windows };
+  return { steps: windows, waits: windows, prepared };
 }
 
 /**
@@ -122,7 +125,7 @@ function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int3
  * allows, and waits only when it has caught up with it.
  */
 function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): ThreadSync {
-  const sync = { steps: 0, waits: 0 };
+  const sync = { steps: 0, waits: 0, prepared: 0 };
   const link = new PairLink(task.channels, task.index as 0 | 1, task.spins);
   const { lookaheadUs, limitUs } = task.windowing;
   const stepUs = Math.max(1, Math.floor(lookaheadUs / STEPS_PER_LOOKAHEAD));
@@ -154,6 +157,8 @@ function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: 
         link.publish(shard.nextTimeUs());
       } else {
         if (link.owesPublication(next)) link.publish(next);
+        // Until the other publishes, do work the agents here will need anyway.
+        while (link.otherSignal() === signal && shard.prepareAhead()) sync.prepared++;
         link.waitOther(signal);
         sync.waits++;
       }

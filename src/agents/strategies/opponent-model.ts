@@ -65,6 +65,10 @@ export class OpponentModel {
   private firstQuote = 0;
   private readonly rounds: number[] = [];
   private readonly asks: number[] = [];
+  /** bumped by every reset and observation: names the evidence the model holds */
+  private version = 0;
+  /** a belief computed ahead of time by prepare(), with what it was computed for */
+  private prepared: Prepared | undefined;
 
   constructor(private readonly settings: OpponentModelSettings) {
     this.hypotheses = settings.floorSteps * settings.exponentSteps;
@@ -76,6 +80,8 @@ export class OpponentModel {
     this.firstQuote = firstQuoteMinor;
     this.rounds.length = 0;
     this.asks.length = 0;
+    this.version++;
+    this.prepared = undefined;
   }
 
   /** Asks observed since the last reset. */
@@ -94,6 +100,26 @@ export class OpponentModel {
   observe(round: number, askMinor: number): void {
     this.rounds.push(round);
     this.asks.push(askMinor);
+    this.version++;
+  }
+
+  /**
+   * Computes, ahead of time, the belief that observe(`round`, `askMinor`) followed by
+   * belief(`reservationMinor`, `nextRound`, `horizon`) will ask for, and keeps it: a thread with
+   * nothing to run may do an agent's arithmetic before the agent needs it. The model's evidence
+   * is left as it was. Returns false when that belief is already kept.
+   */
+  prepare(round: number, askMinor: number, reservationMinor: number, nextRound: number, horizon: number): boolean {
+    const version = this.version + 1;
+    const p = this.prepared;
+    if (p && p.version === version && p.round === round && p.ask === askMinor && p.reservation === reservationMinor && p.nextRound === nextRound && p.horizon === horizon) return false;
+    this.rounds.push(round);
+    this.asks.push(askMinor);
+    const belief = this.compute(reservationMinor, nextRound, horizon);
+    this.rounds.pop();
+    this.asks.pop();
+    this.prepared = { version, round, ask: askMinor, reservation: reservationMinor, nextRound, horizon, belief };
+    return true;
   }
 
   /**
@@ -101,6 +127,16 @@ export class OpponentModel {
    * rounds: how likely a floor above `reservationMinor` is, and the expected ask at `nextRound`.
    */
   belief(reservationMinor: number, nextRound: number, horizon: number): Belief {
+    const p = this.prepared;
+    if (p !== undefined) {
+      this.prepared = undefined;
+      const last = this.asks.length - 1;
+      if (p.version === this.version && p.round === this.rounds[last] && p.ask === this.asks[last] && p.reservation === reservationMinor && p.nextRound === nextRound && p.horizon === horizon) return p.belief;
+    }
+    return this.compute(reservationMinor, nextRound, horizon);
+  }
+
+  private compute(reservationMinor: number, nextRound: number, horizon: number): Belief {
     const { floorSteps, exponentSteps } = this.settings;
     const L = this.firstQuote;
     const sigma = ASK_NOISE * L + 1;
@@ -150,6 +186,17 @@ export class OpponentModel {
     }
     return { pFloorAbove: above / total, expectedFloor: floorSum / total, expectedNextAsk: askSum / total };
   }
+}
+
+/** A belief computed ahead for the evidence of `version` (whose last observation is `round`, `ask`). */
+interface Prepared {
+  readonly version: number;
+  readonly round: number;
+  readonly ask: number;
+  readonly reservation: number;
+  readonly nextRound: number;
+  readonly horizon: number;
+  readonly belief: Belief;
 }
 
 /** The share of its range a store of exponent 1/`inverseExponent` has conceded at `round` of `horizon`. */

@@ -112,3 +112,41 @@ describe('OpponentModel', () => {
     expect(m.belief(0.75 * L, 1, HORIZON).expectedFloor).toBeCloseTo(0.75 * L, 6);
   });
 });
+
+describe('OpponentModel.prepare', () => {
+  const floor = 0.85 * L;
+  const ask = (round: number) => storeAsk(L, floor, round / HORIZON, 2);
+
+  it('keeps exactly the belief the next observation and consultation ask for, and leaves the evidence alone', () => {
+    const m = modelAfter(floor, 2, 3);
+    const fresh = modelAfter(floor, 2, 3);
+    expect(m.prepare(4, ask(4), 0.9 * L, 5, HORIZON)).toBe(true);
+    expect(m.observations).toBe(3);
+    expect(m.prepare(4, ask(4), 0.9 * L, 5, HORIZON)).toBe(false); // already kept
+    m.observe(4, ask(4));
+    fresh.observe(4, ask(4));
+    const kept = m.belief(0.9 * L, 5, HORIZON);
+    expect(kept).toEqual(fresh.belief(0.9 * L, 5, HORIZON));
+    // Used once: the same consultation again is computed, and gives the same.
+    const again = m.belief(0.9 * L, 5, HORIZON);
+    expect(again).not.toBe(kept);
+    expect(again).toEqual(kept);
+  });
+
+  // What was kept, and what is asked for instead: each one must be computed afresh.
+  it.each([
+    ['another ask', (m: OpponentModel) => (m.observe(4, ask(4) + 1), m.belief(0.9 * L, 5, HORIZON))],
+    ['another round', (m: OpponentModel) => (m.observe(5, ask(4)), m.belief(0.9 * L, 5, HORIZON))],
+    ['another budget', (m: OpponentModel) => (m.observe(4, ask(4)), m.belief(0.8 * L, 5, HORIZON))],
+    ['another next round', (m: OpponentModel) => (m.observe(4, ask(4)), m.belief(0.9 * L, 6, HORIZON))],
+    ['another horizon', (m: OpponentModel) => (m.observe(4, ask(4)), m.belief(0.9 * L, 5, HORIZON + 2))],
+    ['no observation', (m: OpponentModel) => m.belief(0.9 * L, 5, HORIZON)],
+    ['two observations', (m: OpponentModel) => (m.observe(4, ask(4)), m.observe(4, ask(4)), m.belief(0.9 * L, 5, HORIZON))],
+    ['a reset between', (m: OpponentModel) => (m.reset(L), [1, 2, 3].forEach((r) => m.observe(r, ask(r))), m.observe(4, ask(4)), m.belief(0.9 * L, 5, HORIZON))],
+  ])('is not used for %s', (_, consult) => {
+    const m = modelAfter(floor, 2, 3, 60, 8);
+    m.prepare(4, ask(4), 0.9 * L, 5, HORIZON);
+    const fresh = modelAfter(floor, 2, 3, 60, 8);
+    expect(consult(m)).toEqual(consult(fresh));
+  });
+});
