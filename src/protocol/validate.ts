@@ -5,6 +5,11 @@
  * derives from the same schemas (one validator per type), and the value rules are the very
  * functions the zod schemas run. A message that fails either is re-checked by zod, whose issues
  * (with paths) are what callers see. Tests check that both paths agree.
+ *
+ * Compiling a validator costs milliseconds, ~0.1 s for the types of a run, in every process and
+ * worker thread. So the build also writes them ahead of time as one module of ajv's standalone
+ * code (build-validators.ts), with the JSON Schema each was built from: a type whose schema
+ * still reads the same uses the code written ahead, any other is compiled here.
  */
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
@@ -31,17 +36,62 @@ let ajv: InstanceType<typeof AjvClass> | undefined;
 const compiled = new Map<string, CompiledType>();
 const KNOWN_TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPES);
 
+/** The options every structure validator is built with, here or ahead of time. */
+export const AJV_OPTIONS = { strict: false, allErrors: false, validateFormats: false } as const;
+
+/** The file the build writes the validators to, beside this module. */
+export const PREBUILT_FILE = 'structure-validators.cjs';
+
+/** The validators written by the build: one per type, and the JSON Schema text each was built from. */
+export interface Prebuilt {
+  readonly [type: string]: unknown;
+  readonly schemas: Readonly<Record<string, string>>;
+}
+
+let prebuilt: Prebuilt | null | undefined;
+
+function loadPrebuilt(): Prebuilt | null {
+  try {
+    return createRequire(import.meta.url)(`./${PREBUILT_FILE}`) as Prebuilt;
+  } catch (err) {
+    // Not built (running from the sources): every validator is compiled here.
+    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+/** The JSON Schema of a message type's structure, derived from its zod schema. */
+export function structureSchema(type: string): object {
+  return z.toJSONSchema(envelopeParts(type)!.structure, { io: 'input', target: 'draft-7' });
+}
+
 /**
- * The validator of one message type, compiled when a message of that type is first seen: a run
- * uses a few of the fourteen types, and compiling one costs milliseconds (in every worker thread).
+ * The structure validator of one message type: the one written by the build when it was built
+ * from the same schema, else compiled now.
+ */
+export function structureValidator(type: string): ValidateFunction {
+  const schema = structureSchema(type);
+  prebuilt ??= loadPrebuilt();
+  const ready = prebuiltFor(prebuilt, type, schema);
+  if (ready !== undefined) return ready;
+  ajv ??= new AjvClass(AJV_OPTIONS);
+  return ajv.compile(schema);
+}
+
+/** The validator of `type` written by the build, if there is one and it was built from `schema`. */
+export function prebuiltFor(built: Prebuilt | null, type: string, schema: object): ValidateFunction | undefined {
+  const ready = built?.[type];
+  return typeof ready === 'function' && built!.schemas[type] === JSON.stringify(schema) ? (ready as ValidateFunction) : undefined;
+}
+
+/**
+ * The validator of one message type, made when a message of that type is first seen: a run
+ * uses a few of the fourteen types.
  */
 function compiledFor(type: string): CompiledType | undefined {
   let entry = compiled.get(type);
   if (entry === undefined && KNOWN_TYPES.has(type)) {
-    const parts = envelopeParts(type)!;
-    const jsonSchema = z.toJSONSchema(parts.structure, { io: 'input', target: 'draft-7' });
-    ajv ??= new AjvClass({ strict: false, allErrors: false, validateFormats: false });
-    entry = { structure: ajv.compile(jsonSchema), rules: parts.rules };
+    entry = { structure: structureValidator(type), rules: envelopeParts(type)!.rules };
     compiled.set(type, entry);
   }
   return entry;
