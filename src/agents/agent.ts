@@ -23,6 +23,7 @@ import type { SigningKey } from '../trust/jws.js';
 import { MessageSigner } from '../trust/signer.js';
 import { MessageVerifier, signingPayload, type SeenMessage } from '../trust/verifier.js';
 import type { MandateRegistry } from './mandates.js';
+import { passesCompiledCheck } from '../protocol/validate.js';
 
 /** Timer kinds every agent understands; agents' own kinds stay below these. */
 const CRASH = 9001;
@@ -70,6 +71,8 @@ export abstract class Agent implements Endpoint, EventTarget {
   /** the message being answered (its replies are kept for duplicates of it) */
   private answering: SeenMessage | undefined;
   private readonly seen = new WeakMap<object, SeenMessage>();
+  /** pending deliveries prepare() has looked at */
+  private readonly consideredAhead = new WeakSet<object>();
   /** message ids of hostile senders acted on (an observer's check that none is processed twice) */
   private hostileProcessed: Set<string> | undefined;
 
@@ -101,6 +104,31 @@ export abstract class Agent implements Endpoint, EventTarget {
 
   protected get nowUs(): number {
     return this.ctx.kernel.nowUs;
+  }
+
+  /** True when this agent has work to do ahead of deliveries (see prepare). */
+  get prepares(): boolean {
+    return this.verifier !== undefined;
+  }
+
+  /**
+   * Done while the thread has nothing it may run, for a message on its way here (due at `atUs`,
+   * not yet validated): work its delivery will need, done ahead and kept for it: the signature
+   * check, and what the agent itself computes (prepareFor). Changes nothing the run can see;
+   * true when it did some. Each message is looked at once, so a thread's preparing comes to an end.
+   */
+  prepare(message: unknown, atUs: number): boolean {
+    if (!this.prepares || typeof message !== 'object' || message === null || this.consideredAhead.has(message)) return false;
+    this.consideredAhead.add(message);
+    if (!passesCompiledCheck(message)) return false;
+    const m = message as CommerceMessage;
+    const verified = this.verifier?.prepare(m, atUs) ?? false;
+    return this.prepareFor(m, atUs) || verified;
+  }
+
+  /** What this agent computes on the delivery of `message` at `atUs`, done ahead; true when it did. */
+  protected prepareFor(_message: CommerceMessage, _atUs: number): boolean {
+    return false;
   }
 
   /** Acts on a message that passed the trust checks. */

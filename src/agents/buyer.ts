@@ -11,7 +11,6 @@ import { transactionHash } from '../protocol/hash.js';
 import { toMinor, toWire } from '../protocol/money.js';
 import type { BusinessProfile, CommerceMessage, MessageOf, Party, QuotePayload } from '../protocol/schemas.js';
 import { isoDate } from '../protocol/time.js';
-import { passesCompiledCheck } from '../protocol/validate.js';
 import type { BuyerPlan } from '../scenario/schema.js';
 import { Agent, type AgentContext } from './agent.js';
 import type { Mandate } from './mandates.js';
@@ -99,8 +98,6 @@ export class BuyerAgent extends Agent {
   private conversationSeq = 0;
   /** opponent models not in use, kept for the next negotiation */
   private readonly idleModels: OpponentModel[] = [];
-  /** pending deliveries prepare() has looked at */
-  private readonly consideredAhead = new WeakSet<object>();
 
   constructor(
     address: { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party },
@@ -390,24 +387,18 @@ export class BuyerAgent extends Agent {
     return deadline !== undefined && elapsedUs >= deadline;
   }
 
-  /** True when this buyer has work to prepare ahead of deliveries (see prepare). */
-  get prepares(): boolean {
-    return this.plan.strategy.opponentModel !== undefined;
+  override get prepares(): boolean {
+    return super.prepares || this.plan.strategy.opponentModel !== undefined;
   }
 
   /**
-   * Done while the thread has nothing it may run: for a quote on its way here (due at `atUs`,
-   * not yet validated), the opponent-model consultation that evaluate() will make on delivery
-   * if nothing changes before then, computed ahead and kept by the model. Follows evaluate()
-   * and consultModel() step by step; changes nothing the run can see. True when it computed.
+   * For a quote on its way here, the opponent-model consultation that evaluate() will make on
+   * delivery if nothing changes before then, computed ahead and kept by the model. Follows
+   * evaluate() and consultModel() step by step.
    */
-  prepare(message: unknown, atUs: number): boolean {
+  protected override prepareFor(m: CommerceMessage, atUs: number): boolean {
     const s = this.plan.strategy;
-    // Each delivery is looked at once, so a thread's preparing always comes to an end.
-    if (s.opponentModel === undefined || typeof message !== 'object' || message === null || this.consideredAhead.has(message)) return false;
-    this.consideredAhead.add(message);
-    if ((message as { type?: unknown }).type !== 'a2a.commerce.quote' || !passesCompiledCheck(message)) return false;
-    const m = message as MessageOf<'a2a.commerce.quote'>;
+    if (s.opponentModel === undefined || m.type !== 'a2a.commerce.quote') return false;
     const n = this.negotiations.get(m.conversation_id);
     const offer = n?.counterpart;
     if (n === undefined || offer === undefined || n.model === undefined || n.phase !== 'negotiating') return false;

@@ -114,7 +114,7 @@ export class Shard {
   private readonly adversaries: AdversaryAgent[] = [];
   private traceLines: KeyedTraceLine[] = [];
   private traceCount = 0;
-  /** whether any agent here prepares for deliveries (buyers with an opponent model) */
+  /** whether any agent here prepares for deliveries (signatures to check, opponent models to consult) */
   private readonly preparing: boolean;
 
   constructor(
@@ -189,7 +189,7 @@ export class Shard {
         }
       }
     }
-    this.preparing = this.buyers.some((b) => b.prepares);
+    this.preparing = this.agents.some((a) => a.prepares);
   }
 
   /** Schedules the first events (each buyer's first candidate arrival). */

@@ -49,7 +49,19 @@ export function signingPayload(message: object): string {
   return canonicalJson(rest);
 }
 
+/** A signature checked ahead of delivery: the key it was checked with, the signed text, the outcome. */
+interface CheckedAhead {
+  readonly key: object;
+  readonly signature: string;
+  readonly canonical: string;
+  readonly valid: boolean;
+}
+
 export class MessageVerifier {
+  /** signatures checked ahead (prepare), by message */
+  private readonly ahead = new WeakMap<object, CheckedAhead>();
+  /** deliveries whose signature check came from prepare() */
+  verifiedAhead = 0;
   private readonly nonces = new Map<string, number>();
   private readonly ids = new Map<string, SeenMessage>();
   private readonly buckets = new Map<string, Bucket>();
@@ -67,6 +79,26 @@ export class MessageVerifier {
   /** True once this verifier stopped trading with `sender`. */
   isQuarantined(sender: string): boolean {
     return this.quarantined.has(sender);
+  }
+
+  /**
+   * Checks, ahead of its delivery at `atUs`, the signature of a message that passed validation,
+   * with the key the delivery will resolve, and keeps the outcome: the cryptography is a pure
+   * function of the message and the key, which judge() uses only if it resolves the same key
+   * then. Freshness, nonces, rates and ids are checked on delivery, as always. True when it
+   * checked a signature.
+   */
+  prepare(message: CommerceMessage, atUs: number): boolean {
+    const { signature } = message as { signature?: string };
+    if (typeof signature !== 'string' || this.ahead.has(message)) return false;
+    const jws = parseDetached(signature);
+    const organisation = this.organisationOf(message.from.identifier);
+    if (jws === undefined || organisation === undefined) return false;
+    const key = this.keys.resolve(organisation, jws.header.kid, atUs);
+    if (key === undefined || key.subject !== message.from.identifier || key.alg !== jws.header.alg) return false;
+    const canonical = signingPayload(message);
+    this.ahead.set(message, { key, signature, canonical, valid: verifyDetached(jws, key.publicKey, canonical) });
+    return true;
   }
 
   check(message: CommerceMessage, nowUs: number): Verdict {
@@ -98,8 +130,17 @@ export class MessageVerifier {
     const key = organisation === undefined ? undefined : this.keys.resolve(organisation, jws.header.kid, nowUs);
     if (key === undefined) return reject('key_not_found', `key ${jws.header.kid} is not in the JWK set of ${organisation ?? 'an unknown organisation'}`);
     if (key.subject !== sender || key.alg !== jws.header.alg) return reject('signature_invalid', `key ${jws.header.kid} is not certified for ${sender}`);
-    const canonical = signingPayload(message);
-    if (!verifyDetached(jws, key.publicKey, canonical)) return reject('signature_invalid', 'signature does not verify');
+    const ahead = this.ahead.get(message);
+    let canonical: string;
+    let valid: boolean;
+    if (ahead !== undefined && ahead.key === key && ahead.signature === signature) {
+      ({ canonical, valid } = ahead);
+      this.verifiedAhead++;
+    } else {
+      canonical = signingPayload(message);
+      valid = verifyDetached(jws, key.publicKey, canonical);
+    }
+    if (!valid) return reject('signature_invalid', 'signature does not verify');
     if (typeof nonce !== 'string' || nonce === '') return reject('replay_detected', 'message carries no nonce');
     const nonceKey = `${sender}\n${nonce}`;
     if (this.nonces.has(nonceKey)) return reject('replay_detected', `nonce ${nonce} was already used by ${sender}`);

@@ -5,6 +5,7 @@ import { planLayout } from '../../src/run/pilot.js';
 import { Shard, sharedWorld } from '../../src/run/shard.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
 import { DRAIN_HORIZON_US, finishRun, runSimulation } from '../../src/simulation.js';
+import { MessageVerifier } from '../../src/trust/verifier.js';
 import { planOf } from '../plans.js';
 
 /**
@@ -34,7 +35,8 @@ describe('Shard.prepareAhead', () => {
 
   it('does the buyers\' consultations ahead of their quotes, and the run does not change', () => {
     const plan = planOf('scenarios/opponent-model.yaml');
-    const short: SimulationPlan = { ...plan, duration: 20_000_000 };
+    // Without signatures, so that what is prepared is consultations alone.
+    const short: SimulationPlan = { ...plan, duration: 20_000_000, security: { ...plan.security, signing: 'off' } };
     const plain = JSON.stringify(runSimulation(short).results);
 
     // Which beliefs were computed ahead, and how many consultations were answered with one.
@@ -63,9 +65,27 @@ describe('Shard.prepareAhead', () => {
     expect(used).toBeGreaterThan(0.8 * prepared);
   });
 
+  it.each(['scenarios/quickstart.yaml', 'scenarios/hostile-agents.yaml'])('checks signatures ahead of delivery in %s, and the run does not change (forgeries included)', (file) => {
+    const plan = planOf(file);
+    const short: SimulationPlan = { ...plan, duration: Math.min(plan.duration, 30_000_000) };
+    const plain = runSimulation(short).results;
+    const verifiers = new Set<MessageVerifier>();
+    const check = MessageVerifier.prototype.check;
+    vi.spyOn(MessageVerifier.prototype, 'check').mockImplementation(function (this: MessageVerifier, ...args) {
+      verifiers.add(this);
+      return check.apply(this, args);
+    });
+    const { results, prepared } = runPreparing(short, 1_000);
+    expect(results).toBe(JSON.stringify(plain));
+    const verifiedAhead = [...verifiers].reduce((n, v) => n + v.verifiedAhead, 0);
+    expect(prepared).toBeGreaterThan(0);
+    expect(verifiedAhead).toBeGreaterThan(0.5 * plain.security.signatures_verified);
+    if (file.includes('hostile')) expect(plain.security.hostile_rejections.forger?.signature_invalid).toBeGreaterThan(0);
+  });
+
   it('prepares nothing where no agent has anything to prepare', () => {
-    const { results, prepared } = runPreparing(planOf('scenarios/quickstart.yaml'), 1_000);
+    const { results, prepared } = runPreparing(planOf('scenarios/volatility-spike.yaml'), 1_000);
     expect(prepared).toBe(0);
-    expect(results).toBe(JSON.stringify(runSimulation(planOf('scenarios/quickstart.yaml')).results));
+    expect(results).toBe(JSON.stringify(runSimulation(planOf('scenarios/volatility-spike.yaml')).results));
   });
 });
