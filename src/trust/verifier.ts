@@ -135,6 +135,7 @@ export class MessageVerifier {
     let valid: boolean;
     if (ahead !== undefined && ahead.key === key && ahead.signature === signature) {
       ({ canonical, valid } = ahead);
+      this.ahead.delete(message);
       this.verifiedAhead++;
     } else {
       canonical = signingPayload(message);
