@@ -215,8 +215,8 @@ export class Shard {
 
   /**
    * While the thread may run nothing, does one piece of the work that pending deliveries will
-   * need anyway (an opponent-model consultation for a quote on its way to a buyer), earliest
-   * deliveries first. Results do not change: what is prepared is exactly what the agent would
+   * need anyway (a signature check; an opponent-model consultation for a quote on its way to a
+   * buyer), earliest deliveries first. Results do not change: what is prepared is exactly what the agent would
    * compute on delivery, and it is used only if the agent's state still matches. Returns false
    * when there is nothing (more) to prepare.
    */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { prebuiltSource } from '../../src/protocol/build-validators.js';
 import { MESSAGE_TYPES } from '../../src/protocol/schemas.js';
 import { prebuiltFor, structureSchema, structureValidator, type Prebuilt } from '../../src/protocol/validate.js';
-import { acceptMessage, confirmationMessage, counterMessage, errorMessage, intentMessage, quoteMessage, requestMessage, revisedQuoteMessage } from './fixtures.js';
+import { acceptMessage, confirmationMessage, counterMessage, errorMessage, intentMessage, leaves, quoteMessage, requestMessage, revisedQuoteMessage, withChange } from './fixtures.js';
 
 /** The module the build writes, loaded as the build's output would be. */
 function load(source: string): Prebuilt {
@@ -15,22 +15,6 @@ function load(source: string): Prebuilt {
 const built = load(prebuiltSource());
 const examples = [requestMessage, intentMessage, quoteMessage, revisedQuoteMessage, counterMessage, acceptMessage, confirmationMessage, errorMessage];
 const REPLACEMENTS: unknown[] = [undefined, null, '', 'x'.repeat(300), 0, -1, 1.5, true, [], {}, 'agent:ok', 'USD'];
-
-/** Every path to a leaf or branch of a JSON value. */
-function paths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => [[...path, i], ...paths(v, [...path, i])]);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => [[...path, k], ...paths(v, [...path, k])]);
-  return [];
-}
-
-function set(root: unknown, path: (string | number)[], replacement: unknown): unknown {
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let node = copy;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  if (replacement === undefined) delete node[path[path.length - 1]!];
-  else node[path[path.length - 1]!] = replacement;
-  return copy;
-}
 
 describe('validators built ahead', () => {
   it('has one for every message type, with the schema it was built from', () => {
@@ -47,9 +31,9 @@ describe('validators built ahead', () => {
       const compiled = structureValidator(base.type);
       const ahead = built[base.type] as (m: unknown) => boolean;
       expect(ahead(base)).toBe(true);
-      for (const path of paths(base)) {
+      for (const path of leaves(base)) {
         for (const replacement of REPLACEMENTS) {
-          const m = set(base, path, replacement);
+          const m = withChange(base, path, replacement);
           expect([path.join('.'), replacement, ahead(m)]).toEqual([path.join('.'), replacement, compiled(m)]);
           checked++;
         }

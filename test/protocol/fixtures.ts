@@ -124,3 +124,10 @@ export function withChange<T>(value: T, path: (string | number)[], replacement: 
   else node[last] = replacement;
   return copy as T;
 }
+
+/** Every (path, value) leaf of a JSON value. */
+export function leaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => [[...path, k], ...leaves(v, [...path, k])]);
+  return [];
+}

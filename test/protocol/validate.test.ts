@@ -13,27 +13,12 @@ import {
   intentMessage,
   quoteMessage,
   requestMessage,
+  leaves,
   revisedQuoteMessage,
+  withChange,
 } from './fixtures.js';
 
 const examples = [requestMessage, intentMessage, quoteMessage, revisedQuoteMessage, counterMessage, acceptMessage, confirmationMessage, errorMessage];
-
-/** Every (path, value) leaf of a JSON value. */
-function leaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => [[...path, k], ...leaves(v, [...path, k])]);
-  return [];
-}
-
-function set(root: unknown, path: (string | number)[], replacement: unknown): unknown {
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let node = copy as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  const last = path[path.length - 1]!;
-  if (replacement === undefined) delete node[last];
-  else node[last] = replacement;
-  return copy;
-}
 
 const REPLACEMENTS: unknown[] = [undefined, null, '', ' ', 'x'.repeat(300), 0, -1, 1.5, 149.999, Number.NaN, 1e300, true, [], {}, 'agent:', 'agent:ok', '2025-02-30', '2025-01-15T10:30:00Z', 'sha256:' + 'a'.repeat(64), 'USD', 'usd', 'US', 'in_stock', 'out_of_stock'];
 
@@ -52,7 +37,7 @@ describe('compiled validation agrees with the zod schemas', () => {
       const base = make();
       for (const path of leaves(base)) {
         for (const replacement of REPLACEMENTS) {
-          const m = set(base, path, replacement);
+          const m = withChange(base, path, replacement);
           expect([path.join('.'), replacement, passesCompiledCheck(m)]).toEqual([path.join('.'), replacement, CommerceMessage.safeParse(m).success]);
           checked++;
         }
@@ -71,7 +56,7 @@ describe('compiled validation agrees with the zod schemas', () => {
           for (const [pick, replacement] of edits) {
             const paths = leaves(m);
             if (paths.length === 0) break;
-            m = set(m, paths[pick % paths.length]!, replacement);
+            m = withChange(m, paths[pick % paths.length]!, replacement);
           }
           return passesCompiledCheck(m) === CommerceMessage.safeParse(m).success;
         },
@@ -101,7 +86,7 @@ describe('compiled validation agrees with the zod schemas', () => {
   });
 
   it('reports zod’s issues with their paths when a message is invalid', () => {
-    const m = set(quoteMessage(), ['payload', 'totals', 'total'], 174.381);
+    const m = withChange(quoteMessage(), ['payload', 'totals', 'total'], 174.381);
     const verdict = validateMessage(m);
     expect(verdict.ok).toBe(false);
     if (!verdict.ok) expect(verdict.issues.map((i) => i.path.join('.'))).toEqual(['payload.totals.total']);
