@@ -159,8 +159,11 @@ export interface ShardOutcome {
   readonly events: number;
 }
 
+/** What finishing a run reads of the world: no directory, keys or mandates. */
+export type FinishingWorld = Pick<SharedWorld, 'plan' | 'layout' | 'market' | 'faults'>;
+
 /** Merges the shards' outcomes (in shard order; every merge is order-independent) into the run's result. */
-export function finishRun(world: SharedWorld, outcomes: readonly ShardOutcome[], endUs: number, reporters: readonly Reporter[]): RunResult {
+export function finishRun(world: FinishingWorld, outcomes: readonly ShardOutcome[], endUs: number, reporters: readonly Reporter[]): RunResult {
   const { plan, market, layout } = world;
   const metrics = new MetricsCollector();
   const checker = new DealChecker();
@@ -213,7 +216,7 @@ export function finishRun(world: SharedWorld, outcomes: readonly ShardOutcome[],
 }
 
 /** Halts of the session, exposure against its limits, and the time series. */
-function riskResults(world: SharedWorld, metrics: MetricsCollector, endUs: number) {
+function riskResults(world: FinishingWorld, metrics: MetricsCollector, endUs: number) {
   const { plan, market } = world;
   const halts = market.halts.filter((h) => h.startUs <= endUs);
   const byOrg = new Map<string, { timeUs: number; to: string }[]>();

@@ -9,7 +9,8 @@
  * Compiling a validator costs milliseconds, ~0.1 s for the types of a run, in every process and
  * worker thread. So the build also writes them ahead of time as one module of ajv's standalone
  * code (build-validators.ts), with the JSON Schema each was built from: a type whose schema
- * still reads the same uses the code written ahead, any other is compiled here.
+ * still reads the same uses the code written ahead, any other is compiled here (and only then
+ * is ajv loaded).
  */
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
@@ -17,8 +18,8 @@ import { z } from 'zod';
 import { RuleContext } from './rules.js';
 import { CommerceMessage, MESSAGE_TYPES, envelopeParts, type CommerceMessage as Message } from './schemas.js';
 
-// ajv is CommonJS; its default export is the class.
-const AjvClass = createRequire(import.meta.url)('ajv') as typeof import('ajv').default;
+// CommonJS beside this module: the validators written by the build, and ajv when one must be compiled.
+const requireHere = createRequire(import.meta.url);
 
 export interface ValidationIssue {
   readonly path: readonly PropertyKey[];
@@ -32,7 +33,7 @@ interface CompiledType {
   readonly rules: (r: RuleContext, message: unknown) => void;
 }
 
-let ajv: InstanceType<typeof AjvClass> | undefined;
+let ajv: import('ajv').default | undefined;
 const compiled = new Map<string, CompiledType>();
 const KNOWN_TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPES);
 
@@ -41,6 +42,11 @@ export const AJV_OPTIONS = { strict: false, allErrors: false, validateFormats: f
 
 /** The file the build writes the validators to, beside this module. */
 export const PREBUILT_FILE = 'structure-validators.cjs';
+/**
+ * Where this module finds it: by way of the parent folder, so that a bundle of this module built
+ * into a sibling folder (run/worker.bundle.js) finds the same file.
+ */
+const PREBUILT_PATH = `../protocol/${PREBUILT_FILE}`;
 
 /** The validators written by the build: one per type, and the JSON Schema text each was built from. */
 export interface Prebuilt {
@@ -52,7 +58,7 @@ let prebuilt: Prebuilt | null | undefined;
 
 function loadPrebuilt(): Prebuilt | null {
   try {
-    return createRequire(import.meta.url)(`./${PREBUILT_FILE}`) as Prebuilt;
+    return requireHere(PREBUILT_PATH) as Prebuilt;
   } catch (err) {
     // Not built (running from the sources): every validator is compiled here.
     if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') return null;
@@ -74,7 +80,8 @@ export function structureValidator(type: string): ValidateFunction {
   prebuilt ??= loadPrebuilt();
   const ready = prebuiltFor(prebuilt, type, schema);
   if (ready !== undefined) return ready;
-  ajv ??= new AjvClass(AJV_OPTIONS);
+  // ajv is CommonJS; its default export is the class.
+  ajv ??= new (requireHere('ajv') as typeof import('ajv').default)(AJV_OPTIONS);
   return ajv.compile(schema);
 }
 

@@ -11,13 +11,15 @@ import { Piscina } from 'piscina';
 import { DealChecker } from '../checkers/deals.js';
 import { SettlementChecker } from '../checkers/settlement.js';
 import { InvariantViolation } from '../engine/kernel.js';
+import { drawFaults } from '../faults/plan.js';
 import { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut, type Traffic } from './layout.js';
+import { preferBundle } from './bundle-workers.js';
 import { pilotTraffic } from './pilot.js';
-import { compareKeyed, sharedWorld, type KeyedTraceLine } from './shard.js';
+import { compareKeyed, type KeyedTraceLine } from './shard.js';
 import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, runsPaired, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
 import type { ShardError, ShardFinal } from './worker.js';
 
@@ -26,13 +28,16 @@ export function autoWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** A compiled worker script of this folder (tests run from sources, so they use the build in dist/). */
+/**
+ * A compiled worker script of this folder, or its bundle when the build made a current one
+ * (bundle-workers.ts). Tests run from sources, so they use the build in dist/.
+ */
 export function workerScript(name: string): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), name);
+  if (here.endsWith('.js')) return preferBundle(join(dirname(here), name));
   const built = join(dirname(here), '..', '..', 'dist', 'src', 'run', name);
   if (!existsSync(built)) throw new Error(`worker threads need the build: run "npm run build" (missing ${built})`);
-  return built;
+  return preferBundle(built);
 }
 
 /** Raised when a worker thread fails; carries the seed for a replay. */
@@ -132,7 +137,8 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
       throw new RunInvariantViolation(new InvariantViolation('run did not drain: events still pending past the drain limit', endUs), seed);
     }
     const layout = layOut(plan, shards, traffic);
-    const world = sharedWorld(plan, layout, new Market(plan, plan.duration + DRAIN_HORIZON_US));
+    // Only what the results read: deriving the agents' keys again here would cost ~0.1 s of a signed run.
+    const world = { plan, layout, market: new Market(plan, plan.duration + DRAIN_HORIZON_US), faults: drawFaults(plan) };
     const result = finishRun(
       world,
       finals.map((f) => ({ metrics: MetricsCollector.fromData(f.metrics), checker: DealChecker.fromData(f.checker), settlement: SettlementChecker.fromData(f.settlement), breakers: f.breakers, events: f.events })),

@@ -1,10 +1,48 @@
-/** A worker thread of a swarm: runs whole scenarios inline, one seed per task. */
+/**
+ * A worker thread of a swarm (swarm.ts): runs whole scenarios inline, one seed per task. The
+ * thread loads this module and the simulation only, not the pool that feeds it.
+ */
+import { InvariantViolation } from '../engine/kernel.js';
 import type { SimulationPlan } from '../scenario/schema.js';
-import { runSeed, type SeedOutcome } from './swarm.js';
+import { runSimulation } from '../simulation.js';
 
 export interface SeedTask {
   readonly plan: SimulationPlan;
   readonly seed: string | number;
+}
+
+/** How one seed's run ended, in a few numbers. */
+export interface SeedOutcome {
+  readonly seed: string | number;
+  readonly status: 'ok' | 'violation' | 'error';
+  /** what was violated or what failed, with the virtual time (-1 when unknown) */
+  readonly problem?: { readonly message: string; readonly virtualUs: number };
+  readonly negotiations: number;
+  readonly succeeded: number;
+  readonly sagas: { readonly settled: number; readonly compensated: number; readonly byCause: Record<string, number> };
+  readonly settlementP99Us: number | null;
+  readonly budgetsPassed: boolean;
+}
+
+/** Runs one seed inline; a violation or failure is part of the outcome, not thrown. */
+export function runSeed(plan: SimulationPlan, seed: string | number): SeedOutcome {
+  const empty = { negotiations: 0, succeeded: 0, sagas: { settled: 0, compensated: 0, byCause: {} }, settlementP99Us: null, budgetsPassed: false };
+  try {
+    const { results: r, passed } = runSimulation(plan, { seed });
+    const s = r.settlement.sagas;
+    return {
+      seed,
+      status: 'ok',
+      negotiations: r.negotiation.count,
+      succeeded: r.negotiation.succeeded,
+      sagas: { settled: s?.settled ?? 0, compensated: s?.compensated ?? 0, byCause: s?.compensated_by_cause ?? {} },
+      settlementP99Us: r.settlement.latency.p99_us,
+      budgetsPassed: passed,
+    };
+  } catch (err) {
+    if (err instanceof InvariantViolation) return { seed, status: 'violation', problem: { message: err.message, virtualUs: err.virtualUs }, ...empty };
+    return { seed, status: 'error', problem: { message: err instanceof Error ? err.message : String(err), virtualUs: -1 }, ...empty };
+  }
 }
 
 export default function runSeedTask(task: SeedTask): SeedOutcome {

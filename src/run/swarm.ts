@@ -5,45 +5,11 @@
  * inline or spread over worker threads, one whole run per task; outcomes come back in seed order.
  */
 import { Piscina } from 'piscina';
-import { InvariantViolation } from '../engine/kernel.js';
 import type { SimulationPlan } from '../scenario/schema.js';
-import { runSimulation } from '../simulation.js';
 import { workerScript } from './parallel.js';
-import type { SeedTask } from './swarm-worker.js';
+import { runSeed, type SeedOutcome, type SeedTask } from './swarm-worker.js';
 
-/** How one seed's run ended, in a few numbers. */
-export interface SeedOutcome {
-  readonly seed: string | number;
-  readonly status: 'ok' | 'violation' | 'error';
-  /** what was violated or what failed, with the virtual time (-1 when unknown) */
-  readonly problem?: { readonly message: string; readonly virtualUs: number };
-  readonly negotiations: number;
-  readonly succeeded: number;
-  readonly sagas: { readonly settled: number; readonly compensated: number; readonly byCause: Record<string, number> };
-  readonly settlementP99Us: number | null;
-  readonly budgetsPassed: boolean;
-}
-
-/** Runs one seed inline; a violation or failure is part of the outcome, not thrown. */
-export function runSeed(plan: SimulationPlan, seed: string | number): SeedOutcome {
-  const empty = { negotiations: 0, succeeded: 0, sagas: { settled: 0, compensated: 0, byCause: {} }, settlementP99Us: null, budgetsPassed: false };
-  try {
-    const { results: r, passed } = runSimulation(plan, { seed });
-    const s = r.settlement.sagas;
-    return {
-      seed,
-      status: 'ok',
-      negotiations: r.negotiation.count,
-      succeeded: r.negotiation.succeeded,
-      sagas: { settled: s?.settled ?? 0, compensated: s?.compensated ?? 0, byCause: s?.compensated_by_cause ?? {} },
-      settlementP99Us: r.settlement.latency.p99_us,
-      budgetsPassed: passed,
-    };
-  } catch (err) {
-    if (err instanceof InvariantViolation) return { seed, status: 'violation', problem: { message: err.message, virtualUs: err.virtualUs }, ...empty };
-    return { seed, status: 'error', problem: { message: err instanceof Error ? err.message : String(err), virtualUs: -1 }, ...empty };
-  }
-}
+export { runSeed, type SeedOutcome } from './swarm-worker.js';
 
 export interface SwarmOptions {
   readonly seeds: readonly (string | number)[];

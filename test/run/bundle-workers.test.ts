@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleName, preferBundle, WORKER_SCRIPTS } from '../../src/run/bundle-workers.js';
+import { workerScript } from '../../src/run/parallel.js';
+import { runSeed } from '../../src/run/swarm.js';
+import { planOf } from '../plans.js';
+
+describe('which file a thread starts from', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a2a-bundle-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const script = join(dir, 'worker.js');
+  const bundle = join(dir, 'worker.bundle.js');
+  const at = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
+
+  it('names the bundle after its script', () => {
+    expect(bundleName('worker.js')).toBe('worker.bundle.js');
+    expect(bundleName('/a/b/swarm-worker.js')).toBe('/a/b/swarm-worker.bundle.js');
+  });
+
+  it('is the script when there is no bundle', () => {
+    writeFileSync(script, '');
+    expect(preferBundle(script)).toBe(script);
+  });
+
+  it('is the bundle when it is at least as new as its script', () => {
+    writeFileSync(bundle, '');
+    at(script, 1_000);
+    at(bundle, 2_000);
+    expect(preferBundle(script)).toBe(bundle);
+    at(bundle, 1_000);
+    expect(preferBundle(script)).toBe(bundle);
+  });
+
+  it('is the script when it was compiled after the bundle (a build that did not bundle)', () => {
+    at(script, 3_000);
+    at(bundle, 2_000);
+    expect(preferBundle(script)).toBe(script);
+  });
+
+  it('is the bundle the build wrote, for every worker script (so the parity tests run the bundles)', () => {
+    for (const name of WORKER_SCRIPTS) expect(workerScript(name)).toBe(workerScript(name).replace(/[^/]+$/, bundleName(name)));
+    expect(workerScript('worker.js').endsWith('/dist/src/run/worker.bundle.js')).toBe(true);
+  });
+});
+
+describe('a thread started from the bundle', () => {
+  it('runs a seed as the modules do inline, with the validators the build wrote (ajv is never loaded)', async () => {
+    const plan = planOf('scenarios/quickstart.yaml');
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { createRequire } = require('node:module');
+      import(workerData.bundle).then((m) => {
+        const outcome = m.default({ plan: workerData.plan, seed: 7 });
+        const loaded = Object.keys(createRequire(workerData.bundle).cache);
+        parentPort.postMessage({ outcome, ajv: loaded.some((f) => f.includes('/node_modules/ajv/')), prebuilt: loaded.some((f) => f.endsWith('/protocol/structure-validators.cjs')) });
+      });`;
+    const got = await new Promise<{ outcome: unknown; ajv: boolean; prebuilt: boolean }>((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { bundle: workerScript('swarm-worker.js'), plan } });
+      w.once('message', (m) => {
+        resolve(m as { outcome: unknown; ajv: boolean; prebuilt: boolean });
+        void w.terminate();
+      });
+      w.once('error', reject);
+    });
+    expect(got.outcome).toEqual(runSeed(plan, 7));
+    expect(got.prebuilt).toBe(true);
+    expect(got.ajv).toBe(false);
+  }, 60_000);
+});
