@@ -41,12 +41,18 @@ function perOp(n: number, f: (i: number) => unknown): number {
   return ((performance.now() - t) * 1000) / n;
 }
 
-/** Signing and verifying one quote envelope end to end (canonical JSON, nonce, JWS, key lookup). */
-function signingFloors(algorithm: 'es256' | 'eddsa'): Floor[] {
+/** A store's signer and a verifier that accepts its messages, over one key directory, and the quote both work on. */
+export function signingPair(algorithm: 'es256' | 'eddsa'): { signer: MessageSigner; verifier: MessageVerifier; quote: typeof quote } {
   const orgOf = (id: string) => (id === 'agent:store-1' ? 'store' : 'buyer');
   const keys = new KeyDirectory(1, { algorithm, rotationUs: undefined, overlapUs: 0 }, orgOf, (o) => [o === 'store' ? 'agent:store-1' : 'agent:buyer-1'], 0);
   const signer = new MessageSigner(keys, 'agent:store-1', 1);
   const verifier = new MessageVerifier(keys, { freshnessUs: 1e15, clockSkewUs: 1e15, senderRatePerUs: undefined, senderBurst: 1, quarantine: undefined }, Date.parse('2025-01-15T10:30:00Z'), orgOf);
+  return { signer, verifier, quote };
+}
+
+/** Signing and verifying one quote envelope end to end (canonical JSON, nonce, JWS, key lookup). */
+function signingFloors(algorithm: 'es256' | 'eddsa'): Floor[] {
+  const { signer, verifier } = signingPair(algorithm);
   const messages = Array.from({ length: 4000 }, (_, i) => ({ ...structuredClone(quote), id: `msg_store-1_${i}` }) as never);
   for (const m of messages) signer.seal(m, 0);
   return [

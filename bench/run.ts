@@ -2,7 +2,8 @@
  * `npm run bench`, each measurement in a fresh process:
  * - throughput: cost floors per operation, then scenarios/bench-100k.yaml (or the scenarios
  *   given as arguments) inline and on worker threads (BENCH_WORKERS, default 0,1,2);
- * - signing: bench-signing.yaml with signing off, EdDSA and ES256, inline and on 2 workers;
+ * - signing: bench-signing.yaml with signing off, EdDSA and ES256, inline and on 2 workers,
+ *   beside two threads of the same signing and verifying sharing nothing (bench/ceiling.ts);
  * - strategy: bench-strategy.yaml (buyers with a large opponent model) inline and on 2 workers,
  *   beside two threads of the same arithmetic sharing nothing (bench/ceiling.ts);
  * - scaling, on request: bench-throughput.yaml's first tenth against all of it.
@@ -77,6 +78,16 @@ function alternate(file: string, workerCounts: readonly number[], label: string,
 }
 
 /** The median of back-to-back ratios, with their range when there are several. */
+/** What two threads of one kind of work, sharing nothing, give over one (bench/ceiling.ts), BENCH_REPEAT times. */
+function ceilingRatios(kind: 'arithmetic' | 'eddsa' | 'es256', what: string): number[] {
+  const ratios: number[] = [];
+  for (let rep = 1; rep <= repeat; rep++) {
+    process.stderr.write(`measuring two threads of ${what}${repeat > 1 ? ` (${rep}/${repeat})` : ''}…\n`);
+    ratios.push(JSON.parse(execFileSync(process.execPath, [`${here}ceiling.js`, '', kind], { encoding: 'utf8' }).trim()).ratio as number);
+  }
+  return ratios;
+}
+
 function ratioText(ratios: readonly number[]): string {
   return `${median(ratios).toFixed(2)}x${ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : ''}`;
 }
@@ -167,6 +178,10 @@ function signingSection(): void {
       ]);
     }
   }
+  for (const algorithm of ['eddsa', 'es256'] as const) {
+    const ceiling = ratioText(ceilingRatios(algorithm, `${algorithm} signing and verifying`));
+    signingTable.push([algorithm, 'ceiling: 2 threads of its signing and verifying, nothing shared (bench/ceiling.ts)', '–', '–', '–', '–', '–', '–', '–', '–', ceiling]);
+  }
   process.stdout.write(
     `Signing on vs off (${signingFile}, BENCH_SIGNING_WORKERS=${signingWorkers.join(',')}, BENCH_REPEAT=${repeat}: medians); µs per message = extra wall time per delivered message\n${signingTable.toString()}\n`,
   );
@@ -196,12 +211,7 @@ function strategySection(): void {
       workers === 0 ? '–' : ratioText(seconds.map((s, k) => inline[k]! / s)),
     ]);
   }
-  const ceilings: number[] = [];
-  for (let rep = 1; rep <= repeat; rep++) {
-    process.stderr.write(`measuring two threads of pure arithmetic${repeat > 1 ? ` (${rep}/${repeat})` : ''}…\n`);
-    ceilings.push(JSON.parse(execFileSync(process.execPath, [`${here}ceiling.js`], { encoding: 'utf8' }).trim()).ratio as number);
-  }
-  strategyTable.push(['the same arithmetic, nothing shared (bench/ceiling.ts)', '2 threads', '–', '–', '–', '–', ratioText(ceilings)]);
+  strategyTable.push(['the same arithmetic, nothing shared (bench/ceiling.ts)', '2 threads', '–', '–', '–', '–', ratioText(ceilingRatios('arithmetic', 'pure arithmetic'))]);
   const without = speedups.get('off/2');
   process.stdout.write(
     `Agents that compute (${strategyFile}, BENCH_REPEAT=${repeat}: medians)\n${strategyTable.toString()}\n` +
