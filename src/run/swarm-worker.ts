@@ -24,9 +24,13 @@ export interface SeedOutcome {
   readonly budgetsPassed: boolean;
 }
 
+/** The outcome of a seed whose run did not finish: what went wrong, and nothing counted. */
+export function failedSeed(seed: string | number, status: 'violation' | 'error', message: string, virtualUs: number): SeedOutcome {
+  return { seed, status, problem: { message, virtualUs }, negotiations: 0, succeeded: 0, sagas: { settled: 0, compensated: 0, byCause: {} }, settlementP99Us: null, budgetsPassed: false };
+}
+
 /** Runs one seed inline; a violation or failure is part of the outcome, not thrown. */
 export function runSeed(plan: SimulationPlan, seed: string | number): SeedOutcome {
-  const empty = { negotiations: 0, succeeded: 0, sagas: { settled: 0, compensated: 0, byCause: {} }, settlementP99Us: null, budgetsPassed: false };
   try {
     const { results: r, passed } = runSimulation(plan, { seed });
     const s = r.settlement.sagas;
@@ -40,8 +44,8 @@ export function runSeed(plan: SimulationPlan, seed: string | number): SeedOutcom
       budgetsPassed: passed,
     };
   } catch (err) {
-    if (err instanceof InvariantViolation) return { seed, status: 'violation', problem: { message: err.message, virtualUs: err.virtualUs }, ...empty };
-    return { seed, status: 'error', problem: { message: err instanceof Error ? err.message : String(err), virtualUs: -1 }, ...empty };
+    if (err instanceof InvariantViolation) return failedSeed(seed, 'violation', err.message, err.virtualUs);
+    return failedSeed(seed, 'error', err instanceof Error ? err.message : String(err), -1);
   }
 }
 

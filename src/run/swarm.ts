@@ -7,7 +7,7 @@
 import { Piscina } from 'piscina';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { workerScript } from './parallel.js';
-import { runSeed, type SeedOutcome, type SeedTask } from './swarm-worker.js';
+import { failedSeed, runSeed, type SeedOutcome, type SeedTask } from './swarm-worker.js';
 
 export { runSeed, type SeedOutcome } from './swarm-worker.js';
 
@@ -33,15 +33,11 @@ export async function runSwarm(plan: SimulationPlan, options: SwarmOptions): Pro
       seeds.map((seed) =>
         pool.run({ plan, seed } satisfies SeedTask).then(
           (o: SeedOutcome) => finished(o),
-          (err: unknown) => finished({ ...runSeedFailure(seed), problem: { message: `worker thread failed: ${err instanceof Error ? err.message : String(err)}`, virtualUs: -1 } }),
+          (err: unknown) => finished(failedSeed(seed, 'error', `worker thread failed: ${err instanceof Error ? err.message : String(err)}`, -1)),
         ),
       ),
     );
   } finally {
     await pool.destroy();
   }
-}
-
-function runSeedFailure(seed: string | number): SeedOutcome {
-  return { seed, status: 'error', negotiations: 0, succeeded: 0, sagas: { settled: 0, compensated: 0, byCause: {} }, settlementP99Us: null, budgetsPassed: false };
 }
