@@ -20,6 +20,11 @@ if (!parsed.ok) {
   process.exit(2);
 }
 // An optional third argument overrides security.signing (off | eddsa | es256; - keeps it).
+const SIGNING = ['off', 'eddsa', 'es256', '-'];
+if (signingArg !== undefined && !SIGNING.includes(signingArg)) {
+  process.stderr.write(`signing must be one of ${SIGNING.join(', ')} (- keeps the scenario's), got ${signingArg}\n`);
+  process.exit(2);
+}
 const signed = signingArg && signingArg !== '-' ? { ...parsed.plan, security: { ...parsed.plan.security, signing: signingArg as 'off' | 'eddsa' | 'es256' } } : parsed.plan;
 // An optional fourth argument runs only the first part of the scenario (0.1: its first tenth).
 const share = shareArg === undefined ? 1 : Number(shareArg);

@@ -17,7 +17,7 @@ import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut, type Traffic } from './layout.js';
-import { preferBundle } from './bundle-workers.js';
+import { preferBundle } from '../bundles.js';
 import { pilotTraffic } from './pilot.js';
 import { compareKeyed, type KeyedTraceLine } from './shard.js';
 import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, runsPaired, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
@@ -29,12 +29,13 @@ export function autoWorkers(): number {
 }
 
 /**
- * A compiled worker script of this folder, or its bundle when the build made a current one
- * (bundle-workers.ts). Tests run from sources, so they use the build in dist/.
+ * A compiled worker script of the run/ folder, or its bundle when the build made a current one
+ * (bundles.ts). Found from this module, or from the command line's bundle (in cli/, beside
+ * run/). Tests run from sources, so they use the build in dist/.
  */
 export function workerScript(name: string): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return preferBundle(join(dirname(here), name));
+  if (here.endsWith('.js')) return preferBundle(fileURLToPath(new URL(`../run/${name}`, import.meta.url)));
   const built = join(dirname(here), '..', '..', 'dist', 'src', 'run', name);
   if (!existsSync(built)) throw new Error(`worker threads need the build: run "npm run build" (missing ${built})`);
   return preferBundle(built);

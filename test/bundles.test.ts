@@ -1,14 +1,16 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleName, preferBundle, WORKER_SCRIPTS } from '../../src/run/bundle-workers.js';
-import { workerScript } from '../../src/run/parallel.js';
-import { runSeed } from '../../src/run/swarm.js';
-import { planOf } from '../plans.js';
+import { fileURLToPath } from 'node:url';
+import { bundleName, BUNDLED_SCRIPTS, preferBundle } from '../src/bundles.js';
+import { workerScript } from '../src/run/parallel.js';
+import { runSeed } from '../src/run/swarm.js';
+import { planOf } from './plans.js';
 
-describe('which file a thread starts from', () => {
+describe('which file a thread or a command starts from', () => {
   const dir = mkdtempSync(join(tmpdir(), 'a2a-bundle-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const script = join(dir, 'worker.js');
@@ -40,9 +42,11 @@ describe('which file a thread starts from', () => {
     expect(preferBundle(script)).toBe(script);
   });
 
-  it('is the bundle the build wrote, for every worker script (so the parity tests run the bundles)', () => {
-    for (const name of WORKER_SCRIPTS) expect(workerScript(name)).toBe(workerScript(name).replace(/[^/]+$/, bundleName(name)));
-    expect(workerScript('worker.js').endsWith('/dist/src/run/worker.bundle.js')).toBe(true);
+  it('is the bundle the build wrote, for every bundled script (so the parity and command-line tests run the bundles)', () => {
+    const built = fileURLToPath(new URL('../dist/src/', import.meta.url));
+    for (const script of BUNDLED_SCRIPTS) expect(preferBundle(join(built, script))).toBe(join(built, bundleName(script)));
+    expect(workerScript('worker.js')).toBe(join(built, 'run', 'worker.bundle.js'));
+    expect(workerScript('swarm-worker.js')).toBe(join(built, 'run', 'swarm-worker.bundle.js'));
   });
 });
 
@@ -68,5 +72,23 @@ describe('a thread started from the bundle', () => {
     expect(got.outcome).toEqual(runSeed(plan, 7));
     expect(got.prebuilt).toBe(true);
     expect(got.ajv).toBe(false);
+  }, 60_000);
+});
+
+describe('the command started from its bundle', () => {
+  const built = fileURLToPath(new URL('../dist/src/cli/', import.meta.url));
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'a2a-cli-bundle-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const results = (script: string, workers: number): unknown => {
+    const run = spawnSync(process.execPath, [join(built, script), 'run', 'scenarios/quickstart.yaml', '--workers', String(workers), '--json', '--out', join(dir, `${script}-${workers}`)], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    return (JSON.parse(run.stdout) as { results: unknown }).results;
+  };
+
+  it('runs a scenario on two worker threads (found from cli/) with the results of the modules run inline', () => {
+    expect(preferBundle(join(built, 'program.js'))).toBe(join(built, 'program.bundle.js'));
+    expect(results('main.js', 2)).toEqual(results('program.js', 0));
   }, 60_000);
 });
