@@ -157,20 +157,32 @@ function crossingWeight(plan: SimulationPlan): number {
 }
 
 /**
- * What one hypothesis of an opponent model costs per counter its buyer sends, in message ends: a
- * buyer consults its model before each counter, walking every hypothesis for every ask seen so
- * far (about 45 ns per hypothesis per consultation here, against 5-50 µs for a message end).
+ * What one hypothesis of an opponent model costs per counter its buyer sends, in µs: a buyer
+ * consults its model before each counter, walking every hypothesis for every ask seen so far
+ * (about 45 ns per hypothesis per consultation here).
  */
-const MODEL_ENDS_PER_HYPOTHESIS = 0.005;
+const MODEL_US_PER_HYPOTHESIS = 0.045;
+
+/**
+ * What one end of a message (sending or receiving it) costs here, in µs: about 9 when messages
+ * go unsigned, some 180 more for a signature or its check (canonical JSON, JWS, EdDSA or ES256:
+ * bench-signing with signing on against off), about 40 more for an audit chain entry.
+ */
+function messageEndUs(plan: SimulationPlan): number {
+  return 9 + (plan.security.signing === 'off' ? 0 : 180) + (plan.security.audit ? 40 : 0);
+}
 
 /**
  * Per organisation, the work of its opponent models in message ends: the pilot runs without
- * them, so it counts the counters their buyers send but not the arithmetic behind each.
+ * them, so it counts the counters their buyers send but not the arithmetic behind each. A signed
+ * message end costs some twenty unsigned ones, so the same models weigh that much less against
+ * the traffic.
  */
 function modelWork(plan: SimulationPlan, traffic: Traffic): number[] {
+  const endsPerHypothesis = MODEL_US_PER_HYPOTHESIS / messageEndUs(plan);
   return organisationsOf(plan).map((o, k) => {
     const model = o.role === 'buyer' ? plan.buyers[o.planIndex]!.strategy.opponentModel : undefined;
-    return model === undefined ? 0 : (traffic.counters?.[k] ?? 0) * MODEL_ENDS_PER_HYPOTHESIS * model.floorSteps * model.exponentSteps;
+    return model === undefined ? 0 : (traffic.counters?.[k] ?? 0) * endsPerHypothesis * model.floorSteps * model.exponentSteps;
   });
 }
 
