@@ -75,8 +75,8 @@ export class Broker implements EventTarget {
   private readonly local: (Endpoint | undefined)[] = [];
   /** deliveries for other shards produced since the last takeOutbox() */
   private outbox: RemoteDelivery[] = [];
-  /** sees every routable message sent, by sender and receiver id and type (the layout pilot counts traffic) */
-  observer: ((fromId: number, toId: number, type: string) => void) | undefined;
+  /** sees every routable message sent, with its sender's and receiver's ids (the layout pilot counts traffic) */
+  observer: ((fromId: number, toId: number, message: CommerceMessage) => void) | undefined;
 
   constructor(
     private readonly kernel: Kernel,
@@ -118,7 +118,7 @@ export class Broker implements EventTarget {
       this.metrics.messagesUnroutable++;
       return;
     }
-    this.observer?.(from.id, to.id, message.type);
+    this.observer?.(from.id, to.id, message);
     const now = this.kernel.nowUs;
     const link = this.network.link(from.id, from.identifier, from.organisation, to.id, to.party.identifier, to.organisation);
     const { model, rng } = link;

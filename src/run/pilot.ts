@@ -20,7 +20,9 @@ const PILOT_STEP_US = 100_000;
 
 /**
  * Messages between organisations in the first stretch of the run (at most its whole duration),
- * and the counters each organisation sent (a buyer with an opponent model consults it before each).
+ * and each organisation's counters that a buyer with an opponent model would consult it for:
+ * every counter of a negotiation but the first (the first quote only starts the model), the
+ * k-th after weighing k − 1 asks of the store.
  */
 export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): Traffic {
   const pilotPlan: SimulationPlan = {
@@ -35,14 +37,24 @@ export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): T
     for (const id of org.agentIds) orgOf[id] = k;
   });
   const counts = new Float64Array(orgCount * orgCount);
-  const counters = new Array<number>(orgCount).fill(0);
+  const consultations = new Array<number>(orgCount).fill(0);
+  const asks = new Array<number>(orgCount).fill(0);
+  /** counters sent so far in each conversation */
+  const rounds = new Map<string, number>();
   let sent = 0;
   const shard = new Shard(sharedWorld(pilotPlan, layout, new Market(pilotPlan, plan.duration)), 0, false);
-  shard.observeTraffic((fromId, toId, type) => {
+  shard.observeTraffic((fromId, toId, message) => {
     const a = orgOf[fromId]!;
     const b = orgOf[toId]!;
     if (a >= 0 && b >= 0) counts[a * orgCount + b]!++;
-    if (a >= 0 && type === 'a2a.commerce.counter') counters[a]!++;
+    if (a >= 0 && message.type === 'a2a.commerce.counter') {
+      const round = (rounds.get(message.conversation_id) ?? 0) + 1;
+      rounds.set(message.conversation_id, round);
+      if (round > 1) {
+        consultations[a]!++;
+        asks[a]! += round - 1;
+      }
+    }
     sent++;
   });
   shard.start();
@@ -51,7 +63,7 @@ export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): T
     if (shard.nextTimeUs() === Infinity) break;
     shard.runUntil(Math.min(endUs, plan.duration));
   }
-  return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))), counters };
+  return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))), consultations, asks };
 }
 
 function withoutModel<S extends { opponentModel?: unknown }>(strategy: S): S {

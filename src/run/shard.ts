@@ -17,7 +17,7 @@ import { DealChecker } from '../checkers/deals.js';
 import { SettlementChecker } from '../checkers/settlement.js';
 import { drawFaults, type FaultSchedule } from '../faults/plan.js';
 import { ClearingHouse } from '../settlement/clearing.js';
-import type { Party } from '../protocol/schemas.js';
+import type { CommerceMessage, Party } from '../protocol/schemas.js';
 import { ExposureChecker } from '../checkers/exposure.js';
 import { Kernel } from '../engine/kernel.js';
 import type { Market } from '../market/market.js';
@@ -226,8 +226,8 @@ export class Shard {
     return this.kernel.somePending((ev) => ev.target === broker && broker.prepare(ev.kind, ev.data, ev.t));
   }
 
-  /** Calls `observer` with the sender and receiver id and the type of every routable message sent. */
-  observeTraffic(observer: (fromId: number, toId: number, type: string) => void): void {
+  /** Calls `observer` with every routable message sent and its sender's and receiver's ids. */
+  observeTraffic(observer: (fromId: number, toId: number, message: CommerceMessage) => void): void {
     this.broker.observer = observer;
   }
 

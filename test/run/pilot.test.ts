@@ -31,23 +31,31 @@ describe('layout pilot', () => {
     expect(measured).toBeLessThan(share(layOut(p, 2)));
   });
 
-  it('runs without opponent models, counts the counters each organisation sends, and places model buyers by their work', () => {
+  it('runs without opponent models, counts the consultations and asks each organisation would weigh, and places model buyers by their work', () => {
     const modelled = planOf('scenarios/bench-strategy.yaml');
     const plain = { ...modelled, buyers: modelled.buyers.map((b) => ({ ...b, strategy: { kind: b.strategy.kind, e: b.strategy.e, maxRounds: b.strategy.maxRounds, deadlineUs: b.strategy.deadlineUs } })) };
     expect(modelled.buyers.every((b) => b.strategy.opponentModel !== undefined)).toBe(true);
     const traffic = pilotTraffic(modelled, 5_000);
     expect(traffic).toEqual(pilotTraffic(plain, 5_000));
     const stores = modelled.stores.length;
-    // Only buyers counter; every buyer organisation does.
-    expect(traffic.counters!.slice(0, stores).every((c) => c === 0)).toBe(true);
-    expect(traffic.counters!.slice(stores).every((c) => c > 100)).toBe(true);
+    // Only buyers counter; every buyer organisation does, most past the first round, weighing
+    // one ask at the second counter of a negotiation, two at the third, and so on.
+    const consultations = traffic.consultations!;
+    const asks = traffic.asks!;
+    expect(consultations.slice(0, stores).every((c) => c === 0)).toBe(true);
+    expect(asks.slice(0, stores).every((c) => c === 0)).toBe(true);
+    expect(consultations.slice(stores).every((c) => c > 100)).toBe(true);
+    consultations.slice(stores).forEach((c, k) => {
+      expect(asks[stores + k]!).toBeGreaterThan(c);
+      expect(asks[stores + k]!).toBeLessThan(10 * c);
+    });
     // Four buyer organisations whose models outweigh everything else: two on each shard, the
-    // consultations split evenly.
+    // models' work (26 ns per hypothesis and consultation, 4.6 more per ask) split evenly.
     const placed = layOut(modelled, 2, traffic).organisations;
     expect(placed.filter((o) => o.role === 'buyer' && o.shard === 0)).toHaveLength(2);
-    const counters = [0, 0];
-    placed.forEach((o, k) => (counters[o.shard]! += traffic.counters![k]!));
-    expect(Math.max(...counters) / (counters[0]! + counters[1]!)).toBeLessThan(0.53);
+    const work = [0, 0];
+    placed.forEach((o, k) => (work[o.shard]! += 26 * consultations[k]! + 4.6 * asks[k]!));
+    expect(Math.max(...work) / (work[0]! + work[1]!)).toBeLessThan(0.53);
   });
 
   it('is not run for one shard', () => {
