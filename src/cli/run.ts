@@ -32,6 +32,17 @@ export function resolveWorkers(value: string | number): number {
   return n;
 }
 
+/** Opens (or creates) an output the user named: one that cannot be written is bad input, not an internal error. */
+function writable<T>(option: string, path: string, open: (path: string) => T): T {
+  try {
+    return open(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'its folder does not exist' : e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way of the folder' : e.code === 'EISDIR' ? 'it is a folder' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    throw new UsageError(`${option} ${path}: cannot write there (${why})`);
+  }
+}
+
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
   const plan = loadScenarioFile(file);
   const seed = opts.seed !== undefined ? parseSeed(opts.seed) : plan.seed;
@@ -42,12 +53,20 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
         'give network.latency (and every network.links entry) a "min", or run with --workers 0 or 1',
     );
   }
-  const outDir = opts.out ?? join('reports', plan.name);
-  const reporters: Reporter[] = [];
-  const trace = opts.trace ? new TraceWriter(opts.trace) : undefined;
-  if (trace) reporters.push(trace);
   if (opts.audit && !plan.security.audit) throw new UsageError(`${file}: --audit needs the audit trail, which the scenario turns off (security.audit: false)`);
-  const audit = opts.audit ? new AuditWriter(opts.audit) : undefined;
+  // Every output is opened before the run, so a path that cannot be written costs no run.
+  const outDir = opts.out ?? join('reports', plan.name);
+  writable('--out', outDir, (dir) => mkdirSync(dir, { recursive: true }));
+  const reporters: Reporter[] = [];
+  const trace = opts.trace ? writable('--trace', opts.trace, (path) => new TraceWriter(path)) : undefined;
+  if (trace) reporters.push(trace);
+  let audit: AuditWriter | undefined;
+  try {
+    audit = opts.audit ? writable('--audit', opts.audit, (path) => new AuditWriter(path)) : undefined;
+  } catch (err) {
+    trace?.close();
+    throw err;
+  }
   if (audit) reporters.push(audit);
   if (opts.progress !== false && process.stderr.isTTY) reporters.push(new ProgressReporter());
 
@@ -90,7 +109,6 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   let baseline: Baseline | undefined;
   if (plan.adversaries.length > 0) baseline = baselineOf(runSimulation({ ...plan, adversaries: [] }, { seed }).results);
   const report = buildReport(file, result, wallclock, baseline);
-  mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), renderMarkdown(report));
 

@@ -1,8 +1,9 @@
 /**
  * Recomputes a written audit log (or the `audit` lines of a trace): each entry's digest from its
- * message, each chain value from the previous one, the order of each agent's entries, and, when
- * the log ends with its trailer, every chain head and the Merkle root. Reports the first entry
- * that was altered, removed or reordered.
+ * message, each chain value from the previous one, the order of each agent's entries, and every
+ * chain head and the Merkle root against the trailer an audit log ends with (a trace has none).
+ * Reports the first entry that was altered, removed or reordered. A file in which no line is an
+ * audit entry or trailer is no audit log at all, and verifies as one without entries.
  */
 import { canonicalJson } from '../protocol/canonical.js';
 import { chainNext, digestOf, entryLeaf, ZERO_HEAD, type AuditEntry, type AuditSummary } from './audit.js';
@@ -23,7 +24,18 @@ interface Parsed {
   readonly entry: AuditEntry & { chain: string; message: unknown };
 }
 
-function parse(text: string, line: number): { entry?: Parsed['entry']; trailer?: AuditSummary } | string {
+/** True when `value` has the shape of an audit log's trailer (trust/audit.ts). */
+function isTrailer(value: unknown): value is AuditSummary {
+  if (typeof value !== 'object' || value === null) return false;
+  const t = value as Record<string, unknown>;
+  return (
+    typeof t.merkle_root === 'string' &&
+    Array.isArray(t.chains) &&
+    t.chains.every((c: unknown) => typeof c === 'object' && c !== null && typeof (c as Record<string, unknown>).agent === 'string' && Number.isInteger((c as Record<string, unknown>).entries) && typeof (c as Record<string, unknown>).head === 'string')
+  );
+}
+
+function parse(text: string, line: number): { entry?: Parsed['entry']; trailer?: AuditSummary; bare?: boolean } | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -32,32 +44,44 @@ function parse(text: string, line: number): { entry?: Parsed['entry']; trailer?:
   }
   if (typeof value !== 'object' || value === null) return 'not an audit entry';
   const v = value as Record<string, unknown>;
-  if ('audit_end' in v) return { trailer: v.audit_end as AuditSummary };
+  if ('audit_end' in v) return isTrailer(v.audit_end) ? { trailer: v.audit_end } : 'the trailer is not an audit trailer (altered)';
   const e = (v.event === 'audit' ? v.audit : v.event === undefined ? v : undefined) as Record<string, unknown> | undefined;
   if (e === undefined) return {};
   const ok =
-    typeof e.agent === 'string' && Number.isInteger(e.seq) && (e.dir === 'sent' || e.dir === 'received') && Number.isInteger(e.vt_us) && typeof e.message_id === 'string' && typeof e.digest === 'string' && typeof e.chain === 'string' && typeof e.message === 'object';
+    typeof e.agent === 'string' && Number.isInteger(e.seq) && (e.dir === 'sent' || e.dir === 'received') && Number.isInteger(e.vt_us) && typeof e.message_id === 'string' && typeof e.digest === 'string' && typeof e.chain === 'string' && typeof e.message === 'object' && e.message !== null && !Array.isArray(e.message);
   if (!ok) return `line ${line} is not an audit entry`;
-  return { entry: e as unknown as Parsed['entry'] };
+  // An audit log's entries stand alone on their lines; a trace's are its `audit` events.
+  return { entry: e as unknown as Parsed['entry'], bare: v.event === undefined };
 }
 
 /** Verifies the lines of an audit log or trace (blank lines are skipped). */
 export function verifyAuditLog(lines: readonly string[]): AuditFinding {
   const entries: Parsed[] = [];
   let trailer: AuditSummary | undefined;
+  let auditLog = false;
+  let lastLine = 0;
+  let unreadable: { line: number; problem: string } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!.trim();
     if (text === '') continue;
+    lastLine = i + 1;
     const p = parse(text, i + 1);
-    if (typeof p === 'string') return { ok: false, line: i + 1, problem: p };
+    if (typeof p === 'string') {
+      // Tampering if any line of the file is an audit entry or trailer; else no audit log at all.
+      unreadable ??= { line: i + 1, problem: p };
+      continue;
+    }
     if (p.trailer) {
       if (trailer) return { ok: false, line: i + 1, problem: 'a second trailer' };
       trailer = p.trailer;
+      auditLog = true;
     } else if (p.entry) {
       if (trailer) return { ok: false, line: i + 1, problem: 'an entry after the trailer' };
       entries.push({ line: i + 1, entry: p.entry });
+      if (p.bare) auditLog = true;
     }
   }
+  if (unreadable) return entries.length > 0 || trailer !== undefined ? { ok: false, ...unreadable } : { ok: true, entries: 0, agents: 0, merkleRoot: '', trailer: false };
   const present = new Map<string, Set<number>>();
   for (const { entry } of entries) {
     const set = present.get(entry.agent) ?? new Set<number>();
@@ -88,7 +112,9 @@ export function verifyAuditLog(lines: readonly string[]): AuditFinding {
   }
   const agents = [...chains.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const root = merkleRoot(agents.flatMap((a) => chains.get(a)!.leaves)).toString('hex');
-  const endLine = lines.length;
+  const endLine = lastLine;
+  // run --audit always ends its log with the trailer: without one, entries may be gone from its end.
+  if (auditLog && !trailer) return { ok: false, line: endLine, problem: 'the trailer is missing: entries may have been removed from the end' };
   if (trailer) {
     for (const c of trailer.chains) {
       const state = chains.get(c.agent);

@@ -92,6 +92,39 @@ describe('a2a-sim audit verify', () => {
     const r = await verifyEdited('truncated.ndjson', (ls) => ls.filter((_, i) => i !== last));
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/agent:soundwave-supply-1 entry \d+ is missing \(removed\): the trailer records/);
+    // on the trailer's line, the last of the file
+    expect(r.stdout).toContain(`truncated.ndjson:${lines.length - 1}: `);
+  });
+
+  it('finds a log cut short: the trailer and the entries before it gone, or the trailer emptied', async () => {
+    const cut = await verifyEdited('cut.ndjson', (ls) => ls.slice(0, -200));
+    expect(cut.status).toBe(1);
+    expect(cut.stdout).toContain(`cut.ndjson:${lines.length - 200}: the trailer is missing: entries may have been removed from the end`);
+    for (const [name, trailer] of [
+      ['null-trailer', '{"audit_end":null}'],
+      ['empty-trailer', '{"audit_end":{}}'],
+    ] as const) {
+      const r = await verifyEdited(`${name}.ndjson`, (ls) => [...ls.slice(0, -1), trailer]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain(`${name}.ndjson:${lines.length}: the trailer is not an audit trailer (altered)`);
+    }
+  });
+
+  it('finds an entry whose message was replaced by null, without failing itself', async () => {
+    const at = lineOf('agent:acme-audio-1', 2);
+    const r = await verifyEdited('null-message.ndjson', (ls) => ls.map((l, i) => (i === at ? JSON.stringify({ ...JSON.parse(l), message: null }) : l)));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`null-message.ndjson:${at + 1}: line ${at + 1} is not an audit entry`);
+  });
+
+  it('exits 2 for a file that is no audit log at all (a scenario, a report)', async () => {
+    for (const file of ['scenarios/quickstart.yaml', join(dir, 'report.json')]) {
+      const r = await runCli(['audit', 'verify', file]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${file}: no audit entries`);
+    }
   });
 
   it('finds two swapped entries', async () => {

@@ -1,4 +1,5 @@
-/** Usage of the command itself: help, unknown commands and options, --seed, and `validate`. */
+/** Usage of the command itself: help, unknown commands and options, --seed, outputs that cannot be written, and `validate`. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,6 +25,9 @@ const out = (key: string) => join(tmp, `out-${key}`);
 beforeAll(async () => {
   tmp = makeTmp('cli');
   badFile = writeText(tmp, 'bad.yaml', edit(BASE_SCENARIO, 'intent_rate: 6/m', 'intent_rate: -3/m'));
+  const unaudited = writeText(tmp, 'unaudited.yaml', edit(BASE_SCENARIO, 'currency: USD', 'currency: USD\nsecurity: { signing: off, audit: false }'));
+  const base = writeText(tmp, 'base.yaml', BASE_SCENARIO);
+  writeText(tmp, 'a-file', 'not a folder\n');
   const commands: Record<string, string[]> = {
     help: ['--help'],
     runHelp: ['run', '--help'],
@@ -32,6 +36,10 @@ beforeAll(async () => {
     unknownOption: ['run', quickstartFile, '--out', out('unknownOption'), '--frobnicate'],
     badSeed: ['run', quickstartFile, '--out', out('badSeed'), '--seed', 'abc!'],
     noScenario: ['run'],
+    outIsFile: ['run', base, '--out', join(tmp, 'a-file')],
+    traceNoFolder: ['run', base, '--out', out('traceNoFolder'), '--trace', join(tmp, 'missing', 'trace.ndjson')],
+    auditNoFolder: ['run', base, '--out', out('auditNoFolder'), '--audit', join(tmp, 'missing', 'audit.ndjson')],
+    auditRefused: ['run', unaudited, '--out', out('auditRefused'), '--trace', join(tmp, 'refused-trace.ndjson'), '--audit', join(tmp, 'refused-audit.ndjson')],
     validateOk: ['validate', quickstartFile, volatilityFile],
     validateOneBad: ['validate', quickstartFile, badFile, volatilityFile],
   };
@@ -88,6 +96,26 @@ describe('bad usage exits 2 and runs nothing', () => {
     expect(runs.badSeed!.stderr).toContain('abc!');
     expect(runs.badSeed!.stdout).toBe('');
     expect(isEmptyOrMissing(out('badSeed'))).toBe(true);
+  });
+
+  it('an --out that is a file, a --trace or --audit in a folder that does not exist: exit 2 before the run, no stack trace', () => {
+    for (const [key, message] of [
+      ['outIsFile', `--out ${join(tmp, 'a-file')}: cannot write there (a file is in the way of the folder)`],
+      ['traceNoFolder', `--trace ${join(tmp, 'missing', 'trace.ndjson')}: cannot write there (its folder does not exist)`],
+      ['auditNoFolder', `--audit ${join(tmp, 'missing', 'audit.ndjson')}: cannot write there (its folder does not exist)`],
+    ] as const) {
+      expect(runs[key]!.status).toBe(2);
+      expect(runs[key]!.stderr.trim()).toBe(message);
+      expect(runs[key]!.stdout).toBe('');
+    }
+    expect(isEmptyOrMissing(out('auditNoFolder'))).toBe(true);
+  });
+
+  it('--audit on a scenario without the audit trail: exit 2, and the --trace file is not created', () => {
+    expect(runs.auditRefused!.status).toBe(2);
+    expect(runs.auditRefused!.stderr).toContain('--audit needs the audit trail');
+    expect(existsSync(join(tmp, 'refused-trace.ndjson'))).toBe(false);
+    expect(isEmptyOrMissing(out('auditRefused'))).toBe(true);
   });
 
   it('run without a scenario', () => {
