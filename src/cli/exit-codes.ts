@@ -1,7 +1,7 @@
 /** Process exit codes, as documented in the README. */
 export const ExitCode = {
   ok: 0,
-  /** a budget, threshold or regression check failed */
+  /** a budget was breached (run, swarm), or an audit log was tampered with (audit verify) */
   budgetBreached: 1,
   /** bad usage or invalid input; nothing was run */
   badInput: 2,

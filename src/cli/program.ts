@@ -13,7 +13,7 @@ import { validateCommand } from './validate.js';
 const EXIT_CODES_HELP = `
 Exit codes:
   0  ok
-  1  a budget, threshold or regression check failed
+  1  a budget was breached (run, swarm), or the audit log was tampered with (audit verify)
   2  bad usage or invalid input (nothing was run)
   3  an invariant was violated (the seed and virtual time are printed)
   4  internal error`;

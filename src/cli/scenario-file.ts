@@ -1,7 +1,7 @@
 /** Reads and validates a scenario file, turning every problem into a UsageError listing them all. */
 import { readFileSync } from 'node:fs';
 import { formatProblems, parseScenarioText } from '../scenario/load.js';
-import type { SimulationPlan } from '../scenario/schema.js';
+import { SEED_WORD, type SimulationPlan } from '../scenario/schema.js';
 import { UsageError } from './exit-codes.js';
 
 export function loadScenarioFile(file: string): SimulationPlan {
@@ -20,13 +20,13 @@ export function loadScenarioFile(file: string): SimulationPlan {
   return parsed.plan;
 }
 
-/** `--seed` accepts a non-negative integer or a word. */
-export function parseSeed(text: string): string | number {
+/** `--seed` (or `option`) accepts a non-negative integer or a word, as a scenario's `seed` does. */
+export function parseSeed(text: string, option = '--seed'): string | number {
   if (/^\d+$/.test(text)) {
     const n = Number(text);
-    if (!Number.isSafeInteger(n)) throw new UsageError(`--seed ${text}: too large for an integer seed; quote it as a word instead`);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`${option} ${text}: too large for an integer seed`);
     return n;
   }
-  if (/^[A-Za-z0-9._-]{1,64}$/.test(text)) return text;
-  throw new UsageError(`--seed ${text}: expected a non-negative integer or a word of letters, digits, ".", "_" or "-"`);
+  if (SEED_WORD.test(text)) return text;
+  throw new UsageError(`${option} ${text}: expected a non-negative integer or a word of letters, digits, ".", "_" or "-" (with at least one letter)`);
 }

@@ -20,7 +20,7 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
   const plan = loadScenarioFile(file);
   const count = opts.seeds === undefined ? 100 : Number(opts.seeds);
   if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError(`--seeds ${opts.seeds}: expected a number of seeds from 1 to 1000000`);
-  const first = parseSeed(opts.firstSeed ?? '1');
+  const first = parseSeed(opts.firstSeed ?? '1', '--first-seed');
   if (typeof first !== 'number') throw new UsageError(`--first-seed ${opts.firstSeed}: expected a non-negative integer`);
   const seeds = Array.from({ length: count }, (_, i) => first + i);
   const workers = resolveWorkers(opts.workers ?? 'auto');
@@ -34,6 +34,7 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
   if (showProgress) process.stderr.write('\n');
   const elapsedS = (performance.now() - t0) / 1000;
   const failing = outcomes.filter((o) => o.status !== 'ok');
+  const breaching = outcomes.filter((o) => o.budgetsBreached.length > 0);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ scenario: plan.name, file, seeds: count, first_seed: first, workers, elapsed_s: Math.round(elapsedS * 10) / 10, outcomes }, null, 2)}\n`);
   } else {
@@ -41,11 +42,12 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
     for (const o of failing) {
       process.stdout.write(`seed ${o.seed}: ${o.status === 'violation' ? 'invariant violated' : 'failed'}: ${o.problem?.message ?? ''}${o.problem && o.problem.virtualUs >= 0 ? ` (at ${o.problem.virtualUs} µs)` : ''}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
     }
+    for (const o of breaching) process.stdout.write(`seed ${o.seed}: budget breached: ${o.budgetsBreached.join('; ')}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
     process.stdout.write(`${count} seeds in ${elapsedS.toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}\n`);
   }
   if (outcomes.some((o) => o.status === 'violation')) return ExitCode.invariantViolated;
   if (failing.length > 0) return ExitCode.internalError;
-  return ExitCode.ok;
+  return breaching.length > 0 ? ExitCode.budgetBreached : ExitCode.ok;
 }
 
 /** One table of totals over the seeds, and one of compensations by cause. */
@@ -59,7 +61,7 @@ export function renderSwarm(name: string, outcomes: readonly SeedOutcome[]): str
   const compensated = ok.reduce((n, o) => n + o.sagas.compensated, 0);
   const p99s = ok.map((o) => o.settlementP99Us).filter((x): x is number => x !== null);
   const worstP99 = p99s.length > 0 ? Math.max(...p99s) : null;
-  const budgetsBreached = ok.filter((o) => !o.budgetsPassed).length;
+  const budgetsBreached = ok.filter((o) => o.budgetsBreached.length > 0).length;
   const totals = new Table({ head: ['seeds', 'passed', 'violations', 'errors', 'budgets breached', 'negotiations', 'success', 'sagas settled', 'compensated', 'worst settlement p99'], style: STYLE });
   totals.push([int(outcomes.length), int(ok.length), int(violations), int(errors), int(budgetsBreached), int(negotiations), pct(negotiations > 0 ? succeeded / negotiations : null), int(settled), int(compensated), dur(worstP99)]);
   const causes = new Map<string, number>();

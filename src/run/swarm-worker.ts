@@ -21,18 +21,19 @@ export interface SeedOutcome {
   readonly succeeded: number;
   readonly sagas: { readonly settled: number; readonly compensated: number; readonly byCause: Record<string, number> };
   readonly settlementP99Us: number | null;
-  readonly budgetsPassed: boolean;
+  /** the scenario's budgets this seed breached, as written */
+  readonly budgetsBreached: readonly string[];
 }
 
 /** The outcome of a seed whose run did not finish: what went wrong, and nothing counted. */
 export function failedSeed(seed: string | number, status: 'violation' | 'error', message: string, virtualUs: number): SeedOutcome {
-  return { seed, status, problem: { message, virtualUs }, negotiations: 0, succeeded: 0, sagas: { settled: 0, compensated: 0, byCause: {} }, settlementP99Us: null, budgetsPassed: false };
+  return { seed, status, problem: { message, virtualUs }, negotiations: 0, succeeded: 0, sagas: { settled: 0, compensated: 0, byCause: {} }, settlementP99Us: null, budgetsBreached: [] };
 }
 
 /** Runs one seed inline; a violation or failure is part of the outcome, not thrown. */
 export function runSeed(plan: SimulationPlan, seed: string | number): SeedOutcome {
   try {
-    const { results: r, passed } = runSimulation(plan, { seed });
+    const { results: r, budgets } = runSimulation(plan, { seed });
     const s = r.settlement.sagas;
     return {
       seed,
@@ -41,7 +42,7 @@ export function runSeed(plan: SimulationPlan, seed: string | number): SeedOutcom
       succeeded: r.negotiation.succeeded,
       sagas: { settled: s?.settled ?? 0, compensated: s?.compensated ?? 0, byCause: s?.compensated_by_cause ?? {} },
       settlementP99Us: r.settlement.latency.p99_us,
-      budgetsPassed: passed,
+      budgetsBreached: budgets.filter((b) => !b.passed).map((b) => b.expression),
     };
   } catch (err) {
     if (err instanceof InvariantViolation) return failedSeed(seed, 'violation', err.message, err.virtualUs);

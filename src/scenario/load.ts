@@ -75,9 +75,13 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `required field is missing (expected ${issue.expected})`;
   if (issue.code === 'invalid_type') {
     // Our own hints (e.g. for durations) say more than zod's default wording.
-    const expected = issue.message.startsWith('Invalid input') ? `expected ${article(issue.expected)}` : issue.message;
+    const expected = issue.message.startsWith('Invalid input') ? `expected ${article(issue.expected === 'int' ? 'integer' : issue.expected)}` : issue.message;
     return `${expected}, got ${typeName(issue.input)}`;
   }
+  // Bounds on numbers in our wording (zod's is "Too small: expected number to be >0").
+  const numeric = (origin: string) => origin === 'number' || origin === 'int';
+  if (issue.code === 'too_small' && numeric(issue.origin) && issue.message.startsWith('Too small')) return `expected a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}, got ${String(issue.input)}`;
+  if (issue.code === 'too_big' && numeric(issue.origin) && issue.message.startsWith('Too big')) return `expected a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}, got ${String(issue.input)}`;
   return issue.message;
 }
 

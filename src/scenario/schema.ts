@@ -442,10 +442,18 @@ const BudgetExpression = z.string().transform((text, ctx): Budget => {
   return parsed;
 });
 
+/**
+ * A seed given as a word: 1-64 letters, digits, ".", "_" or "-", at least one a letter (so that
+ * "-3" or "1.5" is not taken for a word when a number was meant). The same rule for the
+ * scenario's `seed` and for `--seed`.
+ */
+export const SEED_WORD = /^(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9._-]{1,64}$/;
+const SEED_HINT = 'expected a non-negative integer or a word of letters, digits, ".", "_" or "-" (with at least one letter)';
+
 const ScenarioShape = z.strictObject({
     name: Name,
     description: z.string().optional(),
-    seed: z.union([z.number().int().nonnegative(), z.string().min(1)]).default(1),
+    seed: z.union([z.number().int(SEED_HINT).nonnegative(SEED_HINT), z.string().regex(SEED_WORD, SEED_HINT)], { error: SEED_HINT }).default(1),
     start_time: z.iso.datetime({ offset: true }).default('2025-01-15T10:30:00Z'),
     duration: PositiveDuration,
     currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code').default('USD'),

@@ -1,4 +1,4 @@
-/** A breached budget: exit 1, each breach named on stderr, report.json still written with passed: false. */
+/** A breached budget: exit 1, each breach named (on stderr by run, with its seed by swarm), report.json still written with passed: false. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, escapeRegExp, loadScenarioData, makeTmp, quickstartFile, readJson, runCli, writeYaml, type CliResult } from './helpers.js';
@@ -8,6 +8,7 @@ const POSSIBLE = 'negotiation.count >= 1';
 
 let tmp: string;
 let run: CliResult;
+let swarm: CliResult;
 let report: any;
 
 beforeAll(async () => {
@@ -15,7 +16,7 @@ beforeAll(async () => {
   const scenario = loadScenarioData(quickstartFile);
   scenario.budgets = [IMPOSSIBLE[0], POSSIBLE, IMPOSSIBLE[1]];
   const file = writeYaml(tmp, 'impossible-budget.yaml', scenario);
-  run = await runCli(['run', file, '--out', join(tmp, 'out')]);
+  [run, swarm] = await Promise.all([runCli(['run', file, '--out', join(tmp, 'out')]), runCli(['swarm', file, '--seeds', '2', '--workers', '0'])]);
   report = readJson(join(tmp, 'out', 'report.json'));
 });
 
@@ -44,5 +45,16 @@ describe('run with a budget that cannot be met', () => {
     expect(byExpression.get(POSSIBLE).passed).toBe(true);
     expect(byExpression.get('settlement_latency.p99 < 1us').value).toBe(report.results.settlement.latency.p99_us);
     expect(byExpression.get(POSSIBLE).value).toBe(report.results.negotiation.count);
+  });
+});
+
+describe('swarm with a budget that cannot be met', () => {
+  it('exits 1 and lists every seed with the budgets it breached and its replay command', () => {
+    expect(swarm.stderr).toBe('');
+    expect(swarm.status).toBe(1);
+    for (const seed of [1, 2]) {
+      expect(swarm.stdout).toContain(`seed ${seed}: budget breached: ${IMPOSSIBLE.join('; ')}\n  replay: a2a-sim run `);
+      expect(swarm.stdout).toContain(`--seed ${seed}\n`);
+    }
   });
 });

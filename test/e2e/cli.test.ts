@@ -35,6 +35,8 @@ beforeAll(async () => {
     unknownCommand: ['frobnicate', quickstartFile],
     unknownOption: ['run', quickstartFile, '--out', out('unknownOption'), '--frobnicate'],
     badSeed: ['run', quickstartFile, '--out', out('badSeed'), '--seed', 'abc!'],
+    negativeSeed: ['run', quickstartFile, '--out', out('negativeSeed'), '--seed', '-3'],
+    decimalFirstSeed: ['swarm', quickstartFile, '--seeds', '1', '--first-seed', '1.5'],
     noScenario: ['run'],
     outIsFile: ['run', base, '--out', join(tmp, 'a-file')],
     traceNoFolder: ['run', base, '--out', out('traceNoFolder'), '--trace', join(tmp, 'missing', 'trace.ndjson')],
@@ -116,6 +118,14 @@ describe('bad usage exits 2 and runs nothing', () => {
     expect(runs.auditRefused!.stderr).toContain('--audit needs the audit trail');
     expect(existsSync(join(tmp, 'refused-trace.ndjson'))).toBe(false);
     expect(isEmptyOrMissing(out('auditRefused'))).toBe(true);
+  });
+
+  it('a seed that looks like a number but is none ("-3", "1.5") is refused, not taken for a word', () => {
+    expect(runs.negativeSeed!.status).toBe(2);
+    expect(runs.negativeSeed!.stderr.trim()).toBe('--seed -3: expected a non-negative integer or a word of letters, digits, ".", "_" or "-" (with at least one letter)');
+    expect(isEmptyOrMissing(out('negativeSeed'))).toBe(true);
+    expect(runs.decimalFirstSeed!.status).toBe(2);
+    expect(runs.decimalFirstSeed!.stderr).toContain('--first-seed 1.5: expected a non-negative integer');
   });
 
   it('run without a scenario', () => {

@@ -50,6 +50,21 @@ describe('a valid scenario', () => {
     expect(planOf(validate(s)).seed).toBe('nightly-ci');
   });
 
+  it.each([-5, 1.5, '-3', '1.5', '42', 'hello world', ''])('refuses the seed %j, saying what a seed may be', (seed) => {
+    const s = baseScenario();
+    s.seed = seed;
+    expect(problemsOf(validate(s))).toEqual([{ path: 'seed', message: 'expected a non-negative integer or a word of letters, digits, ".", "_" or "-" (with at least one letter)' }]);
+  });
+
+  it('says what a number out of bounds should have been, in its own words', () => {
+    const s = baseScenario();
+    s.network.loss_probability = 1.5;
+    s.buyers[0].agents = 0;
+    const messages = problemsOf(validate(s)).map((p) => `${p.path}: ${p.message}`);
+    expect(messages).toContain('network.loss_probability: expected a number <= 1, got 1.5');
+    expect(messages).toContain('buyers[0].agents: expected a number > 0, got 0');
+  });
+
   it.each([
     ['a plain duration', '5ms', { kind: 'constant', valueUs: 5_000 }],
     ['a constant', { distribution: 'constant', value: '250us' }, { kind: 'constant', valueUs: 250 }],
