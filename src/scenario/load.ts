@@ -2,6 +2,7 @@
  * Scenario text (YAML or JSON) → SimulationPlan, or the full list of problems, each with the
  * path of what was wrong and, for YAML, its line and column. Reading files is the caller's job.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, isMap, isNode, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioSchema, type SimulationPlan } from './schema.js';
@@ -26,18 +27,32 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Line and column (from 1) of a character offset in `text`. */
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
+
 /** Parses and validates scenario text; `fileName` decides between JSON and YAML. */
 export function parseScenarioText(text: string, fileName: string): ScenarioParseResult {
+  const lines = new LineCounter();
   if (/\.json$/i.test(fileName)) {
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch (err) {
-      return { ok: false, problems: [{ path: '', message: `invalid JSON: ${(err as Error).message}` }] };
+      const message = (err as Error).message;
+      const at = /at position (\d+)/.exec(message);
+      const where = at ? positionIn(text, Number(at[1])) : {};
+      return { ok: false, problems: [{ path: '', message: `invalid JSON: ${message}`, ...where }] };
     }
-    return validate(data);
+    // JSON is YAML 1.2: the same text read as YAML gives each problem its line (when it reads
+    // the same; else the problems go without lines).
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const same = doc.errors.length === 0 && isDeepStrictEqual(doc.toJS(), data);
+    return same ? validate(data, doc, lines) : validate(data);
   }
-  const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     return {

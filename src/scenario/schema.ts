@@ -22,7 +22,7 @@ const Duration = z.string({ error: DURATION_HINT }).transform((text, ctx) => {
 });
 const PositiveDuration = Duration.refine((us) => us > 0, { message: 'expected a duration greater than zero' });
 
-const RATE_HINT = 'expected a rate like "6/m" or "0.5/s"';
+const RATE_HINT = 'expected a rate with its unit, like "6/m" or "0.5/s" (per ms, s, m, h or d)';
 const Rate = z.union([z.string(), z.number()], { error: RATE_HINT }).transform((value, ctx) => {
   const perUs = parseRatePerUs(value);
   if (perUs === null || perUs < 0) {
@@ -576,6 +576,14 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     if (faults[f] !== undefined && s.settlement === undefined) issue(['faults', f], 'needs a settlement section');
   }
   if (faults.back_office_rejection_probability !== undefined && s.settlement === undefined) issue(['faults', 'back_office_rejection_probability'], 'needs a settlement section');
+  // Saga and bond metrics have a value only with settlement; a budget on one would always breach.
+  if (s.settlement === undefined) {
+    // Budgets arrive parsed when they are valid, as text when something else was not.
+    (Array.isArray(s.budgets) ? (s.budgets as unknown[]) : []).forEach((b, i) => {
+      const metric = text(record(typeof b === 'string' ? parseBudget(b) : b).metric);
+      if (metric !== undefined && /^(sagas|bonds)\./.test(metric)) issue(['budgets', i], `${metric} has a value only with a settlement section (without one the budget would always breach)`);
+    });
+  }
   list(s.adversaries).forEach((a, i) => {
     checkOrg(a.organisation ?? adversaryOrganisation(text(a.kind) ?? 'adversary', i), ['adversaries', i, 'organisation']);
     checkCategories(a.categories, ['adversaries', i, 'categories']);

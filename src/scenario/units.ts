@@ -36,9 +36,12 @@ function trim(value: number): string {
   return String(Number(value.toFixed(3)));
 }
 
-/** "6/m", "0.5/s", "100/h" (or a bare number, per second) → events per µs; null when unparsable. */
+/**
+ * "6/m", "0.5/s", "100/h" (per ms, s, m, h or d) → events per µs; null when unparsable. A rate
+ * carries its unit, as a duration does: a bare number is null, except 0 (none at all).
+ */
 export function parseRatePerUs(value: string | number): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value / 1_000_000 : null;
+  if (typeof value === 'number') return value === 0 ? 0 : null;
   const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(ms|s|m|h|d)\s*$/.exec(value);
   if (!m) return null;
   return Number(m[1]) / DURATION_UNITS_US[m[2]!]!;

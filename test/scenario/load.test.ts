@@ -109,13 +109,24 @@ describe('JSON scenarios', () => {
     expect(parseScenarioText(JSON.stringify(baseScenario()), 'SCENARIO.JSON').ok).toBe(true);
   });
 
-  it('report problems by path, without line numbers', () => {
+  it('report problems by path, with the line and column of the field', () => {
     const s = baseScenario();
     s.buyers[0].strategy.e = 'x';
-    const problems = problemsOf(parseScenarioText(JSON.stringify(s), 'broken.json'));
+    const text = JSON.stringify(s, null, 2);
+    const problems = problemsOf(parseScenarioText(text, 'broken.json'));
     expect(problems).toHaveLength(1);
     expect(problems[0]!.path).toBe('buyers[0].strategy.e');
-    expect(problems[0]!.line).toBeUndefined();
+    const line = text.split('\n').findIndex((l) => l.includes('"e": "x"')) + 1;
+    expect(problems[0]!.line).toBe(line);
+    expect(problems[0]!.column).toBe(text.split('\n')[line - 1]!.indexOf('"x"') + 1);
+  });
+
+  it('report a syntax error at its line when the parser names its position', () => {
+    const text = '{\n  "name": "two-suppliers",\n  "seed": 1 2\n}';
+    const problems = problemsOf(parseScenarioText(text, 'broken.json'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/^invalid JSON/);
+    expect(problems[0]!.line).toBe(3);
   });
 
   it('report invalid JSON as one problem about the whole file', () => {

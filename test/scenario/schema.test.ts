@@ -103,13 +103,23 @@ describe('a valid scenario', () => {
     expect('opponentModel' in planOf(validate(s)).buyers[0]!.strategy).toBe(false);
   });
 
-  it('reads money given as text and rates given as plain numbers per second', () => {
+  it('reads money given as text, and refuses a rate without its unit (12 is not taken for 12/s)', () => {
     const s = baseScenario();
     s.buyers[0].mandate.max_per_purchase = '600.50';
-    s.buyers[0].intent_rate = 2;
-    const plan = planOf(validate(s));
-    expect(plan.buyers[0]!.mandate.max_per_purchase).toBe(60_050);
-    expect(plan.buyers[0]!.intent_rate).toBeCloseTo(2e-6, 15);
+    expect(planOf(validate(s)).buyers[0]!.mandate.max_per_purchase).toBe(60_050);
+    s.buyers[0].intent_rate = 12;
+    expect(problemsOf(validate(s))).toEqual([{ path: 'buyers[0].intent_rate', message: 'expected a rate with its unit, like "6/m" or "0.5/s" (per ms, s, m, h or d) (not negative), got 12' }]);
+    s.buyers[0].intent_rate = 0;
+    expect(planOf(validate(s)).buyers[0]!.intent_rate).toBe(0);
+  });
+
+  it('refuses a budget on a saga or bond metric when there is no settlement to measure', () => {
+    const s = baseScenario();
+    s.budgets = ['negotiation.success_rate >= 0.5', 'sagas.settled >= 1', 'bonds.forfeited == 0'];
+    expect(problemsOf(validate(s))).toEqual([
+      { path: 'budgets[1]', message: 'sagas.settled has a value only with a settlement section (without one the budget would always breach)' },
+      { path: 'budgets[2]', message: 'bonds.forfeited has a value only with a settlement section (without one the budget would always breach)' },
+    ]);
   });
 
   it('accepts links between known organisations', () => {
