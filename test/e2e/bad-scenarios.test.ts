@@ -224,12 +224,17 @@ describe('invalid scenario files', () => {
     expect(reported.some((m) => Number(m![1]) >= line && Number(m![1]) <= line + 2), c.result.stderr).toBe(true);
   });
 
-  it('a JSON scenario with errors: exit 2 and every problem with its path', () => {
+  it('a JSON scenario with errors: exit 2 and every problem with its path and the line of its field', () => {
     const c = get('json');
     expectRejected(c, 3);
     const lines = problemLines(c.result.stderr);
-    for (const path of ['buyers[0].strategy.e', 'market.categorys', 'stores[0].shipping']) {
-      expect(lines.some((l) => l.includes(`${c.file}  ${path}: `)), `no problem for ${path}:\n${c.result.stderr}`).toBe(true);
+    for (const [path, field] of [
+      ['buyers[0].strategy.e', '"e": "fast"'],
+      ['market.categorys', '"categorys"'],
+      ['stores[0].shipping', '"shipping": -1.5'],
+    ] as const) {
+      const { line } = positionOf(c.text, field);
+      expect(lines.some((l) => l.includes(`${c.file}:${line}:`) && l.includes(`  ${path}: `)), `no problem for ${path} at line ${line}:\n${c.result.stderr}`).toBe(true);
     }
   });
 
