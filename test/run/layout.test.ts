@@ -90,57 +90,47 @@ describe('layOut', () => {
     });
   });
 
-  it("weighs in a buyer organisation's opponent models by the consultations it would make", () => {
+  describe('opponent models (bench-strategy: five store organisations, then four buyer organisations)', () => {
     const s = planOf('scenarios/bench-strategy.yaml');
     const orgs = organisationsOf(s).length;
     const stores = s.stores.length;
-    // Every buyer organisation trades evenly with every store; only the first one consults a model.
-    const pairs = Array.from({ length: orgs }, (_, i) => Array.from({ length: orgs }, (_, j) => ((i < stores) !== (j < stores) ? 100 : 0)));
-    const consultations = Array.from({ length: orgs }, (_, i) => (i === stores ? 1_000 : 0));
-    const byModels = layOut(s, 2, { pairs, consultations }).organisations;
-    // Its models (1,000 consultations × 65,536 hypotheses) outweigh all the traffic: it has a shard to itself.
-    const own = byModels[stores]!.shard;
-    expect(byModels.filter((o) => o.shard === own).map((o) => o.name)).toEqual([byModels[stores]!.name]);
-    // Without models the same traffic spreads the buyers.
-    const plain = { ...s, buyers: s.buyers.map(({ strategy: { opponentModel: _, ...strategy }, ...b }) => ({ ...b, strategy })) };
-    const byTraffic = layOut(plain, 2, { pairs, consultations }).organisations;
-    expect(byTraffic.filter((o) => o.shard === byTraffic[stores]!.shard).length).toBeGreaterThan(1);
-  });
-
-  it('weighs a consultation by the asks it weighs as well as by its hypotheses', () => {
-    const s = planOf('scenarios/bench-strategy.yaml');
-    const orgs = organisationsOf(s).length;
-    const stores = s.stores.length;
-    const pairs = Array.from({ length: orgs }, () => new Array<number>(orgs).fill(0));
-    const consultations = Array.from({ length: orgs }, (_, i) => (i < stores ? 0 : 300));
-    const buyersWith = (traffic: Traffic, k: number) => {
-      const l = layOut(s, 2, traffic).organisations;
-      return l.filter((o) => o.role === 'buyer' && o.shard === l[stores + k]!.shard).length;
+    /** Every buyer organisation trades `each` messages each way with every store. */
+    const evenTraffic = (each: number) => Array.from({ length: orgs }, (_, i) => Array.from({ length: orgs }, (_, j) => ((i < stores) !== (j < stores) ? each : 0)));
+    /** Consultations per organisation: `first` for the first buyer organisation, `others` for the other three. */
+    const consulting = (first: number, others: number) => Array.from({ length: orgs }, (_, i) => (i < stores ? 0 : i === stores ? first : others));
+    /** How many organisations share the first buyer organisation's shard. */
+    const withFirst = (plan: SimulationPlan, traffic: Traffic, role?: 'buyer') => {
+      const l = layOut(plan, 2, traffic).organisations;
+      return l.filter((o) => o.shard === l[stores]!.shard && (role === undefined || o.role === role)).length;
     };
-    // Four buyer organisations consulting as often: two on each shard.
-    expect(buyersWith({ pairs, consultations }, 0)).toBe(2);
-    // The first weighs nine asks in each of its consultations, the others none: its models cost
-    // about as much as the other three's together (300 × (26 + 9 × 4.6) ns against 3 × 300 × 26 ns
-    // per hypothesis), so it has a shard to itself.
-    const asks = consultations.map((c, i) => (i === stores ? 9 * c : 0));
-    expect(buyersWith({ pairs, consultations, asks }, 0)).toBe(1);
-  });
 
-  it('weighs the same models less against traffic whose every message is signed', () => {
-    const s = planOf('scenarios/bench-strategy.yaml');
-    const orgs = organisationsOf(s).length;
-    const stores = s.stores.length;
-    const pairs = Array.from({ length: orgs }, (_, i) => Array.from({ length: orgs }, (_, j) => ((i < stores) !== (j < stores) ? 100 : 0)));
-    const consultations = Array.from({ length: orgs }, (_, i) => (i === stores ? 100 : 0));
-    const alone = (plan: typeof s) => {
-      const l = layOut(plan, 2, { pairs, consultations }).organisations;
-      return l.filter((o) => o.shard === l[stores]!.shard).length === 1;
-    };
-    // 100 consultations × 65,536 hypotheses, about 0.17 s of models, against 8,000 message ends:
-    // some 0.07 s unsigned, so the models need a shard to themselves...
-    expect(alone(s)).toBe(true);
-    // ...but some 1.8 s signed and audited, which the split must spread more than the models
-    expect(alone({ ...s, security: { ...s.security, signing: 'eddsa', audit: true } })).toBe(false);
-    expect(alone({ ...s, security: { ...s.security, signing: 'es256', audit: true } })).toBe(false);
+    it('weighs in a buyer organisation by the consultations it would make', () => {
+      const traffic = { pairs: evenTraffic(100), consultations: consulting(1_000, 0) };
+      // Its models (1,000 consultations × 65,536 hypotheses) outweigh all the traffic: it has a shard to itself.
+      expect(withFirst(s, traffic)).toBe(1);
+      // Without models the same traffic spreads the buyers.
+      const plain = { ...s, buyers: s.buyers.map(({ strategy: { opponentModel: _, ...strategy }, ...b }) => ({ ...b, strategy })) };
+      expect(withFirst(plain, traffic)).toBeGreaterThan(1);
+    });
+
+    it('weighs a consultation by the asks it weighs as well as by its hypotheses', () => {
+      const consultations = consulting(300, 300);
+      // Four buyer organisations consulting as often: two on each shard.
+      expect(withFirst(s, { pairs: evenTraffic(0), consultations }, 'buyer')).toBe(2);
+      // The first weighs nine asks in each of its consultations, the others none: its models cost
+      // about as much as the other three's together (300 × (26 + 9 × 4.6) ns against 3 × 300 × 26 ns
+      // per hypothesis), so it has a shard to itself.
+      const asks = consultations.map((c, i) => (i === stores ? 9 * c : 0));
+      expect(withFirst(s, { pairs: evenTraffic(0), consultations, asks }, 'buyer')).toBe(1);
+    });
+
+    it('weighs the same models less against traffic whose every message is signed', () => {
+      const traffic = { pairs: evenTraffic(100), consultations: consulting(100, 0) };
+      // 100 consultations × 65,536 hypotheses, about 0.17 s of models, against 8,000 message ends:
+      // some 0.07 s unsigned, so the models need a shard to themselves...
+      expect(withFirst(s, traffic)).toBe(1);
+      // ...but some 1.8 s signed and audited, which the split must spread more than the models
+      for (const signing of ['eddsa', 'es256'] as const) expect(withFirst({ ...s, security: { ...s.security, signing, audit: true } }, traffic)).toBeGreaterThan(1);
+    });
   });
 });
