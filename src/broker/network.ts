@@ -4,6 +4,7 @@
  * from its own random stream, so one link's traffic never shifts another's.
  */
 import { minimumUs, type Distribution } from '../engine/distribution.js';
+import { PairTable } from '../engine/pair-table.js';
 import { AleaSlab, type Draws } from '../engine/rng.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 
@@ -23,8 +24,8 @@ export interface Link {
 export class NetworkModel {
   private readonly defaults: LinkModel;
   private readonly overrides = new Map<string, LinkModel>();
-  /** per sender: receiver id → link index, into `streams` and `models` */
-  private readonly links: (Map<number, number> | undefined)[] = [];
+  /** (sender id, receiver id) → link index, into `streams` and `models` */
+  private readonly links = new PairTable();
   private readonly streams = new AleaSlab();
   private readonly models: LinkModel[] = [];
   /** what link() hands out: a view of one link, valid until the next call */
@@ -52,16 +53,11 @@ export class NetworkModel {
 
   /** The directed link between two agents, created on first use with stream `link:A→B`. */
   link(fromId: number, fromIdentifier: string, fromOrg: string, toId: number, toIdentifier: string, toOrg: string): Link {
-    let bySender = this.links[fromId];
-    if (bySender === undefined) {
-      bySender = new Map();
-      this.links[fromId] = bySender;
-    }
-    let index = bySender.get(toId);
-    if (index === undefined) {
+    let index = this.links.get(fromId, toId);
+    if (index < 0) {
       index = this.streams.add(this.seed, `link:${fromIdentifier}→${toIdentifier}`);
       this.models.push(this.modelFor(fromOrg, toOrg));
-      bySender.set(toId, index);
+      this.links.add(fromId, toId, index);
     }
     const view = this.view;
     view.model = this.models[index]!;
