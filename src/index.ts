@@ -1,6 +1,6 @@
 /** a2a-market-sim: the programmatic API. */
 export { runSimulation, evaluateBudgets, RunInvariantViolation } from './simulation.js';
-export { runParallel, autoWorkers, WorkerFailure } from './run/parallel.js';
+export { runParallel, autoWorkers, autoWorkersFor, WorkerFailure } from './run/parallel.js';
 export type { Reporter, RunOptions, RunResult, BudgetResult, Progress } from './simulation.js';
 export { parseScenarioText, validate, formatProblems } from './scenario/load.js';
 export type { SimulationPlan } from './scenario/schema.js';

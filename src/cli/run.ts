@@ -10,7 +10,7 @@ import { AuditWriter } from '../report/audit-writer.js';
 import { TraceWriter } from '../report/trace-writer.js';
 import { RunInvariantViolation, runSimulation, type Reporter } from '../simulation.js';
 import { NetworkModel } from '../broker/network.js';
-import { autoWorkers, runParallel, WorkerFailure } from '../run/parallel.js';
+import { AUTO_MIN_LOOKAHEAD_WORK_US, autoWorkers, autoWorkersFor, runParallel, WorkerFailure, type AutoChoice } from '../run/parallel.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { loadScenarioFile, parseSeed } from './scenario-file.js';
 
@@ -43,10 +43,21 @@ function writable<T>(option: string, path: string, open: (path: string) => T): T
   }
 }
 
+/** Why `--workers auto` ran where it did, for the last line of the summary. */
+function describeAuto(choice: AutoChoice): string {
+  const where = choice.workers === 0 ? 'inline' : `${choice.workers} worker threads`;
+  if (choice.lookaheadWorkUs === undefined) return `--workers auto ran ${where} (one core, or no lookahead between threads)`;
+  const ms = (us: number) => `${(us / 1000).toFixed(us < 1000 ? 2 : 0)} ms`;
+  return `--workers auto ran ${where}: a lookahead holds about ${ms(choice.lookaheadWorkUs)} of work (threads from ${ms(AUTO_MIN_LOOKAHEAD_WORK_US)})`;
+}
+
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
   const plan = loadScenarioFile(file);
   const seed = opts.seed !== undefined ? parseSeed(opts.seed) : plan.seed;
-  const workers = resolveWorkers(opts.workers ?? plan.workers);
+  const requested = opts.workers ?? plan.workers;
+  // auto: threads only when each lookahead holds enough work for them (parallel.ts)
+  const auto = requested === 'auto' ? autoWorkersFor({ ...plan, seed }) : undefined;
+  const workers = auto ? auto.workers : resolveWorkers(requested);
   if (workers > 1 && new NetworkModel(plan, seed).minimumLatencyUs() === 0) {
     throw new UsageError(
       `${file}: --workers ${workers} needs a minimum one-way latency above zero (the lookahead between shards); ` +
@@ -74,7 +85,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const t0 = performance.now();
   let result;
   try {
-    result = workers === 0 ? runSimulation(plan, { seed, reporters }) : await runParallel(plan, { seed, workers, reporters });
+    result = workers === 0 ? runSimulation(plan, { seed, reporters }) : await runParallel(plan, { seed, workers, reporters, ...(auto?.traffic ? { traffic: auto.traffic } : {}) });
   } catch (err) {
     if (err instanceof RunInvariantViolation) {
       process.stderr.write(
@@ -118,7 +129,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     process.stdout.write(`${renderSummary(result)}\n`);
     process.stdout.write(renderSecurity(result.results, baseline));
     process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
-    process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s\n`);
+    process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}\n`);
   }
   const breached = result.budgets.filter((b) => !b.passed);
   for (const b of breached) {

@@ -147,6 +147,21 @@ export interface Traffic {
   readonly consultations?: readonly number[];
   /** per organisation, the store asks those consultations weigh, summed over them */
   readonly asks?: readonly number[];
+  /** the virtual time the counts cover, from time zero */
+  readonly virtualUs?: number;
+}
+
+/**
+ * The work (µs of one thread, estimated) the whole run does per `lookaheadUs` of virtual time,
+ * by the rate of the pilot's traffic: every message handled at both ends, plus the opponent
+ * models. Threads synchronise once per lookahead or more often, so when a lookahead holds
+ * little work they mostly wait for each other.
+ */
+export function lookaheadWorkUs(plan: SimulationPlan, traffic: Traffic, lookaheadUs: number): number {
+  if (!(traffic.virtualUs! > 0)) return 0;
+  const messages = traffic.pairs.reduce((n, row) => n + row.reduce((a, b) => a + b, 0), 0);
+  const modelEnds = modelWork(plan, traffic).reduce((a, b) => a + b, 0);
+  return ((2 * messages + modelEnds) * messageEndUs(plan) * lookaheadUs) / traffic.virtualUs!;
 }
 
 /**

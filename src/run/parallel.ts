@@ -16,16 +16,47 @@ import { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
-import { layOut, type Traffic } from './layout.js';
+import { layOut, lookaheadWorkUs, type Traffic } from './layout.js';
+import { NetworkModel } from '../broker/network.js';
 import { preferBundle } from '../bundles.js';
 import { pilotTraffic } from './pilot.js';
 import { compareKeyed, type KeyedTraceLine } from './shard.js';
 import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, runsPaired, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
 import type { ShardError, ShardFinal } from './worker.js';
 
-/** `auto` workers: one per core. */
+/** One worker per core (what `--workers auto` gives a swarm). */
 export function autoWorkers(): number {
   return Math.max(1, availableParallelism());
+}
+
+/**
+ * The least work (µs of one thread, estimated) a lookahead window must hold for a run to use
+ * threads: below it they mostly wait for each other, and a run inline is faster. bench-strategy
+ * holds about 75 ms per window, bench-signing about 40 ms (both faster on two threads), the
+ * same market unsigned about 9 ms (no faster), quickstart 0.01 ms (twice as slow on threads).
+ */
+export const AUTO_MIN_LOOKAHEAD_WORK_US = 20_000;
+
+/** What `--workers auto` chose for a run, and why. */
+export interface AutoChoice {
+  readonly workers: number;
+  /** the work a lookahead window holds, as estimated (absent with one core or no lookahead) */
+  readonly lookaheadWorkUs?: number;
+  /** the layout pilot's counts, for the run to reuse */
+  readonly traffic?: Traffic;
+}
+
+/**
+ * `--workers auto` for a run: one thread per core when a lookahead window holds enough work
+ * (estimated from the layout pilot, a pure function of the scenario and seed), else inline.
+ */
+export function autoWorkersFor(plan: SimulationPlan): AutoChoice {
+  const cores = autoWorkers();
+  const { lookaheadUs } = windowing(plan, 2);
+  if (cores < 2 || new NetworkModel(plan, plan.seed).minimumLatencyUs() === 0) return { workers: 0 };
+  const traffic = pilotTraffic(plan);
+  const work = lookaheadWorkUs(plan, traffic, lookaheadUs);
+  return { workers: work >= AUTO_MIN_LOOKAHEAD_WORK_US ? cores : 0, lookaheadWorkUs: work, traffic };
 }
 
 /**
@@ -61,6 +92,8 @@ export interface ParallelOptions {
   readonly reporters?: readonly Reporter[];
   /** makes one worker fail (tests of the thread layer) */
   readonly fault?: ThreadFault;
+  /** the layout pilot's counts for this plan and seed, when already measured (autoWorkersFor) */
+  readonly traffic?: Traffic;
 }
 
 export async function runParallel(base: SimulationPlan, options: ParallelOptions): Promise<RunResult> {
@@ -84,7 +117,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   // The layout pilot runs here while the threads start; every thread lays out the run from its counts.
   let traffic: Traffic | undefined;
   try {
-    traffic = shards > 1 ? pilotTraffic(plan) : undefined;
+    traffic = shards > 1 ? (options.traffic ?? pilotTraffic(plan)) : undefined;
   } catch (err) {
     await pool.destroy();
     throw err;

@@ -59,11 +59,13 @@ export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): T
   });
   shard.start();
   const stepUs = Math.max(1, Math.min(PILOT_STEP_US, Math.ceil(plan.duration / 100)));
+  let virtualUs = 0;
   for (let endUs = stepUs; sent < messages && endUs <= plan.duration + stepUs; endUs += stepUs) {
     if (shard.nextTimeUs() === Infinity) break;
-    shard.runUntil(Math.min(endUs, plan.duration));
+    virtualUs = Math.min(endUs, plan.duration);
+    shard.runUntil(virtualUs);
   }
-  return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))), consultations, asks };
+  return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))), consultations, asks, virtualUs };
 }
 
 function withoutModel<S extends { opponentModel?: unknown }>(strategy: S): S {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, loadScenarioData, makeTmp, quickstartFile, readJson, runCli, writeYaml, type CliResult } from './helpers.js';
@@ -48,5 +49,20 @@ describe('a2a-sim run --workers', () => {
     expect(refused.stderr).toMatch(/minimum one-way latency above zero/);
     const inline = await runCli(['run', file, '--workers', '0', '--out', join(dir, 'zero0')]);
     expect(inline.status).toBe(0);
+    // auto has no lookahead to run threads by, and runs inline
+    const auto = await runCli(['run', file, '--workers', 'auto', '--out', join(dir, 'zeroAuto')]);
+    expect(auto.status).toBe(0);
+    expect(auto.stdout).toMatch(/--workers auto ran inline \(one core, or no lookahead between threads\)/);
+    expect(readJson(join(dir, 'zeroAuto', 'report.json')).wallclock.workers).toBe(0);
+  });
+
+  it('auto runs quickstart inline: its 0.5 ms lookahead holds too little work for threads (on two cores or more)', () => {
+    const line = runs.auto!.stdout.split('\n').find((l) => l.startsWith('wall clock'));
+    if (availableParallelism() < 2) {
+      expect(line).toMatch(/--workers auto ran inline \(one core/);
+      return;
+    }
+    expect(line).toMatch(/; --workers auto ran inline: a lookahead holds about 0\.\d\d ms of work \(threads from 20 ms\)$/);
+    expect(readJson(join(dir, 'wauto', 'report.json')).wallclock.workers).toBe(0);
   });
 });

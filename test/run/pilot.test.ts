@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { planOf } from '../plans.js';
-import { layOut } from '../../src/run/layout.js';
+import { availableParallelism } from 'node:os';
+import { layOut, lookaheadWorkUs } from '../../src/run/layout.js';
+import { AUTO_MIN_LOOKAHEAD_WORK_US, autoWorkersFor } from '../../src/run/parallel.js';
 import { pilotTraffic, planLayout } from '../../src/run/pilot.js';
 
 describe('layout pilot', () => {
@@ -61,5 +63,40 @@ describe('layout pilot', () => {
   it('is not run for one shard', () => {
     const l = planLayout(p, 1);
     expect(l.organisations.every((o) => o.shard === 0)).toBe(true);
+  });
+});
+
+describe('--workers auto', () => {
+  it('estimates the work a lookahead window holds from the pilot: models and signatures weigh in, and it grows with the lookahead', () => {
+    const strategy = planOf('scenarios/bench-strategy.yaml');
+    const traffic = pilotTraffic(strategy);
+    expect(traffic.virtualUs).toBeGreaterThan(0);
+    expect(traffic.virtualUs).toBeLessThanOrEqual(strategy.duration);
+    const work = lookaheadWorkUs(strategy, traffic, 20_000);
+    // about 25 consultations of ~3 ms and 85 messages in 20 ms of virtual time
+    expect(work).toBeGreaterThan(40_000);
+    expect(work).toBeLessThan(120_000);
+    expect(lookaheadWorkUs(strategy, traffic, 40_000)).toBeCloseTo(2 * work, 6);
+    const plain = { ...strategy, buyers: strategy.buyers.map(({ strategy: { opponentModel: _, ...s }, ...b }) => ({ ...b, strategy: s })) };
+    expect(lookaheadWorkUs(plain, traffic, 20_000)).toBeLessThan(work / 20);
+    const signed = { ...plain, security: { ...plain.security, signing: 'eddsa' as const } };
+    expect(lookaheadWorkUs(signed, traffic, 20_000)).toBeGreaterThan(10 * lookaheadWorkUs(plain, traffic, 20_000));
+    expect(lookaheadWorkUs(strategy, { ...traffic, virtualUs: 0 }, 20_000)).toBe(0);
+  });
+
+  it('runs on a thread per core when a window holds enough work, inline when the threads would mostly wait', () => {
+    const cores = availableParallelism();
+    const strategy = autoWorkersFor(planOf('scenarios/bench-strategy.yaml'));
+    const quickstart = autoWorkersFor(planOf('scenarios/quickstart.yaml'));
+    if (cores < 2) {
+      expect([strategy.workers, quickstart.workers]).toEqual([0, 0]);
+      return;
+    }
+    expect(strategy.lookaheadWorkUs).toBeGreaterThan(AUTO_MIN_LOOKAHEAD_WORK_US);
+    expect(strategy.workers).toBe(cores);
+    expect(strategy.traffic).toEqual(pilotTraffic(planOf('scenarios/bench-strategy.yaml')));
+    // 0.5 ms of lookahead: some 0.01 ms of work
+    expect(quickstart.lookaheadWorkUs).toBeLessThan(100);
+    expect(quickstart.workers).toBe(0);
   });
 });
