@@ -292,9 +292,12 @@ export class BuyerAgent extends Agent {
     }
   }
 
-  /** True for a store's first answer to the intent; a duplicated answer is ignored. */
+  /**
+   * True for a store's first answer to the intent; a duplicated answer is ignored, and so is an
+   * answer from anyone the intent was not sent to (a quote nobody asked for is no offer).
+   */
   private firstAnswer(n: Negotiation, from: Party): boolean {
-    if (n.answered.includes(from.identifier)) return false;
+    if (n.answered.includes(from.identifier) || !n.stores.some((s) => s.agent === from.identifier)) return false;
     n.answered.push(from.identifier);
     return true;
   }

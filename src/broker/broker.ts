@@ -11,6 +11,7 @@ import type { Draws } from '../engine/rng.js';
 import { partitioned, type FaultSchedule } from '../faults/plan.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { CommerceMessage, Party } from '../protocol/schemas.js';
+import { isId } from '../protocol/rules.js';
 import { validateMessage } from '../protocol/validate.js';
 import type { NetworkModel } from './network.js';
 import type { TraceSink } from './trace.js';
@@ -186,9 +187,12 @@ export class Broker implements EventTarget {
       const issue = verdict.issues[0];
       const where = issue ? `${issue.path.join('.') || '(message)'}: ${issue.message}` : 'invalid';
       this.trace?.record({ vt_us: now, event: 'rejected', reason: where, message });
-      const m = message as { id?: unknown; conversation_id?: unknown };
-      const reference = typeof m.id === 'string' ? m.id : 'unknown';
-      const conversation = typeof m.conversation_id === 'string' && m.conversation_id !== '' ? m.conversation_id : 'conv_unknown';
+      const m = (typeof message === 'object' && message !== null ? message : {}) as { type?: unknown; id?: unknown; conversation_id?: unknown };
+      // An invalid error is not answered: two agents would trade errors for ever.
+      if (m.type === 'a2a.commerce.error') return;
+      // The answer must itself be valid: an id that is not one is not echoed back.
+      const reference = typeof m.id === 'string' && isId(m.id) ? m.id : 'unknown';
+      const conversation = typeof m.conversation_id === 'string' && isId(m.conversation_id) ? m.conversation_id : 'conv_unknown';
       to.replyError(this.addresses.byId[fromId]!.party, conversation, 'invalid_message', `message failed validation at ${where}`.slice(0, 1000), reference);
       return;
     }

@@ -17,6 +17,9 @@ function join(at: Path, a: Key, b: Key, c: Key, d: Key): (string | number)[] {
   return path;
 }
 
+/** No lone surrogates (String.prototype.isWellFormed, ES2024): such text has no UTF-8 and no RFC 8785 form. */
+const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
 // Shapes are checked by small scanners rather than regular expressions: on freshly built
 // strings a regex test costs ~0.3 µs here, and a message has a dozen such fields.
 
@@ -24,8 +27,8 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** 1-200 printable ASCII characters without spaces. */
-function isId(value: string): boolean {
+/** 1-200 printable ASCII characters without spaces: the shape of every identifier on the wire. */
+export function isId(value: string): boolean {
   const n = value.length;
   if (n === 0 || n > 200) return false;
   for (let i = 0; i < n; i++) {
@@ -225,7 +228,19 @@ export class RuleContext {
   }
 
   text(value: string | undefined, min: number, max: number, at: Path, a?: Key, b?: Key, c?: Key): void {
-    if (value !== undefined && (value.length > max || value.length < min)) this.fail(`expected text of ${min}-${max} characters`, at, a, b, c);
+    if (value !== undefined && (value.length > max || value.length < min || !wellFormed(value))) this.fail(`expected text of ${min}-${max} characters (well-formed UTF-16)`, at, a, b, c);
+  }
+
+  /** Each SKU once: a second line for the same SKU would be priced and stocked on its own. */
+  distinctSkus(items: readonly { readonly sku: string }[], at: Path, key: string): void {
+    for (let i = 1; i < items.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (items[j]!.sku === items[i]!.sku) {
+          this.fail(`SKU ${items[i]!.sku} is on line ${j} already`, at, key, i, 'sku');
+          break;
+        }
+      }
+    }
   }
 
   count(list: readonly unknown[], min: number, max: number, at: Path, a?: Key, b?: Key, c?: Key): void {

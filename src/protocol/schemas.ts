@@ -191,6 +191,7 @@ function partyRules(r: RuleContext, p: z.output<typeof PartyShape>, at: Path): v
 
 function itemRules(r: RuleContext, items: z.output<typeof QuoteItemShape>[], at: Path, key: string): void {
   r.count(items, 1, 100, at, key);
+  r.distinctSkus(items, at, key);
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
     r.id(it.sku, at, key, i, 'sku');
@@ -210,6 +211,7 @@ function totalsRules(r: RuleContext, t: z.output<typeof TotalsShape>, at: Path, 
 
 function intentRules(r: RuleContext, p: z.output<typeof IntentShape>, at: Path): void {
   r.count(p.items, 1, 100, at, 'items');
+  r.distinctSkus(p.items, at, 'items');
   for (let i = 0; i < p.items.length; i++) {
     r.id(p.items[i]!.sku, at, 'items', i, 'sku');
     r.quantity(p.items[i]!.quantity, at, 'items', i, 'quantity');

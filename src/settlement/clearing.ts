@@ -72,6 +72,7 @@ export class ClearingHouse extends Agent {
     ctx: AgentContext,
   ) {
     super(address, ctx);
+    this.storeOrganisations = new Set(plan.stores.map((s) => s.organisation));
     this.serviceTime = terms.service_time;
     const listener: TransferListener = (t, ledger) => ctx.settlementChecker.observeTransfer(t, ledger);
     this.ledger = ctx.defects.has('ledger_double_post') ? new DoublePostLedger(listener) : new Ledger(listener);
@@ -122,6 +123,13 @@ export class ClearingHouse extends Agent {
 
   private process(m: Instruction): void {
     const p = m.payload;
+    const refusal = this.unauthorised(m);
+    if (refusal !== undefined) {
+      // Answered, but not kept under the key: the store's own instruction with it must still go through.
+      this.ctx.metrics.reason('settlement:unauthorised');
+      this.send(m.from, 'a2a.settlement.result', m.conversation_id, { saga_id: p.saga_id, idempotency_key: p.idempotency_key, step: m.type.slice('a2a.settlement.'.length) as SettlementStep, ...failed('invalid_message', refusal) });
+      return;
+    }
     const first = this.results.get(p.idempotency_key);
     if (first) {
       this.ctx.metrics.duplicateInstructions++;
@@ -133,6 +141,25 @@ export class ClearingHouse extends Agent {
     const result: SettlementResultPayload = { saga_id: p.saga_id, idempotency_key: p.idempotency_key, step, ...outcome };
     this.results.set(p.idempotency_key, result);
     this.send(m.from, 'a2a.settlement.result', m.conversation_id, result);
+  }
+
+  /**
+   * Why the sender may not give this instruction, or undefined when it may: only the store agent
+   * that started a saga (its ids begin saga_<agent>_) instructs it, for money owed to its own
+   * organisation, and forfeits only its own organisation's bond.
+   */
+  private unauthorised(m: Instruction): string | undefined {
+    const sender = m.from.identifier;
+    const organisation = this.ctx.organisationOf(sender);
+    const p = m.payload;
+    if (!this.storeOrganisations.has(organisation) || !p.saga_id.startsWith(`saga_${sender.slice('agent:'.length)}_`)) return `${sender} did not start ${p.saga_id}`;
+    if (m.type === 'a2a.settlement.escrow' && m.payload.payee !== organisation) return `${sender} may not collect for ${m.payload.payee}`;
+    if (m.type === 'a2a.settlement.forfeit' && m.payload.party !== organisation) return `${sender} may not forfeit the bond of ${m.payload.party}`;
+    if (m.type === 'a2a.settlement.capture' || m.type === 'a2a.settlement.refund') {
+      const e = this.escrows.get(m.payload.escrow_key);
+      if (e !== undefined && e.payee !== organisation) return `${sender} may not move ${e.payee}'s escrow`;
+    }
+    return undefined;
   }
 
   private apply(m: Instruction): Outcome {
@@ -185,6 +212,7 @@ export class ClearingHouse extends Agent {
   }
 
   private readonly captureOf = new Map<string, number>();
+  private readonly storeOrganisations: ReadonlySet<string>;
 
   private post(m: MessageOf<'a2a.settlement.post'>): Outcome {
     const id = this.captureOf.get(m.payload.capture_key);

@@ -109,6 +109,8 @@ export class StoreSagas {
   }
 
   onResult(m: MessageOf<'a2a.settlement.result'>): void {
+    // Only the clearing house answers for a saga.
+    if (m.from.identifier !== this.ctx.clearingHouse?.identifier) return;
     const deal = this.byId.get(m.payload.saga_id);
     if (!deal) return;
     const s = deal.saga;

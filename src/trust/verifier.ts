@@ -101,18 +101,22 @@ export class MessageVerifier {
     return true;
   }
 
-  check(message: CommerceMessage, nowUs: number): Verdict {
+  /**
+   * Judges one message. Quarantine is kept per `source`, the agent the message came from (the
+   * network knows it, whatever name the message claims; by default the claimed sender).
+   */
+  check(message: CommerceMessage, nowUs: number, source: string = message.from.identifier): Verdict {
     if (++this.checks % 1024 === 0) this.sweep(nowUs);
     const sender = message.from.identifier;
-    if (this.quarantined.has(sender)) return { kind: 'quarantined' };
+    if (this.quarantined.has(source)) return { kind: 'quarantined' };
     const verdict = this.judge(message, sender, nowUs);
-    const record = this.senders.get(sender) ?? { received: 0, rejected: 0 };
-    this.senders.set(sender, record);
+    const record = this.senders.get(source) ?? { received: 0, rejected: 0 };
+    this.senders.set(source, record);
     record.received++;
     if (verdict.kind === 'reject') {
       record.rejected++;
       const q = this.policy.quarantine;
-      if (q && record.received >= q.minMessages && record.rejected >= q.rejectionRate * record.received) this.quarantined.add(sender);
+      if (q && record.received >= q.minMessages && record.rejected >= q.rejectionRate * record.received) this.quarantined.add(source);
     }
     return verdict;
   }

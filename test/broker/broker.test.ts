@@ -203,6 +203,17 @@ describe('Broker: validation on delivery', () => {
     expect(w.b.replyErrors[0]).toMatchObject({ conversationId: 'conv_unknown', reference: 'unknown' });
   });
 
+  it('never echoes an id that is not one (the answer would be invalid in turn), and never answers an invalid error', () => {
+    const w = world(planWithNetwork({ latency: '1ms' }));
+    rejectOne(w, intent(w.a, w.b, { id: 'x'.repeat(201), conversation_id: 'conv x' }));
+    expect(w.b.replyErrors).toHaveLength(1);
+    expect(w.b.replyErrors[0]).toMatchObject({ conversationId: 'conv_unknown', reference: 'unknown' });
+    // An invalid error is counted and traced, and not answered: two agents would trade errors for ever.
+    rejectOne(w, intent(w.a, w.b, { type: 'a2a.commerce.error', payload: { code: 'out_of_stock', message: 'x', reference: 'conv x' }, conversation_id: 'conv x' }));
+    expect(w.metrics.messagesInvalid).toBe(2);
+    expect(w.b.replyErrors).toHaveLength(1);
+  });
+
   it('rejects an unknown message type', () => {
     const w = world(planWithNetwork({ latency: '1ms' }));
     rejectOne(w, intent(w.a, w.b, { type: 'a2a.commerce.gossip' }));

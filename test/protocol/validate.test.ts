@@ -92,6 +92,25 @@ describe('compiled validation agrees with the zod schemas', () => {
     if (!verdict.ok) expect(verdict.issues.map((i) => i.path.join('.'))).toEqual(['payload.totals.total']);
   });
 
+  it('rejects a second line for the same SKU (each line would be priced and stocked on its own), in intents and quotes', () => {
+    const intent = intentMessage();
+    const items = (intent.payload as { items: { sku: string; quantity: number }[] }).items;
+    const twice = withChange(intent, ['payload', 'items'], [...items, { ...items[0]!, quantity: 3 }]);
+    const verdict = validateMessage(twice);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) expect(verdict.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([`payload.items.${items.length}.sku: SKU ${items[0]!.sku} is on line 0 already`]);
+    const quote = quoteMessage();
+    const quoteItems = (quote.payload as { items: unknown[] }).items;
+    expect(validateMessage(withChange(quote, ['payload', 'items'], [...quoteItems, quoteItems[0]])).ok).toBe(false);
+  });
+
+  it('rejects text with a lone surrogate: it has no UTF-8 and no RFC 8785 form', () => {
+    const verdict = validateMessage(withChange(quoteMessage(), ['from', 'name'], 'evil \ud800'));
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) expect(verdict.issues.map((i) => i.path.join('.'))).toEqual(['from.name']);
+    expect(validateMessage(withChange(quoteMessage(), ['from', 'name'], 'fine \ud83d\ude00')).ok).toBe(true);
+  });
+
   it('rejects what is not a message at all', () => {
     for (const junk of [null, undefined, 42, 'a2a.commerce.quote', [], {}, { type: 'a2a.commerce.refund' }]) {
       expect(validateMessage(junk).ok).toBe(false);

@@ -11,6 +11,10 @@ import { planOf } from '../agents/scenario.js';
 
 const STORE = { type: 'agent', identifier: 'agent:acme-1', name: 'acme sales agent 1' } as const;
 const SELF = { type: 'agent', identifier: 'agent:clearing-house-1', name: 'clearing house' } as const;
+/** not a store at all */
+const OUTSIDER = { type: 'agent', identifier: 'agent:mallory-1', name: 'mallory' } as unknown as typeof STORE;
+/** an agent of another organisation than the store that started the saga */
+const RIVAL = { type: 'agent', identifier: 'agent:globex-1', name: 'globex agent 1' } as unknown as typeof STORE;
 
 function house(defects: Defect[] = []) {
   const plan = planOf((s) => {
@@ -30,11 +34,12 @@ function house(defects: Defect[] = []) {
     seed: 1,
     epochMs: 0,
     currency: 'USD',
+    organisationOf: (identifier: string) => new Map<string, string>([[STORE.identifier, 'acme'], [OUTSIDER.identifier, 'mallory'], [RIVAL.identifier, 'globex']]).get(identifier) ?? '',
   } as unknown as AgentContext;
   const ch = new ClearingHouse({ id: 99, localName: 'clearing-house-1', organisation: 'clearing-house', party: SELF }, plan, plan.settlement!, ctx);
   let n = 0;
-  const instruct = (type: string, payload: Record<string, unknown>) => {
-    ch.receive({ type, id: `m${++n}`, from: STORE, to: SELF, conversation_id: 'c1', timestamp: '2025-01-15T10:30:00Z', payload: { saga_id: 'saga_acme-1_1', ...payload } } as unknown as CommerceMessage);
+  const instruct = (type: string, payload: Record<string, unknown>, from: typeof STORE = STORE) => {
+    ch.receive({ type, id: `m${++n}`, from, to: SELF, conversation_id: 'c1', timestamp: '2025-01-15T10:30:00Z', payload: { saga_id: 'saga_acme-1_1', ...payload } } as unknown as CommerceMessage);
     kernel.runUntil(Infinity);
     return (sent[sent.length - 1] as MessageOf<'a2a.settlement.result'>).payload;
   };
@@ -60,6 +65,20 @@ describe('ClearingHouse', () => {
     expect(instruct('a2a.settlement.post', { idempotency_key: 'k:post', capture_key: 'k:capture' })).toMatchObject({ status: 'ok' });
     expect(ch.ledger.net('acme:revenue')).toBe(25_050);
     expect(ch.ledger.net('globex:escrow')).toBe(0);
+  });
+
+  it('takes instructions for a saga only from the store agent that started it, for its own organisation', () => {
+    const { ch, instruct, escrow } = house();
+    const escrowOf = (from: typeof STORE, payee = 'acme') =>
+      instruct('a2a.settlement.escrow', { idempotency_key: 'k:escrow', transaction_hash: `sha256:${'a'.repeat(64)}`, payer: 'globex', payee, amount: 100, currency: 'USD' }, from);
+    expect(escrowOf(OUTSIDER)).toMatchObject({ status: 'failed', code: 'invalid_message', message: 'agent:mallory-1 did not start saga_acme-1_1' });
+    expect(escrowOf(RIVAL)).toMatchObject({ status: 'failed', code: 'invalid_message' });
+    expect(instruct('a2a.settlement.forfeit', { idempotency_key: 'k:forfeit', party: 'globex', beneficiary: 'acme', reason: 'x' })).toMatchObject({ status: 'failed', message: 'agent:acme-1 may not forfeit the bond of globex' });
+    expect(instruct('a2a.settlement.escrow', { idempotency_key: 'k:escrow2', transaction_hash: `sha256:${'a'.repeat(64)}`, payer: 'globex', payee: 'initech', amount: 100, currency: 'USD' })).toMatchObject({ status: 'failed', message: 'agent:acme-1 may not collect for initech' });
+    expect(ch.ledger.net('globex:escrow')).toBe(0);
+    // The refusals were not kept under the key: the store's own escrow still goes through.
+    expect(escrow()).toMatchObject({ status: 'ok' });
+    expect(ch.ledger.net('globex:escrow')).toBe(10_000);
   });
 
   it('answers a duplicated or retried instruction with its first result, applying it once', () => {

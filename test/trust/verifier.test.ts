@@ -113,6 +113,19 @@ describe('MessageVerifier', () => {
     expect(verifier.isQuarantined('agent:b-1')).toBe(true);
     expect(verifier.isQuarantined('agent:b-2')).toBe(false);
   });
+
+  it('quarantines where forged messages come from, not the agent whose name they claim', () => {
+    const { verifier, signer } = setup({ ...POLICY, quarantine: { rejectionRate: 0.5, minMessages: 4 } });
+    // agent:b-2 sends unsigned messages under agent:b-1's name: every one is rejected
+    const forged = [1, 2, 3, 4].map((i) => verifier.check(intent('agent:b-1', i, `forged_${i}`), i + 10, 'agent:b-2'));
+    expect(forged.every((v) => v.kind === 'reject')).toBe(true);
+    expect(verifier.isQuarantined('agent:b-2')).toBe(true);
+    expect(verifier.isQuarantined('agent:b-1')).toBe(false);
+    // agent:b-1's own messages still go through
+    const own = intent('agent:b-1', 5, 'own_5');
+    signer('agent:b-1').seal(own, 5);
+    expect(verifier.check(own, 15, 'agent:b-1').kind).toBe('accept');
+  });
 });
 
 describe('KeyDirectory', () => {
