@@ -159,6 +159,10 @@ export class ClearingHouse extends Agent {
       const e = this.escrows.get(m.payload.escrow_key);
       if (e !== undefined && e.payee !== organisation) return `${sender} may not move ${e.payee}'s escrow`;
     }
+    if (m.type === 'a2a.settlement.post' || m.type === 'a2a.settlement.void') {
+      const payee = this.capturePayee.get(m.payload.capture_key);
+      if (payee !== undefined && payee !== organisation) return `${sender} may not settle ${payee}'s capture`;
+    }
     return undefined;
   }
 
@@ -208,10 +212,13 @@ export class ClearingHouse extends Agent {
     if (!r.ok) return failed('insufficient_funds', `capture refused: ${r.reason}`);
     e.captureId = r.transfer.id;
     this.captureOf.set(m.payload.idempotency_key, r.transfer.id);
+    this.capturePayee.set(m.payload.idempotency_key, e.payee);
     return { status: 'ok', transfer_id: r.transfer.id, amount: toWire(e.amountMinor) };
   }
 
   private readonly captureOf = new Map<string, number>();
+  /** the organisation each capture pays: only it may post or void the capture */
+  private readonly capturePayee = new Map<string, string>();
   private readonly storeOrganisations: ReadonlySet<string>;
 
   private post(m: MessageOf<'a2a.settlement.post'>): Outcome {

@@ -7,7 +7,7 @@ import { MetricsCollector } from '../../src/metrics/collector.js';
 import type { CommerceMessage, MessageOf } from '../../src/protocol/schemas.js';
 import { ClearingHouse } from '../../src/settlement/clearing.js';
 import type { Defect } from '../../src/scenario/schema.js';
-import { planOf } from '../agents/scenario.js';
+import { planOf, store } from '../agents/scenario.js';
 
 const STORE = { type: 'agent', identifier: 'agent:acme-1', name: 'acme sales agent 1' } as const;
 const SELF = { type: 'agent', identifier: 'agent:clearing-house-1', name: 'clearing house' } as const;
@@ -15,10 +15,13 @@ const SELF = { type: 'agent', identifier: 'agent:clearing-house-1', name: 'clear
 const OUTSIDER = { type: 'agent', identifier: 'agent:mallory-1', name: 'mallory' } as unknown as typeof STORE;
 /** an agent of another organisation than the store that started the saga */
 const RIVAL = { type: 'agent', identifier: 'agent:globex-1', name: 'globex agent 1' } as unknown as typeof STORE;
+/** a store agent of another store organisation */
+const RIVAL_STORE = { type: 'agent', identifier: 'agent:zenith-1', name: 'zenith sales agent 1' } as unknown as typeof STORE;
 
 function house(defects: Defect[] = []) {
   const plan = planOf((s) => {
     (s as Record<string, unknown>).settlement = { step_timeout: '100ms', saga_bound: '10s', funding: { buyer_cash: 1000 }, bonds: { buyer: 50, store: 80, forfeit_fraction: 0.5 } };
+    (s as { stores: unknown[] }).stores.push(store('zenith'));
   });
   const kernel = new Kernel();
   const sent: CommerceMessage[] = [];
@@ -34,7 +37,7 @@ function house(defects: Defect[] = []) {
     seed: 1,
     epochMs: 0,
     currency: 'USD',
-    organisationOf: (identifier: string) => new Map<string, string>([[STORE.identifier, 'acme'], [OUTSIDER.identifier, 'mallory'], [RIVAL.identifier, 'globex']]).get(identifier) ?? '',
+    organisationOf: (identifier: string) => new Map<string, string>([[STORE.identifier, 'acme'], [OUTSIDER.identifier, 'mallory'], [RIVAL.identifier, 'globex'], [RIVAL_STORE.identifier, 'zenith']]).get(identifier) ?? '',
   } as unknown as AgentContext;
   const ch = new ClearingHouse({ id: 99, localName: 'clearing-house-1', organisation: 'clearing-house', party: SELF }, plan, plan.settlement!, ctx);
   let n = 0;
@@ -79,6 +82,15 @@ describe('ClearingHouse', () => {
     // The refusals were not kept under the key: the store's own escrow still goes through.
     expect(escrow()).toMatchObject({ status: 'ok' });
     expect(ch.ledger.net('globex:escrow')).toBe(10_000);
+    expect(instruct('a2a.settlement.capture', { idempotency_key: 'k:capture', escrow_key: 'k:escrow' })).toMatchObject({ status: 'ok' });
+    // Another store may not post or void acme's capture, even under a saga of its own.
+    for (const type of ['a2a.settlement.post', 'a2a.settlement.void']) {
+      const refused = instruct(type, { saga_id: 'saga_zenith-1_1', idempotency_key: `k:${type}`, capture_key: 'k:capture', ...(type.endsWith('void') ? { reason: 'x' } : {}) }, RIVAL_STORE);
+      expect(refused).toMatchObject({ status: 'failed', code: 'invalid_message', message: "agent:zenith-1 may not settle acme's capture" });
+    }
+    expect(ch.ledger.net('acme:revenue')).toBe(0);
+    expect(instruct('a2a.settlement.post', { idempotency_key: 'k:post', capture_key: 'k:capture' })).toMatchObject({ status: 'ok' });
+    expect(ch.ledger.net('acme:revenue')).toBe(10_000);
   });
 
   it('answers a duplicated or retried instruction with its first result, applying it once', () => {
