@@ -1,7 +1,7 @@
 /** Reads and validates a scenario file, turning every problem into a UsageError listing them all. */
 import { readFileSync } from 'node:fs';
 import { formatProblems, parseScenarioText } from '../scenario/load.js';
-import { SEED_WORD, type SimulationPlan } from '../scenario/schema.js';
+import { SEED_HINT, SEED_WORD, type SimulationPlan } from '../scenario/schema.js';
 import { UsageError } from './exit-codes.js';
 
 export function loadScenarioFile(file: string): SimulationPlan {
@@ -28,5 +28,5 @@ export function parseSeed(text: string, option = '--seed'): string | number {
     return n;
   }
   if (SEED_WORD.test(text)) return text;
-  throw new UsageError(`${option} ${text}: expected a non-negative integer or a word of letters, digits, ".", "_" or "-" (with at least one letter)`);
+  throw new UsageError(`${option} ${text}: ${SEED_HINT}`);
 }

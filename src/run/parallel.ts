@@ -32,8 +32,8 @@ export function autoWorkers(): number {
 /**
  * The least work (µs of one thread, estimated) a lookahead window must hold for a run to use
  * threads: below it they mostly wait for each other, and a run inline is faster. bench-strategy
- * holds about 75 ms per window, bench-signing about 40 ms (both faster on two threads), the
- * same market unsigned about 9 ms (no faster), quickstart 0.01 ms (twice as slow on threads).
+ * holds about 67 ms per window, bench-signing about 34 ms (both faster on two threads), the
+ * same market unsigned about 7 ms (no faster), quickstart 0.01 ms (twice as slow on threads).
  */
 export const AUTO_MIN_LOOKAHEAD_WORK_US = 20_000;
 
@@ -52,8 +52,8 @@ export interface AutoChoice {
  */
 export function autoWorkersFor(plan: SimulationPlan): AutoChoice {
   const cores = autoWorkers();
-  const { lookaheadUs } = windowing(plan, 2);
-  if (cores < 2 || new NetworkModel(plan, plan.seed).minimumLatencyUs() === 0) return { workers: 0 };
+  const lookaheadUs = new NetworkModel(plan, plan.seed).minimumLatencyUs();
+  if (cores < 2 || lookaheadUs === 0) return { workers: 0 };
   const traffic = pilotTraffic(plan);
   const work = lookaheadWorkUs(plan, traffic, lookaheadUs);
   return { workers: work >= AUTO_MIN_LOOKAHEAD_WORK_US ? cores : 0, lookaheadWorkUs: work, traffic };

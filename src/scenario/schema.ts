@@ -448,7 +448,7 @@ const BudgetExpression = z.string().transform((text, ctx): Budget => {
  * scenario's `seed` and for `--seed`.
  */
 export const SEED_WORD = /^(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9._-]{1,64}$/;
-const SEED_HINT = 'expected a non-negative integer or a word of letters, digits, ".", "_" or "-" (with at least one letter)';
+export const SEED_HINT = 'expected a non-negative integer or a word of letters, digits, ".", "_" or "-" (with at least one letter)';
 
 const ScenarioShape = z.strictObject({
     name: Name,
