@@ -22,6 +22,8 @@ const DURATION_METRICS = new Set<string>([
   ...LATENCY_STATS.map((s) => `settlement_latency.${s}`),
   'breaker.time_open',
 ]);
+/** Metrics that are fractions of one: the only ones a percentage may be written for. */
+const RATIO_METRICS = new Set<string>(['negotiation.success_rate', 'exposure.peak_ratio']);
 const PLAIN_METRICS = new Set<string>([
   'negotiation.success_rate',
   'negotiation.count',
@@ -75,7 +77,9 @@ export function parseBudget(expression: string): Budget | { error: string } {
     if (threshold === null) return { error: `"${metric}" is a duration: expected a value like 500ms, got "${raw}"` };
   } else {
     const m2 = /^(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)(%?)$/i.exec(raw);
-    if (!m2) return { error: `expected a number or a percentage like 85%, got "${raw}"` };
+    const ratio = RATIO_METRICS.has(metric);
+    if (!m2) return { error: ratio ? `expected a number or a percentage like 85%, got "${raw}"` : `expected a number, got "${raw}"` };
+    if (m2[2] && !ratio) return { error: `"${metric}" is not a rate, so it takes a number, not a percentage (got "${raw}")` };
     threshold = Number(m2[1]) / (m2[2] ? 100 : 1);
   }
   return { expression: expression.trim(), metric, operator, threshold };

@@ -83,6 +83,12 @@ describe('parseBudget', () => {
     expect(errorOf('negotiation.success_rate <')).toBeTruthy();
   });
 
+  it('takes a percentage only on a rate', () => {
+    expect(errorOf('errors.total < 5%')).toMatch(/"errors.total" is not a rate, so it takes a number, not a percentage/);
+    expect(errorOf('negotiation.rounds.mean <= 50%')).toMatch(/not a rate/);
+    expect(parsed('exposure.peak_ratio <= 80%').threshold).toBe(0.8);
+  });
+
   it('rejects a bare "%" threshold instead of reading it as 0', () => {
     expect(errorOf('negotiation.success_rate >= %')).toMatch(/expected a number or a percentage/);
   });
