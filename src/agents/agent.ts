@@ -54,8 +54,8 @@ export interface AgentContext {
   readonly trust?: TrustContext | undefined;
   /** numeric id of an agent by its identifier (for per-pair metrics) */
   idOf(identifier: string): number;
-  /** identifier of an agent by its numeric id (undefined when unknown) */
-  identifierOf?(id: number): string | undefined;
+  /** the party of an agent by its numeric id (undefined when unknown) */
+  partyOf?(id: number): Party | undefined;
   /** organisation of an agent by its identifier ('' when unknown) */
   organisationOf(identifier: string): string;
 }
@@ -158,9 +158,11 @@ export abstract class Agent implements Endpoint, EventTarget {
       this.acted(message, fromId, hostile, undefined);
       return;
     }
-    // Quarantine goes by where a message came from, not by the name it claims: a message forged
-    // under another agent's name must not get that agent quarantined.
-    const source = this.ctx.identifierOf?.(fromId) ?? message.from.identifier;
+    // Quarantine and the answer to a rejected message go by where it came from, not by the name
+    // it claims: a message forged under another agent's name must not get that agent quarantined
+    // or sent errors about conversations it never had.
+    const sourceParty = this.ctx.partyOf?.(fromId) ?? message.from;
+    const source = sourceParty.identifier;
     const verdict = this.verifier.check(message, now, source);
     security.received(message.from.identifier);
     this.record('received', message, verdict.kind === 'accept' ? verdict.canonical : undefined);
@@ -172,7 +174,7 @@ export abstract class Agent implements Endpoint, EventTarget {
         security.rejected(message.from.identifier, hostile ?? 'honest', verdict.code);
         if (this.verifier.isQuarantined(source)) security.quarantines.set(source, (security.quarantines.get(source) ?? 0) + 1);
         // Errors are never answered with errors (no loops).
-        if (message.type !== 'a2a.commerce.error') this.sendError(message.from, message.conversation_id, verdict.code, verdict.reason.slice(0, 1000), message.id);
+        if (message.type !== 'a2a.commerce.error') this.sendError(sourceParty, message.conversation_id, verdict.code, verdict.reason.slice(0, 1000), message.id);
         return;
       case 'duplicate':
         security.duplicates++;

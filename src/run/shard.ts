@@ -151,7 +151,7 @@ export class Shard {
       currency: plan.currency,
       trust: world.trust,
       idOf: (identifier) => layout.byIdentifier.get(identifier)?.id ?? -1,
-      identifierOf: (id) => layout.agents[id]?.party.identifier,
+      partyOf: (id) => layout.agents[id]?.party,
       organisationOf: (identifier) => layout.byIdentifier.get(identifier)?.organisation ?? '',
       settlement: plan.settlement,
       settlementChecker: this.settlementChecker,

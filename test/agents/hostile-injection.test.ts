@@ -84,4 +84,28 @@ describe('hostile messages injected into a run', () => {
     expect(results.settlement.sagas).toEqual(baseline.settlement.sagas);
     expect(results.negotiation.outcomes).toEqual(baseline.negotiation.outcomes);
   });
+
+  it('a message forged under another agent\'s name is refused, and the refusal goes to where it came from', () => {
+    const plan = planFrom('scenarios/hostile-agents.yaml', (t) => t.replace(/\nadversaries:[\s\S]*?(?=\n[a-z]|$)/, '').replace(/^duration: \S+/m, 'duration: 5s'));
+    const forgedIds = new Set<string>();
+    const refusals: { to: string; code: string }[] = [];
+    let hostile = '';
+    const results = runWith(plan, (evil, from, m) => {
+      hostile = evil.identifier;
+      if (m.type === 'a2a.commerce.error' && forgedIds.has(m.payload.reference ?? '')) refusals.push({ to: m.to.identifier, code: m.payload.code });
+      if (m.type !== 'a2a.commerce.intent' || forgedIds.size >= 8 || from.identifier === evil.identifier) return;
+      // A copy of an honest buyer's intent under the buyer's name, with the buyer's signature,
+      // sent by the hostile agent: the signature no longer covers the new id.
+      const forged = { ...m, id: `msg_forged_${forgedIds.size}` } as CommerceMessage;
+      forgedIds.add(forged.id);
+      Broker.prototype.send.call((evil as unknown as { ctx: { broker: Broker } }).ctx.broker, evil, forged);
+    });
+    expect(forgedIds.size).toBe(8);
+    expect(refusals.length).toBe(8);
+    expect(new Set(refusals.map((r) => r.code))).toEqual(new Set(['signature_invalid']));
+    // Every refusal is addressed to the hostile agent, none to the buyer whose name it used.
+    expect(new Set(refusals.map((r) => r.to))).toEqual(new Set([hostile]));
+    expect(results.security.rejections.signature_invalid).toBeGreaterThanOrEqual(8);
+  });
 });
+
