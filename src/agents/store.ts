@@ -424,7 +424,8 @@ export class StoreAgent extends Agent {
   private onReceipt(m: MessageOf<'a2a.commerce.confirmation'>): void {
     if (this.sagas && m.payload.status === 'acknowledged') {
       const deal = this.sagas.forOrder(m.payload.order_id);
-      if (deal && this.sagas.acknowledged(deal, m.from)) this.ctx.metrics.receipts++;
+      // A receipt is a confirmed deal acknowledged; a cancelled one is acknowledged too, but is no deal.
+      if (deal && this.sagas.acknowledged(deal, m.from) && deal.answer?.status === 'confirmed') this.ctx.metrics.receipts++;
       return;
     }
     const q = this.orders.get(m.payload.order_id);

@@ -130,12 +130,11 @@ export class Broker implements EventTarget {
     }
     const latencyUs = Math.max(1, sampleUs(model.latency, rng));
     let delivered = message;
-    if (rng.chance(model.corruptProbability)) {
-      delivered = corrupt(message, rng);
-      this.metrics.messagesCorrupted++;
-    }
+    // A corrupted message is counted once it is on its way (a fault may still drop it below).
+    if (rng.chance(model.corruptProbability)) delivered = corrupt(message, rng);
     const f = this.faults;
     if (f === undefined || now >= f.untilUs) {
+      if (delivered !== message) this.metrics.messagesCorrupted++;
       this.deliver(from, to, now + latencyUs, delivered);
       return;
     }
@@ -143,9 +142,10 @@ export class Broker implements EventTarget {
     if (cut || rng.chance(f.messageLossProbability)) {
       if (cut) this.metrics.messagesPartitioned++;
       this.metrics.messagesDropped++;
-      this.trace?.record({ vt_us: now, event: 'dropped', message });
+      this.trace?.record({ vt_us: now, event: 'dropped', message: delivered });
       return;
     }
+    if (delivered !== message) this.metrics.messagesCorrupted++;
     let extraUs = 0;
     if (rng.chance(f.reorderProbability)) extraUs += 1 + rng.int(f.reorderDelayMaxUs);
     if (rng.chance(f.delaySpikeProbability)) extraUs += f.delaySpikeUs;

@@ -228,7 +228,13 @@ export function buildResults(input: ResultsInput): Results {
       rounds: { mean: count > 0 ? round6(roundSum / count) : null, max: roundMax, histogram: Object.fromEntries(roundHist) },
       latency: m.negotiationLatency.summary(),
       by_category: Object.fromEntries(Object.entries(sorted(m.byCategory)).map(([k, t]) => [k, rate(t)])),
-      by_regime: input.regimes.map((r, i) => ({ regime: r.name, start_us: r.startUs, end_us: r.endUs, ...rate(m.byRegime.get(i) ?? { count: 0, succeeded: 0 }) })),
+      // The last regime lasts to the end of the run, whatever its declared duration.
+      by_regime: input.regimes.map((r, i) => ({
+        regime: r.name,
+        start_us: r.startUs,
+        end_us: i === input.regimes.length - 1 ? Math.max(r.startUs, input.endUs) : r.endUs,
+        ...rate(m.byRegime.get(i) ?? { count: 0, succeeded: 0 }),
+      })),
       top_pairs: pairs,
       ...([...m.reasons.keys()].some((k) => k.startsWith('model:'))
         ? { opponent_model: { updates: m.reasons.get('model:updates') ?? 0, walked_away: m.reasons.get('model:walked_away') ?? 0, proposals_lowered: m.reasons.get('model:proposals_lowered') ?? 0 } }

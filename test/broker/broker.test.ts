@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { addressBookOf, Broker } from '../../src/broker/broker.js';
+import { NetworkModel } from '../../src/broker/network.js';
 import { ValidTraceLine } from '../../src/broker/trace.js';
+import type { FaultSchedule } from '../../src/faults/plan.js';
+import { validateMessage } from '../../src/protocol/validate.js';
 import { Priority } from '../../src/engine/kernel.js';
 import { intent, planWithNetwork, quote, world, type FakeEndpoint, type World } from './fixtures.js';
 
@@ -153,6 +157,36 @@ describe('Broker: loss and corruption', () => {
     // The sender's copy is left untouched: corruption happens on the wire.
     expect(sent[0]!.conversation_id).toBe('conv_1');
     expect(sent[0]!.timestamp).toBe('2025-01-15T10:30:00.000000Z');
+  });
+
+  it('counts a corrupted message only when it is on its way: one a fault then drops is a drop, traced as corrupted', () => {
+    const plan = planWithNetwork({ latency: '1ms', corrupt_probability: 1 });
+    const faults: FaultSchedule = {
+      untilUs: Number.MAX_SAFE_INTEGER,
+      messageLossProbability: 1,
+      duplicateProbability: 0,
+      reorderProbability: 0,
+      reorderDelayMaxUs: 0,
+      delaySpikeProbability: 0,
+      delaySpikeUs: 0,
+      partitions: [],
+      crashes: [],
+      backOfficeRejectionProbability: 0,
+      paymentFailureProbability: 0,
+      slowdown: undefined,
+    };
+    const w = world(plan);
+    const broker = new Broker(w.kernel, new NetworkModel(plan, plan.seed), w.metrics, { record: (line) => w.trace.push(line) }, addressBookOf([w.a, w.b]), 0, faults);
+    broker.register(w.a);
+    broker.register(w.b);
+    for (let i = 0; i < 10; i++) broker.send(w.a, intent(w.a, w.b));
+    runAll(w);
+    expect(w.metrics.messagesDropped).toBe(10);
+    expect(w.metrics.messagesCorrupted).toBe(0);
+    expect(w.metrics.messagesInvalid).toBe(0);
+    // What the trace shows dropped is the copy that was on the wire.
+    expect(w.trace.filter((t) => t.event === 'dropped')).toHaveLength(10);
+    expect(w.trace.some((t) => validateMessage((t as { message?: unknown }).message).ok)).toBe(false);
   });
 });
 

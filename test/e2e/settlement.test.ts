@@ -46,6 +46,9 @@ describe('run scenarios/settlement-faults.yaml', () => {
     expect(s.sagas.settled + s.sagas.compensated).toBe(s.sagas.started);
     expect(s.sagas.bonds_forfeited.count).toBeGreaterThan(0);
     expect(s.deals).toBe(s.sagas.settled);
+    // A receipt is a settled deal acknowledged by its buyer; cancelled sagas are acknowledged too but are none.
+    expect(report.results.flow.receipts).toBeGreaterThan(0);
+    expect(report.results.flow.receipts).toBeLessThanOrEqual(s.deals);
     expect(s.in_doubt).toBe(0);
     expect(s.latency.p99_us).toBeGreaterThan(0);
   });

@@ -128,6 +128,15 @@ describe('buildResults', () => {
     ]);
   });
 
+  it('gives the last regime the rest of the run, whatever its declared duration', () => {
+    const m = new MetricsCollector();
+    negotiation(m, 1, 2, 'succeeded', { regimeIndex: 2 });
+    const longer = buildResults(input(m, { endUs: 45 }));
+    expect(longer.negotiation.by_regime.map((r) => [r.start_us, r.end_us])).toEqual([[0, 10], [10, 20], [20, 45]]);
+    const shorter = buildResults(input(m, { endUs: 25 }));
+    expect(shorter.negotiation.by_regime.at(-1)).toMatchObject({ start_us: 20, end_us: 25, count: 1 });
+  });
+
   it('orders top pairs by count, then buyer id, then store id, and cuts at topPairs', () => {
     const m = new MetricsCollector();
     const add = (buyer: number, store: number, n: number, ok = 0) => {
