@@ -130,6 +130,28 @@ describe('StoreAgent: negotiation', () => {
     expect(met).toBeGreaterThan(0);
   });
 
+  it('refuses a counter or accept that names a quote past its valid_until with quote_expired', () => {
+    // Quotes live 1 ms; every answer to one takes at least 2 ms on the wire.
+    const { delivered, lines } = run((s) => {
+      s.stores[0]!.quote_validity = '1ms';
+      s.network.latency = '2ms';
+    });
+    const quotes = new Map(ofType(delivered, 'a2a.commerce.quote').map((q) => [q.payload.quote_id, q]));
+    const expired = errorsWith(delivered, 'quote_expired');
+    expect(expired.length).toBeGreaterThan(5);
+    const deliveredAt = new Map(lines.flatMap((l) => (l.event === 'delivered' ? [[(l.message as CommerceMessage).id, l.vt_us] as const] : [])));
+    const answered = [...ofType(delivered, 'a2a.commerce.counter'), ...ofType(delivered, 'a2a.commerce.accept')];
+    for (const e of expired) {
+      const named = answered.find((m) => m.id === e.payload.reference || m.payload.quote_id === e.payload.reference);
+      const quote = quotes.get(e.payload.reference!) ?? quotes.get(named!.payload.quote_id);
+      expect(quote).toBeDefined();
+      // The refused message reached the store after the quote it named had lapsed.
+      const arrival = answered.filter((m) => m.payload.quote_id === quote!.payload.quote_id).map((m) => deliveredAt.get(m.id)!);
+      expect(Math.min(...arrival)).toBeGreaterThan(virtualUs(quote!.payload.valid_until));
+    }
+    expect(ofType(delivered, 'a2a.commerce.confirmation')).toEqual([]);
+  });
+
   it('closes the negotiation after its max_rounds counters', () => {
     // The buyer can never reach the store's floor (reservation 110.00 < floor 122.00 for W-1,
     // 165.00 < 180.50 for W-2).
