@@ -56,7 +56,15 @@ function signingFloors(algorithm: 'es256' | 'eddsa'): Floor[] {
   const messages = Array.from({ length: 4000 }, (_, i) => ({ ...structuredClone(quote), id: `msg_store-1_${i}` }) as never);
   for (const m of messages) signer.seal(m, 0);
   return [
-    { operation: `sign a quote envelope, ${algorithm} (RFC 8785 + nonce + detached JWS)`, us: perOp(4000, () => signer.seal(structuredClone(quote) as never, 0)) },
+    {
+      operation: `sign a quote envelope, ${algorithm} (RFC 8785 + nonce + detached JWS)`,
+      // Fresh envelopes made ahead (sealing adds a nonce and a signature), so the copying is not timed.
+      us: (() => {
+        const fresh = Array.from({ length: 8000 }, () => structuredClone(quote) as never);
+        let next = 0;
+        return perOp(4000, () => signer.seal(fresh[next++]!, 0));
+      })(),
+    },
     {
       operation: `verify a quote envelope, ${algorithm} (key lookup, JWS, freshness, nonce)`,
       // Past the first pass every nonce was seen, but the signature is checked before the nonce.

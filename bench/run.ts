@@ -140,8 +140,8 @@ const signingFile = process.env.BENCH_SIGNING_SCENARIO ?? 'scenarios/bench-signi
 const speedups = new Map<string, string>();
 
 function signingSection(): void {
-  // Signing on against off: the same market, every message signed and verified (and audited) or
-  // not. On a noisy machine run each setting BENCH_REPEAT times, alternating the worker counts, so
+  // Signing on against off: the same market, every message signed and verified or not (the
+  // audit trail is on in both, so "vs off" is the cost of signing and verifying alone). On a noisy machine run each setting BENCH_REPEAT times, alternating the worker counts, so
   // that inline and worker runs meet the same noise; the table shows medians, and the speedup is
   // the median of the back-to-back ratios (with their range).
   const signingWorkers = (process.env.BENCH_SIGNING_WORKERS ?? '0,2').split(',').map(Number);

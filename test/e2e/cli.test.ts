@@ -64,7 +64,7 @@ describe('help', () => {
   it('run --help: exit 0, lists every option and the exit codes', () => {
     const r = runs.runHelp!;
     expect(r.status).toBe(0);
-    for (const option of ['--seed', '--out', '--trace', '--json', '--no-progress']) expect(r.stdout).toContain(option);
+    for (const option of ['--seed', '--workers', '--out', '--trace', '--audit', '--json', '--no-progress', '--help']) expect(r.stdout).toContain(option);
     expect(r.stdout).toMatch(/<scenario>/);
     expect(r.stdout).toMatch(EXIT_CODES);
   });

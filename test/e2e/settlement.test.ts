@@ -85,6 +85,17 @@ describe('a2a-sim swarm', () => {
     expect(JSON.parse(inline.stdout).outcomes).toEqual(JSON.parse(threads.stdout).outcomes);
   });
 
+  it('starts at --first-seed: its first seed is the run of that seed', async () => {
+    const [swarm, single] = await Promise.all([
+      runCli(['swarm', file, '--seeds', '2', '--first-seed', '40', '--workers', '0', '--json']),
+      runCli(['run', file, '--seed', '40', '--out', join(tmp, 'seed-40'), '--json', '--no-progress']),
+    ]);
+    const outcomes = JSON.parse(swarm.stdout).outcomes as { seed: number; negotiations: number; succeeded: number }[];
+    expect(outcomes.map((o) => o.seed)).toEqual([40, 41]);
+    const run = JSON.parse(single.stdout).results.negotiation;
+    expect([outcomes[0]!.negotiations, outcomes[0]!.succeeded]).toEqual([run.count, run.succeeded]);
+  });
+
   it('lists every failing seed with its replay command and exits 3', async () => {
     const broken = withDefect('saga_skips_compensation');
     const r = await runCli(['swarm', broken, '--seeds', '6', '--workers', '2'], 120_000);

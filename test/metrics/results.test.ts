@@ -265,6 +265,39 @@ describe('metricValues', () => {
     expect(v.get('deals.in_doubt')).toBe(3);
   });
 
+  it('maps settlement, security, halts, exposure and the held and refused reasons onto their names', () => {
+    const built = buildResults(input(fullCollector(), { sagas: { sagas: 0, settled: 0, compensated: 0, transfers: 0 } }));
+    // Every figure distinct, so a name read from the wrong field shows.
+    const r = structuredClone(built) as unknown as Record<string, any>;
+    Object.assign(r.settlement.sagas, { settled: 11, compensated: 12, step_retries: 13, bonds_forfeited: { count: 14, value: '1.00' } });
+    Object.assign(r.security, { attempts_total: 15, accepted_hostile_total: 16 });
+    r.halts = [{ kind: 'level_1' }, { kind: 'level_1' }, { kind: 'limit_down' }];
+    r.risk.exposure = [
+      { organisation: 'a', limit: '200.00', peak: '50.00' },
+      { organisation: 'b', limit: '100.00', peak: '90.00' },
+    ];
+    r.risk.held_by_reason = { breaker_open: 17, volatility: 19 };
+    r.risk.refused_by_reason = { capacity: 20, outage: 24 };
+    const v = metricValues(r as never);
+    expect(v.get('sagas.settled')).toBe(11);
+    expect(v.get('sagas.compensated')).toBe(12);
+    expect(v.get('sagas.step_retries')).toBe(13);
+    expect(v.get('bonds.forfeited')).toBe(14);
+    expect(v.get('security.attempts')).toBe(15);
+    expect(v.get('security.accepted_hostile')).toBe(16);
+    expect(v.get('halts.count')).toBe(3);
+    expect(v.get('halts.level_1')).toBe(2);
+    expect(v.get('halts.limit_down')).toBe(1);
+    expect(v.get('halts.level_2')).toBe(0);
+    expect(v.get('exposure.peak_ratio')).toBe(0.9);
+    expect(v.get('held.breaker_open')).toBe(17);
+    expect(v.get('held.exposure_limit')).toBe(0);
+    expect(v.get('held.volatility')).toBe(19);
+    expect(v.get('refused.capacity')).toBe(20);
+    expect(v.get('refused.outage')).toBe(24);
+    expect(v.get('refused.market_halted')).toBe(0);
+  });
+
   it('reports zero for every error code that never occurred', () => {
     const v = metricValues(buildResults(input(new MetricsCollector())));
     for (const code of ERROR_CODES) expect(v.get(`errors.${code}`)).toBe(0);
