@@ -1,6 +1,6 @@
 /** Stores and buyers under the risk controls, in small deterministic runs (volatility zero unless shocked). */
 import { describe, expect, it } from 'vitest';
-import { errorsWith, ofType, run, sentAtUs, virtualUs } from './scenario.js';
+import { errorsWith, ofType, run, sentAtUs, virtualUs, type Scenario } from './scenario.js';
 
 const S = 1_000_000;
 
@@ -83,20 +83,64 @@ describe('store limits', () => {
   });
 });
 
+describe('store limits: what a closed negotiation gives back', () => {
+  // Room for one open quote (W-1 lists at 137.00, W-2 at 203.00: one W-2 quote alone is refused).
+  // One buyer agent, one intent a second, each negotiation over in milliseconds.
+  const limited = (edit: (s: Scenario) => void = () => {}) =>
+    run((s) => {
+      (s.stores[0] as any).limits = { max_open_value: 150 };
+      s.buyers[0]!.agents = 1;
+      (s.buyers[0] as any).intent_rate = '60/m';
+      edit(s);
+    });
+
+  it('releases the open value of a quote when it is executed', () => {
+    const r = limited();
+    const res = r.result.results;
+    const w1Deals = ofType(r.delivered, 'a2a.commerce.confirmation').filter((c) => c.payload.status === 'confirmed' && c.payload.items[0]!.sku === 'W-1');
+    expect(w1Deals.length).toBeGreaterThanOrEqual(8);
+    // Every refusal is a W-2 intent, too big on its own; no W-1 intent waits on an earlier deal.
+    const refused = errorsWith(r.delivered, 'rate_limited');
+    const intents = new Map(ofType(r.delivered, 'a2a.commerce.intent').map((m) => [m.id, m]));
+    for (const e of refused) expect(intents.get(e.payload.reference!)!.payload.items[0]!.sku).toBe('W-2');
+    expect(res.risk.refused_by_reason.open_value ?? 0).toBe(refused.length);
+  });
+
+  it('releases the open value when the last round ends the negotiation without a deal', () => {
+    // Buyers who cannot reach the floor: every negotiation runs to the store's round limit.
+    const r = limited((s) => {
+      s.buyers[0]!.budget_margin = 0.1;
+      (s.buyers[0] as any).target_margin = -0.3;
+      s.stores[0]!.strategy = { kind: 'linear', max_rounds: 2 };
+    });
+    const closed = errorsWith(r.delivered, 'negotiation_closed');
+    expect(closed.length).toBeGreaterThanOrEqual(8);
+    const refused = errorsWith(r.delivered, 'rate_limited');
+    const intents = new Map(ofType(r.delivered, 'a2a.commerce.intent').map((m) => [m.id, m]));
+    for (const e of refused) expect(intents.get(e.payload.reference!)!.payload.items[0]!.sku).toBe('W-2');
+  });
+});
+
 describe('buyers: approval and exposure', () => {
-  it('waits for approval above the threshold before the accept goes out', () => {
+  it('waits for approval above the threshold before the accept goes out, and not below it', () => {
+    // W-1 deals total 122.00-137.00, W-2 deals 178.25-203.00: only W-2 waits.
     const r = run((s) => {
-      (s.buyers[0] as any).approval = { above: 100, delay: '3s' };
+      (s.buyers[0] as any).approval = { above: 150, delay: '3s' };
       s.duration = '10s';
       s.market.regimes[0]!.duration = '10s';
     });
     const accepts = ofType(r.delivered, 'a2a.commerce.accept');
-    expect(accepts.length).toBeGreaterThan(0);
     const quotes = new Map(ofType(r.delivered, 'a2a.commerce.quote').map((q) => [q.payload.quote_id, q]));
-    for (const a of accepts) {
+    const waits = accepts.map((a) => {
       const q = quotes.get(a.payload.quote_id)!;
-      expect(sentAtUs(a) - sentAtUs(q)).toBeGreaterThanOrEqual(3 * S);
-    }
+      return { total: q.payload.totals.total, waitUs: sentAtUs(a) - sentAtUs(q) };
+    });
+    const above = waits.filter((w) => w.total > 150);
+    const below = waits.filter((w) => w.total <= 150);
+    expect(above.length).toBeGreaterThan(0);
+    expect(below.length).toBeGreaterThan(0);
+    for (const w of above) expect(w.waitUs).toBeGreaterThanOrEqual(3 * S);
+    for (const w of below) expect(w.waitUs).toBeLessThan(S);
   });
 
   it('holds intents past the exposure limit and reports exposure against it', () => {
