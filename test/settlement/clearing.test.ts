@@ -128,6 +128,17 @@ describe('ClearingHouse', () => {
     expect(ch.ledger.net('globex:escrow')).toBe(0);
   });
 
+  it('leaves a tombstone when a void arrives before its capture: the late capture is refused', () => {
+    const { ch, instruct, escrow } = house();
+    escrow();
+    expect(instruct('a2a.settlement.void', { idempotency_key: 'k:void', capture_key: 'k:capture', reason: 'settlement_timeout' })).toMatchObject({ status: 'ok', amount: 0 });
+    expect(instruct('a2a.settlement.capture', { idempotency_key: 'k:capture', escrow_key: 'k:escrow' })).toMatchObject({ status: 'failed', code: 'already_compensated' });
+    // The escrow is untouched by the refused capture, and can still be refunded in full.
+    expect(ch.ledger.net('globex:escrow')).toBe(10_000);
+    expect(instruct('a2a.settlement.refund', { idempotency_key: 'k:refund', escrow_key: 'k:escrow', reason: 'x' })).toMatchObject({ status: 'ok' });
+    expect(ch.ledger.net('globex:cash')).toBe(100_000);
+  });
+
   it('forfeits a share of the party bond to the beneficiary, never more than the bond', () => {
     const { ch, instruct } = house();
     const forfeit = (k: string) => instruct('a2a.settlement.forfeit', { idempotency_key: k, party: 'acme', beneficiary: 'globex', reason: 'back_office_rejected' });
