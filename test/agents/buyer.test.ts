@@ -80,6 +80,37 @@ describe('BuyerAgent: intents', () => {
   });
 });
 
+describe('BuyerAgent: what an intent asks and of whom', () => {
+  it('asks for items_per_intent distinct SKUs in one intent', () => {
+    const { delivered } = run((s) => {
+      (s.buyers[0] as Record<string, unknown>).items_per_intent = 2;
+    });
+    const intents = ofType(delivered, 'a2a.commerce.intent');
+    expect(intents.length).toBeGreaterThan(10);
+    for (const m of intents) expect(m.payload.items.map((i) => i.sku).sort()).toEqual(['W-1', 'W-2']);
+  });
+
+  it('with a shortlist, each agent sends its intents to no more than that many stores, of the ones it discovered', () => {
+    const storesAsked = (shortlist?: number) => {
+      const { delivered } = run((s) => {
+        s.stores[0]!.agents = 6;
+        s.buyers[0]!.intent_rate = '120/m';
+        if (shortlist !== undefined) (s.buyers[0] as Record<string, unknown>).shortlist = shortlist;
+      });
+      const asked = new Map<string, Set<string>>();
+      for (const m of ofType(delivered, 'a2a.commerce.intent')) asked.set(m.from.identifier, (asked.get(m.from.identifier) ?? new Set()).add(m.to.identifier));
+      return asked;
+    };
+    const short = storesAsked(2);
+    expect(short.size).toBe(3);
+    for (const stores of short.values()) expect(stores.size).toBeLessThanOrEqual(2);
+    // Each keeps its own few: together they ask more than two stores.
+    expect(new Set([...short.values()].flatMap((s) => [...s])).size).toBeGreaterThan(2);
+    // Without one, every agent asks more than two.
+    for (const stores of storesAsked().values()) expect(stores.size).toBeGreaterThan(2);
+  });
+});
+
 describe('BuyerAgent: negotiation', () => {
   const base = run();
 

@@ -74,6 +74,25 @@ describe('StoreAgent: quoting', () => {
   });
 });
 
+describe('StoreAgent: volatility premium', () => {
+  it('lists higher when the market is volatile, by volatility_premium × realised volatility', () => {
+    const firstQuotesOf = (premium: number) => {
+      const { delivered } = run((s) => {
+        s.market.regimes[0]!.volatility_per_minute = 0.05;
+        (s.stores[0] as Record<string, unknown>).volatility_premium = premium;
+      });
+      return new Map(firstQuotes(ofType(delivered, 'a2a.commerce.quote')).map((q) => [`${q.conversation_id} ${q.timestamp}`, q.payload.items[0]!.unit_price]));
+    };
+    const plain = firstQuotesOf(0);
+    const premium = firstQuotesOf(5);
+    // The same intents at the same times are priced from the same market.
+    const both = [...plain.keys()].filter((k) => premium.has(k));
+    expect(both.length).toBeGreaterThan(5);
+    for (const k of both) expect(premium.get(k)!).toBeGreaterThanOrEqual(plain.get(k)!);
+    expect(both.filter((k) => premium.get(k)! > plain.get(k)!).length).toBeGreaterThan(both.length / 2);
+  });
+});
+
 describe('StoreAgent: negotiation', () => {
   const base = run();
 
