@@ -1,5 +1,5 @@
 /** Usage of the command itself: help, unknown commands and options, --seed, outputs that cannot be written, and `validate`. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -110,7 +110,11 @@ describe('bad usage exits 2 and runs nothing', () => {
       expect(runs[key]!.stderr.trim()).toBe(message);
       expect(runs[key]!.stdout).toBe('');
     }
+    // Nothing was written: no report beside the refused trace or audit, and the file in the way is as it was.
+    expect(isEmptyOrMissing(out('traceNoFolder'))).toBe(true);
     expect(isEmptyOrMissing(out('auditNoFolder'))).toBe(true);
+    expect(readFileSync(join(tmp, 'a-file'), 'utf8')).toBe('not a folder\n');
+    expect(existsSync(join(tmp, 'missing'))).toBe(false);
   });
 
   it('--audit on a scenario without the audit trail: exit 2, and the --trace file is not created', () => {
