@@ -11,7 +11,8 @@
  * Nothing is shared between the threads, so two units of work taking as long as one would be
  * 2.00x; what the machine gives instead (cores slowing down when both are busy, neighbours, a
  * core's resources shared between the two) is the ceiling for any two-worker speedup on that
- * kind of work (thread start-up is left out). Prints one JSON line.
+ * kind of work. Both threads warm up, then start together; the pair's time runs from the first
+ * start to the last end (thread start-up is left out). Prints one JSON line.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { OpponentModel } from '../src/agents/strategies/opponent-model.js';
@@ -56,13 +57,23 @@ function warmUp(kind: Kind): void {
   unit(kind, kind === 'arithmetic' ? 20 : 200);
 }
 
-function onThread(kind: Kind, n: number): Promise<number> {
+/** When a thread's timed work began and ended, in ms on a clock every thread shares. */
+interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Runs the work on a thread that starts its timed part once `threads` threads are warmed up. */
+function onThread(kind: Kind, n: number, gate: SharedArrayBuffer, threads: number): Promise<Span> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { kind, n } });
-    worker.once('message', (ms: number) => resolve(ms));
+    const worker = new Worker(new URL(import.meta.url), { workerData: { kind, n, gate, threads } });
+    worker.once('message', (span: Span) => resolve(span));
     worker.once('error', reject);
   });
 }
+
+/** Now, on a clock shared by all threads (each thread's performance.now() has its own origin). */
+const sharedNow = (): number => performance.timeOrigin + performance.now();
 
 if (isMainThread) {
   const kind = (process.argv[3] ?? 'arithmetic') as Kind;
@@ -79,15 +90,23 @@ if (isMainThread) {
     return performance.now() - t;
   };
   const before = oneThread();
-  const t = performance.now();
-  const threadMs = await Promise.all([onThread(kind, n), onThread(kind, n)]);
-  const twoMs = performance.now() - t;
+  const gate = new SharedArrayBuffer(4);
+  const spans = await Promise.all([onThread(kind, n, gate, 2), onThread(kind, n, gate, 2)]);
+  // From the first start to the last end: a thread that ran while the other had not begun, or
+  // after it finished, did not share the machine, and that time counts against the pair.
+  const twoMs = Math.max(...spans.map((x) => x.end)) - Math.min(...spans.map((x) => x.start));
   const oneMs = (before + oneThread()) / 2;
-  process.stdout.write(`${JSON.stringify({ kind, units: n, one_thread_ms: oneMs, two_threads_ms: twoMs, per_thread_ms: threadMs, ratio: (2 * oneMs) / Math.max(...threadMs) })}\n`);
+  const perThread = spans.map((x) => x.end - x.start);
+  process.stdout.write(`${JSON.stringify({ kind, units: n, one_thread_ms: oneMs, two_threads_ms: twoMs, per_thread_ms: perThread, ratio: (2 * oneMs) / twoMs })}\n`);
 } else {
-  const { kind, n } = workerData as { kind: Kind; n: number };
+  const { kind, n, gate, threads } = workerData as { kind: Kind; n: number; gate: SharedArrayBuffer; threads: number };
   warmUp(kind);
-  const t = performance.now();
+  // Start together: each thread counts itself in and waits for the rest.
+  const ready = new Int32Array(gate);
+  Atomics.add(ready, 0, 1);
+  Atomics.notify(ready, 0);
+  for (let seen = Atomics.load(ready, 0); seen < threads; seen = Atomics.load(ready, 0)) Atomics.wait(ready, 0, seen);
+  const start = sharedNow();
   unit(kind, n);
-  parentPort!.postMessage(performance.now() - t);
+  parentPort!.postMessage({ start, end: sharedNow() } satisfies Span);
 }
