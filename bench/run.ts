@@ -97,6 +97,12 @@ function throughputSection(): void {
   const floors = new Table({ head: ['operation', 'µs per op'], style: { head: [], border: [] } });
   for (const f of measureFloors()) floors.push([f.operation, fmt(f.us, 3)]);
   process.stdout.write(`Cost floors on this machine\n${floors.toString()}\n\n`);
+  const pipeline = JSON.parse(execFileSync(process.execPath, [...nodeFlags, `${here}pipeline.js`], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  process.stdout.write(
+    `Message path floor (bench/pipeline.ts: broker, kernel, network model and validation, with agents that only bounce quotes): ` +
+      `${fmt(pipeline.us_per_message, 2)} µs per message, so at most ${fmt(pipeline.messages_per_s)} validated msgs/s on one thread whatever the agents do ` +
+      `(building a quote ${fmt(pipeline.build_us, 2)} µs, validating it ${fmt(pipeline.validate_us, 2)} µs).\n\n`,
+  );
 
   const table = new Table({
     head: ['scenario', 'workers', 'negotiations', 'success', 'validated msgs', 'wall s', 'msgs/s', 'negotiations/s', 'peak RSS MiB', 'speedup'],
