@@ -172,6 +172,8 @@ export abstract class Agent implements Endpoint, EventTarget {
         return;
       case 'reject':
         security.rejected(message.from.identifier, hostile ?? 'honest', verdict.code);
+        // A settlement message refused (a rate limit, say) is retried: its saga's bound restarts.
+        if (message.type.startsWith('a2a.settlement.')) this.ctx.settlementChecker.sagaRefused((message.payload as { saga_id: string }).saga_id, now);
         if (this.verifier.isQuarantined(source)) security.quarantines.set(source, (security.quarantines.get(source) ?? 0) + 1);
         // Errors are never answered with errors (no loops).
         if (message.type !== 'a2a.commerce.error') this.sendError(sourceParty, message.conversation_id, verdict.code, verdict.reason.slice(0, 1000), message.id);

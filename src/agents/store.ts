@@ -137,8 +137,12 @@ export class StoreAgent extends Agent {
       case 'a2a.settlement.result':
         this.sagas?.onResult(message);
         return;
+      case 'a2a.commerce.error':
+        // Errors need no answer; one from the clearing house refused a saga's instruction.
+        this.sagas?.onRefused(message);
+        return;
       default:
-        // Quotes and errors addressed to a store need no answer.
+        // Quotes addressed to a store need no answer.
         return;
     }
   }

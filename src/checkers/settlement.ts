@@ -31,6 +31,7 @@ export interface SagaRecord {
 
 export interface SettlementCheckerData {
   readonly sagas: [string, SagaRecord][];
+  readonly refusals: [string, number][];
   readonly transfers: number;
 }
 
@@ -49,6 +50,11 @@ const kindOf = (account: string) => account.slice(account.lastIndexOf(':') + 1);
 
 export class SettlementChecker {
   private readonly sagas = new Map<string, SagaRecord>();
+  /**
+   * By saga id, the last time one of its messages was refused by its receiver. Apart from the
+   * sagas: a refused message may name a saga nobody started.
+   */
+  private readonly refusals = new Map<string, number>();
   private readonly shadow = new Map<string, Balance>();
   /** every pending transfer seen, by id, and whether it is still pending */
   private readonly pending = new Map<number, { transfer: Transfer; open: boolean }>();
@@ -78,6 +84,14 @@ export class SettlementChecker {
 
   inventoryReleased(id: string): void {
     this.saga(id).released++;
+  }
+
+  /**
+   * A message of the saga was refused by its receiver (a per-sender rate limit, a message spoiled
+   * on the way): the store must try again, so the saga's bound runs from here.
+   */
+  sagaRefused(id: string, atUs: number): void {
+    this.refusals.set(id, Math.max(this.refusals.get(id) ?? -1, atUs));
   }
 
   sagaEnded(id: string, outcome: SagaOutcome, cause: string, atUs: number): void {
@@ -165,12 +179,13 @@ export class SettlementChecker {
   }
 
   toData(): SettlementCheckerData {
-    return { sagas: [...this.sagas], transfers: this.transfers };
+    return { sagas: [...this.sagas], refusals: [...this.refusals], transfers: this.transfers };
   }
 
   static fromData(d: SettlementCheckerData): SettlementChecker {
     const c = new SettlementChecker();
     for (const [id, s] of d.sagas) c.sagas.set(id, { ...s });
+    for (const [id, us] of d.refusals) c.refusals.set(id, us);
     c.transfers = d.transfers;
     return c;
   }
@@ -178,6 +193,7 @@ export class SettlementChecker {
   /** Folds another shard's observations into this one (field by field, order-independent). */
   merge(other: SettlementChecker): void {
     this.transfers += other.transfers;
+    for (const [id, us] of other.refusals) this.sagaRefused(id, us);
     for (const [id, o] of other.sagas) {
       const s = this.saga(id);
       if (o.startUs >= 0) {
@@ -202,8 +218,8 @@ export class SettlementChecker {
   }
 
   /**
-   * End of run: every saga ended as its money says, within `boundUs` of the later of its start
-   * and the end of faults.
+   * End of run: every saga ended as its money says, within `boundUs` of the latest of its start,
+   * the end of faults and the last refusal of one of its messages.
    */
   finish(endUs: number, faultsUntilUs: number, boundUs: number): SettlementFinding {
     let settled = 0;
@@ -212,8 +228,13 @@ export class SettlementChecker {
       const s = this.sagas.get(id)!;
       if (s.startUs < 0) throw new InvariantViolation(`the ledger moved money for ${id}, which no store started`, endUs);
       if (s.outcome === '') throw new InvariantViolation(`saga ${id} (started at ${s.startUs} µs) never ended`, endUs);
-      const tookUs = s.endUs - Math.max(s.startUs, faultsUntilUs);
-      if (tookUs > boundUs) throw new InvariantViolation(`saga ${id} ended ${tookUs} µs after faults stopped; the bound is ${boundUs} µs`, s.endUs);
+      const refusedUs = this.refusals.get(id) ?? -1;
+      const fromUs = Math.max(s.startUs, faultsUntilUs, refusedUs);
+      const tookUs = s.endUs - fromUs;
+      if (tookUs > boundUs) {
+        const since = fromUs === refusedUs ? 'the last refusal of one of its messages' : fromUs === s.startUs ? 'it started' : 'faults stopped';
+        throw new InvariantViolation(`saga ${id} ended ${tookUs} µs after ${since}; the bound is ${boundUs} µs`, s.endUs);
+      }
       if (s.capturePending !== s.capturePosted + s.captureVoided) throw new InvariantViolation(`saga ${id} ended ${s.outcome} with a capture still pending`, s.endUs);
       if (s.outcome === 'settled') {
         settled++;

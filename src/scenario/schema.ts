@@ -7,7 +7,7 @@ import type { Distribution } from '../engine/distribution.js';
 import type { ProcessSpec } from '../market/processes.js';
 import { ADVERSARY_KINDS } from '../trust/kinds.js';
 import { parseBudget, type Budget } from './budgets.js';
-import { parseDurationUs, parseMoneyMinor, parseRatePerUs } from './units.js';
+import { formatDurationUs, parseDurationUs, parseMoneyMinor, parseRatePerUs } from './units.js';
 
 const DURATION_HINT = 'expected a duration with a unit, like "250ms", "2s" or "5m"';
 
@@ -576,6 +576,13 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     if (faults[f] !== undefined && s.settlement === undefined) issue(['faults', f], 'needs a settlement section');
   }
   if (faults.back_office_rejection_probability !== undefined && s.settlement === undefined) issue(['faults', 'back_office_rejection_probability'], 'needs a settlement section');
+  // A step refused or lost is retried after up to step_timeout + retry_backoff_max: a shorter
+  // bound would be broken by a single retry, and the run would stop on an invariant it cannot keep.
+  const settlement = record(s.settlement);
+  const [stepUs, backoffUs, boundUs] = [num(settlement.step_timeout), num(settlement.retry_backoff_max) ?? 5_000_000, num(settlement.saga_bound)];
+  if (stepUs !== undefined && boundUs !== undefined && boundUs <= stepUs + backoffUs) {
+    issue(['settlement', 'saga_bound'], `must be longer than step_timeout + retry_backoff_max (${formatDurationUs(stepUs + backoffUs)}): one retry of a refused or lost step already takes that long`);
+  }
   // Saga and bond metrics have a value only with settlement; a budget on one would always breach.
   if (s.settlement === undefined) {
     // Budgets arrive parsed when they are valid, as text when something else was not.

@@ -59,6 +59,8 @@ export class StoreSagas {
   private readonly byId = new Map<string, Deal>();
   private readonly byQuote = new Map<string, Deal>();
   private readonly byOrder = new Map<string, Deal>();
+  /** by the buyer's conversation, which the deal's instructions carry (a refusal names it) */
+  private readonly byConversation = new Map<string, Deal>();
   private seq = 0;
 
   constructor(
@@ -89,6 +91,7 @@ export class StoreSagas {
     this.byId.set(saga.id, deal);
     this.byQuote.set(quoteId, deal);
     this.byOrder.set(deal.orderId, deal);
+    this.byConversation.set(conversationId, deal);
     this.ctx.metrics.sagasStarted++;
     this.ctx.settlementChecker.sagaStarted(saga.id, amountMinor, this.host.nowUs);
     this.drive(deal);
@@ -105,7 +108,19 @@ export class StoreSagas {
     this.byId.delete(deal.saga.id);
     this.byQuote.delete(deal.quoteId);
     this.byOrder.delete(deal.orderId);
+    this.byConversation.delete(deal.conversationId);
     return true;
+  }
+
+  /**
+   * The clearing house refused one of our instructions with an error (a message spoiled on the
+   * way, answered invalid_message by the network; or its rate limit per sender): the step's
+   * timer retries it; the checker notes the refusal.
+   */
+  onRefused(m: MessageOf<'a2a.commerce.error'>): void {
+    if (m.from.identifier !== this.ctx.clearingHouse?.identifier) return;
+    const deal = this.byConversation.get(m.conversation_id);
+    if (deal && !deal.saga.finished) this.ctx.settlementChecker.sagaRefused(deal.saga.id, this.host.nowUs);
   }
 
   onResult(m: MessageOf<'a2a.settlement.result'>): void {

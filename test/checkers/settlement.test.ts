@@ -102,6 +102,25 @@ describe('SettlementChecker', () => {
     expect(() => checker.finish(10, 0, 100)).toThrow(/captured 0 of 300/);
   });
 
+  it('measures the bound from the last refusal of one of its messages; a refusal naming no saga is no saga', () => {
+    const { checker, ledger } = watched();
+    settle(checker, ledger, 'saga_1', 10, 5_000);
+    expect(() => checker.finish(6_000, 0, 1_000)).toThrow(/ended 4990 µs after it started/);
+    checker.sagaRefused('saga_1', 3_000);
+    expect(() => checker.finish(6_000, 0, 1_000)).toThrow(/ended 2000 µs after the last refusal of one of its messages/);
+    checker.sagaRefused('saga_1', 4_500);
+    checker.sagaRefused('saga_1', 1_000);
+    checker.sagaRefused('saga_forged', 2_000);
+    expect(checker.finish(6_000, 0, 1_000)).toMatchObject({ sagas: 1, settled: 1 });
+    // Refusals seen on another shard count the same once merged.
+    const store = watched();
+    settle(store.checker, store.ledger, 'saga_1', 10, 5_000);
+    const other = new SettlementChecker();
+    other.sagaRefused('saga_1', 4_500);
+    store.checker.merge(SettlementChecker.fromData(other.toData()));
+    expect(store.checker.finish(6_000, 0, 1_000).settled).toBe(1);
+  });
+
   it('merges what the store shard and the clearing shard saw, in either order', () => {
     const store = new SettlementChecker();
     const clearing = watched();

@@ -122,6 +122,17 @@ describe('a valid scenario', () => {
     ]);
   });
 
+  it('refuses a saga bound that one retry of a step would already break', () => {
+    const s = baseScenario() as Record<string, any>;
+    s.settlement = { step_timeout: '1s', retry_backoff_max: '4s', saga_bound: '5s', funding: { buyer_cash: 1000 } };
+    expect(problemsOf(validate(s))).toEqual([{ path: 'settlement.saga_bound', message: 'must be longer than step_timeout + retry_backoff_max (5s): one retry of a refused or lost step already takes that long' }]);
+    s.settlement.saga_bound = '5001ms';
+    expect(planOf(validate(s)).settlement!.saga_bound).toBe(5_001_000);
+    // retry_backoff_max defaults to 5s
+    s.settlement = { step_timeout: '1s', saga_bound: '6s', funding: { buyer_cash: 1000 } };
+    expect(problemsOf(validate(s))).toEqual([{ path: 'settlement.saga_bound', message: 'must be longer than step_timeout + retry_backoff_max (6s): one retry of a refused or lost step already takes that long' }]);
+  });
+
   it('accepts links between known organisations', () => {
     const s = baseScenario();
     s.network.links = [{ from: 'globex-procurement', to: 'acme-audio', latency: '20ms' }];

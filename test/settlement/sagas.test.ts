@@ -17,6 +17,23 @@ const stepsOf = (messages: ReturnType<typeof run>['delivered'], saga: string) =>
   messages.filter((m) => m.type.startsWith('a2a.settlement.') && m.type !== 'a2a.settlement.result' && (m.payload as { saga_id: string }).saga_id === saga).map((m) => m.type.slice(15));
 
 describe('settlement sagas', () => {
+  it("under a per-sender rate limit the clearing house refuses steps; each is retried, and a saga's bound runs from its last refusal", () => {
+    // One store sends every step of 35 sagas to the clearing house, which lets 5 a second through.
+    const { result } = run((s) => {
+      const x = s as Scenario & Record<string, unknown>;
+      x.settlement = { step_timeout: '1s', saga_bound: '10s', funding: { buyer_cash: 100000 } };
+      x.security = { signing: 'eddsa', sender_rate: '5/s', sender_burst: 5 };
+      s.buyers[0]!.agents = 5;
+      s.buyers[0]!.intent_rate = '60/m';
+    });
+    const r = result.results;
+    expect(r.security.rejections.rate_limited).toBeGreaterThan(100);
+    expect(r.settlement.sagas!.step_retries).toBeGreaterThan(10);
+    // Every saga ended, and the run was not stopped on the bound.
+    expect(r.settlement.sagas!.settled + r.settlement.sagas!.compensated).toBe(r.settlement.sagas!.started);
+    expect(r.settlement.sagas!.started).toBeGreaterThan(20);
+  });
+
   it('without faults every accepted quote settles: escrow, capture, post, then the confirmation', () => {
     const { result, delivered } = settled();
     const s = result.results.settlement;
