@@ -1,6 +1,6 @@
 /** `a2a-sim run`: runs one scenario, prints the summary, writes report.json and summary.md. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { baselineOf, buildReport, type Baseline, type Wallclock } from '../report/report.js';
 import { renderSecurity } from '../report/security.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -63,6 +63,12 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       `${file}: --workers ${workers} needs a minimum one-way latency above zero (the lookahead between shards); ` +
         'give network.latency (and every network.links entry) a "min", or run with --workers 0 or 1',
     );
+  }
+  for (const [option, path] of [['--out', opts.out], ['--trace', opts.trace], ['--audit', opts.audit]] as const) {
+    if (path !== undefined && path.trim() === '') throw new UsageError(`${option}: expected a path, got an empty one`);
+  }
+  if (opts.trace !== undefined && opts.audit !== undefined && resolve(opts.trace) === resolve(opts.audit)) {
+    throw new UsageError(`--trace and --audit name the same file (${opts.trace}): give each its own (a trace already holds the audit lines)`);
   }
   if (opts.audit && !plan.security.audit) throw new UsageError(`${file}: --audit needs the audit trail, which the scenario turns off (security.audit: false)`);
   // Every output is opened before the run, so a path that cannot be written costs no run.

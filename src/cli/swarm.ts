@@ -4,7 +4,7 @@ import { dur, int, pct } from '../report/format.js';
 import { runSwarm, type SeedOutcome } from '../run/swarm.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { resolveWorkers } from './run.js';
-import { loadScenarioFile, parseSeed } from './scenario-file.js';
+import { loadScenarioFile } from './scenario-file.js';
 
 export interface SwarmCommandOptions {
   seeds?: string;
@@ -18,10 +18,13 @@ const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
 
 export async function swarmCommand(file: string, opts: SwarmCommandOptions): Promise<number> {
   const plan = loadScenarioFile(file);
-  const count = opts.seeds === undefined ? 100 : Number(opts.seeds);
+  const count = opts.seeds === undefined ? 100 : /^\d+$/.test(opts.seeds) ? Number(opts.seeds) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError(`--seeds ${opts.seeds}: expected a number of seeds from 1 to 1000000`);
-  const first = parseSeed(opts.firstSeed ?? '1', '--first-seed');
-  if (typeof first !== 'number') throw new UsageError(`--first-seed ${opts.firstSeed}: expected a non-negative integer`);
+  // Seeds run from --first-seed upwards, so it is a number (a word seed is for `run --seed`).
+  const firstText = opts.firstSeed ?? '1';
+  if (!/^\d+$/.test(firstText)) throw new UsageError(`--first-seed ${firstText}: expected a non-negative integer (swarm counts seeds up from it)`);
+  const first = Number(firstText);
+  if (!Number.isSafeInteger(first + (count - 1))) throw new UsageError(`--first-seed ${firstText}: the last seed, ${firstText} + ${count - 1}, is too large for an integer seed`);
   const seeds = Array.from({ length: count }, (_, i) => first + i);
   const workers = resolveWorkers(opts.workers ?? 'auto');
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;
@@ -63,7 +66,8 @@ export function renderSwarm(name: string, outcomes: readonly SeedOutcome[]): str
   const worstP99 = p99s.length > 0 ? Math.max(...p99s) : null;
   const budgetsBreached = ok.filter((o) => o.budgetsBreached.length > 0).length;
   const totals = new Table({ head: ['seeds', 'passed', 'violations', 'errors', 'budgets breached', 'negotiations', 'success', 'sagas settled', 'compensated', 'worst settlement p99'], style: STYLE });
-  totals.push([int(outcomes.length), int(ok.length), int(violations), int(errors), int(budgetsBreached), int(negotiations), pct(negotiations > 0 ? succeeded / negotiations : null), int(settled), int(compensated), dur(worstP99)]);
+  // passed: no violation, no error and every budget held (so passed + the next three = seeds)
+  totals.push([int(outcomes.length), int(ok.length - budgetsBreached), int(violations), int(errors), int(budgetsBreached), int(negotiations), pct(negotiations > 0 ? succeeded / negotiations : null), int(settled), int(compensated), dur(worstP99)]);
   const causes = new Map<string, number>();
   for (const o of ok) for (const [cause, n] of Object.entries(o.sagas.byCause)) causes.set(cause, (causes.get(cause) ?? 0) + n);
   const out = [`swarm ${name}`, totals.toString()];

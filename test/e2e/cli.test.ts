@@ -42,6 +42,11 @@ beforeAll(async () => {
     traceNoFolder: ['run', base, '--out', out('traceNoFolder'), '--trace', join(tmp, 'missing', 'trace.ndjson')],
     auditNoFolder: ['run', base, '--out', out('auditNoFolder'), '--audit', join(tmp, 'missing', 'audit.ndjson')],
     auditRefused: ['run', unaudited, '--out', out('auditRefused'), '--trace', join(tmp, 'refused-trace.ndjson'), '--audit', join(tmp, 'refused-audit.ndjson')],
+    emptyAudit: ['run', base, '--out', out('emptyAudit'), '--audit', ''],
+    sameTraceAndAudit: ['run', base, '--out', out('sameTraceAndAudit'), '--trace', join(tmp, 'both.ndjson'), '--audit', join(tmp, 'both.ndjson')],
+    wordFirstSeed: ['swarm', quickstartFile, '--seeds', '1', '--first-seed', 'abc'],
+    hexSeeds: ['swarm', quickstartFile, '--seeds', '0x2'],
+    seedsPastSafe: ['swarm', quickstartFile, '--seeds', '3', '--first-seed', '9007199254740990'],
     validateOk: ['validate', quickstartFile, volatilityFile],
     validateOneBad: ['validate', quickstartFile, badFile, volatilityFile],
   };
@@ -98,6 +103,24 @@ describe('bad usage exits 2 and runs nothing', () => {
     expect(runs.badSeed!.stderr).toContain('abc!');
     expect(runs.badSeed!.stdout).toBe('');
     expect(isEmptyOrMissing(out('badSeed'))).toBe(true);
+  });
+
+  it('an empty --audit, or --trace and --audit naming one file: exit 2 before the run', () => {
+    expect(runs.emptyAudit!.status).toBe(2);
+    expect(runs.emptyAudit!.stderr.trim()).toBe('--audit: expected a path, got an empty one');
+    expect(isEmptyOrMissing(out('emptyAudit'))).toBe(true);
+    expect(runs.sameTraceAndAudit!.status).toBe(2);
+    expect(runs.sameTraceAndAudit!.stderr).toContain('--trace and --audit name the same file');
+    expect(existsSync(join(tmp, 'both.ndjson'))).toBe(false);
+  });
+
+  it('swarm: a word for --first-seed, a --seeds that is not decimal, seeds past the safe integers: exit 2', () => {
+    expect(runs.wordFirstSeed!.status).toBe(2);
+    expect(runs.wordFirstSeed!.stderr).toContain('--first-seed abc: expected a non-negative integer');
+    expect(runs.hexSeeds!.status).toBe(2);
+    expect(runs.hexSeeds!.stderr).toContain('--seeds 0x2: expected a number of seeds from 1 to 1000000');
+    expect(runs.seedsPastSafe!.status).toBe(2);
+    expect(runs.seedsPastSafe!.stderr).toContain('too large for an integer seed');
   });
 
   it('an --out that is a file, a --trace or --audit in a folder that does not exist: exit 2 before the run, no stack trace', () => {
