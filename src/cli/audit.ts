@@ -4,6 +4,9 @@ import { verifyAuditLog } from '../trust/audit-verify.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 
 export function auditVerifyCommand(file: string, opts: { root?: string }): number {
+  // A Merkle root is 64 hex digits, in either case; anything else is a mistyped option, not tampering.
+  const expected = opts.root?.toLowerCase();
+  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) throw new UsageError(`--root ${opts.root}: expected a Merkle root of 64 hex digits`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -16,8 +19,8 @@ export function auditVerifyCommand(file: string, opts: { root?: string }): numbe
     return ExitCode.budgetBreached;
   }
   if (finding.entries === 0) throw new UsageError(`${file}: no audit entries (run with --audit FILE, or a trace of a scenario whose audit trail is on)`);
-  if (opts.root !== undefined && opts.root !== finding.merkleRoot) {
-    process.stdout.write(`${file}: the Merkle root ${finding.merkleRoot} is not the expected ${opts.root}\n`);
+  if (expected !== undefined && expected !== finding.merkleRoot) {
+    process.stdout.write(`${file}: the Merkle root ${finding.merkleRoot} is not the expected ${expected}\n`);
     return ExitCode.budgetBreached;
   }
   const checked = finding.trailer ? 'chains, heads and Merkle root' : 'chains (no trailer: heads not checked; compare the root with --root)';

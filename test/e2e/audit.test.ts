@@ -116,7 +116,7 @@ describe('a2a-sim audit verify', () => {
     const r = await verifyEdited('null-message.ndjson', (ls) => ls.map((l, i) => (i === at ? JSON.stringify({ ...JSON.parse(l), message: null }) : l)));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`null-message.ndjson:${at + 1}: line ${at + 1} is not an audit entry`);
+    expect(r.stdout).toContain(`null-message.ndjson:${at + 1}: not an audit entry`);
   });
 
   it('exits 2 for a file that is no audit log at all (a scenario, a report)', async () => {
@@ -136,6 +136,48 @@ describe('a2a-sim audit verify', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`:${a + 1}: agent:globex-procurement-2 entry 3 comes before agent:globex-procurement-2 entry 2 (reordered)`);
+  });
+
+  it("finds a line added, a member added, the trailer's counts edited, and entries of two agents swapped", async () => {
+    const trailerAt = lines.length - 1;
+    const withTrailer = (edit: (t: { entries: number; chains: { entries: number }[] }) => void) => (ls: string[]) => {
+      const t = JSON.parse(ls[trailerAt]!);
+      edit(t.audit_end);
+      ls[trailerAt] = JSON.stringify(t);
+      return ls;
+    };
+    const a = lineOf('agent:globex-procurement-2', 2);
+    // The first line after `a` that belongs to another agent and happened later.
+    const vt = (i: number) => JSON.parse(lines[i]!).vt_us as number;
+    const b = lines.findIndex((l, i) => i > a && i < trailerAt && JSON.parse(l).agent !== 'agent:globex-procurement-2' && vt(i) > vt(a));
+    const cases: [string, (ls: string[]) => string[], string][] = [
+      ['added-line.ndjson', (ls) => [...ls.slice(0, 3), JSON.stringify({ event: 'note', text: 'hello' }), ...ls.slice(3)], ':4: not an audit entry (a line was added)'],
+      ['added-member.ndjson', (ls) => ls.map((l, i) => (i === a ? JSON.stringify({ ...JSON.parse(l), approved_by: 'mallory' }) : l)), `:${a + 1}: an audit entry with a member it was not written with (altered)`],
+      ['total-edited.ndjson', withTrailer((t) => (t.entries = 999_999)), `the trailer records 999999 entries, the log has ${lines.length - 1} (altered)`],
+      ['chain-count-lowered.ndjson', withTrailer((t) => (t.chains[0]!.entries = 1)), 'entries, the trailer records 1 (altered)'],
+      [
+        'swapped-agents.ndjson',
+        (ls) => {
+          [ls[a], ls[b]] = [ls[b]!, ls[a]!];
+          return ls;
+        },
+        `:${a + 2}`,
+      ],
+    ];
+    for (const [name, edit, expected] of cases) {
+      const r = await verifyEdited(name, edit);
+      expect(r.status, name).toBe(1);
+      expect(r.stdout, name).toContain(expected);
+    }
+  });
+
+  it('takes --root in either case, and refuses one that is no Merkle root (exit 2)', async () => {
+    expect((await runCli(['audit', 'verify', log, '--root', root.toUpperCase()])).status).toBe(0);
+    for (const bad of ['xyz', '', '00'.repeat(31)]) {
+      const r = await runCli(['audit', 'verify', log, '--root', bad]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('expected a Merkle root of 64 hex digits');
+    }
   });
 
   it('fails when the root is not the expected one', async () => {
