@@ -3,8 +3,9 @@
  * path of what was wrong and, for YAML, its line and column. Reading files is the caller's job.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter, isMap, isNode, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
+import { NetworkModel } from '../broker/network.js';
 import { ScenarioSchema, type SimulationPlan } from './schema.js';
 
 export interface ScenarioProblem {
@@ -49,11 +50,19 @@ export function parseScenarioText(text: string, fileName: string): ScenarioParse
     }
     // JSON is YAML 1.2: the same text read as YAML gives each problem its line (when it reads
     // the same; else the problems go without lines).
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+    // JSON.parse keeps the last of two equal keys without a word; a scenario may not have them.
+    const duplicates = doc.errors.length === 0 ? duplicateKeys(doc, lines) : [];
+    if (duplicates.length > 0) return { ok: false, problems: duplicates.map((p) => ({ ...p, message: p.message.replace('invalid YAML', 'invalid JSON') })) };
     const same = doc.errors.length === 0 && isDeepStrictEqual(doc.toJS(), data);
     return same ? validate(data, doc, lines) : validate(data);
   }
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  // Duplicate keys are found below in one pass (the parser's own check is quadratic in a map's size).
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length === 0) {
+    const duplicates = duplicateKeys(doc, lines);
+    if (duplicates.length > 0) return { ok: false, problems: duplicates };
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -65,19 +74,71 @@ export function parseScenarioText(text: string, fileName: string): ScenarioParse
       })),
     };
   }
-  return validate(doc.toJS({ maxAliasCount: 100 }), doc, lines);
+  let data: unknown;
+  try {
+    // Aliases may be reused freely; an expansion past this is an attack ("billion laughs").
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (err) {
+    return { ok: false, problems: [{ path: '', message: `invalid YAML: its aliases expand past ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} nodes (${(err as Error).message})` }] };
+  }
+  return validate(data, doc, lines);
 }
+
+/** Keys given twice in one map (YAML forbids it), each with its line. */
+function duplicateKeys(doc: Document, lines: LineCounter): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        if (problems.length >= MAX_PROBLEMS) return visit.BREAK;
+        const at = isNode(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]) : undefined;
+        problems.push({ path: '', message: `invalid YAML: the key ${JSON.stringify(String(key))} is given twice in one map`, ...(at ? { line: at.line, column: at.col } : {}) });
+      }
+      return undefined;
+    },
+  });
+  return problems;
+}
+
+/** How far aliases may expand (yaml's maxAliasCount: uses of an alias times the nodes it holds). */
+const MAX_ALIAS_EXPANSION = 100_000;
+
+/** Problems listed at most: past this a file is rarely worth reading line by line. */
+export const MAX_PROBLEMS = 200;
 
 /** Validates already-parsed data (e.g. a scenario built in code or a test). */
 export function validate(data: unknown, doc?: Document, lines?: LineCounter): ScenarioParseResult {
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
-  if (result.success) return { ok: true, plan: result.data };
-  return { ok: false, problems: result.error.issues.flatMap((issue) => toProblems(issue, doc, lines)) };
+  if (result.success) {
+    const plan = result.data;
+    // Worker threads need a lookahead: what `run --workers N` refuses, the file may not ask for.
+    if (typeof plan.workers === 'number' && plan.workers > 1 && new NetworkModel(plan, plan.seed).minimumLatencyUs() === 0) {
+      const problem = { path: 'workers', message: `${plan.workers} worker threads need a minimum one-way latency above zero (the lookahead between shards): give network.latency (and every network.links entry) a "min", or use workers: 0 or 1` };
+      return { ok: false, problems: [{ ...problem, ...position(doc, lines, ['workers']) }] };
+    }
+    return { ok: true, plan };
+  }
+  const problems: ScenarioProblem[] = [];
+  let total = 0;
+  for (const issue of result.error.issues) {
+    const count = issue.code === 'unrecognized_keys' ? issue.keys.length : 1;
+    total += count;
+    // Positions are found only for the problems listed (finding one is a walk of the document).
+    if (problems.length < MAX_PROBLEMS) problems.push(...toProblems(issue, doc, lines, MAX_PROBLEMS - problems.length));
+  }
+  if (total > problems.length) problems.push({ path: '', message: `… and ${(total - problems.length).toLocaleString('en-US')} more problems (the first ${problems.length} are listed)` });
+  return { ok: false, problems };
 }
 
-function toProblems(issue: z.core.$ZodIssue, doc?: Document, lines?: LineCounter): ScenarioProblem[] {
+function toProblems(issue: z.core.$ZodIssue, doc: Document | undefined, lines: LineCounter | undefined, room: number): ScenarioProblem[] {
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
+    return issue.keys.slice(0, room).map((key) => ({
       path: formatPath([...issue.path, key]),
       message: `unknown field "${key}"`,
       ...position(doc, lines, issue.path, key),

@@ -34,10 +34,21 @@ const Rate = z.union([z.string(), z.number()], { error: RATE_HINT }).transform((
 });
 
 const MONEY_HINT = 'expected a money amount with at most two decimals, like 249.99';
+/**
+ * The largest amount a scenario may name, and a purchase may reach: well inside what the wire
+ * keeps exact (protocol/money.ts MAX_MINOR, about 900,000,000,000.00), so that totals with tax
+ * and shipping, and balances over many deals, stay exact too.
+ */
+const MAX_AMOUNT_MINOR = 1_000_000_000_000;
+const MAX_AMOUNT_TEXT = '10,000,000,000.00';
 const Money = z.union([z.number(), z.string()], { error: MONEY_HINT }).transform((value, ctx) => {
   const minor = parseMoneyMinor(value);
   if (minor === null || minor < 0) {
     ctx.issues.push({ code: 'custom', message: `${MONEY_HINT} (not negative), got ${JSON.stringify(value)}`, input: value });
+    return z.NEVER;
+  }
+  if (minor > MAX_AMOUNT_MINOR) {
+    ctx.issues.push({ code: 'custom', message: `expected an amount of at most ${MAX_AMOUNT_TEXT}, got ${JSON.stringify(value)}`, input: value });
     return z.NEVER;
   }
   return minor;
@@ -65,6 +76,13 @@ const DistributionObject = z
     }
     if (d.distribution === 'lognormal' && d.p99 <= d.median) {
       ctx.addIssue({ code: 'custom', message: 'p99 must be greater than the median', path: ['p99'] });
+    }
+    // A floor at or above the distribution's middle would make most draws the floor itself.
+    if (d.distribution === 'lognormal' && d.min !== undefined && d.min >= d.median) {
+      ctx.addIssue({ code: 'custom', message: 'min must be below the median', path: ['min'] });
+    }
+    if (d.distribution === 'exponential' && d.min !== undefined && d.min >= d.mean) {
+      ctx.addIssue({ code: 'custom', message: 'min must be below the mean', path: ['min'] });
     }
   });
 
@@ -161,7 +179,7 @@ const Regime = z.strictObject({
 const Sku = z.strictObject({
   sku: z.string().min(1).max(100),
   name: z.string().min(1).max(200),
-  price_factor: z.number().positive().default(1),
+  price_factor: z.number().positive().max(1_000_000).default(1),
 });
 
 // Price processes, shocks and halts (see src/market/processes.ts and halts.ts).
@@ -266,7 +284,7 @@ const Store = z.strictObject({
   categories: z.array(Name).min(1),
   margin: Fraction,
   floor_margin: Fraction,
-  volatility_premium: z.number().min(0).default(0),
+  volatility_premium: z.number().min(0).max(100).default(0),
   shipping: Money.default(0),
   tax_rate: z.number().min(0).max(1).default(0),
   quote_validity: PositiveDuration,
@@ -454,7 +472,10 @@ const ScenarioShape = z.strictObject({
     name: Name,
     description: z.string().optional(),
     seed: z.union([z.number().int(SEED_HINT).nonnegative(SEED_HINT), z.string().regex(SEED_WORD, SEED_HINT)], { error: SEED_HINT }).default(1),
-    start_time: z.iso.datetime({ offset: true }).default('2025-01-15T10:30:00Z'),
+    start_time: z.iso
+      .datetime({ offset: true })
+      .refine((t) => Date.parse(t) < Date.parse('9000-01-01T00:00:00Z'), { message: 'expected a start before the year 9000 (wire timestamps have four-digit years)' })
+      .default('2025-01-15T10:30:00Z'),
     duration: PositiveDuration,
     currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code').default('USD'),
     market: Market,
@@ -591,6 +612,28 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
       if (metric !== undefined && /^(sagas|bonds)\./.test(metric)) issue(['budgets', i], `${metric} has a value only with a settlement section (without one the budget would always breach)`);
     });
   }
+  // The dearest purchase a buyer could make must stay an exact amount: the largest list price in
+  // its categories (reference × price factor × (1 + the highest margin and premium)) × quantity.max
+  // × items_per_intent.
+  const uplift = 1 + Math.max(0, ...list(s.stores).map((st) => Math.max(0, num(st.margin) ?? 0) + (num(st.volatility_premium) ?? 0)));
+  const dearest = new Map<string, number>();
+  categoryList.forEach((c) => {
+    const name = text(c.name);
+    const reference = num(c.reference_price);
+    if (name === undefined || reference === undefined) return;
+    // (a price factor out of bounds is reported on its own, not again here)
+    const factor = Math.max(1, ...list(c.skus).map((k) => num(k.price_factor) ?? 1).filter((f) => f <= 1_000_000));
+    dearest.set(name, reference * factor * uplift);
+  });
+  list(s.buyers).forEach((b, i) => {
+    const quantity = num(record(b.quantity).max);
+    if (quantity === undefined) return;
+    const unit = Math.max(0, ...names(b.categories).map((c) => dearest.get(c) ?? 0));
+    const total = unit * quantity * (num(b.items_per_intent) ?? 1);
+    if (total > MAX_AMOUNT_MINOR) {
+      issue(['buyers', i, 'quantity', 'max'], `a purchase could come to ${Math.round(total / 100).toLocaleString('en-US')}.00 (${quantity} units at up to ${Math.round(unit / 100).toLocaleString('en-US')}.00), past the largest amount the simulator keeps exact (${MAX_AMOUNT_TEXT})`);
+    }
+  });
   list(s.adversaries).forEach((a, i) => {
     checkOrg(a.organisation ?? adversaryOrganisation(text(a.kind) ?? 'adversary', i), ['adversaries', i, 'organisation']);
     checkCategories(a.categories, ['adversaries', i, 'categories']);

@@ -44,7 +44,9 @@ export function parseRatePerUs(value: string | number): number | null {
   if (typeof value === 'number') return value === 0 ? 0 : null;
   const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(ms|s|m|h|d)\s*$/.exec(value);
   if (!m) return null;
-  return Number(m[1]) / DURATION_UNITS_US[m[2]!]!;
+  const perUs = Number(m[1]) / DURATION_UNITS_US[m[2]!]!;
+  // At most one per ns: more digits than that is no rate a run could keep (and may be Infinity).
+  return Number.isFinite(perUs) && perUs <= 1_000 ? perUs : null;
 }
 
 /** 249.99 or "249.99" → minor units; null when not a decimal with at most two places. */

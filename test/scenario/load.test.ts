@@ -207,10 +207,28 @@ describe('YAML problems', () => {
     expect(problems[0]!.column).toBeGreaterThanOrEqual(1);
   });
 
-  it('rejects a key given twice', () => {
+  it('rejects a key given twice, with its line, in YAML and in JSON', () => {
     const problems = problemsOf(parseScenarioText(editScenario('seed: 42', 'seed: 42\nseed: 43'), 's.yaml'));
     expect(problems).toHaveLength(1);
-    expect(problems[0]!.message).toMatch(/invalid YAML: .*unique/);
+    expect(problems[0]!.message).toBe('invalid YAML: the key "seed" is given twice in one map');
+    expect(problems[0]!.line).toBeGreaterThan(1);
+    const json = problemsOf(parseScenarioText('{\n  "name": "x",\n  "seed": -5,\n  "seed": 42\n}', 's.json'));
+    expect(json).toEqual([{ path: '', message: 'invalid JSON: the key "seed" is given twice in one map', line: 4, column: 3 }]);
+  });
+
+  it('reads aliases used many times, refuses one that expands without end, and stays quick on a map of 50,000 keys', () => {
+    const many = editScenario('seed: 42', `seed: 42\nx-anchor: &cat [headphones]\n${Array.from({ length: 150 }, (_, i) => `# ${i}`).join('\n')}`);
+    // 150 uses of one alias: an unknown field, but read (no exit 4)
+    expect(problemsOf(parseScenarioText(`${many}\nx-uses: [${Array.from({ length: 150 }, () => '*cat').join(', ')}]`, 's.yaml')).map((p) => p.path)).toEqual(['x-anchor', 'x-uses']);
+    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const bomb = problemsOf(parseScenarioText(laughs.join('\n'), 'bomb.yaml'));
+    expect(bomb).toHaveLength(1);
+    expect(bomb[0]!.message).toMatch(/^invalid YAML: its aliases expand past 100,000 nodes/);
+    const wide = `${editScenario('seed: 42', 'seed: 42')}\n${Array.from({ length: 50_000 }, (_, i) => `unknown${i}: ${i}`).join('\n')}`;
+    const problems = problemsOf(parseScenarioText(wide, 'wide.yaml'));
+    expect(problems).toHaveLength(201);
+    expect(problems.at(-1)!.message).toBe('… and 49,800 more problems (the first 200 are listed)');
   });
 
   it('rejects an empty file as one problem about the whole file', () => {

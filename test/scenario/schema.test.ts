@@ -133,6 +133,41 @@ describe('a valid scenario', () => {
     expect(problemsOf(validate(s))).toEqual([{ path: 'settlement.saga_bound', message: 'must be longer than step_timeout + retry_backoff_max (6s): one retry of a refused or lost step already takes that long' }]);
   });
 
+  it('refuses values a run could not keep: endless rates, amounts past exact arithmetic, far starts, floors above the middle', () => {
+    const s = baseScenario();
+    s.buyers[0].intent_rate = `${'9'.repeat(400)}/ms`;
+    s.stores[0].shipping = 900719925474.09;
+    s.market.categories[0].skus[1].price_factor = 1e308;
+    s.start_time = '9999-12-31T23:59:59Z';
+    s.network.latency = { distribution: 'lognormal', median: '2ms', p99: '12ms', min: '5ms' };
+    s.stores[0].capacity.service_time = { distribution: 'exponential', mean: '2ms', min: '3ms' };
+    const problems = problemsOf(validate(s));
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      ['buyers[0].intent_rate', 'market.categories[0].skus[1].price_factor', 'network.latency.min', 'start_time', 'stores[0].capacity.service_time.min', 'stores[0].shipping'].sort(),
+    );
+    expect(problems.find((p) => p.path === 'stores[0].shipping')!.message).toBe('expected an amount of at most 10,000,000,000.00, got 900719925474.09');
+  });
+
+  it('refuses a buyer whose dearest purchase would pass the largest exact amount', () => {
+    const s = baseScenario();
+    s.market.categories[0].reference_price = 1_000_000_000;
+    s.buyers[0].quantity = { min: 1, max: 1000 };
+    expect(problemsOf(validate(s)).map((p) => [p.path, p.message.replace(/could come to [^(]*/, 'could come to X ')])).toEqual([
+      ['buyers[0].quantity.max', 'a purchase could come to X (1000 units at up to 1,430,000,000.00), past the largest amount the simulator keeps exact (10,000,000,000.00)'],
+    ]);
+    s.buyers[0].quantity = { min: 1, max: 3 };
+    expect(planOf(validate(s)).buyers[0]!.quantity.max).toBe(3);
+  });
+
+  it('refuses worker threads in the file when the network has no lookahead, as run --workers does', () => {
+    const s = baseScenario();
+    s.workers = 2;
+    s.network.latency = '0ms';
+    expect(problemsOf(validate(s)).map((p) => p.path)).toEqual(['workers']);
+    s.workers = 1;
+    expect(planOf(validate(s)).workers).toBe(1);
+  });
+
   it('accepts links between known organisations', () => {
     const s = baseScenario();
     s.network.links = [{ from: 'globex-procurement', to: 'acme-audio', latency: '20ms' }];
