@@ -1,16 +1,31 @@
 /** Reads and validates a scenario file, turning every problem into a UsageError listing them all. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { formatProblems, parseScenarioText } from '../scenario/load.js';
 import { SEED_HINT, SEED_WORD, type SimulationPlan } from '../scenario/schema.js';
 import { UsageError } from './exit-codes.js';
 
+/** Scenario files are text of a few MB at most; this keeps a device or a huge file from being read whole. */
+const MAX_SCENARIO_BYTES = 64 * 1024 * 1024;
+
 export function loadScenarioFile(file: string): SimulationPlan {
-  let text: string;
+  if (file.trim() === '') throw new UsageError('expected a scenario file, got an empty path');
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new UsageError(`${file}: is a folder, not a scenario file`);
+    if (!stat.isFile()) throw new UsageError(`${file}: is not a regular file (a device or a pipe?)`);
+    if (stat.size > MAX_SCENARIO_BYTES) throw new UsageError(`${file}: ${Math.round(stat.size / 1048576)} MiB, more than a scenario file may be (${MAX_SCENARIO_BYTES / 1048576} MiB)`);
+    bytes = readFileSync(file);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${(err as Error).message})`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${file}: is not UTF-8 text (save it as UTF-8)`);
   }
   const parsed = parseScenarioText(text, file);
   if (!parsed.ok) {

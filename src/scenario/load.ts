@@ -45,7 +45,9 @@ export function parseScenarioText(text: string, fileName: string): ScenarioParse
     } catch (err) {
       const message = (err as Error).message;
       const at = /at position (\d+)/.exec(message);
-      const where = at ? positionIn(text, Number(at[1])) : {};
+      // Without a position in the message, the YAML reader (JSON is YAML) may tell where it stops.
+      const yamlError = at ? undefined : parseDocument(text, { lineCounter: lines, prettyErrors: false }).errors[0];
+      const where = at ? positionIn(text, Number(at[1])) : yamlError ? { line: lines.linePos(yamlError.pos[0]).line, column: lines.linePos(yamlError.pos[0]).col } : {};
       return { ok: false, problems: [{ path: '', message: `invalid JSON: ${message}`, ...where }] };
     }
     // JSON is YAML 1.2: the same text read as YAML gives each problem its line (when it reads
@@ -68,7 +70,7 @@ export function parseScenarioText(text: string, fileName: string): ScenarioParse
       ok: false,
       problems: doc.errors.map((e) => ({
         path: '',
-        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+        message: `invalid YAML: ${e.code === 'MULTIPLE_DOCS' ? 'more than one document ("---"): a scenario file holds one' : e.message.split('\n')[0]}`,
         line: lines.linePos(e.pos[0]).line,
         column: lines.linePos(e.pos[0]).col,
       })),

@@ -2,7 +2,7 @@
  * Invalid scenario files: exit 2, every problem listed with its path (and file:line:col for
  * YAML), and nothing written to --out or --trace.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseScenarioText } from '../../src/scenario/load.js';
@@ -155,6 +155,12 @@ beforeAll(async () => {
   addCase('json', 'bad.json', JSON.stringify(data, null, 2));
   addCase('json-syntax', 'syntax.json', JSON.stringify(parse(BASE_SCENARIO), null, 2).replace(/}\s*$/, ''));
   cases.set('missing', { file: join(tmp, 'no-such-scenario.yaml'), text: '', out: join(tmp, 'out-missing'), trace: join(tmp, 'trace-missing.ndjson') });
+  cases.set('folder', { file: tmp, text: '', out: join(tmp, 'out-folder'), trace: join(tmp, 'trace-folder.ndjson') });
+  cases.set('device', { file: '/dev/zero', text: '', out: join(tmp, 'out-device'), trace: join(tmp, 'trace-device.ndjson') });
+  const latin1 = join(tmp, 'latin1.yaml');
+  writeFileSync(latin1, Buffer.concat([Buffer.from(BASE_SCENARIO.replace(/^name: .*$/m, 'name: latin1\ndescription: caf'), 'utf8'), Buffer.from([0xe9]), Buffer.from('\n')]));
+  cases.set('latin1', { file: latin1, text: '', out: join(tmp, 'out-latin1'), trace: join(tmp, 'trace-latin1.ndjson') });
+  addCase('two-documents', 'two-documents.yaml', `${BASE_SCENARIO}\n---\n${BASE_SCENARIO}`);
 
   await Promise.all(
     [...cases.values()].map(async (c) => {
@@ -242,6 +248,19 @@ describe('invalid scenario files', () => {
     const c = get('json-syntax');
     expectRejected(c);
     expect(c.result.stderr).toMatch(/invalid JSON/);
+  });
+
+  it.each([
+    ['folder', 'is a folder, not a scenario file'],
+    ['device', 'is not a regular file'],
+    ['latin1', 'is not UTF-8 text (save it as UTF-8)'],
+    ['two-documents', 'invalid YAML: more than one document ("---"): a scenario file holds one'],
+  ])('%s: exit 2 with what is wrong with the file, nothing written', (key, message) => {
+    const c = get(key);
+    expect(c.result.status).toBe(2);
+    expect(c.result.stderr).toContain(message);
+    expect(c.result.stderr).not.toMatch(/\n\s+at /);
+    expectNothingWritten(c);
   });
 
   it('a missing file: exit 2, the file named, nothing written', () => {
