@@ -81,6 +81,10 @@ export function parseBudget(expression: string): Budget | { error: string } {
     if (!m2) return { error: ratio ? `expected a number or a percentage like 85%, got "${raw}"` : `expected a number, got "${raw}"` };
     if (m2[2] && !ratio) return { error: `"${metric}" is not a rate, so it takes a number, not a percentage (got "${raw}")` };
     threshold = Number(m2[1]) / (m2[2] ? 100 : 1);
+    if (!Number.isFinite(threshold)) return { error: `expected a finite number, got "${raw}"` };
+    // A success rate is between 0 and 1 and counts are never negative: past those the budget could never hold, or always would.
+    if (metric === 'negotiation.success_rate' && (threshold < 0 || threshold > 1)) return { error: `a success rate is between 0 and 1 (0% and 100%), got "${raw}"` };
+    if (threshold < 0) return { error: `"${metric}" is never negative, got "${raw}"` };
   }
   return { expression: expression.trim(), metric, operator, threshold };
 }

@@ -15,7 +15,9 @@ const DURATION_HINT = 'expected a duration with a unit, like "250ms", "2s" or "5
 const Duration = z.string({ error: DURATION_HINT }).transform((text, ctx) => {
   const us = parseDurationUs(text);
   if (us === null) {
-    ctx.issues.push({ code: 'custom', message: `${DURATION_HINT}, got "${text}"`, input: text });
+    // A well-formed duration can still be too long to count in µs exactly.
+    const tooLong = /^\s*\d+(?:\.\d+)?\s*(us|µs|ms|s|m|h|d)\s*$/.test(text);
+    ctx.issues.push({ code: 'custom', message: tooLong ? `expected a duration of at most 100000d, got "${text}"` : `${DURATION_HINT}, got "${text}"`, input: text });
     return z.NEVER;
   }
   return us;
@@ -578,11 +580,13 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
   const settlementOrg = text(record(s.settlement).organisation) ?? (s.settlement !== undefined ? 'clearing-house' : undefined);
   if (settlementOrg !== undefined) checkOrg(settlementOrg, ['settlement', 'organisation']);
   const faults = record(s.faults);
-  list(faults.partitions).forEach((p, i) =>
+  list(faults.partitions).forEach((p, i) => {
     names(p.between).forEach((org, j) => {
       if (!orgs.has(org)) issue(['faults', 'partitions', i, 'between', j], `unknown organisation "${org}"`);
-    }),
-  );
+    });
+    const [a, b] = names(p.between);
+    if (a !== undefined && a === b) issue(['faults', 'partitions', i, 'between', 1], `a partition is between two organisations, not "${a}" and itself`);
+  });
   list(faults.crashes).forEach((c, i) => {
     const org = text(c.organisation);
     if (org === undefined) return;
@@ -643,6 +647,15 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
       const org = text(l[end]);
       if (org !== undefined && !orgs.has(org)) issue(['network', 'links', i, end], `unknown organisation "${org}"`);
     }
+    // An organisation's agents never message each other: such a link would carry nothing.
+    if (text(l.from) !== undefined && l.from === l.to) issue(['network', 'links', i, 'to'], `a link from "${String(l.from)}" to itself carries no message (an organisation's agents do not talk to each other)`);
+  });
+  const regimeNames = new Set<string>();
+  list(record(s.market).regimes).forEach((r, i) => {
+    const name = text(r.name);
+    if (name === undefined) return;
+    if (regimeNames.has(name)) issue(['market', 'regimes', i, 'name'], `duplicate regime "${name}" (results are reported by regime)`);
+    regimeNames.add(name);
   });
 }
 

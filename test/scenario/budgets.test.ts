@@ -89,6 +89,13 @@ describe('parseBudget', () => {
     expect(parsed('exposure.peak_ratio <= 80%').threshold).toBe(0.8);
   });
 
+  it('refuses a threshold that could never hold or always would', () => {
+    expect(errorOf('negotiation.success_rate >= 200%')).toBe('a success rate is between 0 and 1 (0% and 100%), got "200%"');
+    expect(errorOf('negotiation.success_rate >= 1.5')).toMatch(/between 0 and 1/);
+    expect(errorOf('negotiation.count >= -5')).toBe('"negotiation.count" is never negative, got "-5"');
+    expect(errorOf('negotiation.count < 1e400')).toBe('expected a finite number, got "1e400"');
+  });
+
   it('rejects a bare "%" threshold instead of reading it as 0', () => {
     expect(errorOf('negotiation.success_rate >= %')).toMatch(/expected a number or a percentage/);
   });

@@ -168,6 +168,20 @@ describe('a valid scenario', () => {
     expect(planOf(validate(s)).workers).toBe(1);
   });
 
+  it('refuses a link or a partition from an organisation to itself, two regimes of one name, and a duration past 100000d', () => {
+    const s = baseScenario();
+    s.network.links = [{ from: 'acme-audio', to: 'acme-audio', latency: '5ms' }];
+    s.market.regimes = [
+      { name: 'calm', duration: '1m', volatility_per_minute: 0.01 },
+      { name: 'calm', duration: '1m', volatility_per_minute: 0.02 },
+    ];
+    s.duration = '9999999999h';
+    const problems = problemsOf(validate(s));
+    expect(problems.find((p) => p.path === 'network.links[0].to')?.message).toMatch(/to itself carries no message/);
+    expect(problems.find((p) => p.path === 'market.regimes[1].name')?.message).toBe('duplicate regime "calm" (results are reported by regime)');
+    expect(problems.find((p) => p.path === 'duration')?.message).toBe('expected a duration of at most 100000d, got "9999999999h"');
+  });
+
   it('accepts links between known organisations', () => {
     const s = baseScenario();
     s.network.links = [{ from: 'globex-procurement', to: 'acme-audio', latency: '20ms' }];
