@@ -24,6 +24,14 @@ function headline(r: Results): string {
   return `security: signing ${s.signing}, ${int(s.messages_signed)} signed, ${int(s.signatures_verified)} verified, ${int(s.duplicates_answered)} duplicates answered${honest}${audit}`;
 }
 
+/** Senders quarantined and the messages dropped unread from them (with the table, the attempts add up). */
+function quarantineLine(r: Results): string {
+  const s = r.security;
+  if (s.quarantined.length === 0 && s.quarantined_messages === 0) return '';
+  const who = s.quarantined.map((q) => `${q.agent} (by ${int(q.by_agents)} agent${q.by_agents === 1 ? '' : 's'})`).join(', ');
+  return `quarantined: ${int(s.quarantined.length)} sender${s.quarantined.length === 1 ? '' : 's'}${who ? ` ${who}` : ''}; ${int(s.quarantined_messages)} messages from them dropped unread`;
+}
+
 function honestLine(r: Results, baseline: Baseline | undefined): string {
   if (!baseline) return '';
   const b = baseline.without_adversaries;
@@ -38,6 +46,8 @@ export function renderSecurity(r: Results, baseline?: Baseline): string {
     for (const row of rows(r)) t.push(row);
     out.push(t.toString(), `accepted hostile actions: ${int(r.security.accepted_hostile_total)}; flood messages admitted within the per-sender limit: ${int(r.security.flood_admitted_within_rate_limit)}`);
   }
+  const quarantine = quarantineLine(r);
+  if (quarantine) out.push(quarantine);
   const honest = honestLine(r, baseline);
   if (honest) out.push(honest);
   if (r.security.anomalies.length > 0) out.push(`flagged senders: ${r.security.anomalies.map((a) => `${a.agent} (${pct(a.rejection_rate)} rejected)`).join(', ')}`);
@@ -53,6 +63,8 @@ export function renderSecurityMarkdown(r: Results, baseline?: Baseline): string 
       `Accepted hostile actions: **${int(r.security.accepted_hostile_total)}**. Flood messages admitted within the per-sender limit: ${int(r.security.flood_admitted_within_rate_limit)}.`,
     );
   }
+  const quarantine = quarantineLine(r);
+  if (quarantine) parts.push(`Q${quarantine.slice(1)}.`);
   const honest = honestLine(r, baseline);
   if (honest) parts.push(`${honest[0]!.toUpperCase()}${honest.slice(1)}.`);
   if (r.security.anomalies.length > 0) parts.push(`Flagged senders: ${r.security.anomalies.map((a) => `\`${a.agent}\` (${pct(a.rejection_rate)} rejected, ${a.signature_failures} signature failures)`).join(', ')}.`);
