@@ -151,6 +151,8 @@ function toProblems(issue: z.core.$ZodIssue, doc: Document | undefined, lines: L
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `required field is missing (expected ${issue.expected})`;
+  if (issue.code === 'invalid_type' && typeof issue.input === 'number' && !Number.isFinite(issue.input)) return `expected a finite number, got ${String(issue.input)}`;
+  if (issue.code === 'too_small' && issue.origin === 'array' && issue.message.startsWith('Too small')) return `expected at least ${issue.minimum} ${Number(issue.minimum) === 1 ? 'entry' : 'entries'}, got ${Array.isArray(issue.input) ? issue.input.length : 'fewer'}`;
   if (issue.code === 'invalid_type') {
     // Our own hints (e.g. for durations) say more than zod's default wording.
     const expected = issue.message.startsWith('Invalid input') ? `expected ${article(issue.expected === 'int' ? 'integer' : issue.expected)}` : issue.message;

@@ -549,9 +549,12 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     checkOrg(st.organisation, ['stores', i, 'organisation']);
     checkCategories(st.categories, ['stores', i, 'categories']);
     const sells = names(st.categories);
+    // With no category list to go by (it is itself reported), the stock cannot be checked against it.
+    const sellsKnown = Array.isArray(st.categories) && sells.length > 0 && sells.length === st.categories.length;
     for (const sku of Object.keys(record(st.stock))) {
       const cat = skuOwner.get(sku);
-      if (categoryList.length === 0) continue;
+      if (categoryList.length === 0 || skuOwner.size === 0) continue;
+      if (cat !== undefined && !sellsKnown) continue;
       if (cat === undefined) issue(['stores', i, 'stock', sku], `unknown SKU "${sku}"`);
       else if (!sells.includes(cat)) issue(['stores', i, 'stock', sku], `SKU "${sku}" is in category "${cat}", which this store does not sell`);
     }
@@ -564,7 +567,7 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     checkCategories(b.categories, ['buyers', i, 'categories']);
     const budget = num(b.budget_margin);
     const target = num(b.target_margin);
-    if (budget !== undefined && target !== undefined && target > budget) issue(['buyers', i, 'target_margin'], 'target_margin must not exceed budget_margin');
+    if (budget !== undefined && target !== undefined && Number.isFinite(budget) && Number.isFinite(target) && target > budget) issue(['buyers', i, 'target_margin'], 'target_margin must not exceed budget_margin');
     const mandate = record(b.mandate);
     for (const key of ['merchants', 'excluded_merchants'] as const) {
       names(mandate[key]).forEach((m, j) => {

@@ -182,6 +182,18 @@ describe('a valid scenario', () => {
     expect(problems.find((p) => p.path === 'duration')?.message).toBe('expected a duration of at most 100000d, got "9999999999h"');
   });
 
+  it('reports an empty or wrong category list once, without follow-on stock problems, and non-finite numbers as such', () => {
+    const s = baseScenario();
+    s.stores[0].categories = [];
+    s.buyers[0].budget_margin = -Infinity;
+    expect(problemsOf(validate(s))).toEqual([
+      { path: 'stores[0].categories', message: 'expected at least 1 entry, got 0' },
+      { path: 'buyers[0].budget_margin', message: 'expected a finite number, got -Infinity' },
+    ]);
+    s.stores[0].categories = 'headphones';
+    expect(problemsOf(validate(s)).map((p) => p.path)).toEqual(['stores[0].categories', 'buyers[0].budget_margin']);
+  });
+
   it('accepts links between known organisations', () => {
     const s = baseScenario();
     s.network.links = [{ from: 'globex-procurement', to: 'acme-audio', latency: '20ms' }];
