@@ -9,7 +9,7 @@ import { renderSummary } from '../report/table.js';
 import { AuditWriter } from '../report/audit-writer.js';
 import { TraceWriter } from '../report/trace-writer.js';
 import { RunInvariantViolation, runSimulation, type Reporter } from '../simulation.js';
-import { NetworkModel } from '../broker/network.js';
+import { workersRefusal } from '../scenario/load.js';
 import { AUTO_MIN_LOOKAHEAD_WORK_US, autoWorkers, autoWorkersFor, runParallel, WorkerFailure, type AutoChoice } from '../run/parallel.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { loadScenarioFile, parseSeed } from './scenario-file.js';
@@ -58,12 +58,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   // auto: threads only when each lookahead holds enough work for them (parallel.ts)
   const auto = requested === 'auto' ? autoWorkersFor({ ...plan, seed }) : undefined;
   const workers = auto ? auto.workers : resolveWorkers(requested);
-  if (workers > 1 && new NetworkModel(plan, seed).minimumLatencyUs() === 0) {
-    throw new UsageError(
-      `${file}: --workers ${workers} needs a minimum one-way latency above zero (the lookahead between shards); ` +
-        'give network.latency (and every network.links entry) a "min", or run with --workers 0 or 1',
-    );
-  }
+  const refusal = workersRefusal(plan, workers, seed);
+  if (refusal !== undefined) throw new UsageError(`${file}: --workers ${workers}: ${refusal}, or run with --workers 0 or 1`);
   for (const [option, path] of [['--out', opts.out], ['--trace', opts.trace], ['--audit', opts.audit]] as const) {
     if (path !== undefined && path.trim() === '') throw new UsageError(`${option}: expected a path, got an empty one`);
   }

@@ -114,16 +114,23 @@ const MAX_ALIAS_EXPANSION = 100_000;
 /** Problems listed at most: past this a file is rarely worth reading line by line. */
 export const MAX_PROBLEMS = 200;
 
+/**
+ * Why `workers` threads cannot run this plan, or undefined when they can: more than one thread
+ * needs a lookahead, a minimum one-way latency above zero (the file's `workers` and `run
+ * --workers` are held to the same rule).
+ */
+export function workersRefusal(plan: SimulationPlan, workers: number, seed: string | number = plan.seed): string | undefined {
+  if (workers <= 1 || new NetworkModel(plan, seed).minimumLatencyUs() > 0) return undefined;
+  return `${workers} worker threads need a minimum one-way latency above zero (the lookahead between shards): give network.latency (and every network.links entry) a "min"`;
+}
+
 /** Validates already-parsed data (e.g. a scenario built in code or a test). */
 export function validate(data: unknown, doc?: Document, lines?: LineCounter): ScenarioParseResult {
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) {
     const plan = result.data;
-    // Worker threads need a lookahead: what `run --workers N` refuses, the file may not ask for.
-    if (typeof plan.workers === 'number' && plan.workers > 1 && new NetworkModel(plan, plan.seed).minimumLatencyUs() === 0) {
-      const problem = { path: 'workers', message: `${plan.workers} worker threads need a minimum one-way latency above zero (the lookahead between shards): give network.latency (and every network.links entry) a "min", or use workers: 0 or 1` };
-      return { ok: false, problems: [{ ...problem, ...position(doc, lines, ['workers']) }] };
-    }
+    const refusal = typeof plan.workers === 'number' ? workersRefusal(plan, plan.workers) : undefined;
+    if (refusal !== undefined) return { ok: false, problems: [{ path: 'workers', message: `${refusal}, or use workers: 0 or 1`, ...position(doc, lines, ['workers']) }] };
     return { ok: true, plan };
   }
   const problems: ScenarioProblem[] = [];
