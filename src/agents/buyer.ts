@@ -93,6 +93,8 @@ interface Timer {
 export class BuyerAgent extends Agent {
   private readonly negotiations = new Map<string, Negotiation>();
   private readonly discovered = new Map<string, readonly BusinessProfile[]>();
+  /** One frozen party per store addressed (the broker checks a frozen party once). */
+  private readonly storeParties = new Map<string, Party>();
   private readonly mandate: Mandate;
   private readonly peakRatePerUs: number;
   private conversationSeq = 0;
@@ -262,14 +264,22 @@ export class BuyerAgent extends Agent {
     return found;
   }
 
+  private partyOf(store: BusinessProfile): Party {
+    let party = this.storeParties.get(store.agent);
+    if (party === undefined || party.name !== store.name) {
+      party = Object.freeze({ type: 'agent', identifier: store.agent, name: store.name });
+      this.storeParties.set(store.agent, party);
+    }
+    return party;
+  }
+
   private requestQuotes(n: Negotiation): void {
     const deliveryBy = isoDate(this.ctx.epochMs, this.nowUs + this.plan.delivery_within_days * US_PER_DAY);
     n.awaiting = n.stores.length;
     n.answered = [];
     n.best = undefined;
     for (const store of n.stores) {
-      const to: Party = { type: 'agent', identifier: store.agent, name: store.name };
-      this.send(to, 'a2a.commerce.intent', n.conversationId, {
+      this.send(this.partyOf(store), 'a2a.commerce.intent', n.conversationId, {
         intent: 'purchase',
         items: n.items,
         constraints: { max_total: toWire(n.reservationMinor), currency: this.ctx.currency, delivery_by: deliveryBy },

@@ -182,6 +182,11 @@ export class RuleContext {
     private readonly input: unknown,
   ) {}
 
+  /** How many problems have been recorded so far. */
+  get problems(): number {
+    return this.issues.length;
+  }
+
   /** Records a problem at `at` followed by up to four more keys (paths are built only on failure). */
   fail(message: string, at: Path, a?: Key, b?: Key, c?: Key, d?: Key): void {
     this.issues.push({ code: 'custom', message, path: join(at, a, b, c, d), input: this.input });

@@ -343,7 +343,7 @@ export function layOut(plan: SimulationPlan, shards: number, traffic?: Traffic):
         role: org.role,
         planIndex: org.planIndex,
         shard,
-        party: { type: 'agent', identifier: `agent:${localName}`, name },
+        party: Object.freeze({ type: 'agent', identifier: `agent:${localName}`, name }),
       };
       agents[address.id] = address;
       byIdentifier.set(address.party.identifier, address);

@@ -111,6 +111,26 @@ describe('compiled validation agrees with the zod schemas', () => {
     expect(validateMessage(withChange(quoteMessage(), ['from', 'name'], 'fine \ud83d\ude00')).ok).toBe(true);
   });
 
+  it('checks a party again in every message unless it is frozen and passed once', () => {
+    // An open party object can change between messages: a bad change is caught in the next one.
+    const open = { type: 'agent', identifier: 'agent:northwind-1', name: 'Northwind' };
+    const quote = () => ({ ...quoteMessage(), from: open, to: open });
+    expect(validateMessage(quote()).ok).toBe(true);
+    open.identifier = 'agent:bad id';
+    const verdict = validateMessage(quote());
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) expect(verdict.issues.map((i) => i.path.join('.'))).toEqual(['from.identifier', 'to.identifier']);
+    // A frozen party that failed is not remembered as good: it fails every time.
+    const frozenBad = Object.freeze({ type: 'agent', identifier: 'agent:', name: 'x' });
+    for (let i = 0; i < 2; i++) expect(validateMessage(withChange(quoteMessage(), ['from'], frozenBad)).ok).toBe(false);
+    // A frozen party that passed cannot change, and still passes.
+    const frozenGood = Object.freeze({ type: 'agent', identifier: 'agent:contoso-1', name: 'Contoso' });
+    for (let i = 0; i < 2; i++) expect(validateMessage(withChange(quoteMessage(), ['from'], frozenGood)).ok).toBe(true);
+    expect(() => {
+      (frozenGood as { identifier: string }).identifier = 'agent:bad id';
+    }).toThrow(TypeError);
+  });
+
   it('rejects what is not a message at all', () => {
     for (const junk of [null, undefined, 42, 'a2a.commerce.quote', [], {}, { type: 'a2a.commerce.refund' }]) {
       expect(validateMessage(junk).ok).toBe(false);
