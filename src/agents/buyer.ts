@@ -46,7 +46,8 @@ interface Negotiation {
   readonly regimeIndex: number;
   readonly reservationMinor: number;
   readonly targetMinor: number;
-  readonly trial: boolean;
+  /** the breaker's half-open period that admitted it as a trial; 0 when it was not one */
+  readonly trialOf: number;
   items: { sku: string; quantity: number }[];
   stores: readonly BusinessProfile[];
   phase: Phase;
@@ -219,7 +220,7 @@ export class BuyerAgent extends Agent {
       regimeIndex: this.ctx.market.regimeIndexAt(now),
       reservationMinor,
       targetMinor,
-      trial: admission === 'trial',
+      trialOf: admission === 'trial' ? this.org.breaker!.period : 0,
       items,
       stores,
       phase: 'quoting',
@@ -625,7 +626,7 @@ export class BuyerAgent extends Agent {
       outcome,
       endUs: now,
     });
-    this.org.breaker?.record(now, outcome === 'succeeded', n.trial);
+    this.org.breaker?.record(now, outcome === 'succeeded', n.trialOf);
     const book = this.org.exposure;
     if (book) {
       if (n.phase === 'approving' || n.phase === 'accepting') book.closeUnsettled(n.counterpart!.totalMinor, now);

@@ -64,7 +64,7 @@ export class BuyerOrganisation implements Entity, EventTarget {
       if (this.breaker && b?.trip_on_exposure) {
         this.breaker.trip(now, 'exposure', `exposure ${formatMinor(this.exposure.exposureMinor)} + ${formatMinor(reservationMinor)} would pass the limit ${formatMinor(this.exposure.limitMinor)}`);
       } else if (admission === 'trial') {
-        this.breaker?.cancelTrial();
+        this.breaker?.cancelTrial(this.breaker.period);
       }
       return this.hold('exposure_limit');
     }

@@ -39,6 +39,8 @@ export class CircuitBreaker {
   private readonly bucketEpoch: Float64Array;
   private readonly bucketOk: Uint32Array;
   private readonly bucketFail: Uint32Array;
+  /** Half-open periods so far: a trial belongs to the period that admitted it. */
+  private periodSlot = 0;
   private trialsStarted = 0;
   private trialsSucceeded = 0;
   private enteredAtUs = 0;
@@ -61,7 +63,16 @@ export class CircuitBreaker {
     return this.stateSlot;
   }
 
-  /** Decides whether a new negotiation may start now. */
+  /**
+   * The number of the current half-open period (1 for the first; 0 before any). A negotiation
+   * admitted as a trial keeps it, and its outcome counts only in that period: with a cooldown
+   * shorter than a negotiation, trials of an earlier period may end in a later one.
+   */
+  get period(): number {
+    return this.periodSlot;
+  }
+
+  /** Decides whether a new negotiation may start now (a trial of the current period). */
   admit(): Admission {
     if (this.stateSlot === 'closed') return 'allow';
     if (this.stateSlot === 'half_open' && this.trialsStarted < this.config.halfOpenTrials) {
@@ -71,15 +82,19 @@ export class CircuitBreaker {
     return 'reject';
   }
 
-  /** A trial admitted by admit() did not start after all: its slot is free again. */
-  cancelTrial(): void {
-    if (this.stateSlot === 'half_open' && this.trialsStarted > 0) this.trialsStarted--;
+  /** A trial of half-open period `period` did not start after all: its slot is free again. */
+  cancelTrial(period: number): void {
+    if (this.stateSlot === 'half_open' && period === this.periodSlot && this.trialsStarted > 0) this.trialsStarted--;
   }
 
-  /** Records the outcome of a negotiation that ended at `nowUs`. */
-  record(nowUs: number, success: boolean, trial: boolean): void {
+  /**
+   * Records the outcome of a negotiation that ended at `nowUs`; `trialOf` is the half-open
+   * period that admitted it as a trial, 0 when it was not one.
+   */
+  record(nowUs: number, success: boolean, trialOf: number): void {
     if (this.stateSlot === 'half_open') {
-      if (!trial) return;
+      // Only this period's trials decide it (and the window is not kept while half-open).
+      if (trialOf !== this.periodSlot) return;
       if (!success) {
         this.open(nowUs, 'trial_failed', 'a half-open trial failed');
         return;
@@ -144,6 +159,7 @@ export class CircuitBreaker {
   }
 
   private halfOpen(nowUs: number): void {
+    this.periodSlot++;
     this.trialsStarted = 0;
     this.trialsSucceeded = 0;
     this.transition(nowUs, 'half_open', 'cooldown elapsed');

@@ -43,11 +43,11 @@ describe('breaker trips by cause', () => {
   it('a failure-rate opening carries its cause, and a failed trial is its own cause', () => {
     const seen: BreakerTransition[] = [];
     const b = new CircuitBreaker({ windowUs: 1000, buckets: 10, failureThreshold: 0.5, minVolume: 2, cooldownUs: 500, halfOpenTrials: 1 }, () => {}, (t) => seen.push(t));
-    b.record(10, false, false);
-    b.record(20, false, false);
+    b.record(10, false, 0);
+    b.record(20, false, 0);
     b.cooldownElapsed(520, 1);
     expect(b.admit()).toBe('trial');
-    b.record(600, false, true);
+    b.record(600, false, b.period);
     expect(seen.filter((t) => t.to === 'open').map((t) => [t.timeUs, t.cause])).toEqual([
       [20, 'failure_rate'],
       [600, 'trial_failed'],
@@ -60,7 +60,7 @@ describe('breaker trips by cause', () => {
     b.cooldownElapsed(500, 1);
     expect(b.admit()).toBe('trial');
     expect(b.admit()).toBe('reject');
-    b.cancelTrial();
+    b.cancelTrial(b.period);
     expect(b.admit()).toBe('trial');
   });
 });
@@ -77,8 +77,8 @@ describe('an organisation: volatility and exposure trips on virtual time', () =>
       expect(breaker.admit()).toBe('trial');
       expect(breaker.admit()).toBe('trial');
     });
-    at(7_200, () => breaker.record(7_200, true, true));
-    at(7_300, () => breaker.record(7_300, true, true));
+    at(7_200, () => breaker.record(7_200, true, breaker.period));
+    at(7_300, () => breaker.record(7_300, true, breaker.period));
     expect(transitions()).toEqual([
       [2_000, 'open', 'volatility'],
       [7_000, 'half_open', null],
