@@ -27,6 +27,8 @@ export class BuyerOrganisation implements Entity, EventTarget {
     readonly id: number,
     readonly name: string,
     private readonly plan: BuyerPlan,
+    /** intents arrive before this time only */
+    durationUs: number,
     private readonly kernel: Kernel,
     private readonly metrics: MetricsCollector,
     checker?: ExposureChecker,
@@ -35,7 +37,11 @@ export class BuyerOrganisation implements Entity, EventTarget {
     this.breaker = b
       ? new CircuitBreaker(
           { windowUs: b.window, buckets: b.buckets, failureThreshold: b.failure_threshold, minVolume: b.min_volume, cooldownUs: b.cooldown, halfOpenTrials: b.half_open_trials },
-          (atUs, token) => kernel.schedule(atUs, Priority.timer, this, this, COOLDOWN_ELAPSED, token),
+          // A cooldown ending once intents have stopped would let nothing through: the breaker
+          // stays open to the end, and the run is not kept going for it.
+          (atUs, token) => {
+            if (atUs < durationUs) kernel.schedule(atUs, Priority.timer, this, this, COOLDOWN_ELAPSED, token);
+          },
           (t) => metrics.breakerTransition({ organisation: name, timeUs: t.timeUs, from: t.from, to: t.to, reason: t.reason, ...(t.cause ? { cause: t.cause } : {}) }),
         )
       : undefined;

@@ -180,7 +180,7 @@ export class Shard {
         }
       } else {
         const buyerPlan = plan.buyers[org.planIndex]!;
-        const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, kernel, this.metrics, this.exposureChecker);
+        const organisation = new BuyerOrganisation(org.entityId, org.name, buyerPlan, plan.duration, kernel, this.metrics, this.exposureChecker);
         this.organisations.push(organisation);
         for (const id of org.agentIds) {
           const buyer = new BuyerAgent(layout.agents[id]!, buyerPlan, organisation, plan.duration, ctx);

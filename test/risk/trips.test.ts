@@ -6,15 +6,17 @@ import { Kernel, Priority } from '../../src/engine/kernel.js';
 import { MetricsCollector } from '../../src/metrics/collector.js';
 import { CircuitBreaker, type BreakerTransition } from '../../src/risk/breaker.js';
 import type { BuyerPlan } from '../../src/scenario/schema.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+import { runSimulation } from '../../src/simulation.js';
 
 const BREAKER = { window: 10_000, buckets: 10, failure_threshold: 0.5, min_volume: 4, cooldown: 5_000, half_open_trials: 2, trip_on_exposure: true };
 
-function org(overrides: Partial<BuyerPlan> = {}, breaker: Partial<typeof BREAKER> & { volatility_trip?: number } = {}) {
+function org(overrides: Partial<BuyerPlan> = {}, breaker: Partial<typeof BREAKER> & { volatility_trip?: number } = {}, durationUs = 1e12) {
   const kernel = new Kernel();
   const metrics = new MetricsCollector();
   metrics.bucketUs = 1_000;
   const plan = { organisation: 'globex', breaker: { ...BREAKER, ...breaker }, ...overrides } as unknown as BuyerPlan;
-  const o = new BuyerOrganisation(1, 'globex', plan, kernel, metrics, new ExposureChecker());
+  const o = new BuyerOrganisation(1, 'globex', plan, durationUs, kernel, metrics, new ExposureChecker());
   /** Runs `fn` at virtual time `atUs` (as an event of the kernel). */
   const at = (atUs: number, fn: () => void) => {
     kernel.schedule(atUs, Priority.timer, o, { handle: () => fn() }, 0, null);
@@ -119,4 +121,49 @@ describe('an organisation: volatility and exposure trips on virtual time', () =>
     at(100, () => expect(o.admitValue('allow', 0, 101)).toBe('exposure_limit'));
     expect(breaker.state).toBe('closed');
   });
+
+  it('does not wait for a cooldown that ends after intents stop: the breaker stays open to the end', () => {
+    const { kernel, breaker, at, transitions } = org({}, {}, 20_000);
+    at(10_000, () => breaker.trip(10_000, 'volatility', 'test'));
+    expect(kernel.pending).toBe(1); // cooldown to 15 000, before the end at 20 000
+    at(15_000, () => undefined);
+    expect(breaker.state).toBe('half_open');
+    at(16_000, () => breaker.trip(16_000, 'volatility', 'test'));
+    expect(kernel.pending).toBe(0); // 21 000 is past the end: nothing left to let through
+    expect(breaker.state).toBe('open');
+    expect(transitions()).toEqual([
+      [10_000, 'open', 'volatility'],
+      [15_000, 'half_open', null],
+      [16_000, 'open', 'volatility'],
+    ]);
+  });
+
+  it('ends a run when its negotiations have, not when a long cooldown would (5 minutes after a 30 s run)', () => {
+    const parsed = parseScenarioText(LONG_COOLDOWN, 'long-cooldown.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const { results } = runSimulation(parsed.plan, { seed: 3 });
+    const globex = results.breakers.find((b) => b.organisation === 'globex')!;
+    expect(globex.opens).toBeGreaterThan(0);
+    expect(results.virtual_end_us).toBeLessThan(40_000_000);
+    expect(globex.time_open_us).toBeLessThan(results.virtual_end_us);
+  });
 });
+
+const LONG_COOLDOWN = `
+name: long-cooldown
+duration: 30s
+currency: USD
+security: { signing: off, audit: false }
+market:
+  tick: 1s
+  categories:
+    - { name: headphones, reference_price: 100.00, skus: [{ sku: WH-1, name: Headphones }] }
+  regimes:
+    - { name: calm, duration: 30s, volatility_per_minute: 0.001 }
+network:
+  latency: 100ms
+stores:
+  - { organisation: acme, agents: 2, categories: [headphones], margin: 0.20, floor_margin: 0.08, shipping: 0, tax_rate: 0, quote_validity: 5s, stock: { WH-1: 100000 }, strategy: { kind: linear, max_rounds: 6 }, capacity: { servers: 4, service_time: 1ms } }
+buyers:
+  - { organisation: globex, agents: 20, categories: [headphones], intent_rate: 120/m, quantity: { min: 1, max: 1 }, budget_margin: 0.08, budget_spread: 0.10, target_margin: -0.05, stores_per_intent: 2, quote_timeout: 1s, confirmation_timeout: 1s, strategy: { kind: linear, max_rounds: 6, deadline: 5s }, mandate: { max_per_purchase: 600.00 }, breaker: { window: 10s, failure_threshold: 0.3, min_volume: 5, cooldown: 5m, half_open_trials: 3 } }
+`;
