@@ -29,7 +29,7 @@ export function loadScenarioFile(file: string): SimulationPlan {
   }
   const parsed = parseScenarioText(text, file);
   if (!parsed.ok) {
-    const n = parsed.problems.length;
+    const n = parsed.count ?? parsed.problems.length;
     throw new UsageError(`${file}: invalid scenario, ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(file, parsed.problems)}`);
   }
   return parsed.plan;

@@ -16,7 +16,11 @@ export interface ScenarioProblem {
   readonly column?: number;
 }
 
-export type ScenarioParseResult = { ok: true; plan: SimulationPlan } | { ok: false; problems: ScenarioProblem[] };
+/**
+ * A failure lists at most MAX_PROBLEMS problems, then a line saying how many more there are;
+ * `count` is then the number of problems found (else it is the number listed).
+ */
+export type ScenarioParseResult = { ok: true; plan: SimulationPlan } | { ok: false; problems: ScenarioProblem[]; count?: number };
 
 /** "buyers", 0, "strategy", "e" → "buyers[0].strategy.e" */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -66,15 +70,15 @@ export function parseScenarioText(text: string, fileName: string): ScenarioParse
     if (duplicates.length > 0) return { ok: false, problems: duplicates };
   }
   if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
+    return capped(
+      doc.errors.slice(0, MAX_PROBLEMS).map((e) => ({
         path: '',
         message: `invalid YAML: ${e.code === 'MULTIPLE_DOCS' ? 'more than one document ("---"): a scenario file holds one' : e.message.split('\n')[0]}`,
         line: lines.linePos(e.pos[0]).line,
         column: lines.linePos(e.pos[0]).col,
       })),
-    };
+      doc.errors.length,
+    );
   }
   let data: unknown;
   try {
@@ -141,8 +145,14 @@ export function validate(data: unknown, doc?: Document, lines?: LineCounter): Sc
     // Positions are found only for the problems listed (finding one is a walk of the document).
     if (problems.length < MAX_PROBLEMS) problems.push(...toProblems(issue, doc, lines, MAX_PROBLEMS - problems.length));
   }
-  if (total > problems.length) problems.push({ path: '', message: `… and ${(total - problems.length).toLocaleString('en-US')} more problems (the first ${problems.length} are listed)` });
-  return { ok: false, problems };
+  return capped(problems, total);
+}
+
+/** A failure with the problems listed, and a last line for the `total - listed` more not listed. */
+function capped(listed: ScenarioProblem[], total: number): ScenarioParseResult {
+  if (total <= listed.length) return { ok: false, problems: listed };
+  const more = { path: '', message: `… and ${(total - listed.length).toLocaleString('en-US')} more problems (the first ${listed.length} are listed)` };
+  return { ok: false, problems: [...listed, more], count: total };
 }
 
 function toProblems(issue: z.core.$ZodIssue, doc: Document | undefined, lines: LineCounter | undefined, room: number): ScenarioProblem[] {
@@ -179,7 +189,8 @@ function article(type: string): string {
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  // A long string is quoted by its start: the problem line stays readable.
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 80 ? value.slice(0, 60) : value)}${value.length > 80 ? `… (${value.length.toLocaleString('en-US')} characters)` : ''}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }

@@ -229,6 +229,26 @@ describe('YAML problems', () => {
     const problems = problemsOf(parseScenarioText(wide, 'wide.yaml'));
     expect(problems).toHaveLength(201);
     expect(problems.at(-1)!.message).toBe('… and 49,800 more problems (the first 200 are listed)');
+    const result = parseScenarioText(wide, 'wide.yaml');
+    expect(result.ok ? 0 : result.count).toBe(50_000);
+  });
+
+  it('lists at most 200 YAML syntax errors too, and counts them all', () => {
+    // NDJSON given by mistake: every line is a YAML error of its own.
+    const ndjson = Array.from({ length: 500 }, (_, i) => `{"vt_us":${i},"event":"delivered"}`).join('\n');
+    const result = parseScenarioText(ndjson, 'trace.yaml');
+    if (result.ok) throw new Error('parsed');
+    expect(result.problems).toHaveLength(201);
+    expect(result.problems.at(-1)!.message).toMatch(/^… and [\d,]+ more problems \(the first 200 are listed\)$/);
+    const more = Number(/and ([\d,]+) more/.exec(result.problems.at(-1)!.message)![1]!.replace(/,/g, ''));
+    expect(result.count).toBe(200 + more);
+  });
+
+  it('quotes a long string by its start', () => {
+    const problems = problemsOf(parseScenarioText(editScenario('seed: 42', `seed: 42\nsecurity: ${'x'.repeat(100_000)}`), 's.yaml'));
+    const message = problems.find((p) => p.path === 'security')!.message;
+    expect(message.length).toBeLessThan(200);
+    expect(message).toContain('… (100,000 characters)');
   });
 
   it('rejects an empty file as one problem about the whole file', () => {
