@@ -37,7 +37,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--seed <n>', "seed (integer or word); overrides the scenario's seed")
     .option('--workers <n>', 'worker threads: 0 runs inline, N runs the organisations on N threads, auto = one per core (results are identical for any value)')
     .option('--out <dir>', 'output folder (default: reports/<scenario name>/)')
-    .option('--trace <file>', 'write an NDJSON trace: one line per message delivered or dropped, with virtual time')
+    .option('--trace <file>', 'write an NDJSON trace with virtual time: one line per message delivered, dropped or rejected, and per discovery, execution and audit entry')
     .option('--audit <file>', 'write the audit trail as NDJSON: every entry of every agent\'s hash chain, then the chain heads and Merkle root')
     .option('--json', 'print the report as JSON instead of tables')
     .addOption(new Option('--no-progress', 'never show the progress line'))

@@ -6,6 +6,7 @@ import { renderSecurity } from '../report/security.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { ProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
+import { budgetValue } from '../report/format.js';
 import { AuditWriter } from '../report/audit-writer.js';
 import { TraceWriter } from '../report/trace-writer.js';
 import { RunInvariantViolation, runSimulation, type Reporter } from '../simulation.js';
@@ -135,7 +136,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   }
   const breached = result.budgets.filter((b) => !b.passed);
   for (const b of breached) {
-    process.stderr.write(`budget breached: ${b.expression} (value: ${b.value === null ? 'no data' : b.value})\n`);
+    process.stderr.write(`budget breached: ${b.expression} (value: ${budgetValue(b)})\n`);
   }
   return breached.length > 0 ? ExitCode.budgetBreached : ExitCode.ok;
 }

@@ -348,7 +348,8 @@ export function metricValues(r: Results): Map<string, number> {
   }
   put('halts.count', r.halts.length);
   for (const kind of HALT_KINDS) put(`halts.${kind}`, r.halts.filter((h) => h.kind === kind).length);
-  put('exposure.peak_ratio', r.risk.exposure.reduce((x, e) => Math.max(x, Number(e.peak) / Number(e.limit)), 0));
+  // Without an exposure limit there is no ratio: a budget on it breaches with no data.
+  if (r.risk.exposure.length > 0) put('exposure.peak_ratio', r.risk.exposure.reduce((x, e) => Math.max(x, Number(e.peak) / Number(e.limit)), 0));
   for (const reason of HELD_REASONS) put(`held.${reason}`, r.risk.held_by_reason[reason] ?? 0);
   for (const reason of REFUSED_REASONS) put(`refused.${reason}`, r.risk.refused_by_reason[reason] ?? 0);
   put('security.attempts', r.security.attempts_total);

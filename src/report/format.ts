@@ -1,5 +1,6 @@
 /** Small formatters shared by the report writers. */
 import type { Results } from '../metrics/results.js';
+import { isDurationMetric } from '../scenario/budgets.js';
 import { formatDurationUs } from '../scenario/units.js';
 
 export function pct(x: number | null | undefined): string {
@@ -8,6 +9,13 @@ export function pct(x: number | null | undefined): string {
 
 export function dur(us: number | null | undefined): string {
   return us === null || us === undefined ? '–' : formatDurationUs(us);
+}
+
+/** A budget's measured value as people read it: durations with their unit, other numbers to 10 significant digits. */
+export function budgetValue(b: { readonly metric: string; readonly value: number | null }): string {
+  if (b.value === null) return 'no data';
+  if (isDurationMetric(b.metric)) return formatDurationUs(b.value);
+  return Number.isInteger(b.value) ? String(b.value) : String(Number(b.value.toPrecision(10)));
 }
 
 export function int(n: number): string {

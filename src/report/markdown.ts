@@ -1,7 +1,6 @@
 /** summary.md: the same figures as the console table, as Markdown. */
-import { isDurationMetric } from '../scenario/budgets.js';
 import type { Report } from './report.js';
-import { causes, dur, int, pct, riskLines } from './format.js';
+import { budgetValue, causes, dur, int, pct, riskLines } from './format.js';
 import { renderSecurityMarkdown } from './security.js';
 
 function table(head: string[], rows: string[][]): string {
@@ -62,7 +61,7 @@ export function renderMarkdown(report: Report): string {
   const risk = riskLines(r);
   if (risk.length > 0) parts.push('## Halts and risk controls', table(['', ''], risk));
   if (report.budgets.length > 0) {
-    parts.push('## Budgets', table(['budget', 'value', 'result'], report.budgets.map((b) => [`\`${b.expression}\``, b.value === null ? 'no data' : isDurationMetric(b.metric) ? dur(b.value) : String(b.value), b.passed ? 'pass' : '**breached**'])));
+    parts.push('## Budgets', table(['budget', 'value', 'result'], report.budgets.map((b) => [`\`${b.expression}\``, budgetValue(b), b.passed ? 'pass' : '**breached**'])));
   }
   const w = report.wallclock;
   parts.push('## Wall clock', `Ran in ${int(w.elapsed_ms)} ms on Node ${w.node}: ${int(w.messages_per_s)} messages/s, ${int(w.negotiations_per_s)} negotiations/s, peak RSS ${int(Math.round(w.peak_rss_bytes / 1048576))} MiB. These figures vary by machine; \`results\` does not.`);

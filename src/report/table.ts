@@ -1,8 +1,7 @@
 /** The console summary: a few cli-table3 tables over the results. */
 import Table from 'cli-table3';
-import { isDurationMetric } from '../scenario/budgets.js';
 import type { RunResult } from '../simulation.js';
-import { causes, dur, int, pct, riskLines } from './format.js';
+import { budgetValue, causes, dur, int, pct, riskLines } from './format.js';
 
 const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
 
@@ -58,7 +57,7 @@ export function renderSummary(run: RunResult): string {
 
   if (run.budgets.length > 0) {
     const bt = new Table({ head: ['budget', 'value', 'result'], style: STYLE });
-    for (const b of run.budgets) bt.push([b.expression, b.value === null ? 'no data' : isDurationMetric(b.metric) ? dur(b.value) : String(b.value), b.passed ? 'pass' : 'BREACHED']);
+    for (const b of run.budgets) bt.push([b.expression, budgetValue(b), b.passed ? 'pass' : 'BREACHED']);
     out.push(bt.toString());
   }
   return out.join('\n');

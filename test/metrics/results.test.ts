@@ -220,6 +220,7 @@ describe('metricValues', () => {
         input(fullCollector(), {
           breakers: [{ organisation: 'g', finalState: 'closed', timeInState: { closed: 1, open: 0, half_open: 0 } }],
           sagas: { sagas: 0, settled: 0, compensated: 0, transfers: 0 },
+          exposure: [{ organisation: 'g', limit: '100.00', peak: '50.00', peaks: ['50.00'] }],
         }),
       ),
     );
@@ -290,6 +291,8 @@ describe('metricValues', () => {
     expect(v.get('halts.limit_down')).toBe(1);
     expect(v.get('halts.level_2')).toBe(0);
     expect(v.get('exposure.peak_ratio')).toBe(0.9);
+    // With no exposure limit anywhere there is no ratio (a budget on it breaches with no data).
+    expect(metricValues({ ...r, risk: { ...r.risk, exposure: [] } } as never).has('exposure.peak_ratio')).toBe(false);
     expect(v.get('held.breaker_open')).toBe(17);
     expect(v.get('held.exposure_limit')).toBe(0);
     expect(v.get('held.volatility')).toBe(19);
