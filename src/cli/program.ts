@@ -96,6 +96,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\n`);
       return err.exitCode;
     }
+    // The system refused a read or write (a full disk, an I/O error): what it said is the news, not our stack.
+    const syscall = (err as NodeJS.ErrnoException | undefined)?.syscall;
+    if (typeof syscall === 'string' && typeof (err as NodeJS.ErrnoException).code === 'string') {
+      process.stderr.write(`system error: ${(err as Error).message}\n`);
+      return ExitCode.internalError;
+    }
     process.stderr.write(`internal error: ${(err as Error).stack ?? String(err)}\n`);
     return ExitCode.internalError;
   }

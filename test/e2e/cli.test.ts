@@ -44,6 +44,7 @@ beforeAll(async () => {
     auditRefused: ['run', unaudited, '--out', out('auditRefused'), '--trace', join(tmp, 'refused-trace.ndjson'), '--audit', join(tmp, 'refused-audit.ndjson')],
     emptyAudit: ['run', base, '--out', out('emptyAudit'), '--audit', ''],
     sameTraceAndAudit: ['run', base, '--out', out('sameTraceAndAudit'), '--trace', join(tmp, 'both.ndjson'), '--audit', join(tmp, 'both.ndjson')],
+    fullDisk: ['run', base, '--out', out('fullDisk'), '--trace', '/dev/full'],
     wordFirstSeed: ['swarm', quickstartFile, '--seeds', '1', '--first-seed', 'abc'],
     hexSeeds: ['swarm', quickstartFile, '--seeds', '0x2'],
     seedsPastSafe: ['swarm', quickstartFile, '--seeds', '3', '--first-seed', '9007199254740990'],
@@ -112,6 +113,12 @@ describe('bad usage exits 2 and runs nothing', () => {
     expect(runs.sameTraceAndAudit!.status).toBe(2);
     expect(runs.sameTraceAndAudit!.stderr).toContain('--trace and --audit name the same file');
     expect(existsSync(join(tmp, 'both.ndjson'))).toBe(false);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('says what the system said when an output cannot be written (a full disk), without a stack trace', () => {
+    expect(runs.fullDisk!.status).toBe(4);
+    expect(runs.fullDisk!.stderr).toMatch(/^system error: ENOSPC: no space left on device/m);
+    expect(runs.fullDisk!.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('swarm: a word for --first-seed, a --seeds that is not decimal, seeds past the safe integers: exit 2', () => {
