@@ -24,6 +24,18 @@ import { MessageSigner } from '../trust/signer.js';
 import { MessageVerifier, signingPayload, type SeenMessage } from '../trust/verifier.js';
 import type { MandateRegistry } from './mandates.js';
 import { passesCompiledCheck } from '../protocol/validate.js';
+import { callHook, StrategyFailure } from './strategies/host.js';
+
+/** A strategy broke its contract under run --strict: the run ends (exit 4). */
+export class StrictStrategyError extends Error {
+  constructor(
+    message: string,
+    readonly virtualUs: number,
+  ) {
+    super(message);
+    this.name = 'StrictStrategyError';
+  }
+}
 
 /** Timer kinds every agent understands; agents' own kinds stay below these. */
 const CRASH = 9001;
@@ -58,6 +70,10 @@ export interface AgentContext {
   partyOf?(id: number): Party | undefined;
   /** organisation of an agent by its identifier ('' when unknown) */
   organisationOf(identifier: string): string;
+  /** who makes the first offer: the store (its first quote) or the buyer (its intent's max_total) */
+  readonly firstMover: 'buyer' | 'store';
+  /** run --strict: the first strategy error ends the run */
+  readonly strict: boolean;
 }
 
 export abstract class Agent implements Endpoint, EventTarget {
@@ -241,6 +257,37 @@ export abstract class Agent implements Endpoint, EventTarget {
     } finally {
       this.answering = answering;
     }
+  }
+
+  /** Runs a negotiator's hook; its failure, if it threw. */
+  protected hook(run: () => void): StrategyFailure | undefined {
+    return callHook(run);
+  }
+
+  /** Counts a negotiator that broke its contract, keeping the first few; under --strict, ends the run. */
+  protected noteStrategyFailure(strategy: string, conversationId: string, failure: StrategyFailure): void {
+    const sample = { strategy, agent: this.identifier, conversation_id: conversationId, vt_us: this.nowUs, message: failure.message };
+    if (this.ctx.strict) throw new StrictStrategyError(`strategy ${strategy} of ${this.identifier} in ${conversationId}: ${failure.message}`, this.nowUs);
+    this.ctx.metrics.strategyErrors.add(sample);
+  }
+
+  /**
+   * Waits for a strategy's Promise without moving virtual time: the kernel runs nothing else
+   * until it settles, then `then` carries on as if the answer had come at once (replies still
+   * count as the answer to the message being answered).
+   */
+  protected suspend<T>(pending: Promise<T>, then: (value: T) => void): void {
+    const answering = this.answering;
+    this.ctx.kernel.block(
+      pending.then((value) => {
+        this.answering = answering;
+        try {
+          then(value);
+        } finally {
+          this.answering = undefined;
+        }
+      }),
+    );
   }
 
   /** Appends a message to this agent's audit chain (and to the audit log, when one is written). */

@@ -16,8 +16,10 @@ import { Agent, type AgentContext } from './agent.js';
 import type { Mandate } from './mandates.js';
 import type { BuyerOrganisation } from './organisation.js';
 import { dealTerms } from './store.js';
-import { OpponentModel } from './strategies/opponent-model.js';
-import { buyerOffer, progress } from './strategies/time-dependent.js';
+import type { BuiltinHost, Preparing } from './strategies/bayesian.js';
+import type { Negotiator, Response } from './strategies/contract.js';
+import { callPropose, callRespond, NegotiationView, StrategyFailure } from './strategies/host.js';
+import { Strategy } from './strategies/registry.js';
 
 // Timer events
 const ARRIVAL = 1;
@@ -37,6 +39,8 @@ interface Offer {
   readonly from: Party;
   readonly quote: QuotePayload;
   readonly totalMinor: number;
+  /** when it arrived */
+  readonly atUs: number;
 }
 
 interface Negotiation {
@@ -80,10 +84,13 @@ interface Negotiation {
   answered: string[];
   /** a store answered market_halted while quotes were being gathered */
   halted: boolean;
-  /** the last total proposed by counter (an ask at or below it is the store meeting it) */
+  /** the last total the buyer offered, -1 before its first (an ask at or below it is the store meeting it) */
   lastProposalMinor: number;
-  /** the opponent model of the counterpart, while negotiating (strategy.opponent_model) */
-  model?: OpponentModel;
+  /** the buyer's opening offer, when the buyer moves first (the intent's max_total) */
+  openingMinor: number;
+  /** this negotiation's negotiator and what it sees */
+  negotiator: Negotiator | undefined;
+  view: NegotiationView;
 }
 
 interface Timer {
@@ -99,8 +106,9 @@ export class BuyerAgent extends Agent {
   private readonly mandate: Mandate;
   private readonly peakRatePerUs: number;
   private conversationSeq = 0;
-  /** opponent models not in use, kept for the next negotiation */
-  private readonly idleModels: OpponentModel[] = [];
+  private readonly strategy: Strategy;
+  /** what built-in negotiators may use of this agent (a counter of reasons, idle opponent models) */
+  private readonly host: BuiltinHost;
 
   constructor(
     address: { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party },
@@ -112,6 +120,8 @@ export class BuyerAgent extends Agent {
     super(address, ctx);
     this.mandate = ctx.mandates.forOrganisation(plan.organisation);
     this.peakRatePerUs = plan.intent_rate * ctx.market.maxDemandMultiplier();
+    this.strategy = new Strategy(plan.strategy);
+    this.host = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
   }
 
   /** Number of negotiations in flight. */
@@ -200,10 +210,14 @@ export class BuyerAgent extends Agent {
     const picks = this.rng.sample(skus.length, this.plan.items_per_intent);
     const { min, max } = this.plan.quantity;
     let baseMinor = 0;
+    let weight = 0;
+    let units = 0;
     const items = picks.map((i) => {
       const info = skus[i]!;
       const quantity = min + this.rng.int(max - min + 1);
       baseMinor += market.referencePriceMinor(category, 0) * info.priceFactor * quantity;
+      weight += info.priceFactor * quantity;
+      units += quantity;
       return { sku: info.sku, quantity };
     });
     // Budgets are set from the price when the run began: they do not follow the market.
@@ -213,8 +227,26 @@ export class BuyerAgent extends Agent {
     if ((this.org.breaker || this.org.exposure) && this.org.admitValue(admission, market.realisedVolatility(category, now), reservationMinor) !== null) return;
     const candidates = this.discover(category);
     const stores = this.rng.sample(candidates.length, this.plan.stores_per_intent).map((i) => candidates[i]!);
+    const conversationId = `conv_${this.localName}_${++this.conversationSeq}`;
+    const s = this.plan.strategy;
+    const view = new NegotiationView({
+      role: 'buyer',
+      maxRounds: s.maxRounds,
+      deadlineUs: s.deadlineUs,
+      reservation: reservationMinor,
+      aspiration: targetMinor,
+      quantity: units,
+      category,
+      counterparty: '',
+      clock: this.ctx.kernel,
+      startUs: now,
+      market,
+      referenceWeight: weight,
+      seed: this.ctx.seed,
+      stream: `negotiator:${this.localName}:${conversationId}`,
+    });
     const n: Negotiation = {
-      conversationId: `conv_${this.localName}_${++this.conversationSeq}`,
+      conversationId,
       startUs: now,
       category,
       regimeIndex: this.ctx.market.regimeIndexAt(now),
@@ -238,13 +270,53 @@ export class BuyerAgent extends Agent {
       lastSentId: '',
       answered: [],
       halted: false,
-      lastProposalMinor: 0,
+      lastProposalMinor: -1,
+      openingMinor: reservationMinor,
+      negotiator: undefined,
+      view,
     };
     this.negotiations.set(n.conversationId, n);
     if (stores.length === 0) {
       this.end(n, 'no_quotes');
       return;
     }
+    if (!this.startNegotiator(n)) return;
+    if (this.ctx.firstMover !== 'buyer') {
+      this.requestQuotes(n);
+      return;
+    }
+    // The buyer moves first: its opening offer is the intent's max_total.
+    const opening = callPropose(n.negotiator!, view);
+    if (opening instanceof Promise) this.suspend(opening, (total) => this.opened(n, total));
+    else this.opened(n, opening);
+  }
+
+  /** Creates the negotiation's negotiator; false when the strategy failed (the negotiation then ended). */
+  private startNegotiator(n: Negotiation): boolean {
+    const made = this.strategy.negotiator({ role: 'buyer', agent: this.identifier, organisation: this.organisation, conversationId: n.conversationId, category: n.category, strategy: this.strategy.name }, this.host);
+    if (made instanceof StrategyFailure) {
+      this.strategyFailed(n, made);
+      return false;
+    }
+    n.negotiator = made;
+    if (made.onStart !== undefined) {
+      const failure = this.hook(() => made.onStart!(n.view));
+      if (failure !== undefined) {
+        this.strategyFailed(n, failure);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private opened(n: Negotiation, total: number | StrategyFailure): void {
+    if (total instanceof StrategyFailure) {
+      this.strategyFailed(n, total);
+      return;
+    }
+    n.openingMinor = Math.min(total, n.reservationMinor);
+    n.lastProposalMinor = n.openingMinor;
+    n.view.offered('buyer', n.openingMinor);
     this.requestQuotes(n);
   }
 
@@ -283,7 +355,7 @@ export class BuyerAgent extends Agent {
       this.send(this.partyOf(store), 'a2a.commerce.intent', n.conversationId, {
         intent: 'purchase',
         items: n.items,
-        constraints: { max_total: toWire(n.reservationMinor), currency: this.ctx.currency, delivery_by: deliveryBy },
+        constraints: { max_total: toWire(n.openingMinor), currency: this.ctx.currency, delivery_by: deliveryBy },
         mandate_ref: this.mandate.mandateId,
       });
     }
@@ -295,10 +367,11 @@ export class BuyerAgent extends Agent {
     const totalMinor = toMinor(m.payload.totals.total);
     if (n.phase === 'quoting') {
       if (!this.firstAnswer(n, m.from)) return;
-      if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, totalMinor };
+      if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, totalMinor, atUs: this.nowUs };
       if (--n.awaiting === 0) this.decide(n);
     } else if (n.phase === 'negotiating' && n.counterpart && m.from.identifier === n.counterpart.from.identifier && m.payload.replaces === n.counterpart.quote.quote_id) {
-      n.counterpart = { from: m.from, quote: m.payload, totalMinor };
+      n.counterpart = { from: m.from, quote: m.payload, totalMinor, atUs: this.nowUs };
+      n.view.offered('store', totalMinor);
       this.evaluate(n);
     }
   }
@@ -324,7 +397,7 @@ export class BuyerAgent extends Agent {
     } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier && (m.payload.reference === n.counterpart.quote.quote_id || m.payload.reference === n.lastSentId)) {
       // A store that has run out of rounds ends the negotiation without agreement.
       const code = m.payload.code;
-      this.end(n, code === 'negotiation_closed' ? 'no_agreement' : code === 'market_halted' ? 'market_halted' : 'rejected_by_store');
+      this.end(n, code === 'negotiation_closed' ? 'no_agreement' : code === 'market_halted' ? 'market_halted' : code === 'internal_error' ? 'strategy_error' : 'rejected_by_store');
     }
   }
 
@@ -358,31 +431,63 @@ export class BuyerAgent extends Agent {
     }
     n.phase = 'negotiating';
     n.counterpart = best;
+    n.view.counterparty = best.from.identifier;
+    n.view.offered('store', best.totalMinor, best.atUs);
     this.evaluate(n);
   }
 
-  /** Step 4: accept when the quote meets the current offer, else counter, else give up. */
+  /**
+   * Step 4: the negotiator answers the quote: accept it, end the negotiation, or reject it and
+   * counter with its proposal, within the rounds and the deadline. A quote at or below the last
+   * counter is the store meeting it: the buyer holds to its word.
+   */
   private evaluate(n: Negotiation): void {
     const offer = n.counterpart!;
-    const s = this.plan.strategy;
-    const elapsed = this.nowUs - n.startUs;
-    if (offer.totalMinor <= this.offerLevel(n, elapsed, n.rounds)) {
+    if (offer.totalMinor <= n.lastProposalMinor) {
       this.accept(n);
       return;
     }
-    const pastDeadline = this.pastDeadline(elapsed);
+    n.view.round = n.rounds;
+    const response = callRespond(n.negotiator!, n.view, offer.totalMinor);
+    if (response instanceof Promise) this.suspend(response, (r) => this.responded(n, r));
+    else this.responded(n, response);
+  }
+
+  private responded(n: Negotiation, response: Response | StrategyFailure): void {
+    if (response instanceof StrategyFailure) {
+      this.strategyFailed(n, response);
+      return;
+    }
+    if (response === 'accept') {
+      this.accept(n);
+      return;
+    }
+    if (response === 'end') {
+      this.end(n, 'no_agreement');
+      return;
+    }
+    const s = this.plan.strategy;
+    const pastDeadline = s.deadlineUs !== undefined && this.nowUs - n.startUs >= s.deadlineUs;
     if (n.rounds >= s.maxRounds || pastDeadline) {
       this.end(n, pastDeadline ? 'deadline' : 'no_agreement');
       return;
     }
-    let proposal = this.offerLevel(n, elapsed, n.rounds + 1);
-    if (s.opponentModel) {
-      const steered = this.consultModel(n, offer.totalMinor, proposal);
-      if (steered === undefined) return;
-      proposal = steered;
+    const proposal = callPropose(n.negotiator!, n.view);
+    if (proposal instanceof Promise) this.suspend(proposal, (p) => this.counter(n, p));
+    else this.counter(n, proposal);
+  }
+
+  /** Sends the negotiator's proposal as a counter (never above the buyer's budget). */
+  private counter(n: Negotiation, total: number | StrategyFailure): void {
+    if (total instanceof StrategyFailure) {
+      this.strategyFailed(n, total);
+      return;
     }
+    const offer = n.counterpart!;
+    const proposal = Math.min(total, n.reservationMinor);
     n.rounds++;
     n.lastProposalMinor = proposal;
+    n.view.offered('buyer', proposal);
     n.lastSentId = this.send(offer.from, 'a2a.commerce.counter', n.conversationId, {
       quote_id: offer.quote.quote_id,
       proposed_changes: { max_total: toWire(proposal), reason: 'Budget constraint' },
@@ -390,15 +495,10 @@ export class BuyerAgent extends Agent {
     this.arm(n, RESPONSE_WAIT, this.plan.quote_timeout);
   }
 
-  /** What the buyer offers `elapsed` after the negotiation began, at counter round `round`. */
-  private offerLevel(n: Negotiation, elapsedUs: number, round: number): number {
-    const s = this.plan.strategy;
-    return buyerOffer(n.targetMinor, n.reservationMinor, progress(elapsedUs, s.deadlineUs, round, s.maxRounds), s.e);
-  }
-
-  private pastDeadline(elapsedUs: number): boolean {
-    const deadline = this.plan.strategy.deadlineUs;
-    return deadline !== undefined && elapsedUs >= deadline;
+  /** A negotiator broke its contract: the negotiation ends with strategy_error (run --strict: the run ends). */
+  private strategyFailed(n: Negotiation, failure: StrategyFailure): void {
+    this.noteStrategyFailure(this.strategy.name, n.conversationId, failure);
+    this.end(n, 'strategy_error');
   }
 
   override get prepares(): boolean {
@@ -406,53 +506,26 @@ export class BuyerAgent extends Agent {
   }
 
   /**
-   * For a quote on its way here, the opponent-model consultation that evaluate() will make on
-   * delivery if nothing changes before then, computed ahead and kept by the model. Follows
-   * evaluate() and consultModel() step by step.
+   * For a quote on its way here, work the negotiator's respond() will do on delivery if nothing
+   * changes before then, done ahead (an opponent model's consultation) and kept by it.
    */
   protected override prepareFor(m: CommerceMessage, atUs: number): boolean {
-    const s = this.plan.strategy;
-    if (s.opponentModel === undefined || m.type !== 'a2a.commerce.quote') return false;
+    if (m.type !== 'a2a.commerce.quote') return false;
     const n = this.negotiations.get(m.conversation_id);
     const offer = n?.counterpart;
-    if (n === undefined || offer === undefined || n.model === undefined || n.phase !== 'negotiating') return false;
+    const negotiator = n?.negotiator as Preparing | undefined;
+    if (n === undefined || offer === undefined || negotiator?.prepare === undefined || n.phase !== 'negotiating') return false;
     if (m.from.identifier !== offer.from.identifier || m.payload.replaces !== offer.quote.quote_id) return false;
     const ask = toMinor(m.payload.totals.total);
-    const elapsed = atUs - n.startUs;
-    if (ask <= this.offerLevel(n, elapsed, n.rounds) || n.rounds >= s.maxRounds || this.pastDeadline(elapsed) || ask <= n.lastProposalMinor) return false;
-    return n.model.prepare(n.rounds, ask, n.reservationMinor, n.rounds + 1, s.maxRounds);
-  }
-
-  /**
-   * Learns from the store's latest ask and steers the next counter: never propose more than the
-   * store is expected to ask anyway, and walk away once the store's floor is most likely above
-   * the budget. Returns the proposal, or undefined when the negotiation ended.
-   */
-  private consultModel(n: Negotiation, askMinor: number, proposal: number): number | undefined {
-    const settings = this.plan.strategy.opponentModel!;
-    // The store's horizon is taken to be the buyer's own round limit.
-    const horizon = this.plan.strategy.maxRounds;
-    if (n.model === undefined) {
-      // The first quote of the counterpart: the top of the store's range, no evidence yet.
-      n.model = this.idleModels.pop() ?? new OpponentModel(settings);
-      n.model.reset(askMinor);
-      return proposal;
+    if (ask <= n.lastProposalMinor) return false;
+    const view = n.view;
+    view.round = n.rounds;
+    view.atUs = atUs;
+    try {
+      return negotiator.prepare(view, ask);
+    } finally {
+      view.atUs = undefined;
     }
-    // An ask at the proposal is the store meeting it (censored), not a point on its curve.
-    if (askMinor <= n.lastProposalMinor) return proposal;
-    n.model.observe(n.rounds, askMinor);
-    this.ctx.metrics.reason('model:updates');
-    const belief = n.model.belief(n.reservationMinor, n.rounds + 1, horizon);
-    // walk_away: 1 never walks away (a floor above the budget is never certain enough).
-    if (settings.walkAway < 1 && belief.pFloorAbove >= settings.walkAway) {
-      this.ctx.metrics.reason('model:walked_away');
-      this.end(n, 'no_agreement');
-      return undefined;
-    }
-    const expected = Math.max(n.targetMinor, Math.ceil(belief.expectedNextAsk));
-    if (expected >= proposal) return proposal;
-    this.ctx.metrics.reason('model:proposals_lowered');
-    return expected;
   }
 
   /** Step 5: confirm within the mandate, binding the proof to the quote's transaction hash. */
@@ -612,9 +685,11 @@ export class BuyerAgent extends Agent {
     if (outcome !== 'succeeded' && n.reservedMinor !== undefined) this.org.spending.release(this.mandate, n.reservedAtUs!, n.reservedMinor);
     this.negotiations.delete(n.conversationId);
     n.token++;
-    if (n.model) {
-      this.idleModels.push(n.model);
-      n.model = undefined;
+    const negotiator = n.negotiator;
+    if (negotiator?.onEnd !== undefined) {
+      n.negotiator = undefined;
+      const failure = this.hook(() => negotiator.onEnd!(n.view, outcome));
+      if (failure !== undefined) this.noteStrategyFailure(this.strategy.name, n.conversationId, failure);
     }
     this.ctx.metrics.negotiationEnded({
       buyerId: this.id,

@@ -19,7 +19,10 @@ import { StoreSagas, type SagaHost } from '../settlement/store-sagas.js';
 import { Agent, type AgentContext } from './agent.js';
 import { dealTerms } from './deal-terms.js';
 import { mandateScope, MandateSpending } from './mandates.js';
-import { progress, storeAsk } from './strategies/time-dependent.js';
+import type { BuiltinHost } from './strategies/bayesian.js';
+import type { Negotiator, Response } from './strategies/contract.js';
+import { callPropose, callRespond, NegotiationView, StrategyFailure } from './strategies/host.js';
+import { Strategy } from './strategies/registry.js';
 
 const SERVICE_DONE = 1;
 const SAGA_TIMER = 2;
@@ -48,6 +51,33 @@ interface QuoteState {
   confirmation?: ConfirmationPayload;
   /** the buyer returned the confirmation (step 7 on the store's side) */
   acknowledged?: boolean;
+  /** the negotiation's negotiator and what it sees (carried from quote to quote) */
+  readonly neg: StoreNegotiation;
+}
+
+interface StoreNegotiation {
+  readonly negotiator: Negotiator;
+  readonly view: NegotiationView;
+  readonly conversationId: string;
+}
+
+/** What a quote is built from, between deciding its total and issuing it. */
+interface Pricing {
+  readonly to: Party;
+  readonly conversationId: string;
+  readonly items: QuoteItem[];
+  readonly subtotalMinor: number;
+  readonly taxMinor: number;
+  readonly listMinor: number;
+  readonly floorMinor: number;
+  readonly round: number;
+  readonly firstQuotedUs: number;
+  readonly deliveryEstimate: string;
+  /** the most the total may be: the list, then the quote it replaces */
+  readonly capMinor: number;
+  readonly replaces?: string;
+  /** the message being answered (for errors) */
+  readonly requestId: string;
 }
 
 type Request = MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'> | MessageOf<'a2a.commerce.counter'> | MessageOf<'a2a.commerce.accept'>;
@@ -78,6 +108,8 @@ export class StoreAgent extends Agent {
   private readonly limiter: ExposureLimiter | undefined;
   /** what this store has taken per mandate and budget period */
   private readonly spending = new MandateSpending();
+  private readonly strategy: Strategy;
+  private readonly host: BuiltinHost;
 
   constructor(address: StoreAddress, private readonly plan: StorePlan, ctx: AgentContext) {
     super(address, ctx);
@@ -87,6 +119,8 @@ export class StoreAgent extends Agent {
     this.profile = storeProfile(plan, address);
     this.endpoint = this.profile.transports.a2a.endpoint;
     this.quotePrefix = `q_${this.localName}_`;
+    this.strategy = new Strategy(plan.strategy);
+    this.host = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
     for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
     if (ctx.settlement && ctx.clearingHouse) this.sagas = new StoreSagas(this.sagaHost(), ctx, ctx.settlement, ctx.clearingHouse);
   }
@@ -277,28 +311,155 @@ export class StoreAgent extends Agent {
         return;
       }
     }
-    this.issueQuote(m.from, m.conversation_id, items, listSubtotal, tax, listTotal, listTotal, floorTotal, 0, now, estimate);
+    let weight = 0;
+    let units = 0;
+    for (const line of m.payload.items) {
+      weight += this.ctx.market.sku(line.sku)!.priceFactor * line.quantity;
+      units += line.quantity;
+    }
+    const s = this.plan.strategy;
+    const category = this.ctx.market.sku(m.payload.items[0]!.sku)!.category;
+    const view = new NegotiationView({
+      role: 'store',
+      maxRounds: s.maxRounds,
+      deadlineUs: s.deadlineUs,
+      reservation: floorTotal,
+      aspiration: listTotal,
+      quantity: units,
+      category,
+      counterparty: m.from.identifier,
+      clock: this.ctx.kernel,
+      startUs: now,
+      market: this.ctx.market,
+      referenceWeight: weight,
+      seed: this.ctx.seed,
+      stream: `negotiator:${this.localName}:${m.conversation_id}`,
+    });
+    const pricing: Pricing = { to: m.from, conversationId: m.conversation_id, items, subtotalMinor: listSubtotal, taxMinor: tax, listMinor: listTotal, floorMinor: floorTotal, round: 0, firstQuotedUs: now, deliveryEstimate: estimate, capMinor: listTotal, requestId: m.id };
+    const made = this.strategy.negotiator({ role: 'store', agent: this.identifier, organisation: this.organisation, conversationId: m.conversation_id, category, strategy: this.strategy.name }, this.host);
+    if (made instanceof StrategyFailure) {
+      this.strategyFailed(pricing, undefined, made);
+      return;
+    }
+    const neg: StoreNegotiation = { negotiator: made, view, conversationId: m.conversation_id };
+    if (made.onStart !== undefined) {
+      const failure = this.hook(() => made.onStart!(view));
+      if (failure !== undefined) {
+        this.strategyFailed(pricing, neg, failure);
+        return;
+      }
+    }
+    const opening = m.payload.constraints?.max_total;
+    if (this.ctx.firstMover === 'buyer' && opening !== undefined) {
+      // The buyer moved first: its intent's max_total is its opening offer.
+      this.respondTo(pricing, neg, toMinor(opening));
+      return;
+    }
+    this.propose(pricing, neg);
   }
 
-  /** Step 4: concede towards the floor, meeting the buyer's proposal once it reaches the ask. */
+  /** The negotiator answers the buyer's offer: meet it, close the negotiation, or make an offer. */
+  private respondTo(pricing: Pricing, neg: StoreNegotiation, offerMinor: number): void {
+    neg.view.round = pricing.round;
+    neg.view.offered('buyer', offerMinor);
+    const response = callRespond(neg.negotiator, neg.view, offerMinor);
+    if (response instanceof Promise) this.suspend(response, (r) => this.responded(pricing, neg, offerMinor, r));
+    else this.responded(pricing, neg, offerMinor, response);
+  }
+
+  private responded(pricing: Pricing, neg: StoreNegotiation, offerMinor: number, response: Response | StrategyFailure): void {
+    if (response instanceof StrategyFailure) {
+      this.strategyFailed(pricing, neg, response);
+      return;
+    }
+    // Meeting an offer below the floor is not the store's to do: it makes an offer instead.
+    if (response === 'accept' && offerMinor >= pricing.floorMinor) {
+      this.quoteAt(pricing, neg, Math.min(offerMinor, pricing.capMinor));
+      return;
+    }
+    if (response === 'end') {
+      this.close(pricing, neg, 'the store ended the negotiation');
+      return;
+    }
+    this.propose(pricing, neg);
+  }
+
+  private propose(pricing: Pricing, neg: StoreNegotiation): void {
+    neg.view.round = pricing.round;
+    const total = callPropose(neg.negotiator, neg.view);
+    if (total instanceof Promise) this.suspend(total, (t) => this.proposed(pricing, neg, t));
+    else this.proposed(pricing, neg, total);
+  }
+
+  /** The store's offer, kept between its floor and the quote it replaces (or its list). */
+  private proposed(pricing: Pricing, neg: StoreNegotiation, total: number | StrategyFailure): void {
+    if (total instanceof StrategyFailure) {
+      this.strategyFailed(pricing, neg, total);
+      return;
+    }
+    this.quoteAt(pricing, neg, Math.min(Math.max(total, pricing.floorMinor), pricing.capMinor));
+  }
+
+  private quoteAt(pricing: Pricing, neg: StoreNegotiation, totalMinor: number): void {
+    neg.view.offered('store', totalMinor);
+    const p = pricing;
+    this.issueQuote(p.to, p.conversationId, p.items, p.subtotalMinor, p.taxMinor, totalMinor, p.listMinor, p.floorMinor, p.round, p.firstQuotedUs, p.deliveryEstimate, neg, p.replaces);
+  }
+
+  /** Ends the negotiation without agreement: negotiation_closed to the buyer. */
+  private close(pricing: Pricing, neg: StoreNegotiation, text: string): void {
+    this.limiter?.release(this.limiterKey(pricing.to.identifier, pricing.conversationId));
+    if (pricing.replaces !== undefined) this.quotes.delete(quoteNumber(pricing.replaces, this.quotePrefix));
+    this.ended(neg, 'no_agreement');
+    this.sendError(pricing.to, pricing.conversationId, 'negotiation_closed', text, pricing.replaces ?? pricing.requestId);
+  }
+
+  /** A negotiator broke its contract: internal_error to the buyer (whose outcome is strategy_error). */
+  private strategyFailed(pricing: Pricing, neg: StoreNegotiation | undefined, failure: StrategyFailure): void {
+    this.noteStrategyFailure(this.strategy.name, pricing.conversationId, failure);
+    this.limiter?.release(this.limiterKey(pricing.to.identifier, pricing.conversationId));
+    if (pricing.replaces !== undefined) this.quotes.delete(quoteNumber(pricing.replaces, this.quotePrefix));
+    if (neg !== undefined) this.ended(neg, 'strategy_error');
+    this.sendError(pricing.to, pricing.conversationId, 'internal_error', `${this.plan.organisation} could not decide on an offer`, pricing.replaces ?? pricing.requestId);
+  }
+
+  /** The negotiator's onEnd hook, once the negotiation is over for this store. */
+  private ended(neg: StoreNegotiation, outcome: string): void {
+    const negotiator = neg.negotiator;
+    if (negotiator.onEnd === undefined) return;
+    const failure = this.hook(() => negotiator.onEnd!(neg.view, outcome));
+    if (failure !== undefined) this.noteStrategyFailure(this.strategy.name, neg.conversationId, failure);
+  }
+
+  /** Step 4: the negotiator answers the buyer's counter, within the store's rounds. */
   private onCounter(m: MessageOf<'a2a.commerce.counter'>): void {
     const q = this.lookup(m.payload.quote_id, m);
     if (!q) return;
     const round = q.round + 1;
-    const strategy = this.plan.strategy;
-    if (round > strategy.maxRounds) {
+    const p = q.payload;
+    const pricing: Pricing = {
+      to: m.from,
+      conversationId: q.conversationId,
+      items: p.items,
+      subtotalMinor: toMinor(p.totals.subtotal),
+      taxMinor: toMinor(p.totals.tax),
+      listMinor: q.listMinor,
+      floorMinor: q.floorMinor,
+      round,
+      firstQuotedUs: q.firstQuotedUs,
+      deliveryEstimate: p.delivery_estimate,
+      capMinor: q.totalMinor,
+      replaces: q.quoteId,
+      requestId: m.id,
+    };
+    const maxRounds = this.plan.strategy.maxRounds;
+    if (round > maxRounds) {
       this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
-      this.sendError(m.from, m.conversation_id, 'negotiation_closed', `no more than ${strategy.maxRounds} counter rounds`, q.quoteId);
+      this.ended(q.neg, 'no_agreement');
+      this.sendError(m.from, m.conversation_id, 'negotiation_closed', `no more than ${maxRounds} counter rounds`, q.quoteId);
       return;
     }
-    const proposed = toMinor(m.payload.proposed_changes.max_total);
-    const t = progress(this.nowUs - q.firstQuotedUs, strategy.deadlineUs, round, strategy.maxRounds);
-    const ask = Math.max(q.floorMinor, storeAsk(q.listMinor, q.floorMinor, t, strategy.e));
-    const total = proposed >= ask ? Math.min(proposed, q.totalMinor) : Math.min(ask, q.totalMinor);
-    const p = q.payload;
-    const subtotal = toMinor(p.totals.subtotal);
-    const tax = toMinor(p.totals.tax);
-    this.issueQuote(m.from, q.conversationId, p.items, subtotal, tax, total, q.listMinor, q.floorMinor, round, q.firstQuotedUs, p.delivery_estimate, q.quoteId);
+    this.respondTo(pricing, q.neg, toMinor(m.payload.proposed_changes.max_total));
   }
 
   private issueQuote(
@@ -313,6 +474,7 @@ export class StoreAgent extends Agent {
     round: number,
     firstQuotedUs: number,
     deliveryEstimate: string,
+    neg: StoreNegotiation,
     replaces?: string,
   ): void {
     const now = this.nowUs;
@@ -334,7 +496,7 @@ export class StoreAgent extends Agent {
     payload.valid_until = isoTimestamp(this.ctx.epochMs, validUntilUs);
     // A replaced quote is dead: forget it now (a counter or accept naming it is told quote_not_found).
     if (replaces) this.quotes.delete(quoteNumber(replaces, this.quotePrefix));
-    this.quotes.set(this.quoteSeq, { quoteId, key: this.quoteSeq, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now });
+    this.quotes.set(this.quoteSeq, { quoteId, key: this.quoteSeq, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now, neg });
     if (now >= this.nextSweepUs) this.sweep(now);
     this.send(to, 'a2a.commerce.quote', conversationId, payload);
   }
@@ -390,6 +552,7 @@ export class StoreAgent extends Agent {
       this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
       this.quotes.delete(q.key);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
+      this.ended(q.neg, 'succeeded');
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
       this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
       return;
@@ -421,6 +584,7 @@ export class StoreAgent extends Agent {
     this.executed.set(q.key, q);
     this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
+    this.ended(q.neg, 'succeeded');
     this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
   }
 
@@ -521,6 +685,7 @@ export class StoreAgent extends Agent {
     for (const [key, q] of this.quotes) {
       if (2 * q.validUntilUs - q.issuedUs >= now) break;
       this.quotes.delete(key);
+      if (q.neg.negotiator.onEnd !== undefined) this.ended(q.neg, 'expired');
     }
     for (const [key, q] of this.executed) {
       if (q.validUntilUs + ORDER_RETENTION_US >= now) break;

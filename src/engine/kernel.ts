@@ -45,7 +45,26 @@ export class Kernel implements Clock {
   eventsProcessed = 0;
   /** key of the event being processed; (0, -1, -1, -1) before the first */
   current: EventKey = { t: 0, p: -1, o: -1, s: -1 };
+  /**
+   * Set while an event's handler waits for a Promise (a strategy's answer): runUntil stops after
+   * that event, and virtual time stands still until the Promise settles (see resume()).
+   */
+  blocked: Promise<unknown> | undefined;
   private readonly queue = new EventQueue();
+
+  /** Stops the run after the current event until `work` settles; `work` carries the event's remainder. */
+  block(work: Promise<unknown>): void {
+    this.blocked = this.blocked === undefined ? work : this.blocked.then(() => work);
+  }
+
+  /** Waits until no handler is waiting any more (what it waits for may block again). */
+  async resume(): Promise<void> {
+    while (this.blocked !== undefined) {
+      const waiting = this.blocked;
+      await waiting;
+      if (this.blocked === waiting) this.blocked = undefined;
+    }
+  }
 
   /** Schedules `target.handle(kind, data)` at `timeUs`; time never runs backwards. */
   schedule(timeUs: number, priority: number, origin: Entity, target: EventTarget, kind: number, data: unknown): void {
@@ -91,6 +110,7 @@ export class Kernel implements Clock {
       this.current = ev;
       ev.target.handle(ev.kind, ev.data);
       ran++;
+      if (this.blocked !== undefined) break;
     }
     this.eventsProcessed += ran;
     return ran;

@@ -5,6 +5,7 @@
 import { AuditLedger, type AuditChainData } from '../trust/audit.js';
 import { LatencyHistogram, type LatencyData } from './latency.js';
 import { SecurityCollector, type SecurityData } from './security.js';
+import { StrategyErrors, type StrategyErrorsData } from './strategy-errors.js';
 
 /** How a negotiation ended. Everything except 'succeeded' is a failure. */
 export const OUTCOMES = [
@@ -19,6 +20,7 @@ export const OUTCOMES = [
   'agent_crashed',
   'market_halted',
   'approval_timeout',
+  'strategy_error',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -110,6 +112,7 @@ export interface MetricsData {
   readonly security: SecurityData;
   readonly audit: AuditChainData[];
   readonly risk?: RiskData;
+  readonly strategyErrors?: StrategyErrorsData;
 }
 
 /** Risk and time-series figures as plain data. */
@@ -139,6 +142,8 @@ export class MetricsCollector {
   readonly breakerTransitions: BreakerRecord[] = [];
   readonly security = new SecurityCollector();
   readonly audit = new AuditLedger();
+  /** negotiations a strategy broke, per strategy */
+  readonly strategyErrors = new StrategyErrors();
   messagesDelivered = 0;
   messagesDropped = 0;
   messagesCorrupted = 0;
@@ -252,6 +257,7 @@ export class MetricsCollector {
     for (const [k, v] of o.exposureLasts) this.exposureLasts.set(k, v);
     this.security.merge(o.security);
     this.audit.merge(o.audit.toData());
+    this.strategyErrors.merge(o.strategyErrors.toData());
   }
 
   toData(): MetricsData {
@@ -275,6 +281,7 @@ export class MetricsCollector {
       risk: { reasons: [...this.reasons], byBucket: [...this.byBucket], exposurePeaks: [...this.exposurePeaks], exposureLasts: [...this.exposureLasts] },
       security: this.security.toData(),
       audit: this.audit.toData(),
+      strategyErrors: this.strategyErrors.toData(),
     };
   }
 
@@ -305,6 +312,7 @@ export class MetricsCollector {
     }
     m.security.merge(SecurityCollector.fromData(d.security));
     m.audit.merge(d.audit);
+    if (d.strategyErrors) m.strategyErrors.merge(d.strategyErrors);
     return m;
   }
 

@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'market_halted',
   'service_unavailable',
+  // the agent's own decision failed (its negotiation strategy broke its contract)
+  'internal_error',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -57,6 +57,8 @@ export interface SharedWorld {
   readonly faults: FaultSchedule | undefined;
   readonly clearingHouse: Party | undefined;
   readonly trust: TrustContext;
+  /** run --strict: the first strategy error ends the run */
+  readonly strict?: boolean;
 }
 
 /** Builds what every shard reads but never changes. */
@@ -158,6 +160,8 @@ export class Shard {
       faults: world.faults,
       defects: new Set(plan.defects),
       clearingHouse: world.clearingHouse,
+      firstMover: plan.negotiation.first_mover,
+      strict: world.strict ?? false,
     };
     for (const org of layout.organisations) {
       if (org.shard !== index) continue;

@@ -35,7 +35,7 @@ describe('layout pilot', () => {
 
   it('runs without opponent models, counts the consultations and asks each organisation would weigh, and places model buyers by their work', () => {
     const modelled = planOf('scenarios/bench-strategy.yaml');
-    const plain = { ...modelled, buyers: modelled.buyers.map((b) => ({ ...b, strategy: { kind: b.strategy.kind, e: b.strategy.e, maxRounds: b.strategy.maxRounds, deadlineUs: b.strategy.deadlineUs } })) };
+    const plain = { ...modelled, buyers: modelled.buyers.map((b) => ({ ...b, strategy: { kind: b.strategy.kind, name: b.strategy.name, options: b.strategy.options, e: b.strategy.e, maxRounds: b.strategy.maxRounds, deadlineUs: b.strategy.deadlineUs } })) };
     expect(modelled.buyers.every((b) => b.strategy.opponentModel !== undefined)).toBe(true);
     const traffic = pilotTraffic(modelled, 5_000);
     expect(traffic).toEqual(pilotTraffic(plain, 5_000));

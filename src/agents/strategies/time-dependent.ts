@@ -3,6 +3,7 @@
  * conceded at progress t ∈ [0, 1] is t^(1/e). Boulware (e < 1) holds firm until late,
  * Linear (e = 1) concedes evenly, Conceder (e > 1) gives ground early.
  */
+import type { NegotiationState, Negotiator, NegotiatorFactory } from './contract.js';
 
 /** Share of the range conceded at `progress` (clamped to [0, 1]). */
 export function concession(progress: number, e: number): number {
@@ -28,3 +29,32 @@ export function buyerOffer(targetMinor: number, reservationMinor: number, t: num
 export function storeAsk(listMinor: number, floorMinor: number, t: number, e: number): number {
   return Math.round(listMinor - (listMinor - floorMinor) * concession(t, e));
 }
+
+/**
+ * The offer a Faratin tactic of exponent `e` makes at counter round `round`: a buyer from its
+ * aspiration up, a store from its list down, by the progress of time or rounds.
+ */
+export function faratinLevel(s: NegotiationState, round: number, e: number): number {
+  const t = progress(s.elapsedUs, s.deadlineUs, round, s.maxRounds);
+  return s.role === 'buyer' ? buyerOffer(s.aspiration, s.reservation, t, e) : Math.max(s.reservation, storeAsk(s.aspiration, s.reservation, t, e));
+}
+
+/**
+ * A Faratin time-dependent negotiator. A buyer accepts a quote at or below what it would offer
+ * now and proposes its level at the next round; a store accepts a counter at or above its ask
+ * at this round, and asks that.
+ */
+export function faratin(e: number): Negotiator {
+  return {
+    respond(s, offer) {
+      if (s.role === 'buyer') return offer <= faratinLevel(s, s.round, e) ? 'accept' : 'reject';
+      return offer >= faratinLevel(s, s.round, e) ? 'accept' : 'reject';
+    },
+    propose(s) {
+      return faratinLevel(s, s.role === 'buyer' ? s.round + 1 : s.round, e);
+    },
+  };
+}
+
+/** The module form: `{ e }` in options. Stateless, so one negotiator serves every negotiation of an exponent. */
+export const createFaratin: NegotiatorFactory<{ e: number }> = (options) => faratin(options.e);

@@ -1,0 +1,139 @@
+/**
+ * The engine's side of the negotiator contract: the state a negotiator reads (one view per
+ * negotiation, kept up to date by its agent) and calls that hold a negotiator's answers to the
+ * contract. A throw, or an answer of the wrong kind, is a StrategyFailure: the negotiation ends
+ * with outcome strategy_error and the run goes on. An answer may be a Promise; the agent then
+ * suspends the kernel until it settles (agent.ts).
+ */
+import type { Clock } from '../../engine/kernel.js';
+import { Rng } from '../../engine/rng.js';
+import type { MarketView } from '../../market/market.js';
+import type { NegotiationState, Negotiator, OfferRecord, Response, Role } from './contract.js';
+
+/** A negotiator broke the contract: it threw, or answered something it may not. */
+export class StrategyFailure {
+  constructor(readonly message: string) {}
+}
+
+export interface ViewInit {
+  readonly role: Role;
+  readonly maxRounds: number;
+  readonly deadlineUs: number | undefined;
+  readonly reservation: number;
+  readonly aspiration: number;
+  readonly quantity: number;
+  readonly category: string;
+  readonly counterparty: string;
+  readonly clock: Clock;
+  readonly startUs: number;
+  readonly market: MarketView;
+  /** Σ price factor × quantity over the items: the reference price times this is their value */
+  readonly referenceWeight: number;
+  readonly seed: string | number;
+  /** the negotiator's own random stream */
+  readonly stream: string;
+}
+
+/** What a negotiator reads of its negotiation: the agent moves `round` and appends to `history`. */
+export class NegotiationView implements NegotiationState {
+  readonly role: Role;
+  readonly maxRounds: number;
+  readonly deadlineUs: number | undefined;
+  readonly reservation: number;
+  readonly aspiration: number;
+  readonly quantity: number;
+  readonly category: string;
+  /** a buyer asks several stores at once: '' until it picks the one to negotiate with */
+  counterparty: string;
+  round = 0;
+  readonly history: OfferRecord[] = [];
+  /** set while work is done ahead of a delivery: the time it will be delivered */
+  atUs: number | undefined;
+  private rng: Rng | undefined;
+
+  constructor(private readonly init: ViewInit) {
+    this.role = init.role;
+    this.maxRounds = init.maxRounds;
+    this.deadlineUs = init.deadlineUs;
+    this.reservation = init.reservation;
+    this.aspiration = init.aspiration;
+    this.quantity = init.quantity;
+    this.category = init.category;
+    this.counterparty = init.counterparty;
+  }
+
+  get elapsedUs(): number {
+    return (this.atUs ?? this.init.clock.nowUs) - this.init.startUs;
+  }
+
+  get referencePrice(): number {
+    const i = this.init;
+    return Math.round(i.market.referencePriceMinor(i.category, this.atUs ?? i.clock.nowUs) * i.referenceWeight);
+  }
+
+  random(): number {
+    this.rng ??= new Rng(this.init.seed, this.init.stream);
+    return this.rng.next();
+  }
+
+  /** Records an offer made at `atUs` (default: now). */
+  offered(by: Role, total: number, atUs = this.init.clock.nowUs): void {
+    this.history.push({ by, total, atUs });
+  }
+}
+
+const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
+
+function checkResponse(value: unknown): Response | StrategyFailure {
+  if (value === 'accept' || value === 'reject' || value === 'end') return value;
+  return new StrategyFailure(`respond returned ${shown(value)}, not 'accept', 'reject' or 'end'`);
+}
+
+function checkTotal(value: unknown): number | StrategyFailure {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  return new StrategyFailure(`propose returned ${shown(value)}, not a whole, non-negative total in minor units`);
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  return typeof value;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** negotiator.respond(view, offer), held to the contract. */
+export function callRespond(n: Negotiator, view: NegotiationState, offer: number): Response | StrategyFailure | Promise<Response | StrategyFailure> {
+  let value: unknown;
+  try {
+    value = n.respond(view, offer);
+  } catch (err) {
+    return new StrategyFailure(`respond threw ${describe(err)}`);
+  }
+  if (isThenable(value)) return Promise.resolve(value).then(checkResponse, (err: unknown) => new StrategyFailure(`respond rejected with ${describe(err)}`));
+  return checkResponse(value);
+}
+
+/** negotiator.propose(view), held to the contract. */
+export function callPropose(n: Negotiator, view: NegotiationState): number | StrategyFailure | Promise<number | StrategyFailure> {
+  let value: unknown;
+  try {
+    value = n.propose(view);
+  } catch (err) {
+    return new StrategyFailure(`propose threw ${describe(err)}`);
+  }
+  if (isThenable(value)) return Promise.resolve(value).then(checkTotal, (err: unknown) => new StrategyFailure(`propose rejected with ${describe(err)}`));
+  return checkTotal(value);
+}
+
+/** An optional hook (onStart, onEnd); a throw there is a failure too. */
+export function callHook(run: () => void): StrategyFailure | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (err) {
+    return new StrategyFailure(`a hook threw ${describe(err)}`);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * A scenario's strategy, resolved once per agent: a built-in by kind, or a plug-in module by
+ * path (loaded beforehand into this thread by loadStrategyModules, run/strategy-modules.ts).
+ * It makes one negotiator per negotiation.
+ */
+import type { BayesianSettings, BuiltinHost } from './bayesian.js';
+import { builtinFactory } from './builtins.js';
+import type { Negotiator, NegotiatorFactory, NegotiatorInfo } from './contract.js';
+import { StrategyFailure } from './host.js';
+
+/** A strategy as the scenario gives it (plain data: it crosses to worker threads). */
+export interface StrategyPlan {
+  /** a built-in kind, or 'module' */
+  readonly kind: string;
+  /** how reports name it: the kind, the module file's name, or the scenario's `name` */
+  readonly name: string;
+  /** Faratin's exponent (boulware, linear, conceder) */
+  readonly e?: number | undefined;
+  readonly options: Readonly<Record<string, unknown>>;
+  /** absolute path of a plug-in module (kind 'module'); as written in the file until resolved */
+  readonly module?: string | undefined;
+  readonly maxRounds: number;
+  readonly deadlineUs?: number | undefined;
+  readonly opponentModel?: BayesianSettings | undefined;
+}
+
+/** Plug-in factories loaded into this thread, by absolute path. */
+const loaded = new Map<string, NegotiatorFactory>();
+
+export function registerStrategyModule(path: string, factory: NegotiatorFactory): void {
+  loaded.set(path, factory);
+}
+
+export function strategyModuleLoaded(path: string): boolean {
+  return loaded.has(path);
+}
+
+export class Strategy {
+  readonly name: string;
+  private readonly make: (info: NegotiatorInfo, host: BuiltinHost) => Negotiator;
+
+  constructor(readonly plan: StrategyPlan) {
+    this.name = plan.name;
+    if (plan.kind === 'module') {
+      const factory = loaded.get(plan.module ?? '');
+      if (factory === undefined) throw new Error(`strategy module ${plan.module} is not loaded: load the scenario's strategies first (loadStrategyModules)`);
+      const options = plan.options;
+      this.make = (info) => factory(options, info);
+    } else {
+      this.make = builtinFactory(plan);
+    }
+  }
+
+  /** A negotiator for one negotiation, or the failure of a factory that broke the contract. */
+  negotiator(info: NegotiatorInfo, host: BuiltinHost): Negotiator | StrategyFailure {
+    let n: Negotiator;
+    try {
+      n = this.make(info, host);
+    } catch (err) {
+      return new StrategyFailure(`createNegotiator threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`.slice(0, 500));
+    }
+    if (typeof n !== 'object' || n === null || typeof n.respond !== 'function' || typeof n.propose !== 'function') {
+      return new StrategyFailure('createNegotiator returned no object with respond and propose methods');
+    }
+    return n;
+  }
+}
