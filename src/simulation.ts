@@ -11,11 +11,13 @@ import { SettlementChecker } from './checkers/settlement.js';
 import { InvariantViolation } from './engine/kernel.js';
 import { Market } from './market/market.js';
 import { MetricsCollector } from './metrics/collector.js';
+import { buildStrategies } from './metrics/strategies.js';
 import { buildResults, metricValues, type MarketSummary, type Results } from './metrics/results.js';
 import { buildExposure, buildTimeseries, openIntervals, timeseriesBucketUs } from './metrics/timeseries.js';
 import { formatMinor } from './protocol/money.js';
 import { planLayout } from './run/pilot.js';
 import { compareKeyed, Shard, sharedWorld, type BreakerReport, type SharedWorld } from './run/shard.js';
+import { loadStrategyModules } from './run/strategy-modules.js';
 import { budgetHolds, type Budget } from './scenario/budgets.js';
 import type { SimulationPlan } from './scenario/schema.js';
 
@@ -38,6 +40,8 @@ export interface Reporter {
 export interface RunOptions {
   /** overrides the scenario's seed */
   readonly seed?: string | number;
+  /** the first strategy error ends the run (StrictStrategyError) instead of ending its negotiation */
+  readonly strict?: boolean;
   /** number of shards the organisations are laid out on (run inline); results do not depend on it */
   readonly shards?: number;
   readonly reporters?: readonly Reporter[];
@@ -83,24 +87,56 @@ export class RunInvariantViolation extends InvariantViolation {
 /** Horizon past the scenario's end for which market paths are generated (negotiations drain). */
 export const DRAIN_HORIZON_US = 120_000_000;
 
+/**
+ * Runs a scenario inline. Plug-in strategies must be loaded first (loadStrategyModules) and
+ * answer at once; runSimulationAsync does both.
+ */
 export function runSimulation(plan: SimulationPlan, options: RunOptions = {}): RunResult {
+  const seed = options.seed ?? plan.seed;
+  const steps = start(plan, options);
+  try {
+    const step = steps.next();
+    if (!step.done) throw new Error('a strategy answered with a Promise: run the scenario with runSimulationAsync (the command line does)');
+    return step.value;
+  } catch (err) {
+    throw asRunError(err, seed);
+  }
+}
+
+/** Runs a scenario inline, loading its plug-in strategies and waiting for those that answer with a Promise. */
+export async function runSimulationAsync(plan: SimulationPlan, options: RunOptions = {}): Promise<RunResult> {
+  const problems = await loadStrategyModules(plan);
+  if (problems.length > 0) throw new Error(`strategy modules cannot be used:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+  const seed = options.seed ?? plan.seed;
+  const steps = start(plan, options);
+  try {
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      await step.value;
+    }
+  } catch (err) {
+    throw asRunError(err, seed);
+  }
+}
+
+function start(plan: SimulationPlan, options: RunOptions): Generator<Promise<void>, RunResult> {
   const seed = options.seed ?? plan.seed;
   const effective: SimulationPlan = { ...plan, seed };
   const reporters = options.reporters ?? [];
   for (const r of reporters) r.onStart?.(effective, seed);
-  try {
-    return run(effective, reporters, options.shards ?? 1);
-  } catch (err) {
-    if (err instanceof InvariantViolation && !(err instanceof RunInvariantViolation)) throw new RunInvariantViolation(err, seed);
-    throw err;
-  }
+  return run(effective, reporters, options.shards ?? 1, options.strict ?? false);
 }
 
-function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: number): RunResult {
+function asRunError(err: unknown, seed: string | number): unknown {
+  return err instanceof InvariantViolation && !(err instanceof RunInvariantViolation) ? new RunInvariantViolation(err, seed) : err;
+}
+
+/** The run, step by step: it yields only while a strategy's Promise holds virtual time still. */
+function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: number, strict: boolean): Generator<Promise<void>, RunResult> {
   const durationUs = plan.duration;
   const layout = planLayout(plan, shardCount);
   const market = new Market(plan, durationUs + DRAIN_HORIZON_US);
-  const world = sharedWorld(plan, layout, market);
+  const world = { ...sharedWorld(plan, layout, market), strict };
   const tracers = reporters.filter((r) => r.onTrace);
   const shards = Array.from({ length: layout.shards }, (_, i) => new Shard(world, i, tracers.length > 0));
   for (const shard of shards) shard.start();
@@ -116,7 +152,13 @@ function run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: n
     if (next === Infinity) break;
     if (next > limitUs) throw new InvariantViolation(`run did not drain: events pending at ${next} µs`, nowUs);
     const endUs = windowEnd(next, lookaheadUs, sliceUs);
-    for (const sh of shards) sh.runUntil(endUs);
+    for (const sh of shards) {
+      sh.runUntil(endUs);
+      while (sh.kernel.blocked !== undefined) {
+        yield sh.kernel.resume();
+        sh.runUntil(endUs);
+      }
+    }
     nowUs = Math.max(...shards.map((sh) => sh.kernel.nowUs));
     if (shards.length > 1) {
       for (const sh of shards) {
@@ -208,6 +250,16 @@ export function finishRun(world: FinishingWorld, outcomes: readonly ShardOutcome
     ...riskResults(world, metrics, endUs),
     signing: plan.security.signing,
     audit: plan.security.audit,
+    strategies: buildStrategies(
+      metrics,
+      [...plan.buyers.map((b) => ({ name: b.strategy.name, role: 'buyer' as const, organisation: b.organisation })), ...plan.stores.map((st) => ({ name: st.strategy.name, role: 'store' as const, organisation: st.organisation }))],
+      (id) => {
+        const a = layout.agents[id];
+        if (a === undefined || (a.role !== 'buyer' && a.role !== 'store')) return undefined;
+        const party = a.role === 'buyer' ? plan.buyers[a.planIndex]! : plan.stores[a.planIndex]!;
+        return { name: party.strategy.name, role: a.role, organisation: a.organisation };
+      },
+    ),
   });
   const budgets = evaluateBudgets(plan.budgets, results);
   const result: RunResult = { results, budgets, passed: budgets.every((b) => b.passed) };

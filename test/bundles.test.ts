@@ -56,8 +56,8 @@ describe('a thread started from the bundle', () => {
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');
       const { createRequire } = require('node:module');
-      import(workerData.bundle).then((m) => {
-        const outcome = m.default({ plan: workerData.plan, seed: 7 });
+      import(workerData.bundle).then(async (m) => {
+        const outcome = await m.default({ plan: workerData.plan, seed: 7 });
         const loaded = Object.keys(createRequire(workerData.bundle).cache);
         parentPort.postMessage({ outcome, ajv: loaded.some((f) => f.includes('/node_modules/ajv/')), prebuilt: loaded.some((f) => f.endsWith('/protocol/structure-validators.cjs')) });
       });`;
@@ -69,7 +69,7 @@ describe('a thread started from the bundle', () => {
       });
       w.once('error', reject);
     });
-    expect(got.outcome).toEqual(runSeed(plan, 7));
+    expect(got.outcome).toEqual(await runSeed(plan, 7));
     expect(got.prebuilt).toBe(true);
     expect(got.ajv).toBe(false);
   }, 60_000);

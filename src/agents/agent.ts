@@ -259,6 +259,11 @@ export abstract class Agent implements Endpoint, EventTarget {
     }
   }
 
+  /** The side this agent's negotiators take. */
+  protected get negotiatorRole(): 'buyer' | 'store' {
+    return 'buyer';
+  }
+
   /** Runs a negotiator's hook; its failure, if it threw. */
   protected hook(run: () => void): StrategyFailure | undefined {
     return callHook(run);
@@ -266,7 +271,7 @@ export abstract class Agent implements Endpoint, EventTarget {
 
   /** Counts a negotiator that broke its contract, keeping the first few; under --strict, ends the run. */
   protected noteStrategyFailure(strategy: string, conversationId: string, failure: StrategyFailure): void {
-    const sample = { strategy, agent: this.identifier, conversation_id: conversationId, vt_us: this.nowUs, message: failure.message };
+    const sample = { strategy, role: this.negotiatorRole, agent: this.identifier, conversation_id: conversationId, vt_us: this.nowUs, message: failure.message };
     if (this.ctx.strict) throw new StrictStrategyError(`strategy ${strategy} of ${this.identifier} in ${conversationId}: ${failure.message}`, this.nowUs);
     this.ctx.metrics.strategyErrors.add(sample);
   }

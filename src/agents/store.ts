@@ -152,6 +152,10 @@ export class StoreAgent extends Agent {
     };
   }
 
+  protected override get negotiatorRole(): 'store' {
+    return 'store';
+  }
+
   /** Units of `sku` on hand. */
   stock(sku: string): number {
     return this.inventory.get(sku) ?? 0;

@@ -40,6 +40,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--trace <file>', 'write an NDJSON trace with virtual time: one line per message delivered, dropped or rejected, and per discovery, execution and audit entry')
     .option('--audit <file>', 'write the audit trail as NDJSON: every entry of every agent\'s hash chain, then the chain heads and Merkle root')
     .option('--json', 'print the report as JSON instead of tables')
+    .option('--strict', 'end the run at the first strategy error (exit 4) instead of ending only its negotiation')
+    .option('--check-determinism', 'run the scenario a second time on another number of worker threads and name the first difference in the results (exit 1 if any)')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await runCommand(file, opts)));
@@ -61,7 +63,7 @@ function program(setExit: (code: number) => void): Command {
     .description('check scenario files without running them; every problem is listed with its path')
     .argument('<scenario...>', 'scenario files')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((files: string[]) => setExit(validateCommand(files)));
+    .action(async (files: string[]) => setExit(await validateCommand(files)));
 
   const audit = cli.command('audit').description('audit trail tools');
   audit

@@ -9,11 +9,14 @@ import { renderSummary } from '../report/table.js';
 import { budgetValue } from '../report/format.js';
 import { AuditWriter } from '../report/audit-writer.js';
 import { TraceWriter } from '../report/trace-writer.js';
-import { RunInvariantViolation, runSimulation, type Reporter } from '../simulation.js';
+import { RunInvariantViolation, runSimulationAsync, type Reporter, type RunResult } from '../simulation.js';
+import { StrictStrategyError } from '../agents/agent.js';
+import { firstDifference } from '../report/diff.js';
+import type { SimulationPlan } from '../scenario/schema.js';
 import { workersRefusal } from '../scenario/load.js';
 import { AUTO_MIN_LOOKAHEAD_WORK_US, autoWorkers, autoWorkersFor, runParallel, WorkerFailure, type AutoChoice } from '../run/parallel.js';
 import { ExitCode, UsageError } from './exit-codes.js';
-import { loadScenarioFile, parseSeed } from './scenario-file.js';
+import { loadScenarioWithStrategies, parseSeed } from './scenario-file.js';
 
 export interface RunCommandOptions {
   seed?: string;
@@ -23,6 +26,8 @@ export interface RunCommandOptions {
   audit?: string;
   json?: boolean;
   progress?: boolean;
+  strict?: boolean;
+  checkDeterminism?: boolean;
 }
 
 /** `--workers N|auto` (or the scenario's `workers`) → a thread count; 0 runs inline. */
@@ -53,7 +58,7 @@ function describeAuto(choice: AutoChoice): string {
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
-  const plan = loadScenarioFile(file);
+  const plan = await loadScenarioWithStrategies(file);
   const seed = opts.seed !== undefined ? parseSeed(opts.seed) : plan.seed;
   const requested = opts.workers ?? plan.workers;
   // auto: threads only when each lookahead holds enough work for them (parallel.ts)
@@ -88,8 +93,15 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const t0 = performance.now();
   let result;
   try {
-    result = workers === 0 ? runSimulation(plan, { seed, reporters }) : await runParallel(plan, { seed, workers, reporters, ...(auto?.traffic ? { traffic: auto.traffic } : {}) });
+    const strict = opts.strict === true;
+    result = workers === 0 ? await runSimulationAsync(plan, { seed, reporters, strict }) : await runParallel(plan, { seed, workers, reporters, strict, ...(auto?.traffic ? { traffic: auto.traffic } : {}) });
   } catch (err) {
+    if (err instanceof StrictStrategyError || (err instanceof WorkerFailure && err.message.includes('StrictStrategyError'))) {
+      const message = err instanceof StrictStrategyError ? err.message : (/StrictStrategyError: ([^\n]*)/.exec(err.message)?.[1] ?? err.message);
+      const at = err instanceof StrictStrategyError ? `\n  virtual time: ${err.virtualUs} µs` : '';
+      process.stderr.write(`strategy error (--strict): ${message}${at}\n  seed: ${seed}\n  replay: a2a-sim run ${file} --seed ${seed} --strict\n`);
+      return ExitCode.internalError;
+    }
     if (err instanceof RunInvariantViolation) {
       process.stderr.write(
         `invariant violated: ${err.message}\n  seed: ${err.seed}\n  virtual time: ${err.virtualUs} µs\n  replay: a2a-sim run ${file} --seed ${err.seed}\n`,
@@ -121,7 +133,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   };
   // With adversaries, the honest agents' success is shown beside the same market without them.
   let baseline: Baseline | undefined;
-  if (plan.adversaries.length > 0) baseline = baselineOf(runSimulation({ ...plan, adversaries: [] }, { seed }).results);
+  if (plan.adversaries.length > 0) baseline = baselineOf((await runSimulationAsync({ ...plan, adversaries: [] }, { seed })).results);
   const report = buildReport(file, result, wallclock, baseline);
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), renderMarkdown(report));
@@ -138,5 +150,28 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   for (const b of breached) {
     process.stderr.write(`budget breached: ${b.expression} (value: ${budgetValue(b)})\n`);
   }
+  if (opts.checkDeterminism && !(await deterministic(file, plan, seed, workers, result))) return ExitCode.budgetBreached;
   return breached.length > 0 ? ExitCode.budgetBreached : ExitCode.ok;
+}
+
+/**
+ * run --check-determinism: the same scenario and seed again, on another number of threads
+ * (inline after threads, two threads after inline, or inline again where threads cannot run
+ * it); the results must be the same. A strategy that reads Math.random, the clock or state
+ * shared between negotiations shows up here.
+ */
+async function deterministic(file: string, plan: SimulationPlan, seed: string | number, workers: number, first: RunResult): Promise<boolean> {
+  const other = workers !== 0 ? 0 : workersRefusal(plan, 2, seed) === undefined ? 2 : 0;
+  const where = (n: number) => (n === 0 ? 'inline' : `on ${n} worker threads`);
+  const again = other === 0 ? await runSimulationAsync(plan, { seed }) : await runParallel(plan, { seed, workers: other });
+  const difference = firstDifference(JSON.parse(JSON.stringify(first.results)), JSON.parse(JSON.stringify(again.results)), 'results');
+  if (difference === undefined) {
+    process.stderr.write(`determinism: the results ${where(workers)} and ${where(other)} are identical\n`);
+    return true;
+  }
+  const shown = (v: unknown) => (JSON.stringify(v) ?? 'nothing').slice(0, 200);
+  process.stderr.write(
+    `determinism check failed: ${file} with seed ${seed} gave different results ${where(workers)} and ${where(other)}\n  first difference: ${difference.path}: ${shown(difference.a)} against ${shown(difference.b)}\n  a strategy that reads Math.random, the clock, or state shared between negotiations does this\n`,
+  );
+  return false;
 }

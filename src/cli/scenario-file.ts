@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { formatProblems, parseScenarioText } from '../scenario/load.js';
 import { SEED_HINT, SEED_WORD, type SimulationPlan } from '../scenario/schema.js';
+import { loadStrategyModules, resolveStrategyModules } from '../run/strategy-modules.js';
 import { UsageError } from './exit-codes.js';
 
 /** Scenario files are text of a few MB at most; this keeps a device or a huge file from being read whole. */
@@ -44,4 +45,18 @@ export function parseSeed(text: string, option = '--seed'): string | number {
   }
   if (SEED_WORD.test(text)) return text;
   throw new UsageError(`${option} ${text}: ${SEED_HINT}`);
+}
+
+/**
+ * Reads a scenario file and loads the plug-in strategies it names (paths relative to the file):
+ * a module that is missing, does not load or breaks the contract is a problem of the file.
+ */
+export async function loadScenarioWithStrategies(file: string): Promise<SimulationPlan> {
+  const plan = resolveStrategyModules(loadScenarioFile(file), file);
+  const problems = await loadStrategyModules(plan);
+  if (problems.length > 0) {
+    const n = problems.length;
+    throw new UsageError(`${file}: invalid scenario, ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(file, problems)}`);
+  }
+  return plan;
 }

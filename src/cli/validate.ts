@@ -1,12 +1,12 @@
 /** `a2a-sim validate`: checks scenario files without running them. */
 import { ExitCode, UsageError } from './exit-codes.js';
-import { loadScenarioFile } from './scenario-file.js';
+import { loadScenarioWithStrategies } from './scenario-file.js';
 
-export function validateCommand(files: string[]): number {
+export async function validateCommand(files: string[]): Promise<number> {
   let failed = 0;
   for (const file of files) {
     try {
-      const plan = loadScenarioFile(file);
+      const plan = await loadScenarioWithStrategies(file);
       const agents = plan.stores.reduce((s, x) => s + x.agents, 0) + plan.buyers.reduce((s, x) => s + x.agents, 0);
       process.stdout.write(`${file}: ok (${plan.name}: ${agents} agents, ${plan.market.categories.length} categories, ${plan.budgets.length} budgets)\n`);
     } catch (err) {

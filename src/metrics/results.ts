@@ -3,6 +3,7 @@
  * time and counts appear here; every map is emitted in sorted key order.
  */
 import type { SettlementFinding } from '../checkers/settlement.js';
+import type { StrategiesResults } from './strategies.js';
 import { describeFaults, type FaultSchedule } from '../faults/plan.js';
 import { TRIP_CAUSES, type BreakerState } from '../risk/breaker.js';
 import type { ExposureSeries, TimeseriesBucket } from './timeseries.js';
@@ -120,6 +121,8 @@ export interface Results {
   readonly security: SecuritySummary;
   /** chain heads and the Merkle root of the audit trail (absent when the trail is off) */
   readonly audit?: AuditSummary;
+  /** figures per negotiation strategy, and the negotiations strategies broke */
+  readonly strategies?: StrategiesResults;
 }
 
 export interface ResultsInput {
@@ -142,6 +145,7 @@ export interface ResultsInput {
   /** `security.signing` of the scenario, and whether the audit trail is kept */
   readonly signing?: string;
   readonly audit?: boolean;
+  readonly strategies?: StrategiesResults;
 }
 
 function rate(t: Tally): SuccessTally {
@@ -296,6 +300,7 @@ export function buildResults(input: ResultsInput): Results {
     timeseries: input.timeseries ?? { bucket_us: 0, buckets: [] },
     security: securitySummary(m.security, input.signing ?? 'off'),
     ...(input.audit ? { audit: m.audit.summary() } : {}),
+    ...(input.strategies ? { strategies: input.strategies } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 /** One broken call, where and when it happened. */
 export interface StrategyErrorSample {
   readonly strategy: string;
+  readonly role: 'buyer' | 'store';
   readonly agent: string;
   readonly conversation_id: string;
   readonly vt_us: number;
@@ -25,11 +26,13 @@ function order(a: StrategyErrorSample, b: StrategyErrorSample): number {
 }
 
 export class StrategyErrors {
+  /** by `<role> <strategy>` */
   readonly counts = new Map<string, number>();
   first: StrategyErrorSample[] = [];
 
   add(sample: StrategyErrorSample): void {
-    this.counts.set(sample.strategy, (this.counts.get(sample.strategy) ?? 0) + 1);
+    const key = `${sample.role} ${sample.strategy}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     // The smallest by (time, agent, conversation), so any layout over threads keeps the same ones.
     if (this.first.length === STRATEGY_ERROR_SAMPLES && order(sample, this.first[STRATEGY_ERROR_SAMPLES - 1]!) >= 0) return;
     this.first = [...this.first, sample].sort(order).slice(0, STRATEGY_ERROR_SAMPLES);

@@ -1,4 +1,5 @@
 /** summary.md: the same figures as the console table, as Markdown. */
+import { markdownStrategies } from './strategies.js';
 import type { Report } from './report.js';
 import { budgetValue, causes, dur, int, pct, riskLines } from './format.js';
 import { renderSecurityMarkdown } from './security.js';
@@ -24,6 +25,7 @@ export function renderMarkdown(report: Report): string {
     ...(n.opponent_model
       ? ['### Opponent models', table(['asks learned from', 'walked away', 'counters lowered'], [[int(n.opponent_model.updates), int(n.opponent_model.walked_away), int(n.opponent_model.proposals_lowered)]])]
       : []),
+    ...(r.strategies ? [markdownStrategies(r)] : []),
     '### By market regime',
     table(['regime', 'from', 'to', 'negotiations', 'success rate'], n.by_regime.map((g) => [g.regime, dur(g.start_us), dur(g.end_us), int(g.count), pct(g.success_rate)])),
     '### By category',

@@ -1,5 +1,6 @@
 /** The console summary: a few cli-table3 tables over the results. */
 import Table from 'cli-table3';
+import { renderStrategies } from './strategies.js';
 import type { RunResult } from '../simulation.js';
 import { budgetValue, causes, dur, int, pct, riskLines } from './format.js';
 
@@ -14,6 +15,7 @@ export function renderSummary(run: RunResult): string {
   const main = new Table({ head: ['negotiations', 'succeeded', 'success', 'held', 'rounds (mean/max)', 'latency p50', 'p99'], style: STYLE });
   main.push([int(n.count), int(n.succeeded), pct(n.success_rate), int(n.held_intents), `${n.rounds.mean?.toFixed(2) ?? '–'} / ${n.rounds.max}`, dur(n.latency.p50_us), dur(n.latency.p99_us)]);
   out.push(`${r.scenario} (seed ${r.seed}), virtual time ${dur(r.virtual_end_us)}, ${int(r.events)} events`, main.toString());
+  if (r.strategies) out.push(renderStrategies(r));
   const model = n.opponent_model;
   if (model) {
     const mt = new Table({ head: ['opponent model', 'asks learned from', 'walked away', 'counters lowered'], style: STYLE });

@@ -94,6 +94,8 @@ export interface ParallelOptions {
   readonly fault?: ThreadFault;
   /** the layout pilot's counts for this plan and seed, when already measured (autoWorkersFor) */
   readonly traffic?: Traffic;
+  /** the first strategy error ends the run */
+  readonly strict?: boolean;
 }
 
 export async function runParallel(base: SimulationPlan, options: ParallelOptions): Promise<RunResult> {
@@ -124,7 +126,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   }
   const tasks = Array.from({ length: shards }, (_, index) => {
     const spins = shards <= availableParallelism() ? SPINS : 0;
-    const task: ShardTask = { plan, shards, traffic, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
+    const task: ShardTask = { plan, shards, traffic, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}), ...(options.strict ? { strict: true } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
       // The thread died: stop the others and wake the coordinator if it is waiting.
       Atomics.store(control, FAILED, index + 1);

@@ -28,7 +28,8 @@ export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): T
   const pilotPlan: SimulationPlan = {
     ...plan,
     security: { ...plan.security, signing: 'off', audit: false },
-    buyers: plan.buyers.map((b) => (b.strategy.opponentModel ? { ...b, strategy: withoutModel(b.strategy) } : b)),
+    buyers: plan.buyers.map((b) => (b.strategy.opponentModel ? { ...b, strategy: withoutModel(b.strategy) } : standIn(b))),
+    stores: plan.stores.map(standIn),
   };
   const layout = layOut(pilotPlan, 1);
   const orgCount = layout.organisations.length;
@@ -66,6 +67,16 @@ export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): T
     shard.runUntil(virtualUs);
   }
   return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))), consultations, asks, virtualUs };
+}
+
+/**
+ * A plug-in strategy is not run by the pilot (it may answer slowly, or not be loaded here): a
+ * linear tactic stands in for it. The layout only balances the threads; results never depend on it.
+ */
+function standIn<T extends { strategy: SimulationPlan['stores'][number]['strategy'] }>(party: T): T {
+  if (party.strategy.module === undefined) return party;
+  const { module: _, ...rest } = party.strategy;
+  return { ...party, strategy: { ...rest, kind: 'linear', e: 1, options: {} } };
 }
 
 function withoutModel<S extends { opponentModel?: unknown }>(strategy: S): S {

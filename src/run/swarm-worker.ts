@@ -4,7 +4,7 @@
  */
 import { InvariantViolation } from '../engine/kernel.js';
 import type { SimulationPlan } from '../scenario/schema.js';
-import { runSimulation } from '../simulation.js';
+import { runSimulationAsync } from '../simulation.js';
 
 export interface SeedTask {
   readonly plan: SimulationPlan;
@@ -31,9 +31,9 @@ export function failedSeed(seed: string | number, status: 'violation' | 'error',
 }
 
 /** Runs one seed inline; a violation or failure is part of the outcome, not thrown. */
-export function runSeed(plan: SimulationPlan, seed: string | number): SeedOutcome {
+export async function runSeed(plan: SimulationPlan, seed: string | number): Promise<SeedOutcome> {
   try {
-    const { results: r, budgets } = runSimulation(plan, { seed });
+    const { results: r, budgets } = await runSimulationAsync(plan, { seed });
     const s = r.settlement.sagas;
     return {
       seed,
@@ -50,6 +50,6 @@ export function runSeed(plan: SimulationPlan, seed: string | number): SeedOutcom
   }
 }
 
-export default function runSeedTask(task: SeedTask): SeedOutcome {
+export default function runSeedTask(task: SeedTask): Promise<SeedOutcome> {
   return runSeed(task.plan, task.seed);
 }

@@ -26,7 +26,11 @@ export async function runSwarm(plan: SimulationPlan, options: SwarmOptions): Pro
     onSeed?.(o, ++done);
     return o;
   };
-  if (workers === 0) return seeds.map((seed) => finished(runSeed(plan, seed)));
+  if (workers === 0) {
+    const outcomes: SeedOutcome[] = [];
+    for (const seed of seeds) outcomes.push(finished(await runSeed(plan, seed)));
+    return outcomes;
+  }
   const pool = new Piscina({ filename: workerScript('swarm-worker.js'), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   try {
     return await Promise.all(

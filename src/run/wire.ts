@@ -110,6 +110,8 @@ export interface ShardTask {
   readonly spins: number;
   readonly windowing: { readonly lookaheadUs: number; readonly sliceUs: number; readonly limitUs: number };
   readonly fault?: ThreadFault;
+  /** run --strict: the first strategy error ends the run */
+  readonly strict?: boolean;
 }
 
 export type WindowPlan = { readonly state: 'run'; readonly watermarkUs: number; readonly sliceEndUs: number } | { readonly state: 'finished' | 'not_drained'; readonly nextUs: number };

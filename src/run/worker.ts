@@ -14,6 +14,7 @@ import { DRAIN_HORIZON_US, type ThreadSync } from '../simulation.js';
 import { layOut, type Layout } from './layout.js';
 import { Aborted, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
+import { loadStrategyModules } from './strategy-modules.js';
 import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, latestNowUs, NOT_DRAINED, openNext, OutboxWriter, planWindow, runsPaired, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
 
 /** A failure inside a worker, as data: an invariant violation keeps its virtual time. */
@@ -33,15 +34,18 @@ export interface ShardFinal {
   readonly sync: ThreadSync;
 }
 
-export default function runShard(task: ShardTask): ShardFinal | ShardError {
+export default async function runShard(task: ShardTask): Promise<ShardFinal | ShardError> {
   const control = new Int32Array(task.channels.control);
   const numbers = new ShardNumbers(task.channels.numbers, task.shards);
   try {
+    // Plug-in strategies load in every thread (each thread has its own modules).
+    const problems = await loadStrategyModules(task.plan);
+    if (problems.length > 0) throw new Error(`strategy modules cannot be used: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     const layout = layOut(task.plan, task.shards, task.traffic);
-    const world = sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US));
+    const world = { ...sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US)), strict: task.strict ?? false };
     const shard = new Shard(world, task.index, task.tracing);
     shard.start();
-    const sync = runsPaired(task.shards, task.selfCoordinated) ? runPaired(task, shard, control, numbers) : runWindows(task, shard, layout, control, numbers);
+    const sync = runsPaired(task.shards, task.selfCoordinated) ? await runPaired(task, shard, control, numbers) : await runWindows(task, shard, layout, control, numbers);
     return {
       metrics: shard.metrics.toData(),
       checker: shard.checker.toData(),
@@ -62,6 +66,14 @@ export default function runShard(task: ShardTask): ShardFinal | ShardError {
   }
 }
 
+/** Runs on to `endUs` through every strategy's Promise (virtual time stands still while one is pending). */
+async function finishAsync(shard: Shard, endUs: number): Promise<void> {
+  while (shard.kernel.blocked !== undefined) {
+    await shard.kernel.resume();
+    shard.runUntil(endUs);
+  }
+}
+
 function injectFault(task: ShardTask, shard: Shard): void {
   const fault = task.fault;
   if (fault && fault.shard === task.index && shard.kernel.nowUs >= fault.atUs) {
@@ -72,7 +84,7 @@ function injectFault(task: ShardTask, shard: Shard): void {
 }
 
 /** Windows with a barrier: the coordinator (or the last shard to finish one) opens the next. */
-function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers): ThreadSync {
+async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers): Promise<ThreadSync> {
   let windows = 0;
   const earliestSent = new Array<number>(task.shards).fill(Infinity);
   const report = () => {
@@ -102,7 +114,9 @@ function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int3
       if (other === task.index) continue;
       readOutbox(task.channels.outboxes[other]![previous]!, { shard: task.index, delivery: (d) => shard.acceptRemote([d]) });
     }
-    shard.runUntil(numbers.horizonUs(task.index));
+    const horizonUs = numbers.horizonUs(task.index);
+    shard.runUntil(horizonUs);
+    if (shard.kernel.blocked !== undefined) await finishAsync(shard, horizonUs);
     windows++;
     injectFault(task, shard);
     const out = new OutboxWriter(task.channels.outboxes[task.index]![epoch % 2]!);
@@ -124,7 +138,7 @@ function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int3
  * Two shards without a barrier (pair.ts): each runs as far as the other's published head
  * allows, and waits only when it has caught up with it.
  */
-function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): ThreadSync {
+async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): Promise<ThreadSync> {
   const sync = { steps: 0, waits: 0, prepared: 0 };
   const link = new PairLink(task.channels, task.index as 0 | 1, task.spins);
   const { lookaheadUs, limitUs } = task.windowing;
@@ -150,6 +164,7 @@ function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: 
       const horizon = Math.min(bound + lookaheadUs, next + 2 * lookaheadUs, next + stepUs, limitUs + 1);
       if (horizon > next) {
         shard.runUntil(horizon);
+        if (shard.kernel.blocked !== undefined) await finishAsync(shard, horizon);
         sync.steps++;
         injectFault(task, shard);
         link.send(shard.takeOutbox(), accept, nextUs, lookaheadUs);
