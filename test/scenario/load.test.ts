@@ -89,7 +89,7 @@ describe('parseScenarioText on a YAML scenario', () => {
   });
 
   it('reads strategies, stock and budgets', () => {
-    expect(plan.stores[0]!.strategy).toEqual({ kind: 'boulware', e: 0.2, maxRounds: 8, deadlineUs: undefined });
+    expect(plan.stores[0]!.strategy).toEqual({ kind: 'boulware', name: 'boulware', e: 0.2, options: {}, maxRounds: 8, deadlineUs: undefined });
     expect(plan.stores[0]!.stock).toEqual({ 'WH-PRO-001': 6, 'WH-PRO-002': 200, 'WH-LITE-001': 200 });
     expect(plan.budgets.map((b) => [b.metric, b.operator, b.threshold])).toEqual([
       ['negotiation.success_rate', '>=', 0.5],

@@ -84,13 +84,13 @@ describe('a valid scenario', () => {
   ])('gives a %s strategy e = %s by default', (kind, e) => {
     const s = baseScenario();
     s.buyers[0].strategy = { kind, max_rounds: 5 };
-    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind, e, maxRounds: 5, deadlineUs: undefined });
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind, name: kind, e, options: {}, maxRounds: 5, deadlineUs: undefined });
   });
 
   it('keeps an explicit e that fits the kind', () => {
     const s = baseScenario();
     s.buyers[0].strategy = { kind: 'conceder', e: 2.5, max_rounds: 5, deadline: '1s' };
-    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'conceder', e: 2.5, maxRounds: 5, deadlineUs: 1_000_000 });
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'conceder', name: 'conceder', e: 2.5, options: {}, maxRounds: 5, deadlineUs: 1_000_000 });
   });
 
   it('gives a buyer an opponent model with defaults, and none when it asks for none', () => {
@@ -98,7 +98,7 @@ describe('a valid scenario', () => {
     s.buyers[0].strategy = { kind: 'linear', max_rounds: 5, opponent_model: {} };
     expect(planOf(validate(s)).buyers[0]!.strategy.opponentModel).toEqual({ floorSteps: 64, exponentSteps: 16, walkAway: 0.95 });
     s.buyers[0].strategy = { kind: 'boulware', max_rounds: 5, opponent_model: { floor_steps: 4096, exponent_steps: 8, walk_away: 1 } };
-    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'boulware', e: 0.2, maxRounds: 5, deadlineUs: undefined, opponentModel: { floorSteps: 4096, exponentSteps: 8, walkAway: 1 } });
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'boulware', name: 'boulware', e: 0.2, options: {}, maxRounds: 5, deadlineUs: undefined, opponentModel: { floorSteps: 4096, exponentSteps: 8, walkAway: 1 } });
     s.buyers[0].strategy = { kind: 'linear', max_rounds: 5 };
     expect('opponentModel' in planOf(validate(s)).buyers[0]!.strategy).toBe(false);
   });
