@@ -1,5 +1,6 @@
 /**
  * `npm run bench`, each measurement in a fresh process:
+ * - negmas: NegMAS's reference workload at scale (bench/negmas.ts), negotiations/s;
  * - throughput: cost floors per operation, then scenarios/bench-100k.yaml (or the scenarios
  *   given as arguments) inline and on worker threads (BENCH_WORKERS, default 0,1,2);
  * - signing: bench-signing.yaml with signing off, EdDSA and ES256, inline and on 2 workers,
@@ -32,11 +33,11 @@ const scenarios = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['s
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /**
- * Sections: BENCH_SECTIONS=throughput,signing,strategy (the default) picks some, and scaling
+ * Sections: BENCH_SECTIONS=negmas,throughput,signing,strategy (the default) picks some, and scaling
  * (the 1,000,000-negotiation run against its first tenth) is there to add. Signing and strategy
  * run each setting BENCH_REPEAT times (default 1), alternating inline and worker runs.
  */
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'throughput,signing,strategy').split(',').map((x) => x.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'negmas,throughput,signing,strategy').split(',').map((x) => x.trim()));
 const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1) || 1);
 const median = (xs: readonly number[]) => {
   const v = [...xs].sort((a, b) => a - b);
@@ -247,6 +248,34 @@ function scalingSection(): void {
   process.stdout.write(`Cost against the number of negotiations (${nodeFlags.join(' ') || 'V8 defaults'})\n${scaling.toString()}\nTarget: the full run within 10% of the first tenth's throughput (cost grows linearly).\n`);
 }
 
+/**
+ * NegMAS's reference workload at scale (bench/negmas.ts): 10,000 Boulware-against-Conceder
+ * negotiations of 20 steps, as full A2A conversations, against NegMAS's own rate on this kind of
+ * machine (../shared/reference/negmas/README.md: 295 negotiations/s, median of 3).
+ */
+function negmasSection(): void {
+  const runs: { seconds: number; cpu_seconds: number; negotiations_per_s: number; validated_messages: number; negotiations: number }[] = [];
+  for (let rep = 1; rep <= Math.max(3, repeat); rep++) {
+    process.stderr.write(`running the NegMAS reference workload (${rep}/${Math.max(3, repeat)})…\n`);
+    runs.push(JSON.parse(execFileSync(process.execPath, [...nodeFlags, `${here}negmas.js`], { encoding: 'utf8' }).trim().split('\n').pop()!));
+  }
+  const rate = median(runs.map((r) => r.negotiations_per_s));
+  const r = runs[0]!;
+  const table = new Table({ head: ['workload', 'negotiations', 'validated msgs', 'wall s (median)', 'CPU s (median)', 'negotiations/s', 'NegMAS 0.10.23', 'ahead'], style: { head: [], border: [] } });
+  table.push([
+    'Boulware buyer vs Conceder seller, 20 steps (bilateral-negmas.yaml)',
+    fmt(r.negotiations),
+    fmt(r.validated_messages),
+    fmt(median(runs.map((x) => x.seconds)), 2),
+    fmt(median(runs.map((x) => x.cpu_seconds)), 2),
+    fmt(rate),
+    '295/s',
+    `${(rate / 295).toFixed(1)}x`,
+  ]);
+  process.stdout.write(`NegMAS reference workload, inline (every negotiation checked to agree at 0.26, as the reference run does)\n${table.toString()}\n\n`);
+}
+
+if (sections.has('negmas')) negmasSection();
 if (sections.has('throughput')) throughputSection();
 if (sections.has('signing')) signingSection();
 if (sections.has('strategy')) strategySection();

@@ -1,5 +1,5 @@
 /** a2a-market-sim: the programmatic API. */
-export { runSimulation, evaluateBudgets, RunInvariantViolation } from './simulation.js';
+export { runSimulation, runSimulationAsync, evaluateBudgets, RunInvariantViolation } from './simulation.js';
 export { runParallel, autoWorkers, autoWorkersFor, WorkerFailure } from './run/parallel.js';
 export type { Reporter, RunOptions, RunResult, BudgetResult, Progress } from './simulation.js';
 export { parseScenarioText, validate, formatProblems } from './scenario/load.js';
@@ -7,3 +7,7 @@ export type { SimulationPlan } from './scenario/schema.js';
 export type { Results } from './metrics/results.js';
 export type { TraceLine } from './broker/trace.js';
 export { verifyAuditLog } from './trust/audit-verify.js';
+export type { NegotiatorFactory, Negotiator, NegotiatorInfo, NegotiationState, OfferRecord, Response, Role, EndReason } from './agents/strategies/contract.js';
+export { BUILTIN_KINDS } from './agents/strategies/builtins.js';
+export { loadStrategyModules, resolveStrategyModules } from './run/strategy-modules.js';
+export { StrictStrategyError } from './agents/agent.js';

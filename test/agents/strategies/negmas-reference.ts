@@ -36,7 +36,7 @@ export function bilateral(plan: SimulationPlan, nSteps: number): Bilateral {
   let steps = nSteps;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    const p = m.payload as { constraints?: { max_total: string }; totals?: { total: string }; proposed_changes?: { max_total: string } };
+    const p = m.payload as { constraints?: { max_total: number }; totals?: { total: number }; proposed_changes?: { max_total: number } };
     if (m.type === 'a2a.commerce.intent') {
       lastBuyer = toMinor(p.constraints!.max_total);
       offers.push([0, 'buyer', lastBuyer]);
