@@ -84,6 +84,8 @@ interface Negotiation {
   answered: string[];
   /** a store answered market_halted while quotes were being gathered */
   halted: boolean;
+  /** a store's strategy failed while quotes were being gathered (internal_error) */
+  storeFailed: boolean;
   /** the last total the buyer offered, -1 before its first (an ask at or below it is the store meeting it) */
   lastProposalMinor: number;
   /** the buyer's opening offer, when the buyer moves first (the intent's max_total) */
@@ -270,6 +272,7 @@ export class BuyerAgent extends Agent {
       lastSentId: '',
       answered: [],
       halted: false,
+      storeFailed: false,
       lastProposalMinor: -1,
       openingMinor: reservationMinor,
       negotiator: undefined,
@@ -393,6 +396,7 @@ export class BuyerAgent extends Agent {
       if (!this.firstAnswer(n, m.from)) return;
       if (m.payload.alternatives) n.alternatives.push(...m.payload.alternatives);
       if (m.payload.code === 'market_halted') n.halted = true;
+      if (m.payload.code === 'internal_error') n.storeFailed = true;
       if (--n.awaiting === 0) this.decide(n);
     } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier && (m.payload.reference === n.counterpart.quote.quote_id || m.payload.reference === n.lastSentId)) {
       // A store that has run out of rounds ends the negotiation without agreement.
@@ -425,7 +429,7 @@ export class BuyerAgent extends Agent {
         n.items = [{ sku: alternative.sku, quantity: n.items[0]!.quantity }];
         this.requestQuotes(n);
       } else {
-        this.end(n, n.halted ? 'market_halted' : 'no_quotes');
+        this.end(n, n.halted ? 'market_halted' : n.storeFailed ? 'strategy_error' : 'no_quotes');
       }
       return;
     }
