@@ -125,6 +125,24 @@ describe('the checker can fail', () => {
   });
 });
 
+describe('the evidence of a violation', () => {
+  it.each([['inline', '0'], ['on 2 worker threads', '2']])('%s: --trace and --audit hold every line up to the violating event', async (_label, workers) => {
+    const broken = withDefect('ledger_double_post');
+    const trace = join(tmp, `evidence-${workers}.ndjson`);
+    const audit = join(tmp, `evidence-audit-${workers}.ndjson`);
+    const r = await runCli(['run', broken, '--workers', workers, '--out', join(tmp, `evidence-${workers}`), '--trace', trace, '--audit', audit, '--no-progress']);
+    expect(r.status).toBe(3);
+    const atUs = Number(/virtual time: (\d+) µs/.exec(r.stderr)![1]);
+    const lines = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { vt_us: number; event: string; audit?: unknown });
+    // The violation comes in the run's first window (1% of it), which used to be lost whole.
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.every((l) => l.vt_us <= atUs)).toBe(true);
+    const audited = readFileSync(audit, 'utf8').trim().split('\n');
+    expect(audited.length).toBeGreaterThan(0);
+    expect(audited).toEqual(lines.filter((l) => l.event === 'audit').map((l) => JSON.stringify(l.audit)));
+  });
+});
+
 describe('invalid settlement and fault settings', () => {
   it('lists every problem with its path (exit 2)', async () => {
     const data = loadScenarioData(file);
