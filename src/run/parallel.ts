@@ -123,7 +123,9 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     throw err;
   }
   const tasks = Array.from({ length: shards }, (_, index) => {
-    const spins = shards <= availableParallelism() ? SPINS : 0;
+    // Spinning needs a core per thread, the main thread's too when it merges the trace; the
+    // waits back off by themselves when other load takes a core (wire.ts, Waiter).
+    const spins = shards + (tracers.length > 0 ? 1 : 0) <= availableParallelism() ? SPINS : 0;
     const task: ShardTask = { plan, shards, traffic, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
       // The thread died: stop the others and wake the coordinator if it is waiting.
