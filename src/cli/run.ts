@@ -15,6 +15,7 @@ import { AUTO_MIN_LOOKAHEAD_WORK_US, autoWorkers, autoWorkersFor, runParallel, W
 import { ExitCode, UsageError } from './exit-codes.js';
 import { loadScenarioFile, parseSeed } from './scenario-file.js';
 import { createDirectory, PathRefused } from './output-dir.js';
+import { terminalWidth } from './terminal.js';
 
 export interface RunCommandOptions {
   seed?: string;
@@ -131,8 +132,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    process.stdout.write(`${renderSummary(result)}\n`);
-    process.stdout.write(renderSecurity(result.results, baseline));
+    process.stdout.write(`${renderSummary(result, terminalWidth())}\n`);
+    process.stdout.write(renderSecurity(result.results, baseline, terminalWidth()));
     process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
     process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}\n`);
   }

@@ -37,6 +37,12 @@ describe('run scenarios/settlement-faults.yaml', () => {
     expect(f.drawn.settlement_slowdown.factor).toBeGreaterThanOrEqual(5);
   });
 
+  it('prints no line wider than 100 columns when stdout is not a terminal (tables are split, values whole)', () => {
+    const lines = result.stdout.split('\n').filter((l) => !l.startsWith('report: '));
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+    expect(result.stdout).toContain(`${report.results.messages.delivered.toLocaleString('en-US')} (${report.results.faults.messages_duplicated} duplicates)`);
+  });
+
   it('reports compensations by cause, forfeited bonds and identical records on both sides', () => {
     const s = report.results.settlement;
     expect(s.sagas.compensated).toBeGreaterThan(0);
