@@ -83,12 +83,25 @@ describe('a2a-sim swarm', () => {
     expect(r.stdout).toMatch(/24 seeds in .* on 2 worker threads/);
   });
 
-  it('gives the same outcomes inline and on worker threads', async () => {
+  it('gives the same report inline and on worker threads, and writes it to --out as swarm.json', async () => {
+    const out = join(tmp, 'swarm-out');
     const [inline, threads] = await Promise.all([
-      runCli(['swarm', file, '--seeds', '4', '--first-seed', '40', '--workers', '0', '--json']),
+      runCli(['swarm', file, '--seeds', '4', '--first-seed', '40', '--workers', '0', '--json', '--out', out]),
       runCli(['swarm', file, '--seeds', '4', '--first-seed', '40', '--workers', '2', '--json']),
     ]);
-    expect(JSON.parse(inline.stdout).outcomes).toEqual(JSON.parse(threads.stdout).outcomes);
+    const a = JSON.parse(inline.stdout);
+    const b = JSON.parse(threads.stdout);
+    expect({ ...a, wallclock: null }).toEqual({ ...b, wallclock: null });
+    expect(readJson(join(out, 'swarm.json'))).toEqual(a);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| settlement_latency.p99 | 4 |');
+    expect(a.format).toBe('a2a-market-sim/swarm@1');
+    // Per seed: every budget metric (price paid, rounds, latencies among them), in snake_case.
+    for (const o of a.outcomes) {
+      expect(Object.keys(o).sort()).toEqual(['budgets_breached', 'deals', 'metrics', 'sagas_compensated_by_cause', 'seed', 'status']);
+      for (const m of ['negotiation.rounds.mean', 'negotiation_latency.p99', 'settlement_latency.p50', 'sagas.compensated', 'errors.replay_detected']) expect(o.metrics[m]).toBeTypeOf('number');
+      expect(o.deals.mean_value).toBeGreaterThan(0);
+    }
+    expect(a.summary.metrics['negotiation.success_rate'].seeds).toBe(4);
   });
 
   it('starts at --first-seed: its first seed is the run of that seed', async () => {
@@ -96,10 +109,10 @@ describe('a2a-sim swarm', () => {
       runCli(['swarm', file, '--seeds', '2', '--first-seed', '40', '--workers', '0', '--json']),
       runCli(['run', file, '--seed', '40', '--out', join(tmp, 'seed-40'), '--json', '--no-progress']),
     ]);
-    const outcomes = JSON.parse(swarm.stdout).outcomes as { seed: number; negotiations: number; succeeded: number }[];
+    const outcomes = JSON.parse(swarm.stdout).outcomes as { seed: number; metrics: Record<string, number> }[];
     expect(outcomes.map((o) => o.seed)).toEqual([40, 41]);
     const run = JSON.parse(single.stdout).results.negotiation;
-    expect([outcomes[0]!.negotiations, outcomes[0]!.succeeded]).toEqual([run.count, run.succeeded]);
+    expect([outcomes[0]!.metrics['negotiation.count'], outcomes[0]!.metrics['negotiation.succeeded']]).toEqual([run.count, run.succeeded]);
   });
 
   it('lists every failing seed with its replay command and exits 3', async () => {
