@@ -16,6 +16,7 @@ import { ExitCode, UsageError } from './exit-codes.js';
 import { loadScenarioFile, parseSeed } from './scenario-file.js';
 import { createDirectory, PathRefused } from './output-dir.js';
 import { terminalWidth } from './terminal.js';
+import { keyPublisherFor } from '../run/published-keys.js';
 
 export interface RunCommandOptions {
   seed?: string;
@@ -128,6 +129,9 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const report = buildReport(file, result, wallclock, baseline);
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), renderMarkdown(report));
+  // With signing on, every key a message may carry, for verifiers outside (trust/publication.ts).
+  const published = keyPublisherFor({ ...plan, seed });
+  if (published) writeFileSync(join(outDir, 'keys.json'), `${JSON.stringify(published.document(r.virtual_end_us), null, 2)}\n`);
 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
