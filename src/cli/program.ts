@@ -53,7 +53,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--seeds <n>', 'number of seeds', '100')
     .option('--first-seed <n>', 'first seed; the others follow it', '1')
     .option('--workers <n>', 'worker threads running seeds side by side: 0 = one after another in this thread, auto = one per core', 'auto')
-    .option('--json', 'print every seed\'s outcome as JSON')
+    .option('--out <dir>', 'write swarm.json (every seed\'s budget metrics and deals, and statistics across seeds) and summary.md there')
+    .option('--json', 'print the swarm report (as swarm.json) instead of tables')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await swarmCommand(file, opts)));

@@ -101,7 +101,14 @@ export interface Results {
     readonly sagas?: SagaSummary;
   };
   /** the faults this seed drew, and what they did */
-  readonly faults?: Record<string, unknown>;
+  readonly faults?: {
+    readonly drawn: ReturnType<typeof describeFaults>;
+    /** copies the network made: delivered (and rejected as replays) but not sent by any agent */
+    readonly messages_duplicated: number;
+    readonly messages_delayed: number;
+    readonly messages_partitioned: number;
+    readonly crashes: number;
+  };
   readonly flow: { readonly discoveries: number; readonly executions: number; readonly receipts: number };
   readonly messages: {
     readonly sent: number;
