@@ -43,6 +43,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--json', 'print the report as JSON instead of tables')
     .option('--strict', 'end the run at the first strategy error (exit 4) instead of ending only its negotiation')
     .option('--check-determinism', 'run the scenario a second time on another number of worker threads and name the first difference in the results (exit 1 if any)')
+    .option('--junit <file>', 'write JUnit XML: one testcase per budget, a failure for each breached, with its replay command')
+    .option('--markdown <file>', 'write the summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await runCommand(file, opts)));
@@ -56,6 +58,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--workers <n>', 'worker threads running seeds side by side: 0 = one after another in this thread, auto = one per core', 'auto')
     .option('--out <dir>', 'write swarm.json (every seed\'s budget metrics and deals, and statistics across seeds) and summary.md there')
     .option('--json', 'print the swarm report (as swarm.json) instead of tables')
+    .option('--junit <file>', 'write JUnit XML: one testcase per budget (failing with the seeds that breached it) and one for the invariants')
+    .option('--markdown <file>', 'write the swarm summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await swarmCommand(file, opts)));
