@@ -10,7 +10,7 @@ import type { BayesianSettings } from '../agents/strategies/bayesian.js';
 import { BUILTIN_KINDS, BUILTIN_OPTIONS, FARATIN_DEFAULT_E, FARATIN_KINDS } from '../agents/strategies/builtins.js';
 import type { StrategyPlan } from '../agents/strategies/registry.js';
 import { parseBudget, type Budget } from './budgets.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 import { formatDurationUs, parseDurationUs, parseMoneyMinor, parseRatePerUs } from './units.js';
 
 const DURATION_HINT = 'expected a duration with a unit, like "250ms", "2s" or "5m"';
@@ -157,7 +157,8 @@ function checkStrategy(s: StrategyInput, ctx: z.RefinementCtx): void {
     return;
   }
   if (s.kind !== undefined && !(BUILTIN_KINDS as readonly string[]).includes(s.kind)) {
-    ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown strategy kind "${s.kind}" (built-ins: ${BUILTIN_KINDS.join(', ')}; a plug-in is given as module: ./file.mjs)` });
+    const meant = closest(s.kind, BUILTIN_KINDS);
+    ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown strategy kind "${s.kind}"${meant ? `: did you mean "${meant}"?` : ''} (built-ins: ${BUILTIN_KINDS.join(', ')}; a plug-in is given as module: ./file.mjs)` });
     return;
   }
   if (s.e !== undefined && !isFaratin(s.kind)) ctx.addIssue({ code: 'custom', path: ['e'], message: `e belongs to boulware, linear and conceder; give ${s.kind ?? 'a module'} its settings under options` });
