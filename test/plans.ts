@@ -7,7 +7,7 @@ import type { SimulationPlan } from '../src/scenario/schema.js';
 export function planOf(file: string): SimulationPlan {
   const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
   if (!parsed.ok) throw new Error(`${file} does not parse: ${JSON.stringify(parsed.problems)}`);
-  // Plug-in strategy modules are named relative to the scenario file, as the command line reads them.
+  // Plug-in strategy modules are named relative to the file, as the command line reads them.
   return resolveStrategyModules(parsed.plan, file);
 }
 

@@ -517,6 +517,7 @@ export class StoreAgent extends Agent {
       this.quotes.close(q);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
       this.ended(q.neg, 'succeeded');
+      this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
       this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
       return;
@@ -539,6 +540,7 @@ export class StoreAgent extends Agent {
       totals: q.payload.totals,
     };
     this.ctx.metrics.executions++;
+    this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
     // Observer only: a hostile agent's order must never execute.
     if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { baselineOf, buildReport, type Baseline, type Wallclock } from '../report/report.js';
 import { renderSecurity } from '../report/security.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { junitXml, runSuite } from '../report/junit.js';
+import { checkCiPaths, writeCiOutputs } from './ci-output.js';
 import { ProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
 import { budgetValue } from '../report/format.js';
@@ -31,6 +33,8 @@ export interface RunCommandOptions {
   progress?: boolean;
   strict?: boolean;
   checkDeterminism?: boolean;
+  junit?: string;
+  markdown?: string;
 }
 
 /** `--workers N|auto` (or the scenario's `workers`) → a thread count; 0 runs inline. */
@@ -70,6 +74,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const workers = auto ? auto.workers : resolveWorkers(requested);
   const refusal = workersRefusal(plan, workers, seed);
   if (refusal !== undefined) throw new UsageError(`${file}: --workers ${workers}: ${refusal}, or run with --workers 0 or 1`);
+  checkCiPaths(opts);
   for (const [option, path] of [['--out', opts.out], ['--trace', opts.trace], ['--audit', opts.audit]] as const) {
     if (path !== undefined && path.trim() === '') throw new UsageError(`${option}: expected a path, got an empty one`);
   }
@@ -141,6 +146,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const report = buildReport(file, result, wallclock, baseline);
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), renderMarkdown(report));
+  writeCiOutputs(opts, () => junitXml([runSuite(file, seed, result, elapsedMs / 1000)]), () => renderMarkdown(report));
   // With signing on, every key a message may carry, for verifiers outside (trust/publication.ts).
   const published = keyPublisherFor({ ...plan, seed });
   if (published) writeFileSync(join(outDir, 'keys.json'), `${JSON.stringify(published.document(r.virtual_end_us), null, 2)}\n`);

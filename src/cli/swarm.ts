@@ -7,6 +7,8 @@ import { buildSwarmReport, type SwarmReport } from '../report/swarm-report.js';
 import { runSwarm, type SeedOutcome } from '../run/swarm.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
+import { junitXml, swarmSuite } from '../report/junit.js';
+import { checkCiPaths, writeCiOutputs } from './ci-output.js';
 import { resolveWorkers, writable } from './run.js';
 import { loadScenarioWithStrategies } from './scenario-file.js';
 import { terminalWidth } from './terminal.js';
@@ -18,6 +20,8 @@ export interface SwarmCommandOptions {
   out?: string;
   json?: boolean;
   progress?: boolean;
+  junit?: string;
+  markdown?: string;
 }
 
 export async function swarmCommand(file: string, opts: SwarmCommandOptions): Promise<number> {
@@ -32,6 +36,7 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
   const seeds = Array.from({ length: count }, (_, i) => first + i);
   const workers = resolveWorkers(opts.workers ?? 'auto');
   if (opts.out !== undefined && opts.out.trim() === '') throw new UsageError('--out: expected a path, got an empty one');
+  checkCiPaths(opts);
   // Opened before the seeds run, so a folder that cannot be written costs no run.
   if (opts.out !== undefined) writable('--out', opts.out, createDirectory);
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;
@@ -55,6 +60,7 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
     writeFileSync(join(opts.out, 'swarm.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(opts.out, 'summary.md'), renderSwarmMarkdown(report));
   }
+  writeCiOutputs(opts, () => junitXml([swarmSuite(report, plan.budgets.map((b) => b.expression))]), () => renderSwarmMarkdown(report));
   const failing = outcomes.filter((o) => o.status !== 'ok');
   const breaching = outcomes.filter((o) => o.budgets_breached.length > 0);
   if (opts.json) {

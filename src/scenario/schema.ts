@@ -10,7 +10,8 @@ import type { BayesianSettings } from '../agents/strategies/bayesian.js';
 import { BUILTIN_KINDS, BUILTIN_OPTIONS, FARATIN_DEFAULT_E, FARATIN_KINDS } from '../agents/strategies/builtins.js';
 import type { StrategyPlan } from '../agents/strategies/registry.js';
 import { parseBudget, type Budget } from './budgets.js';
-import { closest, didYouMean } from './suggest.js';
+import { parseRegression, type RegressionThreshold } from './regression.js';
+import { didYouMean } from './suggest.js';
 import { formatDurationUs, parseDurationUs, parseMoneyMinor, parseRatePerUs } from './units.js';
 
 const DURATION_HINT = 'expected a duration with a unit, like "250ms", "2s" or "5m"';
@@ -157,8 +158,7 @@ function checkStrategy(s: StrategyInput, ctx: z.RefinementCtx): void {
     return;
   }
   if (s.kind !== undefined && !(BUILTIN_KINDS as readonly string[]).includes(s.kind)) {
-    const meant = closest(s.kind, BUILTIN_KINDS);
-    ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown strategy kind "${s.kind}"${meant ? `: did you mean "${meant}"?` : ''} (built-ins: ${BUILTIN_KINDS.join(', ')}; a plug-in is given as module: ./file.mjs)` });
+    ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown strategy kind "${s.kind}"${didYouMean(s.kind, BUILTIN_KINDS)} (built-ins: ${BUILTIN_KINDS.join(', ')}; a plug-in is given as module: ./file.mjs)` });
     return;
   }
   if (s.e !== undefined && !isFaratin(s.kind)) ctx.addIssue({ code: 'custom', path: ['e'], message: `e belongs to boulware, linear and conceder; give ${s.kind ?? 'a module'} its settings under options` });
@@ -506,6 +506,15 @@ const Adversary = z.strictObject({
   mandate: Mandate.default({ max_per_purchase: 10_000 }),
 });
 
+const RegressionExpression = z.string().transform((text, ctx): RegressionThreshold => {
+  const parsed = parseRegression(text);
+  if ('error' in parsed) {
+    ctx.issues.push({ code: 'custom', message: parsed.error, input: text });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 const BudgetExpression = z.string().transform((text, ctx): Budget => {
   const parsed = parseBudget(text);
   if ('error' in parsed) {
@@ -538,6 +547,8 @@ const ScenarioShape = z.strictObject({
     stores: z.array(Store).min(1),
     buyers: z.array(Buyer).min(1),
     budgets: z.array(BudgetExpression).default([]),
+    /** regression thresholds for `compare`: "negotiation.success_rate: -1%" */
+    regression: z.array(RegressionExpression).default([]),
     report: z
       .strictObject({
         top_pairs: z.number().int().min(0).max(1000).default(10),

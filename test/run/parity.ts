@@ -17,7 +17,6 @@ export function parityScenarios(): string[] {
 async function traced(p: SimulationPlan, workers: number): Promise<{ results: string; trace: string }> {
   const lines: string[] = [];
   const reporters = [{ onTrace: (l: unknown) => lines.push(JSON.stringify(l)) }];
-  // (inline through the asynchronous API, which loads the plug-in strategies a scenario names)
   const r = workers === 0 ? await runSimulationAsync(p, { reporters }) : await runParallel(p, { workers, reporters });
   return { results: JSON.stringify(r.results), trace: lines.join('\n') };
 }
