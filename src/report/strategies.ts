@@ -20,7 +20,7 @@ function firstErrors(r: Results): string[] {
 
 /** The strategies table for the terminal (fitted to `width`), then the first strategy errors. */
 export function renderStrategies(r: Results, width = DEFAULT_WIDTH): string {
-  return [fitTable(HEAD, rows(r), { width, key: true }), ...firstErrors(r)].join('\n');
+  return [fitTable(HEAD, rows(r), { width, wrap: [2], key: true }), ...firstErrors(r)].join('\n');
 }
 
 /** The same as Markdown. */

@@ -15,7 +15,7 @@ import { drawFaults } from '../faults/plan.js';
 import { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
-import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, runSimulation, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
+import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, runSimulationAsync, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut, lookaheadWorkUs, type Traffic } from './layout.js';
 import { NetworkModel } from '../broker/network.js';
 import { preferBundle } from '../bundles.js';
@@ -203,7 +203,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
       if ('error' in settled.value) {
         const e = settled.value.error;
         if (e.invariant) {
-          if (tracers.length > 0) traceToViolation(plan, tracers, emitted, e.virtualUs);
+          if (tracers.length > 0) await traceToViolation(plan, tracers, emitted, e.virtualUs);
           throw new RunInvariantViolation(new InvariantViolation(e.message, e.virtualUs), seed);
         }
         throw new WorkerFailure(`worker ${index} failed: ${e.message}\n${e.stack}`, seed);
@@ -220,7 +220,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
  * ordering) never reached the main thread, so the same run inline, whose trace is the same line
  * for line, hands over those after the `emitted` already written, up to the violation's time.
  */
-function traceToViolation(plan: SimulationPlan, tracers: readonly Reporter[], emitted: number, untilUs: number): void {
+async function traceToViolation(plan: SimulationPlan, tracers: readonly Reporter[], emitted: number, untilUs: number): Promise<void> {
   const stop = new Error('past the violation');
   let seen = 0;
   const rest: Reporter = {
@@ -230,7 +230,7 @@ function traceToViolation(plan: SimulationPlan, tracers: readonly Reporter[], em
     },
   };
   try {
-    runSimulation(plan, { reporters: [rest] });
+    await runSimulationAsync(plan, { reporters: [rest] });
   } catch (err) {
     if (err !== stop && !(err instanceof InvariantViolation)) throw err;
   }

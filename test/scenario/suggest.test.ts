@@ -60,6 +60,7 @@ describe('a slip in a scenario is reported once, as the slip, with what was mean
     });
     expect(found.find((p) => p.startsWith('stores[0].strategy.kind: '))).toMatch(/^stores\[0\]\.strategy\.kind: unknown strategy kind "lineer" \(did you mean "linear"\?\) \(built-ins: boulware, linear, /);
     expect(found).toContain('stores[0].stock.WH-PRO-01: unknown SKU "WH-PRO-01" (did you mean "WH-PRO-001"?)');
+    expect(problems((s) => void (s.security = { signing: 'es265' }))).toEqual(['security.signing: expected signing: es256, eddsa or off (did you mean "es256"?)']);
     expect(found).toContain('network.links[0].from: unknown organisation "acme-audoi" (did you mean "acme-audio"?)');
   });
 });
