@@ -18,7 +18,7 @@ import type { BuyerOrganisation } from './organisation.js';
 import { dealTerms } from './store.js';
 import type { BuiltinHost, Preparing } from './strategies/bayesian.js';
 import type { Negotiator, Response } from './strategies/contract.js';
-import { callPropose, callRespond, NegotiationView, StrategyFailure } from './strategies/host.js';
+import { callPropose, callRespond, NegotiationView, StrategyFailure, type ViewContext } from './strategies/host.js';
 import { Strategy } from './strategies/registry.js';
 
 // Timer events
@@ -111,6 +111,8 @@ export class BuyerAgent extends Agent {
   private readonly strategy: Strategy;
   /** what built-in negotiators may use of this agent (a counter of reasons, idle opponent models) */
   private readonly host: BuiltinHost;
+  /** what every negotiation's view shares */
+  private readonly views: ViewContext;
 
   constructor(
     address: { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party },
@@ -124,6 +126,8 @@ export class BuyerAgent extends Agent {
     this.peakRatePerUs = plan.intent_rate * ctx.market.maxDemandMultiplier();
     this.strategy = new Strategy(plan.strategy);
     this.host = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
+    const s = plan.strategy;
+    this.views = { role: 'buyer', maxRounds: s.maxRounds, deadlineUs: s.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: this.localName };
   }
 
   /** Number of negotiations in flight. */
@@ -230,23 +234,7 @@ export class BuyerAgent extends Agent {
     const candidates = this.discover(category);
     const stores = this.rng.sample(candidates.length, this.plan.stores_per_intent).map((i) => candidates[i]!);
     const conversationId = `conv_${this.localName}_${++this.conversationSeq}`;
-    const s = this.plan.strategy;
-    const view = new NegotiationView({
-      role: 'buyer',
-      maxRounds: s.maxRounds,
-      deadlineUs: s.deadlineUs,
-      reservation: reservationMinor,
-      aspiration: targetMinor,
-      quantity: units,
-      category,
-      counterparty: '',
-      clock: this.ctx.kernel,
-      startUs: now,
-      market,
-      referenceWeight: weight,
-      seed: this.ctx.seed,
-      stream: `negotiator:${this.localName}:${conversationId}`,
-    });
+    const view = new NegotiationView(this.views, reservationMinor, targetMinor, units, category, '', now, weight, conversationId);
     const n: Negotiation = {
       conversationId,
       startUs: now,
@@ -296,7 +284,7 @@ export class BuyerAgent extends Agent {
 
   /** Creates the negotiation's negotiator; false when the strategy failed (the negotiation then ended). */
   private startNegotiator(n: Negotiation): boolean {
-    const made = this.strategy.negotiator({ role: 'buyer', agent: this.identifier, organisation: this.organisation, conversationId: n.conversationId, category: n.category, strategy: this.strategy.name }, this.host);
+    const made = this.strategy.negotiator('buyer', this.identifier, this.organisation, n.conversationId, n.category, this.host);
     if (made instanceof StrategyFailure) {
       this.strategyFailed(n, made);
       return false;

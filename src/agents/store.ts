@@ -22,7 +22,7 @@ import { dealTerms } from './deal-terms.js';
 import { mandateScope, MandateSpending } from './mandates.js';
 import type { BuiltinHost } from './strategies/bayesian.js';
 import type { Negotiator, Response } from './strategies/contract.js';
-import { callPropose, callRespond, NegotiationView, StrategyFailure } from './strategies/host.js';
+import { callPropose, callRespond, NegotiationView, StrategyFailure, type ViewContext } from './strategies/host.js';
 import { Strategy } from './strategies/registry.js';
 
 const SERVICE_DONE = 1;
@@ -68,6 +68,8 @@ export class StoreAgent extends Agent {
   private readonly spending = new MandateSpending();
   private readonly strategy: Strategy;
   private readonly host: BuiltinHost;
+  /** what every negotiation's view shares */
+  private readonly views: ViewContext;
 
   constructor(address: StoreAddress, private readonly plan: StorePlan, ctx: AgentContext) {
     super(address, ctx);
@@ -79,6 +81,7 @@ export class StoreAgent extends Agent {
     this.quotes = new QuoteBook(`q_${this.localName}_`);
     this.strategy = new Strategy(plan.strategy);
     this.host = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
+    this.views = { role: 'store', maxRounds: plan.strategy.maxRounds, deadlineUs: plan.strategy.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: this.localName };
     for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
     if (ctx.settlement && ctx.clearingHouse) this.sagas = new StoreSagas(this.sagaHost(), ctx, ctx.settlement, ctx.clearingHouse);
   }
@@ -230,6 +233,8 @@ export class StoreAgent extends Agent {
     const now = this.nowUs;
     if (!this.mandateAllows(m, m.payload.items[0]?.sku)) return;
     const items: QuoteItem[] = [];
+    let weight = 0;
+    let units = 0;
     let listSubtotal = 0;
     let floorSubtotal = 0;
     for (const line of m.payload.items) {
@@ -249,6 +254,8 @@ export class StoreAgent extends Agent {
       const floorUnit = roundMinor(reference * (1 + this.plan.floor_margin + premium));
       listSubtotal += unit * line.quantity;
       floorSubtotal += floorUnit * line.quantity;
+      weight += info.priceFactor * line.quantity;
+      units += line.quantity;
       // Keys in RFC 8785 order, as in every part of a quote: the transaction hash is then one JSON.stringify.
       items.push({ availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited', name: info.name, quantity: line.quantity, sku: line.sku, unit_price: toWire(unit) });
     }
@@ -271,32 +278,10 @@ export class StoreAgent extends Agent {
         return;
       }
     }
-    let weight = 0;
-    let units = 0;
-    for (const line of m.payload.items) {
-      weight += this.ctx.market.sku(line.sku)!.priceFactor * line.quantity;
-      units += line.quantity;
-    }
-    const s = this.plan.strategy;
     const category = this.ctx.market.sku(m.payload.items[0]!.sku)!.category;
-    const view = new NegotiationView({
-      role: 'store',
-      maxRounds: s.maxRounds,
-      deadlineUs: s.deadlineUs,
-      reservation: floorTotal,
-      aspiration: listTotal,
-      quantity: units,
-      category,
-      counterparty: m.from.identifier,
-      clock: this.ctx.kernel,
-      startUs: now,
-      market: this.ctx.market,
-      referenceWeight: weight,
-      seed: this.ctx.seed,
-      stream: `negotiator:${this.localName}:${m.conversation_id}`,
-    });
+    const view = new NegotiationView(this.views, floorTotal, listTotal, units, category, m.from.identifier, now, weight, m.conversation_id);
     const pricing: Pricing = { to: m.from, conversationId: m.conversation_id, items, subtotalMinor: listSubtotal, taxMinor: tax, listMinor: listTotal, floorMinor: floorTotal, round: 0, firstQuotedUs: now, deliveryEstimate: estimate, capMinor: listTotal, requestId: m.id };
-    const made = this.strategy.negotiator({ role: 'store', agent: this.identifier, organisation: this.organisation, conversationId: m.conversation_id, category, strategy: this.strategy.name }, this.host);
+    const made = this.strategy.negotiator('store', this.identifier, this.organisation, m.conversation_id, category, this.host);
     if (made instanceof StrategyFailure) {
       this.strategyFailed(pricing, undefined, made);
       return;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { bayesian, type BayesianSettings, type BuiltinHost } from './bayesian.js';
-import type { Negotiator, NegotiatorInfo } from './contract.js';
+import type { Negotiator } from './contract.js';
 import { micro } from './micro.js';
 import { NEGMAS_EXPONENTS, timeBased } from './negmas-time.js';
 import { hardliner, randomNegotiator } from './simple.js';
@@ -51,7 +51,7 @@ export interface BuiltinSpec {
  * A factory for the built-in `spec`: called per negotiation, it returns the shared negotiator
  * when the strategy keeps no state of its own.
  */
-export function builtinFactory(spec: BuiltinSpec): (info: NegotiatorInfo, host: BuiltinHost) => Negotiator {
+export function builtinFactory(spec: BuiltinSpec): (host: BuiltinHost) => Negotiator {
   const o = spec.options as never;
   switch (spec.kind) {
     case 'boulware':
@@ -59,7 +59,7 @@ export function builtinFactory(spec: BuiltinSpec): (info: NegotiatorInfo, host: 
     case 'conceder': {
       const e = spec.e ?? FARATIN_DEFAULT_E[spec.kind];
       const model = spec.opponentModel;
-      if (model !== undefined) return (_info, host) => bayesian(e, model, host);
+      if (model !== undefined) return (host) => bayesian(e, model, host);
       const shared = faratin(e);
       return () => shared;
     }

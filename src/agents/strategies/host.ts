@@ -15,70 +15,82 @@ export class StrategyFailure {
   constructor(readonly message: string) {}
 }
 
-export interface ViewInit {
+/** What every negotiation of one agent shares: its side, limits, clock, market and seed. */
+export interface ViewContext {
   readonly role: Role;
   readonly maxRounds: number;
   readonly deadlineUs: number | undefined;
-  readonly reservation: number;
-  readonly aspiration: number;
-  readonly quantity: number;
-  readonly category: string;
-  readonly counterparty: string;
   readonly clock: Clock;
-  readonly startUs: number;
   readonly market: MarketView;
-  /** Σ price factor × quantity over the items: the reference price times this is their value */
-  readonly referenceWeight: number;
   readonly seed: string | number;
-  /** the negotiator's own random stream */
-  readonly stream: string;
+  /** the agent's local name, which with the conversation names the negotiator's random stream */
+  readonly agent: string;
 }
 
-/** What a negotiator reads of its negotiation: the agent moves `round` and appends to `history`. */
+const BY: readonly Role[] = ['buyer', 'store'];
+
+/**
+ * What a negotiator reads of its negotiation; the agent moves `round` and records offers. The
+ * offers are kept as numbers and made into records only when a negotiator reads `history`, and
+ * the random stream is created on the first draw: a strategy pays for what it reads.
+ */
 export class NegotiationView implements NegotiationState {
-  readonly role: Role;
-  readonly maxRounds: number;
-  readonly deadlineUs: number | undefined;
-  readonly reservation: number;
-  readonly aspiration: number;
-  readonly quantity: number;
-  readonly category: string;
-  /** a buyer asks several stores at once: '' until it picks the one to negotiate with */
-  counterparty: string;
   round = 0;
-  readonly history: OfferRecord[] = [];
   /** set while work is done ahead of a delivery: the time it will be delivered */
   atUs: number | undefined;
+  /** (side, total, time) per offer */
+  private readonly offers: number[] = [];
+  private readonly records: OfferRecord[] = [];
   private rng: Rng | undefined;
 
-  constructor(private readonly init: ViewInit) {
-    this.role = init.role;
-    this.maxRounds = init.maxRounds;
-    this.deadlineUs = init.deadlineUs;
-    this.reservation = init.reservation;
-    this.aspiration = init.aspiration;
-    this.quantity = init.quantity;
-    this.category = init.category;
-    this.counterparty = init.counterparty;
+  constructor(
+    private readonly ctx: ViewContext,
+    readonly reservation: number,
+    readonly aspiration: number,
+    readonly quantity: number,
+    readonly category: string,
+    /** a buyer asks several stores at once: '' until it picks the one to negotiate with */
+    public counterparty: string,
+    private readonly startUs: number,
+    /** Σ price factor × quantity over the items: the reference price times this is their value */
+    private readonly referenceWeight: number,
+    private readonly conversationId: string,
+  ) {}
+
+  get role(): Role {
+    return this.ctx.role;
+  }
+
+  get maxRounds(): number {
+    return this.ctx.maxRounds;
+  }
+
+  get deadlineUs(): number | undefined {
+    return this.ctx.deadlineUs;
   }
 
   get elapsedUs(): number {
-    return (this.atUs ?? this.init.clock.nowUs) - this.init.startUs;
+    return (this.atUs ?? this.ctx.clock.nowUs) - this.startUs;
   }
 
   get referencePrice(): number {
-    const i = this.init;
-    return Math.round(i.market.referencePriceMinor(i.category, this.atUs ?? i.clock.nowUs) * i.referenceWeight);
+    return Math.round(this.ctx.market.referencePriceMinor(this.category, this.atUs ?? this.ctx.clock.nowUs) * this.referenceWeight);
+  }
+
+  get history(): readonly OfferRecord[] {
+    const o = this.offers;
+    for (let i = this.records.length * 3; i < o.length; i += 3) this.records.push({ by: BY[o[i]!]!, total: o[i + 1]!, atUs: o[i + 2]! });
+    return this.records;
   }
 
   random(): number {
-    this.rng ??= new Rng(this.init.seed, this.init.stream);
+    this.rng ??= new Rng(this.ctx.seed, `negotiator:${this.ctx.agent}:${this.conversationId}`);
     return this.rng.next();
   }
 
   /** Records an offer made at `atUs` (default: now). */
-  offered(by: Role, total: number, atUs = this.init.clock.nowUs): void {
-    this.history.push({ by, total, atUs });
+  offered(by: Role, total: number, atUs = this.ctx.clock.nowUs): void {
+    this.offers.push(by === 'buyer' ? 0 : 1, total, atUs);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { BayesianSettings, BuiltinHost } from './bayesian.js';
 import { builtinFactory } from './builtins.js';
-import type { Negotiator, NegotiatorFactory, NegotiatorInfo } from './contract.js';
+import type { Negotiator, NegotiatorFactory, Role } from './contract.js';
 import { StrategyFailure } from './host.js';
 
 /** A strategy as the scenario gives it (plain data: it crosses to worker threads). */
@@ -37,7 +37,7 @@ export function strategyModuleLoaded(path: string): boolean {
 
 export class Strategy {
   readonly name: string;
-  private readonly make: (info: NegotiatorInfo, host: BuiltinHost) => Negotiator;
+  private readonly make: (role: Role, agent: string, organisation: string, conversationId: string, category: string, host: BuiltinHost) => Negotiator;
 
   constructor(readonly plan: StrategyPlan) {
     this.name = plan.name;
@@ -45,17 +45,20 @@ export class Strategy {
       const factory = loaded.get(plan.module ?? '');
       if (factory === undefined) throw new Error(`strategy module ${plan.module} is not loaded: load the scenario's strategies first (loadStrategyModules)`);
       const options = plan.options;
-      this.make = (info) => factory(options, info);
+      const strategy = plan.name;
+      this.make = (role, agent, organisation, conversationId, category) => factory(options, { role, agent, organisation, conversationId, category, strategy });
     } else {
-      this.make = builtinFactory(plan);
+      // A built-in needs nothing of who it is for but the agent's host.
+      const make = builtinFactory(plan);
+      this.make = (_role, _agent, _organisation, _conversationId, _category, host) => make(host);
     }
   }
 
   /** A negotiator for one negotiation, or the failure of a factory that broke the contract. */
-  negotiator(info: NegotiatorInfo, host: BuiltinHost): Negotiator | StrategyFailure {
+  negotiator(role: Role, agent: string, organisation: string, conversationId: string, category: string, host: BuiltinHost): Negotiator | StrategyFailure {
     let n: Negotiator;
     try {
-      n = this.make(info, host);
+      n = this.make(role, agent, organisation, conversationId, category, host);
     } catch (err) {
       return new StrategyFailure(`createNegotiator threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`.slice(0, 500));
     }

@@ -45,13 +45,27 @@ export function faratinLevel(s: NegotiationState, round: number, e: number): num
  * at this round, and asks that.
  */
 export function faratin(e: number): Negotiator {
+  // A store asks, at a counter, the level it just weighed the counter against: kept, not recomputed.
+  let lastState: NegotiationState | undefined;
+  let lastRound = -1;
+  let lastElapsedUs = -1;
+  let lastLevel = 0;
+  const level = (s: NegotiationState, round: number): number => {
+    const elapsed = s.elapsedUs;
+    if (s === lastState && round === lastRound && elapsed === lastElapsedUs) return lastLevel;
+    lastState = s;
+    lastRound = round;
+    lastElapsedUs = elapsed;
+    lastLevel = faratinLevel(s, round, e);
+    return lastLevel;
+  };
   return {
     respond(s, offer) {
-      if (s.role === 'buyer') return offer <= faratinLevel(s, s.round, e) ? 'accept' : 'reject';
-      return offer >= faratinLevel(s, s.round, e) ? 'accept' : 'reject';
+      if (s.role === 'buyer') return offer <= level(s, s.round) ? 'accept' : 'reject';
+      return offer >= level(s, s.round) ? 'accept' : 'reject';
     },
     propose(s) {
-      return faratinLevel(s, s.role === 'buyer' ? s.round + 1 : s.round, e);
+      return level(s, s.role === 'buyer' ? s.round + 1 : s.round);
     },
   };
 }
