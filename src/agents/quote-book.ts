@@ -12,12 +12,8 @@ export const ORDER_RETENTION_US = 60_000_000;
 /** How often a store forgets what it no longer needs to remember. */
 const SWEEP_EVERY_US = 100_000;
 
-/** A negotiation's negotiator and what it sees, carried from quote to quote. */
-export interface StoreNegotiation {
-  readonly negotiator: Negotiator;
-  readonly view: NegotiationView;
-  readonly conversationId: string;
-}
+/** A negotiation's view, with its negotiator, carried from quote to quote. */
+export type StoreNegotiation = NegotiationView & { readonly negotiator: Negotiator };
 
 export interface QuoteState {
   readonly quoteId: string;

@@ -286,7 +286,8 @@ export class StoreAgent extends Agent {
       this.strategyFailed(pricing, undefined, made);
       return;
     }
-    const neg: StoreNegotiation = { negotiator: made, view, conversationId: m.conversation_id };
+    view.negotiator = made;
+    const neg = view as StoreNegotiation;
     if (made.onStart !== undefined) {
       const failure = this.hook(() => made.onStart!(view));
       if (failure !== undefined) {
@@ -305,9 +306,9 @@ export class StoreAgent extends Agent {
 
   /** The negotiator answers the buyer's offer: meet it, close the negotiation, or make an offer. */
   private respondTo(pricing: Pricing, neg: StoreNegotiation, offerMinor: number): void {
-    neg.view.round = pricing.round;
-    neg.view.offered('buyer', offerMinor);
-    const response = callRespond(neg.negotiator, neg.view, offerMinor);
+    neg.round = pricing.round;
+    neg.offered('buyer', offerMinor);
+    const response = callRespond(neg.negotiator, neg, offerMinor);
     if (response instanceof Promise) this.suspend(response, (r) => this.responded(pricing, neg, offerMinor, r));
     else this.responded(pricing, neg, offerMinor, response);
   }
@@ -330,8 +331,8 @@ export class StoreAgent extends Agent {
   }
 
   private propose(pricing: Pricing, neg: StoreNegotiation): void {
-    neg.view.round = pricing.round;
-    const total = callPropose(neg.negotiator, neg.view);
+    neg.round = pricing.round;
+    const total = callPropose(neg.negotiator, neg);
     if (total instanceof Promise) this.suspend(total, (t) => this.proposed(pricing, neg, t));
     else this.proposed(pricing, neg, total);
   }
@@ -346,7 +347,7 @@ export class StoreAgent extends Agent {
   }
 
   private quoteAt(pricing: Pricing, neg: StoreNegotiation, totalMinor: number): void {
-    neg.view.offered('store', totalMinor);
+    neg.offered('store', totalMinor);
     const p = pricing;
     this.issueQuote(p.to, p.conversationId, p.items, p.subtotalMinor, p.taxMinor, totalMinor, p.listMinor, p.floorMinor, p.round, p.firstQuotedUs, p.deliveryEstimate, neg, p.replaces);
   }
@@ -377,7 +378,7 @@ export class StoreAgent extends Agent {
   private ended(neg: StoreNegotiation, outcome: string): void {
     const negotiator = neg.negotiator;
     if (negotiator.onEnd === undefined) return;
-    const failure = this.hook(() => negotiator.onEnd!(neg.view, outcome));
+    const failure = this.hook(() => negotiator.onEnd!(neg, outcome));
     if (failure !== undefined) this.noteStrategyFailure(this.strategy.name, neg.conversationId, failure);
   }
 

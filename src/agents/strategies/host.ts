@@ -38,10 +38,12 @@ export class NegotiationView implements NegotiationState {
   round = 0;
   /** set while work is done ahead of a delivery: the time it will be delivered */
   atUs: number | undefined;
-  /** (side, total, time) per offer */
-  private readonly offers: number[] = [];
-  private readonly records: OfferRecord[] = [];
+  /** (side, total, time) per offer; made when the first offer is */
+  private offers: number[] | undefined;
+  private records: OfferRecord[] | undefined;
   private rng: Rng | undefined;
+  /** the negotiator this view is for (the engine's: a store keeps the view with its quote) */
+  negotiator: Negotiator | undefined;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -54,7 +56,7 @@ export class NegotiationView implements NegotiationState {
     private readonly startUs: number,
     /** Σ price factor × quantity over the items: the reference price times this is their value */
     private readonly referenceWeight: number,
-    private readonly conversationId: string,
+    readonly conversationId: string,
   ) {}
 
   get role(): Role {
@@ -78,9 +80,10 @@ export class NegotiationView implements NegotiationState {
   }
 
   get history(): readonly OfferRecord[] {
-    const o = this.offers;
-    for (let i = this.records.length * 3; i < o.length; i += 3) this.records.push({ by: BY[o[i]!]!, total: o[i + 1]!, atUs: o[i + 2]! });
-    return this.records;
+    const o = this.offers ?? [];
+    const records = (this.records ??= []);
+    for (let i = records.length * 3; i < o.length; i += 3) records.push({ by: BY[o[i]!]!, total: o[i + 1]!, atUs: o[i + 2]! });
+    return records;
   }
 
   random(): number {
@@ -90,7 +93,9 @@ export class NegotiationView implements NegotiationState {
 
   /** Records an offer made at `atUs` (default: now). */
   offered(by: Role, total: number, atUs = this.ctx.clock.nowUs): void {
-    this.offers.push(by === 'buyer' ? 0 : 1, total, atUs);
+    const side = by === 'buyer' ? 0 : 1;
+    if (this.offers === undefined) this.offers = [side, total, atUs];
+    else this.offers.push(side, total, atUs);
   }
 }
 
