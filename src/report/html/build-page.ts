@@ -9,9 +9,10 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../tool.js';
+import { PAGE_FOLDER } from './write.js';
 
-/** Where the built page lives, under the package root. */
-export const PAGE_FOLDER = join('dist', 'report-page');
+/** The libraries inlined in every report.html, and their licences. */
+const LICENCES = '/*! a2a-market-sim report page (MIT). Includes Apache ECharts and ZRender (Apache License 2.0, see their NOTICE: developed at The Apache Software Foundation) and tslib (0BSD). */';
 
 /** The commit HEAD of the checkout at `root`, and whether tracked files differ from it; {} outside a checkout of its own. */
 export function buildInfo(root: string): { commit?: string; dirty?: boolean } {
@@ -34,7 +35,7 @@ export async function buildPage(root: string): Promise<string[]> {
   await build({
     input: join(root, 'src', 'report', 'html', 'page', 'main.ts'),
     platform: 'browser',
-    output: { file: script, format: 'iife', minify: true, legalComments: 'none' },
+    output: { file: script, format: 'iife', minify: true, banner: LICENCES },
   });
   const styles = join(folder, 'page.css');
   copyFileSync(join(root, 'src', 'report', 'html', 'page', 'page.css'), styles);
