@@ -1,5 +1,6 @@
 /** report.json: the deterministic `results` (plus budgets) and, apart, the `wallclock` figures. */
 import type { LatencyPercentiles, RunResult, ThreadSync } from '../simulation.js';
+import type { LimitBands } from '../metrics/bands.js';
 import { toolInfo, type ToolInfo } from './tool.js';
 
 export interface Wallclock {
@@ -25,6 +26,8 @@ export interface Report {
   readonly baseline?: Baseline;
   /** negotiation and settlement latency at p0 … p99.99 and the maximum, from the HDR histograms */
   readonly latency_percentiles?: LatencyPercentiles;
+  /** limit-up/limit-down band edges per time-series bucket, for categories with bands */
+  readonly limit_bands?: LimitBands[];
   /** the version of a2a-market-sim that ran, and the commit it was built from when known */
   readonly tool?: ToolInfo;
   readonly wallclock: Wallclock;
@@ -49,6 +52,7 @@ export function buildReport(scenarioFile: string, result: RunResult, wallclock: 
     passed: result.passed,
     ...(baseline ? { baseline } : {}),
     ...(result.latencyPercentiles ? { latency_percentiles: result.latencyPercentiles } : {}),
+    ...(result.limitBands?.length ? { limit_bands: result.limitBands } : {}),
     tool: toolInfo(),
     wallclock,
   };

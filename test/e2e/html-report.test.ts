@@ -121,8 +121,9 @@ describe('report.html of volatility-spike', () => {
 
   it('follows a dark colour scheme, and prints light without the navigation', async () => {
     const { page, problems } = await open({ colorScheme: 'dark' });
-    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    const axisText = () => page.$eval('#success-by-regime svg text', (t) => t.getAttribute('fill') ?? getComputedStyle(t).fill);
+    // Browser-side code is given as text: the tests are type-checked without the DOM's globals.
+    const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    const axisText = () => page.evaluate<string>(`(() => { const t = document.querySelector('#success-by-regime svg text'); return t.getAttribute('fill') ?? getComputedStyle(t).fill; })()`);
     const luminance = (rgb: string) => {
       const hex = /^#([0-9a-f]{6})$/i.exec(rgb);
       const [r, g, b] = hex ? [0, 2, 4].map((i) => parseInt(hex[1]!.slice(i, i + 2), 16)) : (rgb.match(/\d+/g) ?? []).map(Number);
@@ -134,8 +135,8 @@ describe('report.html of volatility-spike', () => {
     await page.screenshot({ path: join(shots, 'volatility-spike-dark.png'), fullPage: true });
 
     await page.emulateMedia({ media: 'print' });
-    await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)');
-    expect(await page.$eval('nav', (n) => getComputedStyle(n).display)).toBe('none');
+    await page.waitForFunction(`getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)'`);
+    expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('nav')).display`)).toBe('none');
     expect(luminance(await axisText())).toBeLessThan(0.5);
     expect((await chartShapes(page)).every((c) => c.paths > 3 && c.width <= 700)).toBe(true);
     await page.screenshot({ path: join(shots, 'volatility-spike-print.png'), fullPage: true });
@@ -148,14 +149,21 @@ describe('report.html of volatility-spike', () => {
     const reached: string[] = [];
     for (let i = 0; i < 80; i++) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
+      const focused = await page.evaluate<{ id: string; outline: string; label: string | null; named: string } | undefined>(`(() => {
+        const el = document.activeElement;
         if (!el || el === document.body) return undefined;
-        const outline = getComputedStyle(el).outlineStyle;
-        return { id: el.getAttribute('data-chart') ?? (el.tagName === 'A' ? `link:${el.getAttribute('href')}` : el.tagName), outline, label: el.getAttribute('aria-labelledby') };
-      });
+        const label = el.getAttribute('aria-labelledby');
+        return {
+          id: el.getAttribute('data-chart') ?? (el.tagName === 'A' ? 'link:' + el.getAttribute('href') : el.tagName),
+          outline: getComputedStyle(el).outlineStyle,
+          label,
+          named: label ? (document.getElementById(label)?.textContent ?? '') : el.textContent,
+        };
+      })()`);
       if (focused) {
         expect(focused.outline, `${focused.id} shows no focus`).not.toBe('none');
+        expect(focused.named.length, `${focused.id} has no name`).toBeGreaterThan(2);
+        if (!focused.id.startsWith('link:')) expect(focused.label).toBe(`${focused.id}-title`);
         reached.push(focused.id);
       }
     }
@@ -164,7 +172,7 @@ describe('report.html of volatility-spike', () => {
     // A section link moves the reading position there.
     await page.focus('nav a[href="#strategies"]');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => location.hash === '#strategies');
+    await page.waitForFunction(`location.hash === '#strategies'`);
     expectNoProblems(problems);
     await page.close();
   });

@@ -83,6 +83,23 @@ function breakerAreas(report: Report): SeriesOption[] {
     }));
 }
 
+/** The category's limit-up/limit-down band edges, dashed (none when it has no bands, or the report predates them). */
+function bandSeries(report: Report, category: string): SeriesOption[] {
+  const bands = report.limit_bands?.find((b) => b.category === category);
+  if (!bands) return [];
+  const buckets = report.results.timeseries.buckets;
+  const edge = (name: string, values: string[]): SeriesOption => ({
+    type: 'line',
+    name,
+    showSymbol: false,
+    step: 'end',
+    lineStyle: { type: 'dashed', width: 1, color: '#9467bd' },
+    itemStyle: { color: '#9467bd' },
+    data: values.map((v, i) => [seconds(buckets[i]?.start_us ?? i * report.results.timeseries.bucket_us), Number(v)]),
+  });
+  return [edge(`limit band ±${Number((bands.width * 100).toFixed(2))}% (upper)`, bands.upper), edge('limit band (lower)', bands.lower)];
+}
+
 /** Per category: its reference price per bucket, its halts and limit-band pauses, breaker intervals and regime boundaries. */
 export function priceCharts(report: Report): ChartSpec[] {
   const r = report.results;
@@ -108,6 +125,7 @@ export function priceCharts(report: Report): ChartSpec[] {
       yAxis: { type: 'value', name: 'price', scale: true },
       series: [
         { type: 'line', name: `${m.category} reference price`, showSymbol: false, data: buckets.map((b) => [seconds(b.start_us), Number(b.reference_price[m.category])]) },
+        ...bandSeries(report, m.category),
         haltSeries,
         ...breakerAreas(report),
         regimeLines(report),
@@ -116,7 +134,7 @@ export function priceCharts(report: Report): ChartSpec[] {
     return {
       id: `price-${m.category}`,
       title: `Reference price: ${m.category}`,
-      caption: `From ${m.start_price} to ${m.end_price} (range ${m.min_price}–${m.max_price}); ${halts.length} halt(s) and limit-band pause(s) shaded grey, breakers open in red and half-open in amber, regime boundaries dashed.`,
+      caption: `From ${m.start_price} to ${m.end_price} (range ${m.min_price}–${m.max_price}); ${halts.length === 0 ? 'no halts' : `${halts.length} halt(s) and limit-band pause(s) shaded grey`}${report.limit_bands?.some((b) => b.category === m.category) ? ', limit bands dashed in purple' : ''}, breakers open in red and half-open in amber, regime boundaries dashed.`,
       option,
       table: {
         head: ['from', 'reference price'],
@@ -178,7 +196,8 @@ export function exposureCharts(report: Report): ChartSpec[] {
       legend: { top: 0 },
       grid: { left: 72, right: 24, top: 40, bottom: 48 },
       xAxis: timeAxis(report),
-      yAxis: { type: 'value', name: 'exposure' },
+      // The limit is drawn even when exposure stayed far below it.
+      yAxis: { type: 'value', name: 'exposure', max: (v: { max: number }) => Math.ceil(Math.max(v.max, Number(e.limit)) * 1.05) },
       series: [
         {
           type: 'line',
