@@ -17,6 +17,7 @@ export const MAX_NINES = 4.5;
 
 /** Position of percentile p on the "nines" axis: 0 → 0, 90 → 1, 99 → 2, 99.9 → 3; 100 (the maximum) → MAX_NINES. */
 export function nines(p: number): number {
+  if (p <= 0) return 0;
   return p >= 100 ? MAX_NINES : Math.min(MAX_NINES, -Math.log10(1 - p / 100));
 }
 
