@@ -4,7 +4,7 @@
  * report's data calls for drawn, in light, dark and print; screenshots go to
  * reports/screenshots/ (gitignored) for people to look at.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -52,21 +52,21 @@ function expectedCharts(r: any): string[] {
   ];
 }
 
-async function open(options: { colorScheme: 'light' | 'dark'; media?: 'screen' | 'print' }): Promise<{ page: Page; problems: PageProblems }> {
+async function open(options: { colorScheme: 'light' | 'dark'; media?: 'screen' | 'print'; file?: string }): Promise<{ page: Page; problems: PageProblems }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: options.colorScheme });
   const problems = watch(page);
   if (options.media) await page.emulateMedia({ media: options.media });
-  await page.goto(pathToFileURL(htmlFile).href);
+  await page.goto(pathToFileURL(options.file ?? htmlFile).href);
   await page.waitForSelector('#report[data-ready="true"]', { timeout: 30_000 });
   return { page, problems };
 }
 
-function expectNoProblems(problems: PageProblems): void {
+function expectNoProblems(problems: PageProblems, file = htmlFile): void {
   expect(problems.consoleErrors).toEqual([]);
   expect(problems.pageErrors).toEqual([]);
   expect(problems.failedRequests).toEqual([]);
   // Nothing but the file itself: no script, style, font or image from anywhere.
-  expect(problems.requests).toEqual([pathToFileURL(htmlFile).href]);
+  expect(problems.requests).toEqual([pathToFileURL(file).href]);
 }
 
 /** Per chart: its SVG's size and how many shapes it drew (paths with a non-empty outline). */
@@ -149,12 +149,13 @@ describe('report.html of volatility-spike', () => {
     const reached: string[] = [];
     for (let i = 0; i < 80; i++) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate<{ id: string; outline: string; label: string | null; named: string } | undefined>(`(() => {
+      const focused = await page.evaluate<{ id: string; chart: boolean; outline: string; label: string | null; named: string } | undefined>(`(() => {
         const el = document.activeElement;
         if (!el || el === document.body) return undefined;
         const label = el.getAttribute('aria-labelledby');
         return {
           id: el.getAttribute('data-chart') ?? (el.tagName === 'A' ? 'link:' + el.getAttribute('href') : el.tagName),
+          chart: el.hasAttribute('data-chart'),
           outline: getComputedStyle(el).outlineStyle,
           label,
           named: label ? (document.getElementById(label)?.textContent ?? '') : el.textContent,
@@ -163,17 +164,38 @@ describe('report.html of volatility-spike', () => {
       if (focused) {
         expect(focused.outline, `${focused.id} shows no focus`).not.toBe('none');
         expect(focused.named.length, `${focused.id} has no name`).toBeGreaterThan(2);
-        if (!focused.id.startsWith('link:')) expect(focused.label).toBe(`${focused.id}-title`);
+        if (focused.chart) expect(focused.label).toBe(`${focused.id}-title`);
         reached.push(focused.id);
       }
     }
     expect(reached).toContain('link:#latency');
+    // The figures of each chart are a keyboard-openable table too.
+    expect(reached).toContain('SUMMARY');
     for (const id of expectedCharts(report.results)) expect(reached, `Tab never reached ${id}`).toContain(id);
     // A section link moves the reading position there.
     await page.focus('nav a[href="#strategies"]');
     await page.keyboard.press('Enter');
     await page.waitForFunction(`location.hash === '#strategies'`);
     expectNoProblems(problems);
+    await page.close();
+  });
+
+  it('draws the report.json of an older run (no percentile table, bands or tool) rewritten by a2a-sim report', async () => {
+    const old = { ...report };
+    delete old.latency_percentiles;
+    delete old.limit_bands;
+    delete old.tool;
+    writeFileSync(join(tmp, 'old.json'), JSON.stringify(old));
+    const file = join(tmp, 'old.html');
+    const r = await runCli(['report', join(tmp, 'old.json'), '--out', file]);
+    expect(r.status).toBe(0);
+    const { page, problems } = await open({ colorScheme: 'light', file });
+    const drawn = await chartShapes(page);
+    expect(drawn.map((c) => c.id)).toEqual(expectedCharts(report.results));
+    for (const c of drawn) expect(c.paths, c.id).toBeGreaterThan(3);
+    expect(await page.textContent('header')).toContain('commit unknown');
+    expect(await page.textContent('#latency-settlement figcaption')).toMatch(/^4 percentiles/);
+    expectNoProblems(problems, file);
     await page.close();
   });
 });

@@ -21,7 +21,7 @@ export function runPage(report: Report): PageSpec {
     ['virtual time', formatDurationUs(r.virtual_end_us)],
     ['negotiations', `${int(n.count)}, ${pct(n.success_rate)} succeeded`],
     ['deals', `${int(r.settlement.deals)} worth ${r.settlement.value}`],
-    ['tool', tool ? `${tool.name} ${tool.version}${tool.commit ? ` (commit ${tool.commit.slice(0, 12)}${tool.dirty ? ', with uncommitted changes' : ''})` : ' (commit unknown)'}` : 'unknown'],
+    ['tool', tool ? `${tool.name} ${tool.version}${tool.commit ? ` (commit ${tool.commit.slice(0, 12)}${tool.dirty ? ', with uncommitted changes' : ''})` : ' (commit unknown)'}` : 'a2a-market-sim, version and commit unknown (not recorded in this report)'],
     ['ran', `${report.wallclock.started_at}, ${int(report.wallclock.elapsed_ms)} ms on Node ${report.wallclock.node}${report.wallclock.workers ? `, ${report.wallclock.workers} worker threads` : ''}`],
   ];
   const strategies = strategiesChart(report);
