@@ -77,4 +77,13 @@ describe('a2a-sim report', () => {
     expect(existsSync(join(tmp, 'report.html'))).toBe(false);
     rmSync(join(tmp, 'broken.json'));
   });
+
+  it('is listed in --help, with its own --help; run --help lists --no-html', async () => {
+    const [top, own, runHelp] = await Promise.all([runCli(['--help']), runCli(['report', '--help']), runCli(['run', '--help'])]);
+    for (const r of [top, own, runHelp]) expect(r.status).toBe(0);
+    expect(top.stdout).toMatch(/^\s+report \[options\] <report\.json>/m);
+    expect(own.stdout).toContain('--out <file>');
+    expect(own.stdout).toContain('Exit codes:');
+    expect(runHelp.stdout).toContain('--no-html');
+  });
 });
