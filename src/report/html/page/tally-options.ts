@@ -50,10 +50,10 @@ export function latencyChart(report: Report, which: 'negotiation' | 'settlement'
   const option: EChartsOption = {
     tooltip: { trigger: 'axis', axisPointer: { type: 'line' }, valueFormatter: (v) => (typeof v === 'number' ? formatDurationUs(Math.round(v * 1000)) : String(v)) },
     legend: { top: 0 },
-    grid: { left: 72, right: 24, top: 40, bottom: 48 },
+    grid: { left: 72, right: 24, top: 64, bottom: 48 },
     xAxis: { type: 'value', name: 'percentile', nameLocation: 'middle', nameGap: 28, min: 0, max: MAX_NINES, interval: 0.5, axisLabel: { formatter: (x: number) => (Number.isInteger(x) || x >= MAX_NINES ? ninesLabel(x) : '') } },
-    // Budgets above the slowest sample still show: the axis reaches the highest threshold.
-    yAxis: { type: 'log', name: 'ms', logBase: 10, max: (v: { max: number }) => Math.max(v.max, ...budgets.map((b) => (b.threshold / 1000) * 1.2)) },
+    // Budgets above the slowest sample still show: the axis reaches the highest threshold (at a power of ten, as log axes label).
+    yAxis: { type: 'log', name: 'ms', logBase: 10, max: (v: { max: number }) => 10 ** Math.ceil(Math.log10(Math.max(v.max, ...budgets.map((b) => b.threshold / 1000)))) },
     series: [
       {
         type: 'line',

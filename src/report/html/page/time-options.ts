@@ -48,6 +48,9 @@ function regimeLines(report: Report): SeriesOption {
     type: 'line',
     name: 'regime boundaries',
     data: [],
+    // The legend's mark shows what is drawn: a grey dashed line.
+    itemStyle: { color: '#7f7f7f' },
+    lineStyle: { type: 'dashed', color: '#7f7f7f' },
     markLine: {
       symbol: 'none',
       silent: true,
@@ -68,6 +71,8 @@ function breakerAreas(report: Report): SeriesOption[] {
       type: 'line',
       name: `breaker ${b.organisation}`,
       data: [],
+      itemStyle: { color: 'rgba(214,39,40,0.45)' },
+      lineStyle: { color: 'rgba(214,39,40,0.45)', width: 8 },
       markArea: {
         silent: true,
         data: breakerIntervals(b.transitions, report.results.virtual_end_us).map(
@@ -110,6 +115,8 @@ export function priceCharts(report: Report): ChartSpec[] {
       type: 'line',
       name: 'halts and limit-band pauses',
       data: [],
+      itemStyle: { color: 'rgba(90,90,90,0.5)' },
+      lineStyle: { color: 'rgba(90,90,90,0.5)', width: 8 },
       markArea: {
         silent: true,
         itemStyle: { color: 'rgba(90,90,90,0.22)' },
@@ -120,7 +127,7 @@ export function priceCharts(report: Report): ChartSpec[] {
     const option: EChartsOption = {
       tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(2) : String(v)) },
       legend: { top: 0 },
-      grid: { left: 64, right: 24, top: 40, bottom: 48 },
+      grid: { left: 64, right: 24, top: 64, bottom: 48 },
       xAxis: timeAxis(report),
       yAxis: { type: 'value', name: 'price', scale: true },
       series: [
@@ -152,7 +159,7 @@ export function successOverTime(report: Report): ChartSpec {
   const option: EChartsOption = {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
-    grid: { left: 64, right: 64, top: 40, bottom: 48 },
+    grid: { left: 64, right: 64, top: 64, bottom: 48 },
     xAxis: timeAxis(report),
     yAxis: [
       { type: 'value', name: 'negotiations' },
@@ -194,7 +201,7 @@ export function exposureCharts(report: Report): ChartSpec[] {
     option: {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
-      grid: { left: 72, right: 24, top: 40, bottom: 48 },
+      grid: { left: 72, right: 24, top: 64, bottom: 48 },
       xAxis: timeAxis(report),
       // The limit is drawn even when exposure stayed far below it.
       yAxis: { type: 'value', name: 'exposure', max: (v: { max: number }) => Math.ceil(Math.max(v.max, Number(e.limit)) * 1.05) },
