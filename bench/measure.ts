@@ -34,8 +34,12 @@ if (!(share > 0 && share <= 1)) {
 }
 const plan = share === 1 ? signed : { ...signed, duration: Math.round(signed.duration * share) };
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const { results } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
 const seconds = (performance.now() - t0) / 1000;
+// user + system time of every thread of this process: steadier than wall time on a shared machine
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const validated = results.messages.delivered + results.messages.invalid;
 process.stdout.write(
   `${JSON.stringify({
@@ -50,6 +54,7 @@ process.stdout.write(
     validated_messages: validated,
     events: results.events,
     seconds,
+    cpu_seconds: cpuSeconds,
     messages_per_s: validated / seconds,
     negotiations_per_s: results.negotiation.count / seconds,
     events_per_s: results.events / seconds,

@@ -2,14 +2,17 @@
  * `npm run bench`, each measurement in a fresh process:
  * - negmas: NegMAS's reference workload at scale (bench/negmas.ts), negotiations/s;
  * - throughput: cost floors per operation, then scenarios/bench-100k.yaml (or the scenarios
- *   given as arguments) inline and on worker threads (BENCH_WORKERS, default 0,1,2);
+ *   given as arguments) inline and on worker threads (BENCH_WORKERS, default 0,1,2), and the
+ *   first of them inline and on 2 workers beside a process that keeps a core busy;
+ * every run's CPU seconds (user + system) beside its wall seconds: the steadier figure on a
+ * shared machine.
  * - signing: bench-signing.yaml with signing off, EdDSA and ES256, inline and on 2 workers,
  *   beside two threads of the same signing and verifying sharing nothing (bench/ceiling.ts);
  * - strategy: bench-strategy.yaml (buyers with a large opponent model) inline and on 2 workers,
  *   beside two threads of the same arithmetic sharing nothing (bench/ceiling.ts);
  * - scaling, on request: bench-throughput.yaml's first tenth against all of it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { measureFloors } from './floors.js';
@@ -52,6 +55,8 @@ interface Measured {
   events: number;
   audit_root: string;
   seconds: number;
+  /** user + system time of the run's process, every thread included */
+  cpu_seconds: number;
 }
 
 /**
@@ -59,9 +64,9 @@ interface Measured {
  * process; checks that every run gives the same results. Per worker count: its wall times, in
  * the order run, and one run's figures.
  */
-function alternate(file: string, workerCounts: readonly number[], label: string, extra: readonly string[] = []): Map<number, { seconds: number[]; sample: Measured }> {
+function alternate(file: string, workerCounts: readonly number[], label: string, extra: readonly string[] = []): Map<number, { seconds: number[]; cpu: number[]; sample: Measured }> {
   let fingerprint = '';
-  const runs = new Map<number, { seconds: number[]; sample: Measured }>();
+  const runs = new Map<number, { seconds: number[]; cpu: number[]; sample: Measured }>();
   for (let rep = 1; rep <= repeat; rep++) {
     for (const workers of workerCounts) {
       process.stderr.write(`running ${file}${label}, ${workers} worker thread(s)${repeat > 1 ? ` (${rep}/${repeat})` : ''}…\n`);
@@ -70,8 +75,9 @@ function alternate(file: string, workerCounts: readonly number[], label: string,
       const print = `${r.negotiations}/${r.validated_messages}/${r.events}/${r.audit_root}`;
       if (fingerprint && print !== fingerprint) throw new Error(`results differ with ${workers} workers${label}: ${print} vs ${fingerprint}`);
       fingerprint = print;
-      const entry = runs.get(workers) ?? { seconds: [], sample: r };
+      const entry = runs.get(workers) ?? { seconds: [], cpu: [], sample: r };
       entry.seconds.push(r.seconds);
+      entry.cpu.push(r.cpu_seconds);
       runs.set(workers, entry);
     }
   }
@@ -106,17 +112,29 @@ function throughputSection(): void {
   );
 
   const table = new Table({
-    head: ['scenario', 'workers', 'negotiations', 'success', 'validated msgs', 'wall s', 'msgs/s', 'negotiations/s', 'peak RSS MiB', 'speedup'],
+    head: ['scenario', 'workers', 'negotiations', 'success', 'validated msgs', 'wall s', 'CPU s', 'msgs/s', 'negotiations/s', 'peak RSS MiB', 'speedup'],
     style: { head: [], border: [] },
   });
   const workerCounts = (process.env.BENCH_WORKERS ?? '0,1,2').split(',').map(Number);
+  const row = (r: Throughput, workers: string, inlineSeconds: number) => [
+    r.scenario,
+    workers,
+    fmt(r.negotiations),
+    `${(100 * r.success_rate).toFixed(1)}%`,
+    fmt(r.validated_messages),
+    fmt(r.seconds, 2),
+    fmt(r.cpu_seconds, 2),
+    fmt(r.messages_per_s),
+    fmt(r.negotiations_per_s),
+    fmt(r.peak_rss_bytes / 1048576),
+    Number.isNaN(inlineSeconds) ? '–' : `${(inlineSeconds / r.seconds).toFixed(2)}x`,
+  ];
   for (const file of scenarios) {
     let inlineSeconds = NaN;
     let inlineResults = '';
     for (const workers of workerCounts) {
       process.stderr.write(`running ${file} with ${workers === 0 ? 'no worker threads (inline)' : `${workers} worker thread(s)`}…\n`);
-      const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      const r = JSON.parse(out.trim().split('\n').pop()!);
+      const r = measure(file, workers);
       const fingerprint = `${r.negotiations}/${r.validated_messages}/${r.events}`;
       if (workers === 0) {
         inlineSeconds = r.seconds;
@@ -124,22 +142,43 @@ function throughputSection(): void {
       } else if (inlineResults && fingerprint !== inlineResults) {
         throw new Error(`results differ with ${workers} workers: ${fingerprint} vs ${inlineResults} inline`);
       }
-      table.push([
-        r.scenario,
-        workers === 0 ? '0 (inline)' : String(workers),
-        fmt(r.negotiations),
-        `${(100 * r.success_rate).toFixed(1)}%`,
-        fmt(r.validated_messages),
-        fmt(r.seconds, 2),
-        fmt(r.messages_per_s),
-        fmt(r.negotiations_per_s),
-        fmt(r.peak_rss_bytes / 1048576),
-        Number.isNaN(inlineSeconds) ? '–' : `${(inlineSeconds / r.seconds).toFixed(2)}x`,
-      ]);
+      table.push(row(r, workers === 0 ? '0 (inline)' : String(workers), inlineSeconds));
     }
   }
-  process.stdout.write(`Throughput by worker count (BENCH_WORKERS=${workerCounts.join(',')}; ${nodeFlags.join(' ') || 'V8 defaults'})\n${table.toString()}\n`);
+  // The same run beside a process that keeps one core busy: worker threads must not collapse
+  // when they do not each have a core (their waits back off from spinning).
+  const contendedFile = process.env.BENCH_CONTENDED_SCENARIO ?? scenarios[0]!;
+  if (process.env.BENCH_CONTENDED !== '0') {
+    const busy = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+    try {
+      process.stderr.write(`running ${contendedFile} inline and on 2 worker threads beside a busy process…\n`);
+      const inline = measure(contendedFile, 0);
+      const two = measure(contendedFile, 2);
+      if (`${two.negotiations}/${two.events}` !== `${inline.negotiations}/${inline.events}`) throw new Error(`results differ with 2 workers beside a busy process`);
+      table.push(row(inline, '0 (inline), 1 core busy', NaN), row(two, '2, 1 core busy', inline.seconds));
+    } finally {
+      busy.kill();
+    }
+  }
+  process.stdout.write(
+    `Throughput by worker count (BENCH_WORKERS=${workerCounts.join(',')}; ${nodeFlags.join(' ') || 'V8 defaults'}; CPU s = user + system of the run's process; ` +
+      `"1 core busy": beside \`node -e 'for(;;){}'\`, BENCH_CONTENDED=0 leaves it out)\n${table.toString()}\n`,
+  );
   process.stdout.write('Target: >= 200,000 validated A2A messages/s inline. Results must not depend on the worker count.\n\n');
+}
+
+interface Throughput extends Measured {
+  scenario: string;
+  success_rate: number;
+  messages_per_s: number;
+  negotiations_per_s: number;
+  peak_rss_bytes: number;
+}
+
+/** One run of `file` on `workers` threads in a fresh process (bench/measure.ts). */
+function measure(file: string, workers: number): Throughput {
+  const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, String(workers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as Throughput;
 }
 
 const signingFile = process.env.BENCH_SIGNING_SCENARIO ?? 'scenarios/bench-signing.yaml';
@@ -153,7 +192,7 @@ function signingSection(): void {
   // the median of the back-to-back ratios (with their range).
   const signingWorkers = (process.env.BENCH_SIGNING_WORKERS ?? '0,2').split(',').map(Number);
   const signingTable = new Table({
-    head: ['signing', 'workers', 'negotiations', 'messages', 'signed', 'verified', 'wall s', 'msgs/s', 'vs off', 'µs per message', 'speedup over inline'],
+    head: ['signing', 'workers', 'negotiations', 'messages', 'signed', 'verified', 'wall s', 'CPU s', 'msgs/s', 'vs off', 'µs per message', 'speedup over inline'],
     style: { head: [], border: [] },
   });
   const offSeconds = new Map<number, number>();
@@ -161,7 +200,7 @@ function signingSection(): void {
     const runs = alternate(signingFile, signingWorkers, ` with signing ${signing}`, [signing]);
     const inline = runs.get(0);
     for (const workers of signingWorkers) {
-      const { seconds, sample: r } = runs.get(workers)!;
+      const { seconds, cpu, sample: r } = runs.get(workers)!;
       const wall = median(seconds);
       if (signing === 'off') offSeconds.set(workers, wall);
       const off = offSeconds.get(workers);
@@ -178,6 +217,7 @@ function signingSection(): void {
         fmt(r.signed),
         fmt(r.verified),
         fmt(wall, 2),
+        fmt(median(cpu), 2),
         fmt(r.validated_messages / wall),
         off === undefined ? '–' : `${(off / wall).toFixed(2)}x`,
         off === undefined || signing === 'off' ? '–' : fmt(((wall - off) * 1e6) / r.validated_messages, 0),
@@ -187,7 +227,7 @@ function signingSection(): void {
   }
   for (const algorithm of ['eddsa', 'es256'] as const) {
     const ceiling = ratioText(ceilingRatios(algorithm, `${algorithm} signing and verifying`));
-    signingTable.push([algorithm, 'ceiling: 2 threads of its signing and verifying, nothing shared (bench/ceiling.ts)', '–', '–', '–', '–', '–', '–', '–', '–', ceiling]);
+    signingTable.push([algorithm, 'ceiling: 2 threads of its signing and verifying, nothing shared (bench/ceiling.ts)', '–', '–', '–', '–', '–', '–', '–', '–', '–', ceiling]);
   }
   process.stdout.write(
     `Signing on vs off (${signingFile}, BENCH_SIGNING_WORKERS=${signingWorkers.join(',')}, BENCH_REPEAT=${repeat}: medians); µs per message = extra wall time per delivered message\n${signingTable.toString()}\n`,
@@ -200,12 +240,12 @@ function strategySection(): void {
   // beside what two threads of the same arithmetic, sharing nothing, reach on this machine.
   const strategyFile = process.env.BENCH_STRATEGY_SCENARIO ?? 'scenarios/bench-strategy.yaml';
   const strategyTable = new Table({
-    head: ['run', 'workers', 'negotiations', 'messages', 'wall s', 'msgs/s', 'speedup over inline'],
+    head: ['run', 'workers', 'negotiations', 'messages', 'wall s', 'CPU s', 'msgs/s', 'speedup over inline'],
     style: { head: [], border: [] },
   });
   const strategyRuns = alternate(strategyFile, [0, 2], '');
   for (const workers of [0, 2]) {
-    const { seconds, sample: r } = strategyRuns.get(workers)!;
+    const { seconds, cpu, sample: r } = strategyRuns.get(workers)!;
     const wall = median(seconds);
     const inline = strategyRuns.get(0)!.seconds;
     strategyTable.push([
@@ -214,11 +254,12 @@ function strategySection(): void {
       fmt(r.negotiations),
       fmt(r.validated_messages),
       fmt(wall, 2),
+      fmt(median(cpu), 2),
       fmt(r.validated_messages / wall),
       workers === 0 ? '–' : ratioText(seconds.map((s, k) => inline[k]! / s)),
     ]);
   }
-  strategyTable.push(['the same arithmetic, nothing shared (bench/ceiling.ts)', '2 threads', '–', '–', '–', '–', ratioText(ceilingRatios('arithmetic', 'pure arithmetic'))]);
+  strategyTable.push(['the same arithmetic, nothing shared (bench/ceiling.ts)', '2 threads', '–', '–', '–', '–', '–', ratioText(ceilingRatios('arithmetic', 'pure arithmetic'))]);
   const without = speedups.get('off/2');
   process.stdout.write(
     `Agents that compute (${strategyFile}, BENCH_REPEAT=${repeat}: medians)\n${strategyTable.toString()}\n` +
@@ -234,7 +275,7 @@ function strategySection(): void {
 function scalingSection(): void {
   const file = process.env.BENCH_SCALING_SCENARIO ?? 'scenarios/bench-throughput.yaml';
   const scaling = new Table({
-    head: ['scenario', 'share of the run', 'negotiations', 'validated msgs', 'wall s', 'msgs/s', 'peak RSS MiB', 'msgs/s vs the first tenth'],
+    head: ['scenario', 'share of the run', 'negotiations', 'validated msgs', 'wall s', 'CPU s', 'msgs/s', 'peak RSS MiB', 'msgs/s vs the first tenth'],
     style: { head: [], border: [] },
   });
   let tenth = NaN;
@@ -243,7 +284,7 @@ function scalingSection(): void {
     const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, '0', '-', String(share)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(out.trim().split('\n').pop()!) as Measured & { messages_per_s: number; peak_rss_bytes: number };
     if (share !== 1) tenth = r.messages_per_s;
-    scaling.push([file, share === 1 ? 'all' : 'first tenth', fmt(r.negotiations), fmt(r.validated_messages), fmt(r.seconds, 2), fmt(r.messages_per_s), fmt(r.peak_rss_bytes / 1048576), share === 1 ? `${(r.messages_per_s / tenth).toFixed(2)}x` : '–']);
+    scaling.push([file, share === 1 ? 'all' : 'first tenth', fmt(r.negotiations), fmt(r.validated_messages), fmt(r.seconds, 2), fmt(r.cpu_seconds, 2), fmt(r.messages_per_s), fmt(r.peak_rss_bytes / 1048576), share === 1 ? `${(r.messages_per_s / tenth).toFixed(2)}x` : '–']);
   }
   process.stdout.write(`Cost against the number of negotiations (${nodeFlags.join(' ') || 'V8 defaults'})\n${scaling.toString()}\nTarget: the full run within 10% of the first tenth's throughput (cost grows linearly).\n`);
 }

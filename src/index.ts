@@ -11,3 +11,7 @@ export type { NegotiatorFactory, Negotiator, NegotiatorInfo, NegotiationState, O
 export { BUILTIN_KINDS } from './agents/strategies/builtins.js';
 export { loadStrategyModules, resolveStrategyModules } from './run/strategy-modules.js';
 export { StrictStrategyError } from './agents/agent.js';
+export { compareScenarios, savedBaseline, type Comparison, type CompareOptions, type SavedBaseline, type ScenarioSide } from './study/compare.js';
+export { parseRegression, type RegressionThreshold } from './scenario/regression.js';
+export { DEFAULT_METRICS } from './study/thresholds.js';
+export type { MetricComparison, Verdict } from './study/statistics.js';

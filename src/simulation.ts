@@ -165,12 +165,30 @@ function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: 
     if (next === Infinity) break;
     if (next > limitUs) throw new InvariantViolation(`run did not drain: events pending at ${next} µs`, nowUs);
     const endUs = windowEnd(next, lookaheadUs, sliceUs);
-    for (const sh of shards) {
-      sh.runUntil(endUs);
-      while (sh.kernel.blocked !== undefined) {
-        yield sh.kernel.resume();
+    let ran = 0;
+    try {
+      for (; ran < shards.length; ran++) {
+        const sh = shards[ran]!;
         sh.runUntil(endUs);
+        while (sh.kernel.blocked !== undefined) {
+          yield sh.kernel.resume();
+          sh.runUntil(endUs);
+        }
       }
+    } catch (err) {
+      // The evidence of a violation is the trace up to it: the shards not yet run in this window
+      // catch up to its time, and every line up to it is handed over.
+      if (err instanceof InvariantViolation && tracers.length > 0) {
+        for (const sh of shards.slice(ran + 1)) {
+          try {
+            sh.runUntil(err.virtualUs + 1);
+          } catch {
+            // the first violation is the one reported
+          }
+        }
+        emitTrace(shards, tracers, err.virtualUs);
+      }
+      throw err;
     }
     nowUs = Math.max(...shards.map((sh) => sh.kernel.nowUs));
     if (shards.length > 1) {
@@ -185,10 +203,7 @@ function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: 
         for (const [target, batch] of byShard) shards[target]!.acceptRemote(batch);
       }
     }
-    if (tracers.length > 0) {
-      const lines = shards.length === 1 ? shards[0]!.takeTrace() : shards.flatMap((sh) => sh.takeTrace()).sort(compareKeyed);
-      for (const l of lines) for (const r of tracers) r.onTrace!(l.line);
-    }
+    if (tracers.length > 0) emitTrace(shards, tracers, Infinity);
     if (endUs >= nextProgressUs && reporters.length > 0) {
       nextProgressUs = (Math.floor(endUs / sliceUs) + 1) * sliceUs;
       const negotiations = shards.reduce((n, sh) => n + sh.metrics.negotiationLatency.count, 0);
@@ -203,6 +218,15 @@ function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: 
     nowUs,
     reporters,
   );
+}
+
+/** Hands the shards' trace lines up to `untilUs` (inclusive) to the reporters, in key order. */
+function emitTrace(shards: readonly Shard[], tracers: readonly Reporter[], untilUs: number): void {
+  const lines = shards.length === 1 ? shards[0]!.takeTrace() : shards.flatMap((sh) => sh.takeTrace()).sort(compareKeyed);
+  for (const l of lines) {
+    if (l.t > untilUs) break;
+    for (const r of tracers) r.onTrace!(l.line);
+  }
 }
 
 /** What one shard hands back at the end of a run. */

@@ -1,12 +1,14 @@
 /** Scenario files of the project, parsed into plans (a test fails loudly if one does not parse). */
 import { readFileSync } from 'node:fs';
+import { resolveStrategyModules } from '../src/run/strategy-modules.js';
 import { parseScenarioText } from '../src/scenario/load.js';
 import type { SimulationPlan } from '../src/scenario/schema.js';
 
 export function planOf(file: string): SimulationPlan {
   const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
   if (!parsed.ok) throw new Error(`${file} does not parse: ${JSON.stringify(parsed.problems)}`);
-  return parsed.plan;
+  // Plug-in strategy modules are named relative to the file, as the command line reads them.
+  return resolveStrategyModules(parsed.plan, file);
 }
 
 /** A one-agent buyer group with the fewest settings a scenario needs; tests override what they care about. */

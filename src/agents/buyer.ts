@@ -663,6 +663,8 @@ export class BuyerAgent extends Agent {
     if (m.payload.status !== 'confirmed') return;
     this.ctx.checker.buyerConfirmed(n.transactionHash, dealTerms(m.payload.order_id, n.transactionHash, totalMinor), now);
     this.ctx.metrics.settlementCompleted(now - n.acceptSentUs, totalMinor);
+    const reference = n.view.referencePrice;
+    this.ctx.metrics.buyerDeal(n.reservationMinor - totalMinor, reference > 0 ? Math.round((1e6 * totalMinor) / reference) : 0);
     this.send(m.from, 'a2a.commerce.confirmation', n.conversationId, { ...m.payload, status: 'acknowledged' });
     this.end(n, 'succeeded');
   }

@@ -11,12 +11,13 @@ import { roundMinor, toMinor, toWire } from '../protocol/money.js';
 import { transactionHash } from '../protocol/hash.js';
 import type { ErrorCode } from '../protocol/codes.js';
 import type { ExecutionRecord } from '../protocol/records.js';
-import type { BusinessProfile, CommerceMessage, ConfirmationPayload, ErrorPayload, MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../protocol/schemas.js';
+import type { BusinessProfile, CommerceMessage, ErrorPayload, MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../protocol/schemas.js';
 import { isoDate, isoTimestamp } from '../protocol/time.js';
 import { ExposureLimiter } from '../risk/limiter.js';
 import type { StorePlan } from '../scenario/schema.js';
 import { StoreSagas, type SagaHost } from '../settlement/store-sagas.js';
 import { Agent, type AgentContext } from './agent.js';
+import { QuoteBook, type QuoteState, type StoreNegotiation } from './quote-book.js';
 import { dealTerms } from './deal-terms.js';
 import { mandateScope, MandateSpending } from './mandates.js';
 import type { BuiltinHost } from './strategies/bayesian.js';
@@ -27,40 +28,6 @@ import { Strategy } from './strategies/registry.js';
 const SERVICE_DONE = 1;
 const SAGA_TIMER = 2;
 const US_PER_DAY = 86_400_000_000;
-/** How long an executed order is remembered so that a retried accept gets the same answer. */
-export const ORDER_RETENTION_US = 60_000_000;
-/** How often a store forgets what it no longer needs to remember. */
-const SWEEP_EVERY_US = 100_000;
-
-interface QuoteState {
-  readonly quoteId: string;
-  /** the number at the end of quoteId: its key in the quote maps */
-  readonly key: number;
-  readonly conversationId: string;
-  readonly buyer: string;
-  readonly payload: QuotePayload;
-  readonly totalMinor: number;
-  readonly listMinor: number;
-  readonly floorMinor: number;
-  readonly validUntilUs: number;
-  readonly round: number;
-  readonly firstQuotedUs: number;
-  /** when this quote (this round's) was issued */
-  readonly issuedUs: number;
-  /** set once the quote was accepted and executed */
-  confirmation?: ConfirmationPayload;
-  /** the buyer returned the confirmation (step 7 on the store's side) */
-  acknowledged?: boolean;
-  /** the negotiation's negotiator and what it sees (carried from quote to quote) */
-  readonly neg: StoreNegotiation;
-}
-
-interface StoreNegotiation {
-  readonly negotiator: Negotiator;
-  readonly view: NegotiationView;
-  readonly conversationId: string;
-}
-
 /** What a quote is built from, between deciding its total and issuing it. */
 interface Pricing {
   readonly to: Party;
@@ -85,16 +52,7 @@ type Request = MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.reques
 export class StoreAgent extends Agent {
   readonly profile: BusinessProfile;
   private readonly inventory = new Map<string, number>();
-  /**
-   * Quotes not executed, by the number at the end of their id (`q_<store>_<n>`; integer keys hash
-   * for free), oldest first; forgotten once expired for as long again as they were valid.
-   */
-  private readonly quotes = new Map<number, QuoteState>();
-  /** executed quotes, oldest first, kept ORDER_RETENTION_US past their validity */
-  private readonly executed = new Map<number, QuoteState>();
-  private nextSweepUs = 0;
-  private readonly quotePrefix: string;
-  private readonly orders = new Map<string, QuoteState>();
+  private readonly quotes: QuoteBook;
   private readonly queue = new Fifo<Request>();
   private busyServers = 0;
   private quoteSeq = 0;
@@ -118,7 +76,7 @@ export class StoreAgent extends Agent {
     this.serviceTime = plan.capacity.service_time;
     this.profile = storeProfile(plan, address);
     this.endpoint = this.profile.transports.a2a.endpoint;
-    this.quotePrefix = `q_${this.localName}_`;
+    this.quotes = new QuoteBook(`q_${this.localName}_`);
     this.strategy = new Strategy(plan.strategy);
     this.host = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
     for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
@@ -229,8 +187,6 @@ export class StoreAgent extends Agent {
     this.busyServers = 0;
     while (this.queue.shift() !== undefined);
     this.quotes.clear();
-    this.executed.clear();
-    this.orders.clear();
     this.limiter?.clear();
     this.sagas?.crashed();
   }
@@ -413,7 +369,7 @@ export class StoreAgent extends Agent {
   /** Ends the negotiation without agreement: negotiation_closed to the buyer. */
   private close(pricing: Pricing, neg: StoreNegotiation, text: string): void {
     this.limiter?.release(this.limiterKey(pricing.to.identifier, pricing.conversationId));
-    if (pricing.replaces !== undefined) this.quotes.delete(quoteNumber(pricing.replaces, this.quotePrefix));
+    if (pricing.replaces !== undefined) this.quotes.forget(pricing.replaces);
     this.ended(neg, 'no_agreement');
     this.sendError(pricing.to, pricing.conversationId, 'negotiation_closed', text, pricing.replaces ?? pricing.requestId);
   }
@@ -422,10 +378,15 @@ export class StoreAgent extends Agent {
   private strategyFailed(pricing: Pricing, neg: StoreNegotiation | undefined, failure: StrategyFailure): void {
     this.noteStrategyFailure(this.strategy.name, pricing.conversationId, failure);
     this.limiter?.release(this.limiterKey(pricing.to.identifier, pricing.conversationId));
-    if (pricing.replaces !== undefined) this.quotes.delete(quoteNumber(pricing.replaces, this.quotePrefix));
+    if (pricing.replaces !== undefined) this.quotes.forget(pricing.replaces);
     if (neg !== undefined) this.ended(neg, 'strategy_error');
     this.sendError(pricing.to, pricing.conversationId, 'internal_error', `${this.plan.organisation} could not decide on an offer`, pricing.replaces ?? pricing.requestId);
   }
+
+  /** A quote that lapsed unanswered: its negotiation is over. */
+  private readonly expired = (q: QuoteState): void => {
+    if (q.neg.negotiator.onEnd !== undefined) this.ended(q.neg, 'expired');
+  };
 
   /** The negotiator's onEnd hook, once the negotiation is over for this store. */
   private ended(neg: StoreNegotiation, outcome: string): void {
@@ -499,9 +460,8 @@ export class StoreAgent extends Agent {
     payload.totals = totals;
     payload.valid_until = isoTimestamp(this.ctx.epochMs, validUntilUs);
     // A replaced quote is dead: forget it now (a counter or accept naming it is told quote_not_found).
-    if (replaces) this.quotes.delete(quoteNumber(replaces, this.quotePrefix));
-    this.quotes.set(this.quoteSeq, { quoteId, key: this.quoteSeq, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now, neg });
-    if (now >= this.nextSweepUs) this.sweep(now);
+    this.quotes.add({ quoteId, key: this.quoteSeq, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now, neg }, replaces);
+    this.quotes.sweep(now, this.expired);
     this.send(to, 'a2a.commerce.quote', conversationId, payload);
   }
 
@@ -554,9 +514,10 @@ export class StoreAgent extends Agent {
       const sagas = this.sagas;
       this.spending.add(mandate, this.nowUs, q.totalMinor);
       this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
-      this.quotes.delete(q.key);
+      this.quotes.close(q);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
       this.ended(q.neg, 'succeeded');
+      this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
       this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
       return;
@@ -579,13 +540,12 @@ export class StoreAgent extends Agent {
       totals: q.payload.totals,
     };
     this.ctx.metrics.executions++;
+    this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
     // Observer only: a hostile agent's order must never execute.
     if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
-    this.orders.set(orderId, q);
-    this.quotes.delete(q.key);
-    this.executed.set(q.key, q);
+    this.quotes.executedAs(q, orderId);
     this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
     this.ended(q.neg, 'succeeded');
@@ -600,7 +560,7 @@ export class StoreAgent extends Agent {
       if (deal && this.sagas.acknowledged(deal, m.from) && deal.answer?.status === 'confirmed') this.ctx.metrics.receipts++;
       return;
     }
-    const q = this.orders.get(m.payload.order_id);
+    const q = this.quotes.order(m.payload.order_id);
     if (!q || q.acknowledged || m.payload.status !== 'acknowledged' || q.buyer !== m.from.identifier) return;
     if (m.payload.totals.total !== q.payload.totals.total) {
       this.sendError(m.from, m.conversation_id, 'quote_mismatch', `order ${m.payload.order_id} was confirmed at ${q.payload.totals.total}`, m.id);
@@ -631,8 +591,7 @@ export class StoreAgent extends Agent {
 
   /** The live quote with this id, if it is one of ours. */
   private quote(quoteId: string): QuoteState | undefined {
-    const key = quoteNumber(quoteId, this.quotePrefix);
-    return this.quotes.get(key) ?? this.executed.get(key);
+    return this.quotes.get(quoteId);
   }
 
   /** Quote validity, shorter as the category's realised volatility rises (quote_validity_shrink). */
@@ -678,39 +637,6 @@ export class StoreAgent extends Agent {
       .slice(0, 3)
       .map((s) => ({ sku: s.sku, name: s.name }));
   }
-
-  /**
-   * Forgets quotes expired for as long again as they were valid (until then a late counter or
-   * accept is told quote_expired), and executed orders past their retention. Both maps are in
-   * the order of expiry, so this looks at the few entries due and stops.
-   */
-  private sweep(now: number): void {
-    this.nextSweepUs = now + SWEEP_EVERY_US;
-    for (const [key, q] of this.quotes) {
-      if (2 * q.validUntilUs - q.issuedUs >= now) break;
-      this.quotes.delete(key);
-      if (q.neg.negotiator.onEnd !== undefined) this.ended(q.neg, 'expired');
-    }
-    for (const [key, q] of this.executed) {
-      if (q.validUntilUs + ORDER_RETENTION_US >= now) break;
-      this.executed.delete(key);
-      this.orders.delete(q.confirmation!.order_id);
-    }
-  }
-}
-
-/** n for a quote id `<prefix><n>` as this store writes them (no sign, no leading zero), else -1. */
-function quoteNumber(quoteId: string, prefix: string): number {
-  const n = quoteId.length;
-  const from = prefix.length;
-  if (n <= from || n > from + 15 || !quoteId.startsWith(prefix) || (quoteId.charCodeAt(from) === 48 && n > from + 1)) return -1;
-  let value = 0;
-  for (let i = from; i < n; i++) {
-    const d = quoteId.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
 }
 
 type StoreAddress = { readonly id: number; readonly localName: string; readonly organisation: string; readonly party: Party };
@@ -728,3 +654,4 @@ export function storeProfile(plan: StorePlan, address: StoreAddress): BusinessPr
 }
 
 export { dealTerms } from './deal-terms.js';
+export { ORDER_RETENTION_US } from './quote-book.js';

@@ -8,6 +8,7 @@ import { auditVerifyCommand } from './audit.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { compareCommand } from './compare.js';
 import { swarmCommand } from './swarm.js';
 import { validateCommand } from './validate.js';
 
@@ -44,6 +45,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--strict', 'end the run at the first strategy error (exit 4) instead of ending only its negotiation')
     .option('--no-html', 'do not write report.html')
     .option('--check-determinism', 'run the scenario a second time on another number of worker threads and name the first difference in the results (exit 1 if any)')
+    .option('--junit <file>', 'write JUnit XML: one testcase per budget, a failure for each breached, with its replay command')
+    .option('--markdown <file>', 'write the summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await runCommand(file, opts)));
@@ -55,10 +58,32 @@ function program(setExit: (code: number) => void): Command {
     .option('--seeds <n>', 'number of seeds', '100')
     .option('--first-seed <n>', 'first seed; the others follow it', '1')
     .option('--workers <n>', 'worker threads running seeds side by side: 0 = one after another in this thread, auto = one per core', 'auto')
-    .option('--json', 'print every seed\'s outcome as JSON')
+    .option('--out <dir>', 'write swarm.json (every seed\'s budget metrics and deals, and statistics across seeds) and summary.md there')
+    .option('--json', 'print the swarm report (as swarm.json) instead of tables')
+    .option('--junit <file>', 'write JUnit XML: one testcase per budget (failing with the seeds that breached it) and one for the invariants')
+    .option('--markdown <file>', 'write the swarm summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await swarmCommand(file, opts)));
+
+  cli
+    .command('compare')
+    .description('compare a candidate scenario with a baseline over the same seeds: per metric the change, its confidence interval and a verdict; exit 1 if any metric regressed')
+    .argument('<baseline>', 'baseline scenario file, or a saved baseline (.json, written by --save-baseline)')
+    .argument('<candidate>', 'candidate scenario file')
+    .option('--seeds <n>', 'number of seeds (default 30)')
+    .option('--first-seed <n>', 'first seed; the others follow it (default 1)')
+    .option('--workers <n>', 'worker threads running seeds side by side: 0 = one after another in this thread, auto = one per core', 'auto')
+    .option('--threshold <expr>', 'a regression threshold, e.g. "negotiation.success_rate: -1%" (repeatable; beside the scenarios\' regression lists)', (v: string, all: string[] = []) => [...all, v])
+    .option('--confidence <level>', 'confidence level of the intervals (default 0.95)')
+    .option('--save-baseline <file>', "write the baseline's per-seed figures, to compare against later without running it")
+    .option('--junit <file>', 'write JUnit XML: one testcase per compared metric, a failure for each that regressed')
+    .option('--markdown <file>', 'write the comparison as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
+    .option('--out <dir>', 'write compare.json and summary.md there')
+    .option('--json', 'print the comparison as JSON instead of tables')
+    .addOption(new Option('--no-progress', 'never show the progress line'))
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (baseline: string, candidate: string, opts) => setExit(await compareCommand(baseline, candidate, opts)));
 
   cli
     .command('report')

@@ -1,9 +1,11 @@
 /** `a2a-sim run`: runs one scenario, prints the summary, writes report.json and summary.md. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { baselineOf, buildReport, type Baseline, type Wallclock } from '../report/report.js';
 import { renderSecurity } from '../report/security.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { junitXml, runSuite } from '../report/junit.js';
+import { checkCiPaths, writeCiOutputs } from './ci-output.js';
 import { ProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
 import { budgetValue } from '../report/format.js';
@@ -18,6 +20,9 @@ import { workersRefusal } from '../scenario/load.js';
 import { AUTO_MIN_LOOKAHEAD_WORK_US, autoWorkers, autoWorkersFor, runParallel, WorkerFailure, type AutoChoice } from '../run/parallel.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { loadScenarioWithStrategies, parseSeed } from './scenario-file.js';
+import { createDirectory, PathRefused } from './output-dir.js';
+import { terminalWidth } from './terminal.js';
+import { keyPublisherFor } from '../run/published-keys.js';
 
 export interface RunCommandOptions {
   seed?: string;
@@ -29,6 +34,8 @@ export interface RunCommandOptions {
   progress?: boolean;
   strict?: boolean;
   checkDeterminism?: boolean;
+  junit?: string;
+  markdown?: string;
   html?: boolean;
 }
 
@@ -41,10 +48,11 @@ export function resolveWorkers(value: string | number): number {
 }
 
 /** Opens (or creates) an output the user named: one that cannot be written is bad input, not an internal error. */
-function writable<T>(option: string, path: string, open: (path: string) => T): T {
+export function writable<T>(option: string, path: string, open: (path: string) => T): T {
   try {
     return open(path);
   } catch (err) {
+    if (err instanceof PathRefused) throw new UsageError(`${option} ${path}: cannot write there (${err.message})`);
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'its folder does not exist' : e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way of the folder' : e.code === 'EISDIR' ? 'it is a folder' : e.code === 'EACCES' ? 'permission denied' : e.message;
     throw new UsageError(`${option} ${path}: cannot write there (${why})`);
@@ -68,6 +76,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const workers = auto ? auto.workers : resolveWorkers(requested);
   const refusal = workersRefusal(plan, workers, seed);
   if (refusal !== undefined) throw new UsageError(`${file}: --workers ${workers}: ${refusal}, or run with --workers 0 or 1`);
+  checkCiPaths(opts);
   for (const [option, path] of [['--out', opts.out], ['--trace', opts.trace], ['--audit', opts.audit]] as const) {
     if (path !== undefined && path.trim() === '') throw new UsageError(`${option}: expected a path, got an empty one`);
   }
@@ -77,7 +86,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   if (opts.audit && !plan.security.audit) throw new UsageError(`${file}: --audit needs the audit trail, which the scenario turns off (security.audit: false)`);
   // Every output is opened before the run, so a path that cannot be written costs no run.
   const outDir = opts.out ?? join('reports', plan.name);
-  writable('--out', outDir, (dir) => mkdirSync(dir, { recursive: true }));
+  writable('--out', outDir, createDirectory);
   const reporters: Reporter[] = [];
   const trace = opts.trace ? writable('--trace', opts.trace, (path) => new TraceWriter(path)) : undefined;
   if (trace) reporters.push(trace);
@@ -139,13 +148,17 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const report = buildReport(file, result, wallclock, baseline);
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), renderMarkdown(report));
+  writeCiOutputs(opts, () => junitXml([runSuite(file, seed, result, elapsedMs / 1000)]), () => renderMarkdown(report));
+  // With signing on, every key a message may carry, for verifiers outside (trust/publication.ts).
+  const published = keyPublisherFor({ ...plan, seed });
+  if (published) writeFileSync(join(outDir, 'keys.json'), `${JSON.stringify(published.document(r.virtual_end_us), null, 2)}\n`);
   const html = opts.html === false ? undefined : writeRunHtml(report, outDir);
 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    process.stdout.write(`${renderSummary(result)}\n`);
-    process.stdout.write(renderSecurity(result.results, baseline));
+    process.stdout.write(`${renderSummary(result, terminalWidth())}\n`);
+    process.stdout.write(renderSecurity(result.results, baseline, terminalWidth()));
     process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${html ? `, ${html}` : ''}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
     process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}\n`);
   }

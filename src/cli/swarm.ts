@@ -1,20 +1,28 @@
 /** `a2a-sim swarm`: one scenario under many seeds; every failing seed with its replay command. */
-import Table from 'cli-table3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_WIDTH, fitTable } from '../report/fit.js';
 import { dur, int, pct } from '../report/format.js';
+import { buildSwarmReport, type SwarmReport } from '../report/swarm-report.js';
 import { runSwarm, type SeedOutcome } from '../run/swarm.js';
 import { ExitCode, UsageError } from './exit-codes.js';
-import { resolveWorkers } from './run.js';
+import { createDirectory } from './output-dir.js';
+import { junitXml, swarmSuite } from '../report/junit.js';
+import { checkCiPaths, writeCiOutputs } from './ci-output.js';
+import { resolveWorkers, writable } from './run.js';
 import { loadScenarioWithStrategies } from './scenario-file.js';
+import { terminalWidth } from './terminal.js';
 
 export interface SwarmCommandOptions {
   seeds?: string;
   firstSeed?: string;
   workers?: string;
+  out?: string;
   json?: boolean;
   progress?: boolean;
+  junit?: string;
+  markdown?: string;
 }
-
-const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
 
 export async function swarmCommand(file: string, opts: SwarmCommandOptions): Promise<number> {
   const plan = await loadScenarioWithStrategies(file);
@@ -27,7 +35,12 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
   if (!Number.isSafeInteger(first + (count - 1))) throw new UsageError(`--first-seed ${firstText}: the last seed, ${firstText} + ${count - 1}, is too large for an integer seed`);
   const seeds = Array.from({ length: count }, (_, i) => first + i);
   const workers = resolveWorkers(opts.workers ?? 'auto');
+  if (opts.out !== undefined && opts.out.trim() === '') throw new UsageError('--out: expected a path, got an empty one');
+  checkCiPaths(opts);
+  // Opened before the seeds run, so a folder that cannot be written costs no run.
+  if (opts.out !== undefined) writable('--out', opts.out, createDirectory);
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;
+  const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const outcomes = await runSwarm(plan, {
     seeds,
@@ -35,46 +48,77 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
     onSeed: showProgress ? (_o, done) => process.stderr.write(`\rswarm ${file}: ${done}/${count} seeds`) : undefined,
   });
   if (showProgress) process.stderr.write('\n');
-  const elapsedS = (performance.now() - t0) / 1000;
+  const elapsedMs = performance.now() - t0;
+  const report = buildSwarmReport({
+    scenario: plan.name,
+    file,
+    firstSeed: first,
+    outcomes,
+    wallclock: { started_at: startedAt, elapsed_ms: Math.round(elapsedMs), workers, node: process.versions.node },
+  });
+  if (opts.out !== undefined) {
+    writeFileSync(join(opts.out, 'swarm.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(opts.out, 'summary.md'), renderSwarmMarkdown(report));
+  }
+  writeCiOutputs(opts, () => junitXml([swarmSuite(report, plan.budgets.map((b) => b.expression))]), () => renderSwarmMarkdown(report));
   const failing = outcomes.filter((o) => o.status !== 'ok');
-  const breaching = outcomes.filter((o) => o.budgetsBreached.length > 0);
+  const breaching = outcomes.filter((o) => o.budgets_breached.length > 0);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ scenario: plan.name, file, seeds: count, first_seed: first, workers, elapsed_s: Math.round(elapsedS * 10) / 10, outcomes }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    process.stdout.write(`${renderSwarm(plan.name, outcomes)}\n`);
+    process.stdout.write(`${renderSwarm(plan.name, outcomes, terminalWidth())}\n`);
     for (const o of failing) {
-      process.stdout.write(`seed ${o.seed}: ${o.status === 'violation' ? 'invariant violated' : 'failed'}: ${o.problem?.message ?? ''}${o.problem && o.problem.virtualUs >= 0 ? ` (at ${o.problem.virtualUs} µs)` : ''}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
+      process.stdout.write(`seed ${o.seed}: ${o.status === 'violation' ? 'invariant violated' : 'failed'}: ${o.problem?.message ?? ''}${o.problem && o.problem.virtual_us >= 0 ? ` (at ${o.problem.virtual_us} µs)` : ''}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
     }
-    for (const o of breaching) process.stdout.write(`seed ${o.seed}: budget breached: ${o.budgetsBreached.join('; ')}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
-    process.stdout.write(`${count} seeds in ${elapsedS.toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}\n`);
+    for (const o of breaching) process.stdout.write(`seed ${o.seed}: budget breached: ${o.budgets_breached.join('; ')}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
+    process.stdout.write(`${count} seeds in ${(elapsedMs / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'swarm.json')}, ${join(opts.out, 'summary.md')}` : ''}\n`);
   }
   if (outcomes.some((o) => o.status === 'violation')) return ExitCode.invariantViolated;
   if (failing.length > 0) return ExitCode.internalError;
   return breaching.length > 0 ? ExitCode.budgetBreached : ExitCode.ok;
 }
 
+const metric = (o: SeedOutcome, name: string) => o.metrics[name] ?? 0;
+
 /** One table of totals over the seeds, and one of compensations by cause. */
-export function renderSwarm(name: string, outcomes: readonly SeedOutcome[]): string {
+export function renderSwarm(name: string, outcomes: readonly SeedOutcome[], width = DEFAULT_WIDTH): string {
   const ok = outcomes.filter((o) => o.status === 'ok');
   const violations = outcomes.filter((o) => o.status === 'violation').length;
   const errors = outcomes.filter((o) => o.status === 'error').length;
-  const negotiations = ok.reduce((n, o) => n + o.negotiations, 0);
-  const succeeded = ok.reduce((n, o) => n + o.succeeded, 0);
-  const settled = ok.reduce((n, o) => n + o.sagas.settled, 0);
-  const compensated = ok.reduce((n, o) => n + o.sagas.compensated, 0);
-  const p99s = ok.map((o) => o.settlementP99Us).filter((x): x is number => x !== null);
+  const negotiations = ok.reduce((n, o) => n + metric(o, 'negotiation.count'), 0);
+  const succeeded = ok.reduce((n, o) => n + metric(o, 'negotiation.succeeded'), 0);
+  const settled = ok.reduce((n, o) => n + metric(o, 'sagas.settled'), 0);
+  const compensated = ok.reduce((n, o) => n + metric(o, 'sagas.compensated'), 0);
+  const p99s = ok.map((o) => o.metrics['settlement_latency.p99']).filter((x): x is number => x !== undefined);
   const worstP99 = p99s.length > 0 ? Math.max(...p99s) : null;
-  const budgetsBreached = ok.filter((o) => o.budgetsBreached.length > 0).length;
-  const totals = new Table({ head: ['seeds', 'passed', 'violations', 'errors', 'budgets breached', 'negotiations', 'success', 'sagas settled', 'compensated', 'worst settlement p99'], style: STYLE });
+  const budgetsBreached = ok.filter((o) => o.budgets_breached.length > 0).length;
   // passed: no violation, no error and every budget held (so passed + the next three = seeds)
-  totals.push([int(outcomes.length), int(ok.length - budgetsBreached), int(violations), int(errors), int(budgetsBreached), int(negotiations), pct(negotiations > 0 ? succeeded / negotiations : null), int(settled), int(compensated), dur(worstP99)]);
+  const totals = fitTable(
+    ['seeds', 'passed', 'violations', 'errors', 'budgets breached', 'negotiations', 'success', 'sagas settled', 'compensated', 'worst settlement p99'],
+    [[int(outcomes.length), int(ok.length - budgetsBreached), int(violations), int(errors), int(budgetsBreached), int(negotiations), pct(negotiations > 0 ? succeeded / negotiations : null), int(settled), int(compensated), dur(worstP99)]],
+    { width },
+  );
   const causes = new Map<string, number>();
-  for (const o of ok) for (const [cause, n] of Object.entries(o.sagas.byCause)) causes.set(cause, (causes.get(cause) ?? 0) + n);
-  const out = [`swarm ${name}`, totals.toString()];
+  for (const o of ok) for (const [cause, n] of Object.entries(o.sagas_compensated_by_cause)) causes.set(cause, (causes.get(cause) ?? 0) + n);
+  const out = [`swarm ${name}`, totals];
   if (causes.size > 0) {
-    const byCause = new Table({ head: ['compensated because', 'sagas', 'seeds with it'], style: STYLE });
-    for (const cause of [...causes.keys()].sort()) byCause.push([cause, int(causes.get(cause)!), int(ok.filter((o) => (o.sagas.byCause[cause] ?? 0) > 0).length)]);
-    out.push(byCause.toString());
+    const rows = [...causes.keys()].sort().map((cause) => [cause, int(causes.get(cause)!), int(ok.filter((o) => (o.sagas_compensated_by_cause[cause] ?? 0) > 0).length)]);
+    out.push(fitTable(['compensated because', 'sagas', 'seeds with it'], rows, { width, key: true }));
   }
   return out.join('\n');
+}
+
+/** summary.md of a swarm: the totals and the statistics of every metric across seeds. */
+export function renderSwarmMarkdown(report: SwarmReport): string {
+  const s = report.summary;
+  const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+  const stat = (label: string, x: { seeds: number; mean: number; stdev: number; min: number; p50: number; p90: number; max: number } | null) =>
+    x === null ? row([label, 0, '–', '–', '–', '–', '–', '–']) : row([label, x.seeds, x.mean, x.stdev, x.min, x.p50, x.p90, x.max]);
+  return [
+    `# Swarm: ${report.scenario}`,
+    `Seeds ${report.first_seed} to ${report.first_seed + report.seed_count - 1} (${report.seed_count}): ${s.passed} passed, ${s.violations} invariant violations, ${s.errors} errors, ${s.budgets_breached} with a budget breached.`,
+    '## Across seeds (durations in µs)',
+    [row(['figure', 'seeds', 'mean', 'stdev', 'min', 'p50', 'p90', 'max']), row(['---', '---', '---', '---', '---', '---', '---', '---']), ...Object.entries(s.metrics).map(([k, v]) => stat(k, v)), stat('deals.count', s.deals.count), stat('deals.value', s.deals.value), stat('deals.mean_value', s.deals.mean_value)].join('\n'),
+    '',
+  ].join('\n\n');
 }

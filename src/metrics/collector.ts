@@ -90,6 +90,10 @@ const COUNTERS = [
   'messagesDuplicated',
   'messagesDelayed',
   'messagesPartitioned',
+  'buyerSurplusMinor',
+  'priceToReferencePpm',
+  'storeDeals',
+  'storeSurplusMinor',
 ] as const;
 type Counter = (typeof COUNTERS)[number];
 
@@ -166,6 +170,13 @@ export class MetricsCollector {
   messagesDuplicated = 0;
   messagesDelayed = 0;
   messagesPartitioned = 0;
+  /** Σ over confirmed deals of the buyer's reservation less the price */
+  buyerSurplusMinor = 0;
+  /** Σ over confirmed deals of price ÷ the market reference value then, in millionths */
+  priceToReferencePpm = 0;
+  /** deals a store committed to (executed, or handed to settlement), and Σ of price less its floor */
+  storeDeals = 0;
+  storeSurplusMinor = 0;
   /** held intents and refused requests, by "held:<reason>" or "refused:<reason>" */
   readonly reasons = new Map<string, number>();
   /** negotiations by the time-series bucket they ended in (when bucketUs is set) */
@@ -201,6 +212,18 @@ export class MetricsCollector {
     this.settlementLatency.record(latencyUs);
     this.dealsConfirmed++;
     this.dealValueMinor += valueMinor;
+  }
+
+  /** The terms of a deal the buyer confirmed: what it kept of its budget, and the price against the market. */
+  buyerDeal(surplusMinor: number, priceToReferencePpm: number): void {
+    this.buyerSurplusMinor += surplusMinor;
+    this.priceToReferencePpm += priceToReferencePpm;
+  }
+
+  /** A store committed to a deal `surplusMinor` above its floor. */
+  storeDeal(surplusMinor: number): void {
+    this.storeDeals++;
+    this.storeSurplusMinor += surplusMinor;
   }
 
   messageSent(type: string): void {

@@ -97,11 +97,20 @@ export interface Results {
     readonly in_doubt: number;
     readonly accept_retries: number;
     readonly latency: LatencySummary;
+    /** per deal: what buyers kept of their budgets, what stores took above their floors, the price against the market's reference */
+    readonly terms: { readonly buyer_surplus_per_deal: number | null; readonly store_surplus_per_deal: number | null; readonly price_to_reference: number | null };
     /** with a clearing house: how the sagas ended */
     readonly sagas?: SagaSummary;
   };
   /** the faults this seed drew, and what they did */
-  readonly faults?: Record<string, unknown>;
+  readonly faults?: {
+    readonly drawn: ReturnType<typeof describeFaults>;
+    /** copies the network made: delivered (and rejected as replays) but not sent by any agent */
+    readonly messages_duplicated: number;
+    readonly messages_delayed: number;
+    readonly messages_partitioned: number;
+    readonly crashes: number;
+  };
   readonly flow: { readonly discoveries: number; readonly executions: number; readonly receipts: number };
   readonly messages: {
     readonly sent: number;
@@ -250,6 +259,11 @@ export function buildResults(input: ResultsInput): Results {
       in_doubt: input.inDoubt,
       accept_retries: m.acceptRetries,
       latency: m.settlementLatency.summary(),
+      terms: {
+        buyer_surplus_per_deal: m.dealsConfirmed > 0 ? round6(m.buyerSurplusMinor / m.dealsConfirmed / 100) : null,
+        store_surplus_per_deal: m.storeDeals > 0 ? round6(m.storeSurplusMinor / m.storeDeals / 100) : null,
+        price_to_reference: m.dealsConfirmed > 0 ? round6(m.priceToReferencePpm / m.dealsConfirmed / 1e6) : null,
+      },
       ...(input.sagas
         ? {
             sagas: {
@@ -344,6 +358,10 @@ export function metricValues(r: Results): Map<string, number> {
   put('breaker.opens', r.breakers.reduce((s, b) => s + b.opens, 0));
   put('breaker.time_open', r.breakers.reduce((s, b) => s + b.time_open_us, 0));
   put('deals.in_doubt', r.settlement.in_doubt);
+  put('deals.count', r.settlement.deals);
+  put('deals.buyer_surplus', r.settlement.terms?.buyer_surplus_per_deal);
+  put('deals.store_surplus', r.settlement.terms?.store_surplus_per_deal);
+  put('deals.price_to_reference', r.settlement.terms?.price_to_reference);
   const sagas = r.settlement.sagas;
   if (sagas) {
     put('sagas.settled', sagas.settled);

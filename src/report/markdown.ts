@@ -44,8 +44,8 @@ export function renderMarkdown(report: Report): string {
       : []),
     '## Messages and errors',
     table(['type', 'sent'], Object.entries(r.messages.by_type).map(([k, v]) => [k, int(v)])),
-    `Delivered ${int(r.messages.delivered)}, dropped ${int(r.messages.dropped)}, corrupted ${int(r.messages.corrupted)}, rejected as invalid ${int(r.messages.invalid)}.`,
-    table(['error code', 'count'], Object.entries(r.errors.by_code).map(([k, v]) => [k, int(v)])),
+    `Sent ${int(r.messages.sent)}; delivered ${int(r.messages.delivered)}${r.faults && r.faults.messages_duplicated > 0 ? ` (including ${int(r.faults.messages_duplicated)} copies duplicated by faults, which no agent sent)` : ''}, dropped ${int(r.messages.dropped)}, corrupted ${int(r.messages.corrupted)}, rejected as invalid ${int(r.messages.invalid)}.`,
+    table(['error replies sent, by code', 'count'], Object.entries(r.errors.by_code).map(([k, v]) => [k, int(v)])),
     '## Circuit breakers',
     r.breakers.length === 0
       ? 'No breakers configured.'

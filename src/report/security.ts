@@ -1,10 +1,8 @@
 /** The security part of the console summary and of summary.md. */
-import Table from 'cli-table3';
 import type { Results } from '../metrics/results.js';
+import { DEFAULT_WIDTH, fitTable, wrapText } from './fit.js';
 import { int, pct } from './format.js';
 import type { Baseline } from './report.js';
-
-const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
 
 function codes(byCode: Record<string, number> | undefined): string {
   return Object.entries(byCode ?? {})
@@ -17,10 +15,22 @@ function rows(r: Results): string[][] {
   return Object.entries(s.attempts).map(([kind, n]) => [kind, int(n), codes(s.hostile_rejections[kind]), int(s.accepted_hostile[kind] ?? 0)]);
 }
 
+/** A line of text within `width`: its `; `-separated parts one a line when it is too long, each wrapped at spaces and indented after the first line. */
+function fitLine(line: string, width: number): string {
+  if (line.length <= width) return line;
+  const parts = line.split('; ');
+  return parts
+    .map((part, i) => wrapText(`${part}${i < parts.length - 1 ? ';' : ''}`, width - 2).replace(/\n/g, '\n  '))
+    .map((part, i) => (i === 0 ? part : `  ${part}`))
+    .join('\n');
+}
+
 function headline(r: Results): string {
   const s = r.security;
   const audit = r.audit ? `; audit trail: ${int(r.audit.entries)} entries, Merkle root ${r.audit.merkle_root.slice(0, 16)}…` : '';
-  const honest = Object.keys(s.honest_rejections).length > 0 ? `; honest messages rejected: ${codes(s.honest_rejections)}` : '';
+  // Counted on receipt: an error reply goes back for each, except for a rejected error (errors are
+  // never answered), so these can exceed the error replies of the messages table.
+  const honest = Object.keys(s.honest_rejections).length > 0 ? `; honest messages rejected on receipt (each answered with an error reply unless it is an error itself): ${codes(s.honest_rejections)}` : '';
   return `security: signing ${s.signing}, ${int(s.messages_signed)} signed, ${int(s.signatures_verified)} verified, ${int(s.duplicates_answered)} duplicates answered${honest}${audit}`;
 }
 
@@ -39,18 +49,19 @@ function honestLine(r: Results, baseline: Baseline | undefined): string {
 }
 
 /** Console lines: a headline, and with adversaries a table by kind and the honest success beside the baseline. */
-export function renderSecurity(r: Results, baseline?: Baseline): string {
-  const out = [headline(r)];
+export function renderSecurity(r: Results, baseline?: Baseline, width = DEFAULT_WIDTH): string {
+  const out = [fitLine(headline(r), width)];
   if (r.security.attempts_total > 0) {
-    const t = new Table({ head: ['hostile kind', 'attempts', 'rejected (by code)', 'accepted'], style: STYLE });
-    for (const row of rows(r)) t.push(row);
-    out.push(t.toString(), `accepted hostile actions: ${int(r.security.accepted_hostile_total)}; flood messages admitted within the per-sender limit: ${int(r.security.flood_admitted_within_rate_limit)}`);
+    out.push(
+      fitTable(['hostile kind', 'attempts', 'rejected (by code)', 'accepted'], rows(r), { width, wrap: [2], key: true }),
+      fitLine(`accepted hostile actions: ${int(r.security.accepted_hostile_total)}; flood messages admitted within the per-sender limit: ${int(r.security.flood_admitted_within_rate_limit)}`, width),
+    );
   }
   const quarantine = quarantineLine(r);
-  if (quarantine) out.push(quarantine);
+  if (quarantine) out.push(fitLine(quarantine, width));
   const honest = honestLine(r, baseline);
-  if (honest) out.push(honest);
-  if (r.security.anomalies.length > 0) out.push(`flagged senders: ${r.security.anomalies.map((a) => `${a.agent} (${pct(a.rejection_rate)} rejected)`).join(', ')}`);
+  if (honest) out.push(fitLine(honest, width));
+  if (r.security.anomalies.length > 0) out.push(fitLine(`flagged senders: ${r.security.anomalies.map((a) => `${a.agent} (${pct(a.rejection_rate)} rejected)`).join(', ')}`, width));
   return `${out.join('\n')}\n`;
 }
 

@@ -1,9 +1,7 @@
 /** The strategies table of the summary (terminal and Markdown): who played what, how it went, what broke. */
-import Table from 'cli-table3';
 import type { Results } from '../metrics/results.js';
+import { DEFAULT_WIDTH, fitTable } from './fit.js';
 import { int, pct } from './format.js';
-
-const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
 
 function rows(r: Results): string[][] {
   return (r.strategies?.by_strategy ?? []).map((s) => [s.name, s.role, s.organisations.join(', '), int(s.negotiations), pct(s.success_rate), int(s.errors)]);
@@ -20,11 +18,9 @@ function firstErrors(r: Results): string[] {
   ];
 }
 
-/** The strategies table for the terminal, then the first strategy errors. */
-export function renderStrategies(r: Results): string {
-  const t = new Table({ head: HEAD, style: STYLE });
-  for (const row of rows(r)) t.push(row);
-  return [t.toString(), ...firstErrors(r)].join('\n');
+/** The strategies table for the terminal (fitted to `width`), then the first strategy errors. */
+export function renderStrategies(r: Results, width = DEFAULT_WIDTH): string {
+  return [fitTable(HEAD, rows(r), { width, wrap: [2], key: true }), ...firstErrors(r)].join('\n');
 }
 
 /** The same as Markdown. */

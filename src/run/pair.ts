@@ -20,7 +20,7 @@
  * is left out of the bound.
  */
 import type { RemoteDelivery } from '../broker/broker.js';
-import { Command, COMMAND, CONSUMED, OutboxWriter, PAIR_CHUNKS, PAIR_CHUNK_BYTES, readOutbox, SIGNAL, WRITTEN, type Channels } from './wire.js';
+import { Command, COMMAND, CONSUMED, OutboxWriter, PAIR_CHUNKS, PAIR_CHUNK_BYTES, readOutbox, SIGNAL, Waiter, WRITTEN, type Channels } from './wire.js';
 
 /** Steps per lookahead: how finely a shard publishes its progress. */
 export const STEPS_PER_LOOKAHEAD = 4;
@@ -48,12 +48,15 @@ export class PairLink {
   private takenPublished = 0;
   /** the head last published (shared memory starts at zero) */
   private headPublished = 0;
+  /** how this shard waits for the other's publications */
+  readonly waiter: Waiter;
 
   constructor(
     private readonly channels: Channels,
     private readonly me: 0 | 1,
-    private readonly spins: number,
+    spins: number,
   ) {
+    this.waiter = new Waiter(spins);
     this.control = new Int32Array(channels.control);
     this.heads = new BigInt64Array(channels.heads);
     this.other = me === 0 ? 1 : 0;
@@ -112,9 +115,7 @@ export class PairLink {
    */
   waitOther(signal: number): void {
     this.checkAbort();
-    const slot = SIGNAL + this.other;
-    for (let i = 0; i < this.spins; i++) if (Atomics.load(this.control, slot) !== signal) return this.checkAbort();
-    while (Atomics.load(this.control, slot) === signal) Atomics.wait(this.control, slot, signal);
+    this.waiter.wait(this.control, SIGNAL + this.other, signal);
     this.checkAbort();
   }
 

@@ -15,7 +15,7 @@ import { drawFaults } from '../faults/plan.js';
 import { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
-import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
+import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, runSimulationAsync, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut, lookaheadWorkUs, type Traffic } from './layout.js';
 import { NetworkModel } from '../broker/network.js';
 import { preferBundle } from '../bundles.js';
@@ -125,7 +125,9 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     throw err;
   }
   const tasks = Array.from({ length: shards }, (_, index) => {
-    const spins = shards <= availableParallelism() ? SPINS : 0;
+    // Spinning needs a core per thread, the main thread's too when it merges the trace; the
+    // waits back off by themselves when other load takes a core (wire.ts, Waiter).
+    const spins = shards + (tracers.length > 0 ? 1 : 0) <= availableParallelism() ? SPINS : 0;
     const task: ShardTask = { plan, shards, traffic, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}), ...(options.strict ? { strict: true } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
       // The thread died: stop the others and wake the coordinator if it is waiting.
@@ -138,6 +140,13 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   });
   tasks.forEach((t) => t.catch(() => undefined));
   const failed = new Error('a worker failed');
+  let emitted = 0;
+  const counted: Reporter = {
+    onTrace: (line) => {
+      emitted++;
+      for (const r of tracers) r.onTrace!(line);
+    },
+  };
   const progress = () => {
     let events = 0;
     let negotiations = 0;
@@ -161,7 +170,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
       }
       if (timer) progress();
     } else {
-      await coordinate(control, numbers, channels, shards, win, tracers, () => progress(), failed);
+      await coordinate(control, numbers, channels, shards, win, [counted], () => progress(), failed);
     }
     if (Atomics.load(control, FAILED) !== 0) throw failed;
     const finals = (await Promise.all(tasks)).map((f) => {
@@ -193,13 +202,37 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
       if (settled.status === 'rejected') throw new WorkerFailure(`worker ${index} died: ${(settled.reason as Error)?.message ?? String(settled.reason)}`, seed);
       if ('error' in settled.value) {
         const e = settled.value.error;
-        if (e.invariant) throw new RunInvariantViolation(new InvariantViolation(e.message, e.virtualUs), seed);
+        if (e.invariant) {
+          if (tracers.length > 0) await traceToViolation(plan, tracers, emitted, e.virtualUs);
+          throw new RunInvariantViolation(new InvariantViolation(e.message, e.virtualUs), seed);
+        }
         throw new WorkerFailure(`worker ${index} failed: ${e.message}\n${e.stack}`, seed);
       }
     }
     throw new WorkerFailure('a worker failed without saying why', seed);
   } finally {
     await pool.destroy();
+  }
+}
+
+/**
+ * The evidence of a violation on threads: the lines of its window (and any held back for
+ * ordering) never reached the main thread, so the same run inline, whose trace is the same line
+ * for line, hands over those after the `emitted` already written, up to the violation's time.
+ */
+async function traceToViolation(plan: SimulationPlan, tracers: readonly Reporter[], emitted: number, untilUs: number): Promise<void> {
+  const stop = new Error('past the violation');
+  let seen = 0;
+  const rest: Reporter = {
+    onTrace: (line) => {
+      if (line.vt_us > untilUs) throw stop;
+      if (seen++ >= emitted) for (const r of tracers) r.onTrace!(line);
+    },
+  };
+  try {
+    await runSimulationAsync(plan, { reporters: [rest] });
+  } catch (err) {
+    if (err !== stop && !(err instanceof InvariantViolation)) throw err;
   }
 }
 

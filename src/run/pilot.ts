@@ -8,6 +8,7 @@
  * same layout as the threads), and the layout never changes results, only how evenly the
  * threads are loaded.
  */
+import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { layOut, type Layout, type Traffic } from './layout.js';
@@ -64,7 +65,14 @@ export function pilotTraffic(plan: SimulationPlan, messages = PILOT_MESSAGES): T
   for (let endUs = stepUs; sent < messages && endUs <= plan.duration + stepUs; endUs += stepUs) {
     if (shard.nextTimeUs() === Infinity) break;
     virtualUs = Math.min(endUs, plan.duration);
-    shard.runUntil(virtualUs);
+    try {
+      shard.runUntil(virtualUs);
+    } catch (err) {
+      // The pilot only counts: a violation is the run's to report, with its trace, so the count stops here.
+      if (!(err instanceof InvariantViolation)) throw err;
+      virtualUs = err.virtualUs;
+      break;
+    }
   }
   return { pairs: Array.from({ length: orgCount }, (_, a) => Array.from(counts.subarray(a * orgCount, (a + 1) * orgCount))), consultations, asks, virtualUs };
 }

@@ -81,7 +81,7 @@ export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market
 }
 
 /** Keys, policy and the ground truth of who is hostile, derived from the scenario alone. */
-function trustContext(plan: SimulationPlan, layout: Layout): TrustContext {
+export function trustContext(plan: SimulationPlan, layout: Layout): TrustContext {
   const agentsByOrganisation = new Map<string, string[]>();
   for (const org of layout.organisations) agentsByOrganisation.set(org.name, org.agentIds.map((id) => layout.agents[id]!.party.identifier));
   const organisationOf = (identifier: string) => layout.byIdentifier.get(identifier)?.organisation;

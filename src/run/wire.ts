@@ -51,17 +51,54 @@ export interface Channels {
 }
 
 /**
- * Waits until `array[index]` is no longer `value`: spins briefly first, because a window often
- * ends within microseconds and a sleeping thread costs a context switch to wake. A wake-up is
- * not a change: a notify meant for an earlier value can arrive late, so check again each time.
+ * Waiting on a shared slot until it changes: spin while spinning pays, else sleep on the atomic.
+ * Spinning pays when the other thread is running and answers within microseconds (a sleeping
+ * thread costs a context switch to wake); it does not when that thread has no core (more threads
+ * than cores, or another process busy on one), and then every spin steals the core it needs.
+ * So the spin budget halves each time a wait ends asleep and doubles each time spinning caught
+ * the change; every PROBE_EVERY-th wait spins in full, so a core that frees up is noticed again.
+ * A wake-up is not a change: a notify meant for an earlier value can arrive late, so check again.
  */
-export function waitChange(array: Int32Array, index: number, value: number, spins = SPINS): void {
-  for (let i = 0; i < spins; i++) if (Atomics.load(array, index) !== value) return;
-  while (Atomics.load(array, index) === value) Atomics.wait(array, index, value);
+export class Waiter {
+  private budget: number;
+  private waits = 0;
+  /** loads spent spinning, over every wait (for tests and diagnostics) */
+  spun = 0;
+  /** waits that ended asleep */
+  slept = 0;
+
+  constructor(private readonly maxSpins: number) {
+    this.budget = maxSpins;
+  }
+
+  /** Waits until `array[index]` is no longer `value`. */
+  wait(array: Int32Array, index: number, value: number): void {
+    const spins = ++this.waits % PROBE_EVERY === 0 ? this.maxSpins : this.budget;
+    for (let i = 0; i < spins; i++) {
+      if (Atomics.load(array, index) !== value) {
+        this.spun += i + 1;
+        this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, spins * 2));
+        return;
+      }
+    }
+    this.spun += spins;
+    this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, this.budget >> 1));
+    if (Atomics.load(array, index) === value) this.slept++;
+    while (Atomics.load(array, index) === value) Atomics.wait(array, index, value);
+  }
 }
 
-/** Spins before sleeping, when every thread has a core of its own. */
+/** Waits until `array[index]` is no longer `value`, spinning at most `spins` loads first. */
+export function waitChange(array: Int32Array, index: number, value: number, spins = SPINS): void {
+  new Waiter(spins).wait(array, index, value);
+}
+
+/** Most spins before sleeping, when every thread has a core of its own. */
 export const SPINS = 20_000;
+/** Fewest spins once spinning stopped paying (a few hundred nanoseconds). */
+const MIN_SPINS = 64;
+/** One wait in this many spins in full whatever the budget. */
+const PROBE_EVERY = 32;
 
 /** Chunks in each shard's ring, and bytes per chunk, when two shards run without a barrier. */
 export const PAIR_CHUNKS = 8;

@@ -15,7 +15,7 @@ import { layOut, type Layout } from './layout.js';
 import { Aborted, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
 import { loadStrategyModules } from './strategy-modules.js';
-import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, latestNowUs, NOT_DRAINED, openNext, OutboxWriter, planWindow, runsPaired, ShardNumbers, readOutbox, waitChange, type ShardTask } from './wire.js';
+import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, latestNowUs, NOT_DRAINED, openNext, OutboxWriter, planWindow, runsPaired, ShardNumbers, readOutbox, Waiter, type ShardTask } from './wire.js';
 
 /** A failure inside a worker, as data: an invariant violation keeps its virtual time. */
 export interface ShardError {
@@ -102,10 +102,11 @@ async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control
   report();
   let epoch = 0;
   let prepared = 0;
+  const waiter = new Waiter(task.spins);
   for (;;) {
     // Until the next window opens, do work the agents here will need anyway.
     while (Atomics.load(control, EPOCH) === epoch && shard.prepareAhead()) prepared++;
-    waitChange(control, EPOCH, epoch, task.spins);
+    waiter.wait(control, EPOCH, epoch);
     epoch = Atomics.load(control, EPOCH);
     if (Atomics.load(control, COMMAND) !== Command.run) break;
     // Deliveries the other shards produced in the previous window, for agents of this one.

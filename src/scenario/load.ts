@@ -7,6 +7,7 @@ import { LineCounter, isMap, isNode, isScalar, parseDocument, visit, type Docume
 import type { z } from 'zod';
 import { NetworkModel } from '../broker/network.js';
 import { ScenarioSchema, type SimulationPlan } from './schema.js';
+import { closest, didYouMean, knownKeys } from './suggest.js';
 
 export interface ScenarioProblem {
   /** e.g. "buyers[0].strategy.e", or "" for the whole file */
@@ -139,13 +140,39 @@ export function validate(data: unknown, doc?: Document, lines?: LineCounter): Sc
   }
   const problems: ScenarioProblem[] = [];
   let total = 0;
+  // A mistyped field also leaves the field it meant missing: that is reported once, as the slip.
+  const meant = slips(result.error.issues, data);
   for (const issue of result.error.issues) {
+    if (issue.code !== 'unrecognized_keys' && meant.missing.has(formatPath(issue.path))) continue;
     const count = issue.code === 'unrecognized_keys' ? issue.keys.length : 1;
     total += count;
     // Positions are found only for the problems listed (finding one is a walk of the document).
-    if (problems.length < MAX_PROBLEMS) problems.push(...toProblems(issue, doc, lines, MAX_PROBLEMS - problems.length));
+    if (problems.length < MAX_PROBLEMS) problems.push(...toProblems(issue, doc, lines, MAX_PROBLEMS - problems.length, meant.suggestions));
   }
   return capped(problems, total);
+}
+
+/**
+ * For each unknown field, the known field of its object it is closest to (by path of the unknown
+ * field), and the paths of those meant fields that the data lacks.
+ */
+function slips(issues: readonly z.core.$ZodIssue[], data: unknown): { suggestions: Map<string, string>; missing: Set<string> } {
+  const suggestions = new Map<string, string>();
+  const missing = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const known = knownKeys(ScenarioSchema, issue.path);
+    let at: unknown = data;
+    for (const k of issue.path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[k] : undefined;
+    const present = at !== null && typeof at === 'object' ? new Set(Object.keys(at)) : new Set<string>();
+    for (const key of issue.keys) {
+      const field = closest(key, [...known].filter((k) => !present.has(k)));
+      if (field === undefined) continue;
+      suggestions.set(formatPath([...issue.path, key]), field);
+      missing.add(formatPath([...issue.path, field]));
+    }
+  }
+  return { suggestions, missing };
 }
 
 /** A failure with the problems listed, and a last line for the `total - listed` more not listed. */
@@ -155,11 +182,11 @@ function capped(listed: ScenarioProblem[], total: number): ScenarioParseResult {
   return { ok: false, problems: [...listed, more], count: total };
 }
 
-function toProblems(issue: z.core.$ZodIssue, doc: Document | undefined, lines: LineCounter | undefined, room: number): ScenarioProblem[] {
+function toProblems(issue: z.core.$ZodIssue, doc: Document | undefined, lines: LineCounter | undefined, room: number, suggestions: ReadonlyMap<string, string>): ScenarioProblem[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.slice(0, room).map((key) => ({
       path: formatPath([...issue.path, key]),
-      message: `unknown field "${key}"`,
+      message: `unknown field "${key}"${suggestions.has(formatPath([...issue.path, key])) ? ` (did you mean "${suggestions.get(formatPath([...issue.path, key]))}"?)` : ''}`,
       ...position(doc, lines, issue.path, key),
     }));
   }
@@ -167,6 +194,9 @@ function toProblems(issue: z.core.$ZodIssue, doc: Document | undefined, lines: L
 }
 
 function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value' && typeof issue.input === 'string') {
+    return `${issue.message}${didYouMean(issue.input, issue.values.filter((v): v is string => typeof v === 'string'))}`;
+  }
   if (issue.code === 'invalid_type' && issue.input === undefined) return `required field is missing (expected ${issue.expected})`;
   if (issue.code === 'invalid_type' && typeof issue.input === 'number' && !Number.isFinite(issue.input)) return `expected a finite number, got ${String(issue.input)}`;
   if (issue.code === 'too_small' && issue.origin === 'array' && issue.message.startsWith('Too small')) return `expected at least ${issue.minimum} ${Number(issue.minimum) === 1 ? 'entry' : 'entries'}, got ${Array.isArray(issue.input) ? issue.input.length : 'fewer'}`;

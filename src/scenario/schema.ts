@@ -10,6 +10,8 @@ import type { BayesianSettings } from '../agents/strategies/bayesian.js';
 import { BUILTIN_KINDS, BUILTIN_OPTIONS, FARATIN_DEFAULT_E, FARATIN_KINDS } from '../agents/strategies/builtins.js';
 import type { StrategyPlan } from '../agents/strategies/registry.js';
 import { parseBudget, type Budget } from './budgets.js';
+import { parseRegression, type RegressionThreshold } from './regression.js';
+import { didYouMean } from './suggest.js';
 import { formatDurationUs, parseDurationUs, parseMoneyMinor, parseRatePerUs } from './units.js';
 
 const DURATION_HINT = 'expected a duration with a unit, like "250ms", "2s" or "5m"';
@@ -156,7 +158,7 @@ function checkStrategy(s: StrategyInput, ctx: z.RefinementCtx): void {
     return;
   }
   if (s.kind !== undefined && !(BUILTIN_KINDS as readonly string[]).includes(s.kind)) {
-    ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown strategy kind "${s.kind}" (built-ins: ${BUILTIN_KINDS.join(', ')}; a plug-in is given as module: ./file.mjs)` });
+    ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown strategy kind "${s.kind}"${didYouMean(s.kind, BUILTIN_KINDS)} (built-ins: ${BUILTIN_KINDS.join(', ')}; a plug-in is given as module: ./file.mjs)` });
     return;
   }
   if (s.e !== undefined && !isFaratin(s.kind)) ctx.addIssue({ code: 'custom', path: ['e'], message: `e belongs to boulware, linear and conceder; give ${s.kind ?? 'a module'} its settings under options` });
@@ -504,6 +506,15 @@ const Adversary = z.strictObject({
   mandate: Mandate.default({ max_per_purchase: 10_000 }),
 });
 
+const RegressionExpression = z.string().transform((text, ctx): RegressionThreshold => {
+  const parsed = parseRegression(text);
+  if ('error' in parsed) {
+    ctx.issues.push({ code: 'custom', message: parsed.error, input: text });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 const BudgetExpression = z.string().transform((text, ctx): Budget => {
   const parsed = parseBudget(text);
   if ('error' in parsed) {
@@ -536,6 +547,8 @@ const ScenarioShape = z.strictObject({
     stores: z.array(Store).min(1),
     buyers: z.array(Buyer).min(1),
     budgets: z.array(BudgetExpression).default([]),
+    /** regression thresholds for `compare`: "negotiation.success_rate: -1%" */
+    regression: z.array(RegressionExpression).default([]),
     report: z
       .strictObject({
         top_pairs: z.number().int().min(0).max(1000).default(10),
@@ -595,20 +608,21 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
   };
   const checkCategories = (x: unknown, path: (string | number)[]) =>
     names(x).forEach((c, i) => {
-      if (categoryList.length > 0 && !categories.has(c)) issue([...path, i], `unknown category "${c}" (market.categories has ${[...categories].join(', ')})`);
+      if (categoryList.length > 0 && !categories.has(c)) issue([...path, i], `unknown category "${c}"${didYouMean(c, categories) || ` (market.categories has ${[...categories].join(', ')})`}`);
     });
   const stores = list(s.stores);
   stores.forEach((st, i) => {
     checkOrg(st.organisation, ['stores', i, 'organisation']);
     checkCategories(st.categories, ['stores', i, 'categories']);
     const sells = names(st.categories);
-    // With no category list to go by (it is itself reported), the stock cannot be checked against it.
-    const sellsKnown = Array.isArray(st.categories) && sells.length > 0 && sells.length === st.categories.length;
+    // With no category list to go by, or an unknown category in it (each is itself reported), the
+    // stock cannot be checked against it: a mistyped category is reported once, not once per SKU.
+    const sellsKnown = Array.isArray(st.categories) && sells.length > 0 && sells.length === st.categories.length && sells.every((c) => categories.has(c));
     for (const sku of Object.keys(record(st.stock))) {
       const cat = skuOwner.get(sku);
       if (categoryList.length === 0 || skuOwner.size === 0) continue;
       if (cat !== undefined && !sellsKnown) continue;
-      if (cat === undefined) issue(['stores', i, 'stock', sku], `unknown SKU "${sku}"`);
+      if (cat === undefined) issue(['stores', i, 'stock', sku], `unknown SKU "${sku}"${didYouMean(sku, skuOwner.keys())}`);
       else if (!sells.includes(cat)) issue(['stores', i, 'stock', sku], `SKU "${sku}" is in category "${cat}", which this store does not sell`);
     }
     const margin = num(st.margin);
@@ -624,12 +638,14 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     const mandate = record(b.mandate);
     for (const key of ['merchants', 'excluded_merchants'] as const) {
       names(mandate[key]).forEach((m, j) => {
-        if (stores.length > 0 && !stores.some((st) => st.organisation === m)) issue(['buyers', i, 'mandate', key, j], `unknown store organisation "${m}"`);
+        if (stores.length > 0 && !stores.some((st) => st.organisation === m)) issue(['buyers', i, 'mandate', key, j], `unknown store organisation "${m}"${didYouMean(m, names(stores.map((st) => st.organisation)))}`);
       });
     }
     for (const key of ['categories', 'excluded_categories'] as const) checkCategories(mandate[key], ['buyers', i, 'mandate', key]);
     const wants = names(b.categories);
-    if (stores.length > 0 && wants.length > 0 && !stores.some((st) => names(st.categories).some((c) => wants.includes(c)))) {
+    // (not when a category here or a store's is unknown: that is reported as the cause)
+    const allKnown = [...wants, ...stores.flatMap((st) => names(st.categories))].every((c) => categories.has(c));
+    if (stores.length > 0 && wants.length > 0 && allKnown && !stores.some((st) => names(st.categories).some((c) => wants.includes(c)))) {
       issue(['buyers', i, 'categories'], 'no store sells any of these categories');
     }
   });
@@ -638,7 +654,7 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
   const faults = record(s.faults);
   list(faults.partitions).forEach((p, i) => {
     names(p.between).forEach((org, j) => {
-      if (!orgs.has(org)) issue(['faults', 'partitions', i, 'between', j], `unknown organisation "${org}"`);
+      if (!orgs.has(org)) issue(['faults', 'partitions', i, 'between', j], `unknown organisation "${org}"${didYouMean(org, orgs)}`);
     });
     const [a, b] = names(p.between);
     if (a !== undefined && a === b) issue(['faults', 'partitions', i, 'between', 1], `a partition is between two organisations, not "${a}" and itself`);
@@ -647,7 +663,7 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     const org = text(c.organisation);
     if (org === undefined) return;
     const owner = [...stores, ...list(s.buyers)].find((o) => o.organisation === org);
-    if (!owner) issue(['faults', 'crashes', i, 'organisation'], `unknown organisation "${org}" (only stores and buyers crash)`);
+    if (!owner) issue(['faults', 'crashes', i, 'organisation'], `unknown organisation "${org}"${didYouMean(org, names([...stores, ...list(s.buyers)].map((o) => o.organisation))) || ' (only stores and buyers crash)'}`);
     const agent = num(c.agent);
     const size = num(owner?.agents);
     if (agent !== undefined && size !== undefined && agent > size) issue(['faults', 'crashes', i, 'agent'], `${org} has ${size} agents`);
@@ -701,7 +717,7 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
   list(record(s.network).links).forEach((l, i) => {
     for (const end of ['from', 'to'] as const) {
       const org = text(l[end]);
-      if (org !== undefined && !orgs.has(org)) issue(['network', 'links', i, end], `unknown organisation "${org}"`);
+      if (org !== undefined && !orgs.has(org)) issue(['network', 'links', i, end], `unknown organisation "${org}"${didYouMean(org, orgs)}`);
     }
     // An organisation's agents never message each other: such a link would carry nothing.
     if (text(l.from) !== undefined && l.from === l.to) issue(['network', 'links', i, 'to'], `a link from "${String(l.from)}" to itself carries no message (an organisation's agents do not talk to each other)`);

@@ -45,6 +45,7 @@ beforeAll(async () => {
     emptyAudit: ['run', base, '--out', out('emptyAudit'), '--audit', ''],
     sameTraceAndAudit: ['run', base, '--out', out('sameTraceAndAudit'), '--trace', join(tmp, 'both.ndjson'), '--audit', join(tmp, 'both.ndjson')],
     fullDisk: ['run', base, '--out', out('fullDisk'), '--trace', '/dev/full'],
+    outUnderProc: ['run', base, '--out', '/proc/nope/deeper'],
     wordFirstSeed: ['swarm', quickstartFile, '--seeds', '1', '--first-seed', 'abc'],
     hexSeeds: ['swarm', quickstartFile, '--seeds', '0x2'],
     seedsPastSafe: ['swarm', quickstartFile, '--seeds', '3', '--first-seed', '9007199254740990'],
@@ -145,6 +146,14 @@ describe('bad usage exits 2 and runs nothing', () => {
     expect(isEmptyOrMissing(out('auditNoFolder'))).toBe(true);
     expect(readFileSync(join(tmp, 'a-file'), 'utf8')).toBe('not a folder\n');
     expect(existsSync(join(tmp, 'missing'))).toBe(false);
+  });
+
+  it('an --out the system refuses to create (/proc/nope/deeper): exit 2 before the run, not a hang', () => {
+    // Node 20's recursive mkdir spins forever here; runCli kills a hung command (status null).
+    expect(runs.outUnderProc!.signal).toBeNull();
+    expect(runs.outUnderProc!.status).toBe(2);
+    expect(runs.outUnderProc!.stderr.trim()).toBe('--out /proc/nope/deeper: cannot write there (the system refused to create /proc/nope: ENOENT)');
+    expect(runs.outUnderProc!.stdout).toBe('');
   });
 
   it('--audit on a scenario without the audit trail: exit 2, and the --trace file is not created', () => {

@@ -22,14 +22,14 @@ export interface CliResult {
  * Runs `node dist/src/cli/main.js ...args` from the project folder. Asynchronous so that a
  * beforeAll can start several runs at once; NO_COLOR keeps the output free of escapes.
  */
-export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(args: readonly string[], timeoutMs = 60_000, env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
   if (!existsSync(cliPath)) {
     throw new Error(`${cliPath} is missing: build first with "npx tsc -p tsconfig.build.json"`);
   }
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', GITHUB_STEP_SUMMARY: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: timeoutMs,
     });

@@ -163,7 +163,7 @@ describe('--trace FILE', () => {
     expect(text.endsWith('\n')).toBe(true);
     for (const l of traceA) {
       expect(Number.isSafeInteger(l.vt_us) && l.vt_us >= 0).toBe(true);
-      expect(['delivered', 'dropped', 'rejected', 'discovery', 'execution', 'audit']).toContain(l.event);
+      expect(['delivered', 'dropped', 'rejected', 'discovery', 'execution', 'audit', 'keys']).toContain(l.event);
     }
   });
 

@@ -37,6 +37,12 @@ describe('run scenarios/settlement-faults.yaml', () => {
     expect(f.drawn.settlement_slowdown.factor).toBeGreaterThanOrEqual(5);
   });
 
+  it('prints no line wider than 100 columns when stdout is not a terminal (tables are split, values whole)', () => {
+    const lines = result.stdout.split('\n').filter((l) => !l.startsWith('report: '));
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+    expect(result.stdout).toContain(`${report.results.messages.delivered.toLocaleString('en-US')} (${report.results.faults.messages_duplicated} duplicates)`);
+  });
+
   it('reports compensations by cause, forfeited bonds and identical records on both sides', () => {
     const s = report.results.settlement;
     expect(s.sagas.compensated).toBeGreaterThan(0);
@@ -77,12 +83,25 @@ describe('a2a-sim swarm', () => {
     expect(r.stdout).toMatch(/24 seeds in .* on 2 worker threads/);
   });
 
-  it('gives the same outcomes inline and on worker threads', async () => {
+  it('gives the same report inline and on worker threads, and writes it to --out as swarm.json', async () => {
+    const out = join(tmp, 'swarm-out');
     const [inline, threads] = await Promise.all([
-      runCli(['swarm', file, '--seeds', '4', '--first-seed', '40', '--workers', '0', '--json']),
+      runCli(['swarm', file, '--seeds', '4', '--first-seed', '40', '--workers', '0', '--json', '--out', out]),
       runCli(['swarm', file, '--seeds', '4', '--first-seed', '40', '--workers', '2', '--json']),
     ]);
-    expect(JSON.parse(inline.stdout).outcomes).toEqual(JSON.parse(threads.stdout).outcomes);
+    const a = JSON.parse(inline.stdout);
+    const b = JSON.parse(threads.stdout);
+    expect({ ...a, wallclock: null }).toEqual({ ...b, wallclock: null });
+    expect(readJson(join(out, 'swarm.json'))).toEqual(a);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| settlement_latency.p99 | 4 |');
+    expect(a.format).toBe('a2a-market-sim/swarm@1');
+    // Per seed: every budget metric (price paid, rounds, latencies among them), in snake_case.
+    for (const o of a.outcomes) {
+      expect(Object.keys(o).sort()).toEqual(['budgets_breached', 'deals', 'metrics', 'sagas_compensated_by_cause', 'seed', 'status']);
+      for (const m of ['negotiation.rounds.mean', 'negotiation_latency.p99', 'settlement_latency.p50', 'sagas.compensated', 'errors.replay_detected']) expect(o.metrics[m]).toBeTypeOf('number');
+      expect(o.deals.mean_value).toBeGreaterThan(0);
+    }
+    expect(a.summary.metrics['negotiation.success_rate'].seeds).toBe(4);
   });
 
   it('starts at --first-seed: its first seed is the run of that seed', async () => {
@@ -90,10 +109,10 @@ describe('a2a-sim swarm', () => {
       runCli(['swarm', file, '--seeds', '2', '--first-seed', '40', '--workers', '0', '--json']),
       runCli(['run', file, '--seed', '40', '--out', join(tmp, 'seed-40'), '--json', '--no-progress']),
     ]);
-    const outcomes = JSON.parse(swarm.stdout).outcomes as { seed: number; negotiations: number; succeeded: number }[];
+    const outcomes = JSON.parse(swarm.stdout).outcomes as { seed: number; metrics: Record<string, number> }[];
     expect(outcomes.map((o) => o.seed)).toEqual([40, 41]);
     const run = JSON.parse(single.stdout).results.negotiation;
-    expect([outcomes[0]!.negotiations, outcomes[0]!.succeeded]).toEqual([run.count, run.succeeded]);
+    expect([outcomes[0]!.metrics['negotiation.count'], outcomes[0]!.metrics['negotiation.succeeded']]).toEqual([run.count, run.succeeded]);
   });
 
   it('lists every failing seed with its replay command and exits 3', async () => {
@@ -122,6 +141,24 @@ describe('the checker can fail', () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/seed: 11\n\s+virtual time: \d+ µs\n\s+replay: a2a-sim run .* --seed 11/);
+  });
+});
+
+describe('the evidence of a violation', () => {
+  it.each([['inline', '0'], ['on 2 worker threads', '2']])('%s: --trace and --audit hold every line up to the violating event', async (_label, workers) => {
+    const broken = withDefect('ledger_double_post');
+    const trace = join(tmp, `evidence-${workers}.ndjson`);
+    const audit = join(tmp, `evidence-audit-${workers}.ndjson`);
+    const r = await runCli(['run', broken, '--workers', workers, '--out', join(tmp, `evidence-${workers}`), '--trace', trace, '--audit', audit, '--no-progress']);
+    expect(r.status).toBe(3);
+    const atUs = Number(/virtual time: (\d+) µs/.exec(r.stderr)![1]);
+    const lines = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { vt_us: number; event: string; audit?: unknown });
+    // The violation comes in the run's first window (1% of it), which used to be lost whole.
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.every((l) => l.vt_us <= atUs)).toBe(true);
+    const audited = readFileSync(audit, 'utf8').trim().split('\n');
+    expect(audited.length).toBeGreaterThan(0);
+    expect(audited).toEqual(lines.filter((l) => l.event === 'audit').map((l) => JSON.stringify(l.audit)));
   });
 });
 

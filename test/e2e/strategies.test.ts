@@ -67,7 +67,7 @@ describe('scenarios/custom-strategy.yaml', () => {
     }
     expect(results[1]).toBe(results[0]);
     expect(results[2]).toBe(results[0]);
-  });
+  }, 180_000);
 });
 
 describe('modules and strategies that fail', () => {
@@ -113,7 +113,7 @@ describe('run --check-determinism', () => {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toContain('determinism: the results inline and on 2 worker threads are identical');
     }
-  });
+  }, 180_000);
 
   it('an answer that waits on a real timer gives its synchronous twin results, on worker threads too', async () => {
     const sync = await runCli(['run', scenarioWith('sync.yaml', { module: './linear-sync.mjs' }), '--out', join(dir, 'sync'), '--workers', '0']);
@@ -126,5 +126,5 @@ describe('run --check-determinism', () => {
       return JSON.stringify(r);
     };
     expect(strip(join(dir, 'async', 'report.json'))).toBe(strip(join(dir, 'sync', 'report.json')));
-  });
+  }, 180_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planOf } from '../plans.js';
 import { runParallel, WorkerFailure } from '../../src/run/parallel.js';
-import { RunInvariantViolation, runSimulation } from '../../src/simulation.js';
+import { RunInvariantViolation, runSimulation, runSimulationAsync } from '../../src/simulation.js';
 import { parityScenarios } from './parity.js';
 
 // Results and traces on 1, 2 and 4 threads: parallel-traced-{1,2}.test.ts (two files, so the
@@ -13,7 +13,7 @@ describe('workers that coordinate themselves (no trace)', () => {
   // barrier at all: pair.ts) and 3.
   it.each(scenarios)('%s gives the inline results with 2 workers', async (file) => {
     const p = planOf(file);
-    const inline = JSON.stringify(runSimulation(p).results);
+    const inline = JSON.stringify((await runSimulationAsync(p)).results);
     expect(JSON.stringify((await runParallel(p, { workers: 2 })).results)).toBe(inline);
   }, 180_000);
 

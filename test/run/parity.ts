@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runParallel } from '../../src/run/parallel.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
-import { runSimulation } from '../../src/simulation.js';
+import { runSimulationAsync } from '../../src/simulation.js';
 import { planOf } from '../plans.js';
 
 /** Every scenario in scenarios/ but the benchmarks (bench-*), which take minutes inline. */
@@ -17,7 +17,7 @@ export function parityScenarios(): string[] {
 async function traced(p: SimulationPlan, workers: number): Promise<{ results: string; trace: string }> {
   const lines: string[] = [];
   const reporters = [{ onTrace: (l: unknown) => lines.push(JSON.stringify(l)) }];
-  const r = workers === 0 ? runSimulation(p, { reporters }) : await runParallel(p, { workers, reporters });
+  const r = workers === 0 ? await runSimulationAsync(p, { reporters }) : await runParallel(p, { workers, reporters });
   return { results: JSON.stringify(r.results), trace: lines.join('\n') };
 }
 

@@ -100,6 +100,38 @@ describe('a strategy that breaks the contract', () => {
   });
 });
 
+describe("the engine's rules around a strategy", () => {
+  it("a store's 'end' closes the negotiation: negotiation_closed to the buyer, whose outcome is no_agreement", async () => {
+    const plan = resolveStrategyModules(
+      { ...quickstart, stores: quickstart.stores.map((s) => ({ ...s, strategy: { ...s.strategy, kind: 'module', name: 'ends', module: './ends.mjs', options: {} } })) },
+      join(fixtures, 'scenario.yaml'),
+    );
+    const r = (await runSimulationAsync(plan)).results;
+    expect(r.negotiation.succeeded).toBe(0);
+    expect(r.negotiation.outcomes.no_agreement).toBeGreaterThan(0);
+    expect(r.errors.by_code.negotiation_closed).toBe(r.negotiation.outcomes.no_agreement);
+  });
+
+  it('built-in kinds run from the scenario with their options, and the NegMAS tactics are told apart from Faratin\'s', () => {
+    const kinds = [
+      { kind: 'tit_for_tat', options: { mode: 'averaged', gamma: 2, delta: 1, noise: 0 } },
+      { kind: 'hardliner', options: {} },
+      { kind: 'random', options: { p_acceptance: 0.5, p_ending: 0 } },
+      { kind: 'micro', options: { steps: 10 } },
+      { kind: 'aspiration', options: { e: 2, epsilon: 0.0001 } },
+      { kind: 'tb_conceder', options: { epsilon: 0.0001 } },
+    ];
+    const rates = kinds.map(({ kind, options }) => {
+      const plan = { ...quickstart, buyers: quickstart.buyers.map((b) => ({ ...b, strategy: { ...b.strategy, kind, name: kind, options } })) };
+      return runSimulation(plan).results.negotiation.success_rate!;
+    });
+    // A hardliner buyer (never above its target) agrees least; a NegMAS conceder agrees readily.
+    expect(rates[1]).toBeLessThan(0.2);
+    expect(rates[5]).toBeGreaterThan(rates[1]!);
+    for (const r of rates) expect(r).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('a strategy that answers with a Promise', () => {
   it('gives the results of its synchronous twin, virtual time standing still while it waits', async () => {
     const sync = runSimulation(withBuyerModule('./linear-sync.mjs')).results;

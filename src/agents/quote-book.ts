@@ -1,0 +1,126 @@
+/**
+ * A store's quotes: live ones by the number at the end of their id (`q_<store>_<n>`; integer
+ * keys hash for free), executed ones kept for retried accepts, and orders by id. Both quote maps
+ * are in the order of expiry, so forgetting what is due looks at a few entries and stops.
+ */
+import type { ConfirmationPayload, QuotePayload } from '../protocol/schemas.js';
+import type { NegotiationView } from './strategies/host.js';
+import type { Negotiator } from './strategies/contract.js';
+
+/** How long an executed order is remembered so that a retried accept gets the same answer. */
+export const ORDER_RETENTION_US = 60_000_000;
+/** How often a store forgets what it no longer needs to remember. */
+const SWEEP_EVERY_US = 100_000;
+
+/** A negotiation's negotiator and what it sees, carried from quote to quote. */
+export interface StoreNegotiation {
+  readonly negotiator: Negotiator;
+  readonly view: NegotiationView;
+  readonly conversationId: string;
+}
+
+export interface QuoteState {
+  readonly quoteId: string;
+  /** the number at the end of quoteId: its key in the quote maps */
+  readonly key: number;
+  readonly conversationId: string;
+  readonly buyer: string;
+  readonly payload: QuotePayload;
+  readonly totalMinor: number;
+  readonly listMinor: number;
+  readonly floorMinor: number;
+  readonly validUntilUs: number;
+  readonly round: number;
+  readonly firstQuotedUs: number;
+  /** when this quote (this round's) was issued */
+  readonly issuedUs: number;
+  /** set once the quote was accepted and executed */
+  confirmation?: ConfirmationPayload;
+  /** the buyer returned the confirmation (step 7 on the store's side) */
+  acknowledged?: boolean;
+  readonly neg: StoreNegotiation;
+}
+
+export class QuoteBook {
+  /** quotes not executed, oldest first; forgotten once expired for as long again as they were valid */
+  private readonly live = new Map<number, QuoteState>();
+  /** executed quotes, oldest first, kept ORDER_RETENTION_US past their validity */
+  private readonly executed = new Map<number, QuoteState>();
+  private readonly orders = new Map<string, QuoteState>();
+  private nextSweepUs = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  /** The quote (live or executed) with this id, if it is one of ours. */
+  get(quoteId: string): QuoteState | undefined {
+    const key = quoteNumber(quoteId, this.prefix);
+    return this.live.get(key) ?? this.executed.get(key);
+  }
+
+  order(orderId: string): QuoteState | undefined {
+    return this.orders.get(orderId);
+  }
+
+  /** Files a new quote; the one it replaces is dead from now on (a counter or accept naming it is told quote_not_found). */
+  add(q: QuoteState, replaces?: string): void {
+    if (replaces !== undefined) this.forget(replaces);
+    this.live.set(q.key, q);
+  }
+
+  /** Forgets a live quote by id (the negotiation ended). */
+  forget(quoteId: string): void {
+    this.live.delete(quoteNumber(quoteId, this.prefix));
+  }
+
+  /** A live quote is no longer open (accepted into a saga). */
+  close(q: QuoteState): void {
+    this.live.delete(q.key);
+  }
+
+  /** A quote was executed as `orderId`: kept for retried accepts and the receipt. */
+  executedAs(q: QuoteState, orderId: string): void {
+    this.orders.set(orderId, q);
+    this.live.delete(q.key);
+    this.executed.set(q.key, q);
+  }
+
+  clear(): void {
+    this.live.clear();
+    this.executed.clear();
+    this.orders.clear();
+  }
+
+  /**
+   * Every so often, forgets quotes expired for as long again as they were valid (until then a
+   * late counter or accept is told quote_expired), calling `expired` for each, and executed
+   * orders past their retention.
+   */
+  sweep(now: number, expired: (q: QuoteState) => void): void {
+    if (now < this.nextSweepUs) return;
+    this.nextSweepUs = now + SWEEP_EVERY_US;
+    for (const [key, q] of this.live) {
+      if (2 * q.validUntilUs - q.issuedUs >= now) break;
+      this.live.delete(key);
+      expired(q);
+    }
+    for (const [key, q] of this.executed) {
+      if (q.validUntilUs + ORDER_RETENTION_US >= now) break;
+      this.executed.delete(key);
+      this.orders.delete(q.confirmation!.order_id);
+    }
+  }
+}
+
+/** n for a quote id `<prefix><n>` as this store writes them (no sign, no leading zero), else -1. */
+export function quoteNumber(quoteId: string, prefix: string): number {
+  const n = quoteId.length;
+  const from = prefix.length;
+  if (n <= from || n > from + 15 || !quoteId.startsWith(prefix) || (quoteId.charCodeAt(from) === 48 && n > from + 1)) return -1;
+  let value = 0;
+  for (let i = from; i < n; i++) {
+    const d = quoteId.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
