@@ -11,6 +11,8 @@ import { SettlementChecker } from './checkers/settlement.js';
 import { InvariantViolation } from './engine/kernel.js';
 import { Market } from './market/market.js';
 import { MetricsCollector } from './metrics/collector.js';
+import { PERCENTILE_TABLE } from './metrics/latency.js';
+import { buildLimitBands, type LimitBands } from './metrics/bands.js';
 import { buildStrategies } from './metrics/strategies.js';
 import { buildResults, metricValues, type MarketSummary, type Results } from './metrics/results.js';
 import { buildExposure, buildTimeseries, openIntervals, timeseriesBucketUs } from './metrics/timeseries.js';
@@ -59,8 +61,19 @@ export interface RunResult {
   readonly budgets: BudgetResult[];
   /** true when every budget held */
   readonly passed: boolean;
+  /** the latency distributions as percentile tables (beside the results: report.json `latency_percentiles`) */
+  readonly latencyPercentiles?: LatencyPercentiles;
+  /** limit-up/limit-down band edges per time-series bucket, for categories with bands (report.json `limit_bands`) */
+  readonly limitBands?: LimitBands[];
   /** on worker threads: how each thread advanced (not part of the results: it depends on timing) */
   readonly sync?: readonly ThreadSync[];
+}
+
+/** Latency at each of `percentiles` in µs, from the HDR histograms (empty lists without samples). */
+export interface LatencyPercentiles {
+  readonly percentiles: readonly number[];
+  readonly negotiation_us: readonly number[];
+  readonly settlement_us: readonly number[];
 }
 
 /** How a worker thread advanced through virtual time. */
@@ -286,7 +299,8 @@ export function finishRun(world: FinishingWorld, outcomes: readonly ShardOutcome
     ),
   });
   const budgets = evaluateBudgets(plan.budgets, results);
-  const result: RunResult = { results, budgets, passed: budgets.every((b) => b.passed) };
+  const latencyPercentiles = { percentiles: [...PERCENTILE_TABLE], negotiation_us: metrics.negotiationLatency.percentiles(), settlement_us: metrics.settlementLatency.percentiles() };
+  const result: RunResult = { results, budgets, passed: budgets.every((b) => b.passed), latencyPercentiles, limitBands: buildLimitBands(plan, market, endUs) };
   for (const r of reporters) r.onEnd?.(result);
   return result;
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { auditVerifyCommand } from './audit.js';
 import { ExitCode, UsageError } from './exit-codes.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { compareCommand } from './compare.js';
 import { swarmCommand } from './swarm.js';
@@ -33,7 +34,7 @@ function program(setExit: (code: number) => void): Command {
 
   cli
     .command('run')
-    .description('run a scenario: print a summary table, write report.json and summary.md')
+    .description('run a scenario: print a summary table, write report.json, summary.md and report.html')
     .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
     .option('--seed <n>', "seed (integer or word); overrides the scenario's seed")
     .option('--workers <n>', 'worker threads: 0 runs inline, N runs the organisations on N threads, auto = one per core (results are identical for any value)')
@@ -42,6 +43,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--audit <file>', 'write the audit trail as NDJSON: every entry of every agent\'s hash chain, then the chain heads and Merkle root')
     .option('--json', 'print the report as JSON instead of tables')
     .option('--strict', 'end the run at the first strategy error (exit 4) instead of ending only its negotiation')
+    .option('--no-html', 'do not write report.html')
     .option('--check-determinism', 'run the scenario a second time on another number of worker threads and name the first difference in the results (exit 1 if any)')
     .option('--junit <file>', 'write JUnit XML: one testcase per budget, a failure for each breached, with its replay command')
     .option('--markdown <file>', 'write the summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
@@ -82,6 +84,14 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (baseline: string, candidate: string, opts) => setExit(await compareCommand(baseline, candidate, opts)));
+
+  cli
+    .command('report')
+    .description('write the HTML report (charts, self-contained) of an earlier run from its report.json')
+    .argument('<report.json>', 'report.json written by run')
+    .option('--out <file>', 'the HTML file to write (default: report.html beside report.json)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((file: string, opts: { out?: string }) => setExit(reportCommand(file, opts)));
 
   cli
     .command('validate')

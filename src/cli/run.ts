@@ -11,6 +11,7 @@ import { renderSummary } from '../report/table.js';
 import { budgetValue } from '../report/format.js';
 import { AuditWriter } from '../report/audit-writer.js';
 import { TraceWriter } from '../report/trace-writer.js';
+import { writeRunHtml } from '../report/html/write.js';
 import { RunInvariantViolation, runSimulationAsync, type Reporter, type RunResult } from '../simulation.js';
 import { StrictStrategyError } from '../agents/agent.js';
 import { firstDifference } from '../report/diff.js';
@@ -35,6 +36,7 @@ export interface RunCommandOptions {
   checkDeterminism?: boolean;
   junit?: string;
   markdown?: string;
+  html?: boolean;
 }
 
 /** `--workers N|auto` (or the scenario's `workers`) → a thread count; 0 runs inline. */
@@ -150,13 +152,14 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   // With signing on, every key a message may carry, for verifiers outside (trust/publication.ts).
   const published = keyPublisherFor({ ...plan, seed });
   if (published) writeFileSync(join(outDir, 'keys.json'), `${JSON.stringify(published.document(r.virtual_end_us), null, 2)}\n`);
+  const html = opts.html === false ? undefined : writeRunHtml(report, outDir);
 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     process.stdout.write(`${renderSummary(result, terminalWidth())}\n`);
     process.stdout.write(renderSecurity(result.results, baseline, terminalWidth()));
-    process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
+    process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${html ? `, ${html}` : ''}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
     process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}\n`);
   }
   const breached = result.budgets.filter((b) => !b.passed);

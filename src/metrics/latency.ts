@@ -10,6 +10,12 @@ export interface LatencySummary {
   readonly max_us: number | null;
 }
 
+/**
+ * The percentiles of the percentile table (report.json `latency_percentiles`): dense where the
+ * tail is, up to 99.99 and 100 (the maximum), so a curve of them shows the shape of the tail.
+ */
+export const PERCENTILE_TABLE = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25, 99.5, 99.75, 99.9, 99.95, 99.99, 100] as const;
+
 /** A LatencyHistogram as plain data (to cross a thread boundary). */
 export interface LatencyData {
   readonly histogram: string;
@@ -74,6 +80,12 @@ export class LatencyHistogram {
    */
   private percentile(p: number): number {
     return Math.min(this.maxUs, Math.max(this.minUs, this.histogram.getValueAtPercentile(p)));
+  }
+
+  /** The latency at each of `percentiles` (0 is the minimum, 100 the maximum); empty without samples. */
+  percentiles(percentiles: readonly number[] = PERCENTILE_TABLE): number[] {
+    if (this.samples === 0) return [];
+    return percentiles.map((p) => (p <= 0 ? this.minUs : p >= 100 ? this.maxUs : this.percentile(p)));
   }
 
   summary(): LatencySummary {

@@ -1,5 +1,7 @@
 /** report.json: the deterministic `results` (plus budgets) and, apart, the `wallclock` figures. */
-import type { RunResult, ThreadSync } from '../simulation.js';
+import type { LatencyPercentiles, RunResult, ThreadSync } from '../simulation.js';
+import type { LimitBands } from '../metrics/bands.js';
+import { toolInfo, type ToolInfo } from './tool.js';
 
 export interface Wallclock {
   readonly started_at: string;
@@ -22,6 +24,12 @@ export interface Report {
   readonly passed: boolean;
   /** the same scenario without its adversaries, for comparison (only when it has any) */
   readonly baseline?: Baseline;
+  /** negotiation and settlement latency at p0 … p99.99 and the maximum, from the HDR histograms */
+  readonly latency_percentiles?: LatencyPercentiles;
+  /** limit-up/limit-down band edges per time-series bucket, for categories with bands */
+  readonly limit_bands?: LimitBands[];
+  /** the version of a2a-market-sim that ran, and the commit it was built from when known */
+  readonly tool?: ToolInfo;
   readonly wallclock: Wallclock;
 }
 
@@ -43,6 +51,9 @@ export function buildReport(scenarioFile: string, result: RunResult, wallclock: 
     budgets: result.budgets,
     passed: result.passed,
     ...(baseline ? { baseline } : {}),
+    ...(result.latencyPercentiles ? { latency_percentiles: result.latencyPercentiles } : {}),
+    ...(result.limitBands?.length ? { limit_bands: result.limitBands } : {}),
+    tool: toolInfo(),
     wallclock,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram } from '../../src/metrics/latency.js';
+import { LatencyHistogram, PERCENTILE_TABLE } from '../../src/metrics/latency.js';
 
 function histogramOf(values: Iterable<number>): LatencyHistogram {
   const h = new LatencyHistogram();
@@ -95,5 +95,32 @@ describe('LatencyHistogram percentiles stay within the recorded range', () => {
     expect(s.max_us).toBe(27_027);
     expect(s.p99_us).toBeLessThanOrEqual(s.max_us!);
     expect(s.p50_us).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe('LatencyHistogram.percentiles', () => {
+  it('gives the minimum at 0, the maximum at 100 and exact small values between', () => {
+    const h = histogramOf(range(1, 1000));
+    expect(h.percentiles([0, 50, 99, 99.9, 100])).toEqual([1, 500, 990, 999, 1000]);
+  });
+
+  it('follows the tail: one slow sample in ten thousand shows at p99.99 and max only', () => {
+    const h = histogramOf([...Array.from({ length: 9_999 }, () => 1_000), 5_000_000]);
+    const [p99, p999, p9999, max] = h.percentiles([99, 99.9, 99.99, 100]);
+    expect(p99).toBe(1_000);
+    expect(p999).toBe(1_000);
+    expect(p9999).toBe(1_000);
+    expect(max).toBe(5_000_000);
+    expect(h.percentiles([99.995])[0]).toBeGreaterThan(4_990_000);
+  });
+
+  it('is empty without samples, and the default table runs from p0 to the maximum in order', () => {
+    expect(new LatencyHistogram().percentiles()).toEqual([]);
+    expect(PERCENTILE_TABLE[0]).toBe(0);
+    expect(PERCENTILE_TABLE[PERCENTILE_TABLE.length - 1]).toBe(100);
+    expect(PERCENTILE_TABLE).toContain(99.99);
+    const values = histogramOf(range(1, 50_000, 7)).percentiles();
+    expect(values).toHaveLength(PERCENTILE_TABLE.length);
+    for (let i = 1; i < values.length; i++) expect(values[i]!).toBeGreaterThanOrEqual(values[i - 1]!);
   });
 });

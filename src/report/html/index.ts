@@ -1,0 +1,1 @@
+export { PageNotBuilt, renderHtml, writeHtml, writeRunHtml } from './write.js';

@@ -1,0 +1,95 @@
+/**
+ * report.html: one self-contained file, the report data, the page's script (with the charting
+ * library) and its styles inline. Nothing is fetched: the page's Content-Security-Policy allows
+ * no source but its own inline script and styles, so it reads the same offline or as a CI
+ * artifact. The page is drawn in the browser from the embedded data alone, so the HTML of an
+ * earlier run can be rewritten from its report.json (`a2a-sim report`).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Report } from '../report.js';
+import { packageRoot } from '../tool.js';
+
+/** Where the built page lives, under the package root (written by build-page.ts). */
+export const PAGE_FOLDER = join('dist', 'report-page');
+
+/** The built page's script and styles are missing (an install without the dev dependencies, or a build not run). */
+export class PageNotBuilt extends Error {}
+
+export interface PageAssets {
+  readonly script: string;
+  readonly styles: string;
+}
+
+let cached: PageAssets | undefined;
+
+/** The page's script and styles, as built into dist/report-page/. */
+export function pageAssets(): PageAssets {
+  if (cached) return cached;
+  const root = packageRoot();
+  const folder = root === undefined ? undefined : join(root, PAGE_FOLDER);
+  try {
+    if (folder === undefined) throw new Error('package root not found');
+    cached = { script: readFileSync(join(folder, 'page.js'), 'utf8'), styles: readFileSync(join(folder, 'page.css'), 'utf8') };
+    return cached;
+  } catch {
+    throw new PageNotBuilt(`the report page is not built (${folder ?? 'dist/report-page'}): run npm run build`);
+  }
+}
+
+/** JSON that cannot end the <script> element holding it, nor open a comment in it. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** The HTML of a run report: a pure function of the report and the page's assets. */
+export function renderHtml(report: Report, assets: PageAssets = pageAssets()): string {
+  // A "</script" inside the library's strings would end the element early; "<\/" means the same in JS.
+  const script = assets.script.replace(/<\/(script)/gi, '<\\/$1');
+  const hash = createHash('sha256').update(script).digest('base64');
+  const csp = `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="a2a-market-sim">
+<title>${escapeHtml(`${report.results.scenario}: run report`)}</title>
+<style>
+${assets.styles}</style>
+</head>
+<body>
+<div id="report"><noscript><p>This report draws its charts with JavaScript; the same figures are in report.json and summary.md.</p></noscript></div>
+<script type="application/json" id="report-data">${jsonForScript({ kind: 'run', report })}</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+}
+
+/** Writes the HTML of `report` to `file`. */
+export function writeHtml(report: Report, file: string): void {
+  writeFileSync(file, renderHtml(report));
+}
+
+/**
+ * For `run`: writes DIR/report.html and returns its path; when the page is not built, says so on
+ * stderr and returns undefined (the run's other outputs and its exit code stand).
+ */
+export function writeRunHtml(report: Report, outDir: string): string | undefined {
+  const file = join(outDir, 'report.html');
+  try {
+    writeHtml(report, file);
+    return file;
+  } catch (err) {
+    if (!(err instanceof PageNotBuilt)) throw err;
+    process.stderr.write(`report.html not written: ${err.message}\n`);
+    return undefined;
+  }
+}
