@@ -49,6 +49,10 @@ function fullCollector(): MetricsCollector {
   negotiation(m, 1, 3, 'succeeded', { latencyUs: 20_000, rounds: 3 });
   m.settlementCompleted(4_000, 10_000);
   m.settlementCompleted(6_000, 20_001);
+  m.buyerDeal(1_000, 1_050_000);
+  m.buyerDeal(2_000, 950_000);
+  m.storeDeal(500);
+  m.storeDeal(1_500);
   m.messageSent('a2a.commerce.intent');
   m.errorSent('rate_limited');
   m.intentHeld('globex');
@@ -210,6 +214,14 @@ describe('buildResults', () => {
     expect(r.flow).toMatchObject({ discoveries: 5, executions: 6 });
     expect(r.messages).toMatchObject({ delivered: 7, dropped: 2, corrupted: 1, invalid: 3, unroutable: 4 });
     expect(r.negotiation.held_intents).toBe(1);
+  });
+});
+
+describe('deal terms', () => {
+  it('averages the buyers\' surplus and the price against the market over confirmed deals, and the stores\' surplus over the deals they made', () => {
+    const t = buildResults(input(fullCollector())).settlement.terms;
+    expect(t).toEqual({ buyer_surplus_per_deal: 15, store_surplus_per_deal: 10, price_to_reference: 1 });
+    expect(buildResults(input(new MetricsCollector())).settlement.terms).toEqual({ buyer_surplus_per_deal: null, store_surplus_per_deal: null, price_to_reference: null });
   });
 });
 
