@@ -34,7 +34,8 @@ export interface QuoteState {
   confirmation?: ConfirmationPayload;
   /** the buyer returned the confirmation (step 7 on the store's side) */
   acknowledged?: boolean;
-  readonly neg: StoreNegotiation;
+  /** undefined until the first counter for a stateless built-in (Strategy.stateless) */
+  readonly neg: StoreNegotiation | undefined;
 }
 
 export class QuoteBook {

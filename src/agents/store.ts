@@ -278,6 +278,11 @@ export class StoreAgent extends Agent {
         return;
       }
     }
+    if (this.strategy.stateless && this.ctx.firstMover !== 'buyer') {
+      // Its first ask is the list total; its view is made if a counter comes (viewOf).
+      this.issueQuote(m.from, m.conversation_id, items, listSubtotal, tax, listTotal, listTotal, floorTotal, 0, now, estimate, undefined);
+      return;
+    }
     const category = this.ctx.market.sku(m.payload.items[0]!.sku)!.category;
     const view = new NegotiationView(this.views, floorTotal, listTotal, units, category, m.from.identifier, now, weight, m.conversation_id);
     const pricing: Pricing = { to: m.from, conversationId: m.conversation_id, items, subtotalMinor: listSubtotal, taxMinor: tax, listMinor: listTotal, floorMinor: floorTotal, round: 0, firstQuotedUs: now, deliveryEstimate: estimate, capMinor: listTotal, requestId: m.id };
@@ -371,7 +376,7 @@ export class StoreAgent extends Agent {
 
   /** A quote that lapsed unanswered: its negotiation is over. */
   private readonly expired = (q: QuoteState): void => {
-    if (q.neg.negotiator.onEnd !== undefined) this.ended(q.neg, 'expired');
+    if (q.neg?.negotiator.onEnd !== undefined) this.ended(q.neg, 'expired');
   };
 
   /** The negotiator's onEnd hook, once the negotiation is over for this store. */
@@ -406,11 +411,27 @@ export class StoreAgent extends Agent {
     const maxRounds = this.plan.strategy.maxRounds;
     if (round > maxRounds) {
       this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
-      this.ended(q.neg, 'no_agreement');
+      if (q.neg !== undefined) this.ended(q.neg, 'no_agreement');
       this.sendError(m.from, m.conversation_id, 'negotiation_closed', `no more than ${maxRounds} counter rounds`, q.quoteId);
       return;
     }
-    this.respondTo(pricing, q.neg, toMinor(m.payload.proposed_changes.max_total));
+    this.respondTo(pricing, q.neg ?? this.viewOf(q), toMinor(m.payload.proposed_changes.max_total));
+  }
+
+  /** The view of a stateless built-in's negotiation, made at its first counter from its first quote. */
+  private viewOf(q: QuoteState): StoreNegotiation {
+    let weight = 0;
+    let units = 0;
+    for (const item of q.payload.items) {
+      weight += (this.ctx.market.sku(item.sku)?.priceFactor ?? 1) * item.quantity;
+      units += item.quantity;
+    }
+    const category = this.ctx.market.sku(q.payload.items[0]!.sku)?.category ?? '';
+    const view = new NegotiationView(this.views, q.floorMinor, q.listMinor, units, category, q.buyer, q.firstQuotedUs, weight, q.conversationId);
+    view.offered('store', q.totalMinor, q.issuedUs);
+    // A shared built-in: making it cannot fail.
+    view.negotiator = this.strategy.negotiator('store', this.identifier, this.organisation, q.conversationId, category, this.host) as Negotiator;
+    return view as StoreNegotiation;
   }
 
   private issueQuote(
@@ -425,7 +446,7 @@ export class StoreAgent extends Agent {
     round: number,
     firstQuotedUs: number,
     deliveryEstimate: string,
-    neg: StoreNegotiation,
+    neg: StoreNegotiation | undefined,
     replaces?: string,
   ): void {
     const now = this.nowUs;
@@ -502,7 +523,7 @@ export class StoreAgent extends Agent {
       this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
       this.quotes.close(q);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
-      this.ended(q.neg, 'succeeded');
+      if (q.neg !== undefined) this.ended(q.neg, 'succeeded');
       this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
       this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
@@ -534,7 +555,7 @@ export class StoreAgent extends Agent {
     this.quotes.executedAs(q, orderId);
     this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
-    this.ended(q.neg, 'succeeded');
+    if (q.neg !== undefined) this.ended(q.neg, 'succeeded');
     this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
   }
 

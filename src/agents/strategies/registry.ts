@@ -4,7 +4,7 @@
  * It makes one negotiator per negotiation.
  */
 import type { BayesianSettings, BuiltinHost } from './bayesian.js';
-import { builtinFactory } from './builtins.js';
+import { builtinFactory, FARATIN_KINDS } from './builtins.js';
 import type { Negotiator, NegotiatorFactory, Role } from './contract.js';
 import { StrategyFailure } from './host.js';
 
@@ -37,10 +37,17 @@ export function strategyModuleLoaded(path: string): boolean {
 
 export class Strategy {
   readonly name: string;
+  /**
+   * A built-in Faratin tactic without an opponent model: one shared negotiator that keeps no
+   * state, reads no history and has no hooks, whose first offer is its aspiration (at t = 0
+   * nothing is conceded). A store then makes its view when the first counter comes.
+   */
+  readonly stateless: boolean;
   private readonly make: (role: Role, agent: string, organisation: string, conversationId: string, category: string, host: BuiltinHost) => Negotiator;
 
   constructor(readonly plan: StrategyPlan) {
     this.name = plan.name;
+    this.stateless = (FARATIN_KINDS as readonly string[]).includes(plan.kind) && plan.opponentModel === undefined;
     if (plan.kind === 'module') {
       const factory = loaded.get(plan.module ?? '');
       if (factory === undefined) throw new Error(`strategy module ${plan.module} is not loaded: load the scenario's strategies first (loadStrategyModules)`);
