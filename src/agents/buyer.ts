@@ -127,7 +127,7 @@ export class BuyerAgent extends Agent {
     this.strategy = new Strategy(plan.strategy);
     this.host = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
     const s = plan.strategy;
-    this.views = { role: 'buyer', maxRounds: s.maxRounds, deadlineUs: s.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: this.localName };
+    this.views = { role: 'buyer', maxRounds: s.maxRounds, deadlineUs: s.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: this.localName, recordOffers: !this.strategy.stateless };
   }
 
   /** Number of negotiations in flight. */

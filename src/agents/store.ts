@@ -81,7 +81,7 @@ export class StoreAgent extends Agent {
     this.quotes = new QuoteBook(`q_${this.localName}_`);
     this.strategy = new Strategy(plan.strategy);
     this.host = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
-    this.views = { role: 'store', maxRounds: plan.strategy.maxRounds, deadlineUs: plan.strategy.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: this.localName };
+    this.views = { role: 'store', maxRounds: plan.strategy.maxRounds, deadlineUs: plan.strategy.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: this.localName, recordOffers: !this.strategy.stateless };
     for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
     if (ctx.settlement && ctx.clearingHouse) this.sagas = new StoreSagas(this.sagaHost(), ctx, ctx.settlement, ctx.clearingHouse);
   }

@@ -25,6 +25,8 @@ export interface ViewContext {
   readonly seed: string | number;
   /** the agent's local name, which with the conversation names the negotiator's random stream */
   readonly agent: string;
+  /** false for a stateless built-in (Strategy.stateless), which never reads its history: none is kept */
+  readonly recordOffers: boolean;
 }
 
 const BY: readonly Role[] = ['buyer', 'store'];
@@ -93,6 +95,7 @@ export class NegotiationView implements NegotiationState {
 
   /** Records an offer made at `atUs` (default: now). */
   offered(by: Role, total: number, atUs = this.ctx.clock.nowUs): void {
+    if (!this.ctx.recordOffers) return;
     const side = by === 'buyer' ? 0 : 1;
     if (this.offers === undefined) this.offers = [side, total, atUs];
     else this.offers.push(side, total, atUs);
