@@ -40,6 +40,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--trace <file>', 'write an NDJSON trace with virtual time: one line per message delivered, dropped or rejected, and per discovery, execution and audit entry')
     .option('--audit <file>', 'write the audit trail as NDJSON: every entry of every agent\'s hash chain, then the chain heads and Merkle root')
     .option('--json', 'print the report as JSON instead of tables')
+    .option('--allow-large', 'run even when the size estimate says the run would not fit in memory')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await runCommand(file, opts)));
