@@ -1,0 +1,125 @@
+/**
+ * `npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--out DIR]`: makes N
+ * mutated scenarios (case i is mutateCase(base i mod B, "S:i")), validates each in this process
+ * and runs each valid one with the built command line under a time limit, then prints the
+ * exit-code table. Every case that breaks the rule (check.ts) is written to DIR/<case>/ with its
+ * scenario file, what the command printed, and the commands that replay it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { caseFile, classify, isFailure, OUTCOMES, validateCase, type Outcome } from './check.js';
+import { baseScenarios, mutateCase, type FuzzCase } from './mutate.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '1' },
+    jobs: { type: 'string', default: '1' },
+    'time-limit': { type: 'string', default: '20' },
+    out: { type: 'string', default: 'reports/fuzz' },
+    only: { type: 'string' },
+  },
+});
+const cases = Number(values.cases);
+const jobs = Math.max(1, Number(values.jobs));
+const limitMs = Number(values['time-limit']) * 1000;
+const outDir = resolve(values.out!);
+if (!Number.isInteger(cases) || cases < 1 || !Number.isFinite(limitMs)) {
+  process.stderr.write('usage: npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--out DIR] [--only I]\n');
+  process.exit(2);
+}
+
+const bases = baseScenarios(root);
+const caseOf = (i: number): FuzzCase => mutateCase(bases[i % bases.length]!, `${values.seed}:${i}`);
+
+interface Ran {
+  status: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[]): Promise<Ran> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (b: Buffer) => (stdout = (stdout + b.toString('utf8')).slice(-20_000)));
+    child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-20_000)));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, timedOut, stdout, stderr });
+    });
+  });
+}
+
+const table = new Map<Outcome, number>(OUTCOMES.map((o) => [o, 0]));
+let failures = 0;
+const work = mkdtempSync(join(tmpdir(), 'a2a-fuzz-'));
+
+async function one(i: number): Promise<void> {
+  const c = caseOf(i);
+  const v = validateCase(c);
+  let outcome: Outcome;
+  let detail = '';
+  if (v.kind === 'crashed') {
+    outcome = 'validate crashed';
+    detail = v.error;
+  } else if (v.kind === 'invalid') {
+    outcome = 'invalid (exit 2 at validate)';
+  } else {
+    const dir = join(work, String(i));
+    mkdirSync(dir, { recursive: true });
+    const file = caseFile(c);
+    writeFileSync(join(dir, file.name), file.text);
+    const ran = await runCli(['run', join(dir, file.name), '--out', join(dir, 'out'), '--no-progress']);
+    outcome = classify(ran.status, ran.timedOut, v.plan, ran.stderr);
+    detail = `exit ${ran.status ?? 'none'}${ran.timedOut ? ` (killed after ${limitMs / 1000} s)` : ''}\nestimate: ${JSON.stringify(v.estimate)}\n--- stderr\n${ran.stderr}\n--- stdout (end)\n${ran.stdout.slice(-2000)}`;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  table.set(outcome, table.get(outcome)! + 1);
+  if (!isFailure(outcome)) return;
+  failures++;
+  const dir = join(outDir, `case-${i}`);
+  mkdirSync(dir, { recursive: true });
+  const file = caseFile(c);
+  writeFileSync(join(dir, file.name), file.text);
+  writeFileSync(
+    join(dir, 'README.txt'),
+    `${outcome}\nbase: ${c.base}\nseed: ${c.seed}\nmutations:\n${c.mutations.map((m) => `  ${m}`).join('\n')}\n\nreplay:\n  node dist/src/cli/main.js validate ${join(dir, file.name)}\n  node dist/src/cli/main.js run ${join(dir, file.name)} --out ${join(dir, 'out')}\n  npm run fuzz -- --seed ${values.seed} --only ${i}\n\n${detail}\n`,
+  );
+  process.stderr.write(`case ${i}: ${outcome} (${join(dir, 'README.txt')})\n`);
+}
+
+const started = Date.now();
+const indices = values.only !== undefined ? [Number(values.only)] : Array.from({ length: cases }, (_, i) => i);
+let next = 0;
+let done = 0;
+await Promise.all(
+  Array.from({ length: jobs }, async () => {
+    while (next < indices.length) {
+      const i = indices[next++]!;
+      await one(i);
+      done++;
+      if (done % 100 === 0) process.stderr.write(`${done}/${indices.length} cases, ${failures} failing, ${Math.round((Date.now() - started) / 1000)} s\n`);
+    }
+  }),
+);
+rmSync(work, { recursive: true, force: true });
+
+process.stdout.write(`fuzz: ${indices.length} cases, seed ${values.seed}, time limit ${limitMs / 1000} s, ${Math.round((Date.now() - started) / 1000)} s\n`);
+for (const [outcome, n] of table) process.stdout.write(`  ${outcome.padEnd(30)} ${String(n).padStart(6)}${isFailure(outcome) && n > 0 ? '  ← breaks the rule' : ''}\n`);
+process.stdout.write(failures > 0 ? `${failures} failing cases written to ${outDir}\n` : 'no failing case\n');
+process.exitCode = failures > 0 ? 1 : 0;
