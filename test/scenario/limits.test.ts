@@ -30,6 +30,14 @@ describe('limits a run can hold', () => {
     expect(paths((s) => (s.market.tick = '10us'))).toEqual(['market.tick']);
   });
 
+  it('refuses the durations that swamped or crashed a run (3000d, 10000d, 100000d), at validation', () => {
+    for (const duration of ['3000d', '10000d', '100000d']) {
+      const problems = problemsOf(edited((s) => (s.duration = duration)));
+      expect(problems.map((p) => p.path)).toEqual(['duration']);
+      expect(problems[0]!.message).toMatch(/more than the 10,000,000 a run keeps in memory: use a duration of at most 115d at this tick, or a coarser market.tick/);
+    }
+  });
+
   it('refuses a time series of more than 250,000 buckets', () => {
     planOf(edited((s) => (s.report = { timeseries_bucket: '240us' })));
     expect(problemsOf(edited((s) => (s.report = { timeseries_bucket: '239us' })))).toEqual([
