@@ -53,6 +53,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--first-seed <n>', 'first seed; the others follow it', '1')
     .option('--workers <n>', 'worker threads running seeds side by side: 0 = one after another in this thread, auto = one per core', 'auto')
     .option('--json', 'print every seed\'s outcome as JSON')
+    .option('--allow-large', 'run even when the size estimate says one seed\'s run would not fit in memory')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await swarmCommand(file, opts)));

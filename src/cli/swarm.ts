@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { dur, int, pct } from '../report/format.js';
 import { runSwarm, type SeedOutcome } from '../run/swarm.js';
 import { ExitCode, UsageError } from './exit-codes.js';
-import { resolveWorkers } from './run.js';
+import { resolveWorkers, sizeCheck } from './run.js';
 import { loadScenarioFile } from './scenario-file.js';
 
 export interface SwarmCommandOptions {
@@ -12,12 +12,15 @@ export interface SwarmCommandOptions {
   workers?: string;
   json?: boolean;
   progress?: boolean;
+  allowLarge?: boolean;
 }
 
 const STYLE: { head: string[]; border: string[] } = { head: [], border: [] };
 
 export async function swarmCommand(file: string, opts: SwarmCommandOptions): Promise<number> {
   const plan = loadScenarioFile(file);
+  // Each seed is a run of its own: one that would not fit in memory is refused before any starts.
+  sizeCheck(file, plan, opts.allowLarge === true);
   const count = opts.seeds === undefined ? 100 : /^\d+$/.test(opts.seeds) ? Number(opts.seeds) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError(`--seeds ${opts.seeds}: expected a number of seeds from 1 to 1000000`);
   // Seeds run from --first-seed upwards, so it is a number (a word seed is for `run --seed`).

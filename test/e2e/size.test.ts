@@ -28,3 +28,17 @@ describe('size estimate', () => {
     expect(v.stdout).toMatch(/estimate: about 600\.0 million negotiations/);
   });
 });
+
+describe('swarm and the size estimate', () => {
+  const tmp = makeTmp('size-swarm');
+  afterAll(() => cleanup(tmp));
+
+  it('refuses, with exit 2 and before any seed runs, a scenario whose run would not fit in memory', async () => {
+    const data = loadScenarioData(quickstartFile);
+    data.buyers[0].intent_rate = '1000000/s';
+    const r = await runCli(['swarm', writeYaml(tmp, 'huge.yaml', data), '--seeds', '2', '--workers', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/would not fit in memory: .*--allow-large/s);
+    expect(r.stdout).toBe('');
+  });
+});
