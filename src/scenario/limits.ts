@@ -133,6 +133,18 @@ export function limitProblems(plan: SimulationPlan): LimitProblem[] {
       problems.push({ path: ['settlement', 'retry_backoff_max'], message: `expected at least step_timeout (${formatDurationUs(s.step_timeout)}), got ${formatDurationUs(s.retry_backoff_max)}: the wait between retries grows from step_timeout up to this, and a shorter one resends a step before any reply can come back (a storm of messages)` });
     }
   }
+  // A step in service when faults stop may have been slowed: one such step must fit in the bound.
+  const slowdown = plan.faults?.settlement_slowdown;
+  if (s && slowdown) {
+    const slowestUs = Math.round(namedUs(s.service_time).us * slowdown.factor.max);
+    const needUs = s.step_timeout + s.retry_backoff_max + slowestUs;
+    if (s.saga_bound <= needUs) {
+      problems.push({
+        path: ['settlement', 'saga_bound'],
+        message: `must be longer than step_timeout + retry_backoff_max + the slowest settlement service (service_time × settlement_slowdown factor: ${formatDurationUs(slowestUs)}), ${formatDurationUs(needUs)} in all: a step slowed when faults stop already takes that long`,
+      });
+    }
+  }
   // Events the scenario places at a time of its own must fall inside the run or its drain horizon.
   const late = (path: (string | number)[], atUs: number) => {
     if (atUs > horizonUs) problems.push({ path, message: `expected at most ${formatDurationUs(horizonUs)} (the end of the run plus its ${formatDurationUs(DRAIN_HORIZON_US)} drain horizon), got ${formatDurationUs(atUs)}` });

@@ -52,6 +52,16 @@ describe('limits a run can hold', () => {
     expect(paths(settlement('999us', '1s'))).toEqual(['settlement.step_timeout']);
   });
 
+  it('refuses a saga bound that one step slowed by settlement_slowdown already breaks', () => {
+    const slowed = (bound: string) => (s: Record<string, any>) => {
+      s.settlement = { step_timeout: '250ms', saga_bound: bound, funding: { buyer_cash: 20000 } };
+      s.faults = { settlement_slowdown: { at: '1s', duration: '1m', factor: [10, 10000] } };
+    };
+    // 1ms × 10000 = 10s, plus 250ms and the default 5s backoff
+    expect(problemsOf(edited(slowed('15s')))).toEqual([expect.objectContaining({ path: 'settlement.saga_bound', message: expect.stringMatching(/slowest settlement service .*: 10s\), 15\.25s in all/) })]);
+    planOf(edited(slowed('16s')));
+  });
+
   it('refuses a burst or a crash placed after the drain horizon', () => {
     planOf(edited((s) => (s.buyers[0].burst = { at: '3m', negotiations: 1 })));
     expect(paths((s) => (s.buyers[0].burst = { at: '3m1s', negotiations: 1 }))).toEqual(['buyers[0].burst.at']);
