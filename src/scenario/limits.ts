@@ -5,7 +5,7 @@
  * Each limit here is a matter of size, not of sense; its problem says the limit and why, and the
  * README's "Limits" section lists them.
  */
-import { DRAW_CEILING_US, type Distribution } from '../engine/distribution.js';
+import { DRAW_CEILING_US, meanUs, type Distribution } from '../engine/distribution.js';
 import type { SimulationPlan } from './schema.js';
 import { formatDurationUs } from './units.js';
 
@@ -17,6 +17,24 @@ export const MAX_PRICE_POINTS = 10_000_000;
 export const MAX_TIMESERIES_BUCKETS = 250_000;
 /** The shortest wait before a settlement step is sent again. */
 export const MIN_STEP_TIMEOUT_US = 1_000;
+/** Steps of a saga the clearing house serves when nothing fails: escrow, capture, post. */
+const SAGA_STEPS = 3;
+/** The share of time the clearing house (one server) may be busy at the peak intent rate. */
+export const MAX_CLEARING_LOAD = 0.5;
+
+/** The 99.9th percentile of a draw from `d` (z = 3.09; an exponential's is its mean × ln 1000). */
+export function quantile999Us(d: Distribution): number {
+  switch (d.kind) {
+    case 'constant':
+      return d.valueUs;
+    case 'uniform':
+      return d.maxUs;
+    case 'exponential':
+      return Math.max(d.minUs, Math.round(d.meanUs * Math.log(1000)));
+    case 'lognormal':
+      return Math.max(d.minUs, Math.round(d.medianUs * (d.p99Us / d.medianUs) ** (3.0902 / 2.3263)));
+  }
+}
 /** Horizon past the scenario's end for which market paths are generated (negotiations drain). */
 export const DRAIN_HORIZON_US = 120_000_000;
 
@@ -131,6 +149,28 @@ export function limitProblems(plan: SimulationPlan): LimitProblem[] {
     if (s.step_timeout < MIN_STEP_TIMEOUT_US) problems.push({ path: ['settlement', 'step_timeout'], message: `expected at least ${formatDurationUs(MIN_STEP_TIMEOUT_US)}, got ${formatDurationUs(s.step_timeout)}: a step sent again before any reply can come back makes a storm of messages` });
     if (s.retry_backoff_max < s.step_timeout) {
       problems.push({ path: ['settlement', 'retry_backoff_max'], message: `expected at least step_timeout (${formatDurationUs(s.step_timeout)}), got ${formatDurationUs(s.retry_backoff_max)}: the wait between retries grows from step_timeout up to this, and a shorter one resends a step before any reply can come back (a storm of messages)` });
+    }
+  }
+  if (s) {
+    // A clearing house that answers later than a store waits makes steps time out and be sent
+    // again, each copy queued behind the last: the sagas' waits grow until their bound breaks.
+    const latencyUs = Math.max(quantile999Us(plan.network.latency), ...plan.network.links.map((l) => (l.latency ? quantile999Us(l.latency) : 0)));
+    const slowUs = quantile999Us(s.service_time) + 2 * latencyUs;
+    if (slowUs > s.step_timeout / 2) {
+      problems.push({
+        path: ['settlement', 'step_timeout'],
+        message: `must be at least twice the clearing house's slow answer, ${formatDurationUs(slowUs)} (the 99.9th percentiles of service_time and of a network latency there and back): a later answer makes steps time out and be sent again, queued behind each other, until sagas break their bound`,
+      });
+    }
+    // One server: at the busiest regime's rate its queue must stay short (busy at most half the
+    // time), or sagas wait in it past step_timeout and their bound.
+    const peakPerUs = plan.buyers.reduce((n, b) => n + b.agents * b.intent_rate, 0) * Math.max(...plan.market.regimes.map((r) => r.demand_multiplier));
+    const load = peakPerUs * SAGA_STEPS * meanUs(s.service_time);
+    if (load > MAX_CLEARING_LOAD) {
+      problems.push({
+        path: ['settlement', 'service_time'],
+        message: `the clearing house would be busy ${Math.round(load * 100)}% of the time at the buyers' peak intent rate (${SAGA_STEPS} steps a saga), more than ${MAX_CLEARING_LOAD * 100}%: its queue would hold sagas past step_timeout and their bound; use a mean below ${formatDurationUs(Math.floor(MAX_CLEARING_LOAD / (peakPerUs * SAGA_STEPS)))} or fewer intents`,
+      });
     }
   }
   // A step in service when faults stop may have been slowed: one such step must fit in the bound.

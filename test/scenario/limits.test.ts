@@ -47,9 +47,28 @@ describe('limits a run can hold', () => {
 
   it('refuses a settlement retry wait shorter than the step timeout, or a step timeout under 1ms', () => {
     const settlement = (step: string, backoff: string) => (s: Record<string, any>) => (s.settlement = { step_timeout: step, retry_backoff_max: backoff, saga_bound: '10s', funding: { buyer_cash: 1000 } });
-    planOf(edited(settlement('1ms', '1ms')));
+    planOf(edited(settlement('100ms', '100ms')));
     expect(paths(settlement('250ms', '100ms'))).toEqual(['settlement.retry_backoff_max']);
-    expect(paths(settlement('999us', '1s'))).toEqual(['settlement.step_timeout']);
+    expect(paths((s) => (settlement('999us', '1s')(s), (s.network.latency = '1us'), (s.settlement.service_time = '1us')))).toEqual(['settlement.step_timeout']);
+  });
+
+  it('refuses a step timeout shorter than twice the slow answer of the clearing house (service and a round trip, at their 99.9th percentiles)', () => {
+    const settlement = (service: unknown) => (s: Record<string, any>) => {
+      s.network.latency = '2ms';
+      s.buyers[0].intent_rate = '1/m';
+      s.settlement = { step_timeout: '250ms', service_time: service, saga_bound: '10s', funding: { buyer_cash: 1000 } };
+    };
+    planOf(edited(settlement('121ms')));
+    expect(problemsOf(edited(settlement('122ms')))).toEqual([expect.objectContaining({ path: 'settlement.step_timeout', message: expect.stringMatching(/slow answer, 126ms/) })]);
+    // an exponential's 99.9th percentile is 6.9 times its mean
+    expect(paths(settlement({ distribution: 'exponential', mean: '20ms' }))).toEqual(['settlement.step_timeout']);
+  });
+
+  it('refuses a clearing house busy more than half the time at the peak intent rate', () => {
+    // 10 agents × 12/m = 2/s, 3 steps a saga: a mean of 83ms keeps it busy half the time
+    const settlement = (service: string) => (s: Record<string, any>) => (s.settlement = { step_timeout: '1s', service_time: service, saga_bound: '10s', funding: { buyer_cash: 1000 } });
+    planOf(edited(settlement('83ms')));
+    expect(problemsOf(edited(settlement('84ms')))).toEqual([expect.objectContaining({ path: 'settlement.service_time', message: expect.stringMatching(/busy 50% of the time/) })]);
   });
 
   it('refuses a saga bound that one step slowed by settlement_slowdown already breaks', () => {
