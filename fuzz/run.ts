@@ -1,7 +1,9 @@
 /**
- * `npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--out DIR]`: makes N
+ * `npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--announced-limit SECONDS]
+ * [--out DIR] [--only I]`: makes N
  * mutated scenarios (case i is mutateCase(base i mod B, "S:i")), validates each in this process
- * and runs each valid one with the built command line under a time limit, then prints the
+ * and runs each valid one with the built command line under a time limit (a run its estimate
+ * announces as long, under the shorter announced limit: it is watched for crashes), then prints the
  * exit-code table. A case past the time limit that its estimate did not announce is run again
  * alone at the end (the machine may have been busy), and counts as such only if it is past the
  * limit again. Every case that breaks the rule (check.ts) is written to DIR/case-I/ with its
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { LONG_RUN_S } from '../src/cli/run.js';
 import { caseFile, classify, isFailure, OUTCOMES, validateCase, type Outcome } from './check.js';
 import { baseScenarios, mutateCase, type FuzzCase } from './mutate.js';
 
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     jobs: { type: 'string', default: '1' },
     'time-limit': { type: 'string', default: '20' },
+    'announced-limit': { type: 'string', default: '5' },
     out: { type: 'string', default: 'reports/fuzz' },
     only: { type: 'string' },
   },
@@ -32,9 +36,11 @@ const { values } = parseArgs({
 const cases = Number(values.cases);
 const jobs = Math.max(1, Number(values.jobs));
 const limitMs = Number(values['time-limit']) * 1000;
+// A run the estimate announces as long has told its user; it is run only this long, for crashes.
+const announcedMs = Math.min(limitMs, Number(values['announced-limit']) * 1000);
 const outDir = resolve(values.out!);
 if (!Number.isInteger(cases) || cases < 1 || !Number.isFinite(limitMs)) {
-  process.stderr.write('usage: npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--out DIR] [--only I]\n');
+  process.stderr.write('usage: npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--announced-limit SECONDS] [--out DIR] [--only I]\n');
   process.exit(2);
 }
 
@@ -48,7 +54,7 @@ interface Ran {
   stderr: string;
 }
 
-function runCli(args: string[]): Promise<Ran> {
+function runCli(args: string[], timeMs: number): Promise<Ran> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -59,7 +65,7 @@ function runCli(args: string[]): Promise<Ran> {
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, limitMs);
+    }, timeMs);
     child.on('close', (status) => {
       clearTimeout(timer);
       done({ status, timedOut, stdout, stderr });
@@ -90,9 +96,9 @@ async function one(i: number): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const file = caseFile(c);
     writeFileSync(join(dir, file.name), file.text);
-    const ran = await runCli(['run', join(dir, file.name), '--out', join(dir, 'out'), '--no-progress']);
+    const ran = await runCli(['run', join(dir, file.name), '--out', join(dir, 'out'), '--no-progress'], v.estimate.seconds > LONG_RUN_S ? announcedMs : limitMs);
     outcome = classify(ran.status, ran.timedOut, v.plan, ran.stderr);
-    detail = `exit ${ran.status ?? 'none'}${ran.timedOut ? ` (killed after ${limitMs / 1000} s)` : ''}\nestimate: ${JSON.stringify(v.estimate)}\n--- stderr\n${ran.stderr}\n--- stdout (end)\n${ran.stdout.slice(-2000)}`;
+    detail = `exit ${ran.status ?? 'none'}${ran.timedOut ? ' (killed at the time limit)' : ''}\nestimate: ${JSON.stringify(v.estimate)}\n--- stderr\n${ran.stderr}\n--- stdout (end)\n${ran.stdout.slice(-2000)}`;
     rmSync(dir, { recursive: true, force: true });
   }
   // The machine may be busy with other work: a case counts as past the limit only if it is past
@@ -134,7 +140,7 @@ if (recheck.length > 0) process.stderr.write(`running ${recheck.length} cases pa
 for (const i of recheck) await one(i);
 rmSync(work, { recursive: true, force: true });
 
-process.stdout.write(`fuzz: ${indices.length} cases, seed ${values.seed}, time limit ${limitMs / 1000} s, ${Math.round((Date.now() - started) / 1000)} s (${recheck.length} past the limit run again alone)\n`);
+process.stdout.write(`fuzz: ${indices.length} cases, seed ${values.seed}, time limit ${limitMs / 1000} s (${announcedMs / 1000} s for runs announced as long), ${Math.round((Date.now() - started) / 1000)} s (${recheck.length} past the limit run again alone)\n`);
 for (const [outcome, n] of table) process.stdout.write(`  ${outcome.padEnd(30)} ${String(n).padStart(6)}${isFailure(outcome) && n > 0 ? '  ← breaks the rule' : ''}\n`);
 process.stdout.write(failures > 0 ? `${failures} failing cases written to ${outDir}\n` : 'no failing case\n');
 process.exitCode = failures > 0 ? 1 : 0;

@@ -57,7 +57,7 @@ function describeAuto(choice: AutoChoice): string {
 }
 
 /** Runs estimated past this are announced on stderr, with progress even when stderr is not a terminal. */
-const LONG_RUN_S = 10;
+export const LONG_RUN_S = 10;
 
 /** The memory a run may take: the JavaScript heap's limit (node --max-old-space-size raises it). */
 function memoryBudgetBytes(): number {
