@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--announced-limit SECONDS]
- * [--out DIR] [--only I]`: makes N
- * mutated scenarios (case i is mutateCase(base i mod B, "S:i")), validates each in this process
+ * [--out DIR] [--first I] [--only I]`: makes N
+ * mutated scenarios (cases I to I+N-1; case i is mutateCase(base i mod B, "S:i")), validates each in this process
  * and runs each valid one with the built command line under a time limit (a run its estimate
  * announces as long, under the shorter announced limit: it is watched for crashes), then prints the
  * exit-code table. A case past the time limit that its estimate did not announce is run again
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     'announced-limit': { type: 'string', default: '5' },
     out: { type: 'string', default: 'reports/fuzz' },
     only: { type: 'string' },
+    first: { type: 'string', default: '0' },
   },
 });
 const cases = Number(values.cases);
@@ -40,7 +41,7 @@ const limitMs = Number(values['time-limit']) * 1000;
 const announcedMs = Math.min(limitMs, Number(values['announced-limit']) * 1000);
 const outDir = resolve(values.out!);
 if (!Number.isInteger(cases) || cases < 1 || !Number.isFinite(limitMs)) {
-  process.stderr.write('usage: npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--announced-limit SECONDS] [--out DIR] [--only I]\n');
+  process.stderr.write('usage: npm run fuzz -- --cases N --seed S [--jobs J] [--time-limit SECONDS] [--announced-limit SECONDS] [--out DIR] [--first I] [--only I]\n');
   process.exit(2);
 }
 
@@ -122,7 +123,14 @@ async function one(i: number): Promise<void> {
 }
 
 const started = Date.now();
-const indices = values.only !== undefined ? [Number(values.only)] : Array.from({ length: cases }, (_, i) => i);
+const first = Number(values.first);
+const indices = values.only !== undefined ? [Number(values.only)] : Array.from({ length: cases }, (_, i) => first + i);
+
+/** The table so far, as printed at the end; written to DIR/table.txt as the cases go. */
+function tableText(header: string): string {
+  const rows = [...table].map(([outcome, n]) => `  ${outcome.padEnd(30)} ${String(n).padStart(6)}${isFailure(outcome) && n > 0 ? '  ← breaks the rule' : ''}\n`);
+  return `${header}\n${rows.join('')}${recheck.length > 0 && !rechecking ? `  (${recheck.length} past the time limit, to run again alone)\n` : ''}`;
+}
 let next = 0;
 let done = 0;
 await Promise.all(
@@ -131,7 +139,11 @@ await Promise.all(
       const i = indices[next++]!;
       await one(i);
       done++;
-      if (done % 100 === 0) process.stderr.write(`${done}/${indices.length} cases, ${failures} failing, ${Math.round((Date.now() - started) / 1000)} s\n`);
+      if (done % 100 === 0) {
+        process.stderr.write(`${done}/${indices.length} cases, ${failures} failing, ${Math.round((Date.now() - started) / 1000)} s\n`);
+        mkdirSync(outDir, { recursive: true });
+        writeFileSync(join(outDir, 'table.txt'), tableText(`fuzz so far: ${done} of ${indices.length} cases (from case ${indices[0]}), seed ${values.seed}`));
+      }
     }
   }),
 );
@@ -140,7 +152,9 @@ if (recheck.length > 0) process.stderr.write(`running ${recheck.length} cases pa
 for (const i of recheck) await one(i);
 rmSync(work, { recursive: true, force: true });
 
-process.stdout.write(`fuzz: ${indices.length} cases, seed ${values.seed}, time limit ${limitMs / 1000} s (${announcedMs / 1000} s for runs announced as long), ${Math.round((Date.now() - started) / 1000)} s (${recheck.length} past the limit run again alone)\n`);
-for (const [outcome, n] of table) process.stdout.write(`  ${outcome.padEnd(30)} ${String(n).padStart(6)}${isFailure(outcome) && n > 0 ? '  ← breaks the rule' : ''}\n`);
+const summary = tableText(`fuzz: ${indices.length} cases (from case ${indices[0]}), seed ${values.seed}, time limit ${limitMs / 1000} s (${announcedMs / 1000} s for runs announced as long), ${Math.round((Date.now() - started) / 1000)} s (${recheck.length} past the limit run again alone)`);
+process.stdout.write(summary);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'table.txt'), summary);
 process.stdout.write(failures > 0 ? `${failures} failing cases written to ${outDir}\n` : 'no failing case\n');
 process.exitCode = failures > 0 ? 1 : 0;
