@@ -21,6 +21,7 @@ import { planLayout } from './run/pilot.js';
 import { compareKeyed, Shard, sharedWorld, type BreakerReport, type SharedWorld } from './run/shard.js';
 import { loadStrategyModules } from './run/strategy-modules.js';
 import { budgetHolds, type Budget } from './scenario/budgets.js';
+import { DRAIN_HORIZON_US, drainLimitUs } from './scenario/limits.js';
 import type { SimulationPlan } from './scenario/schema.js';
 
 /** Progress of a run, reported every 1% of the scenario's virtual duration. */
@@ -98,7 +99,7 @@ export class RunInvariantViolation extends InvariantViolation {
 }
 
 /** Horizon past the scenario's end for which market paths are generated (negotiations drain). */
-export const DRAIN_HORIZON_US = 120_000_000;
+export { DRAIN_HORIZON_US };
 
 /**
  * Runs a scenario inline. Plug-in strategies must be loaded first (loadStrategyModules) and
@@ -155,7 +156,7 @@ function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: 
   for (const shard of shards) shard.start();
 
   const { lookaheadUs, sliceUs } = windowing(plan, shards.length);
-  const limitUs = durationUs + DRAIN_HORIZON_US * 10;
+  const limitUs = drainLimitUs(plan);
   let nextProgressUs = sliceUs;
   let nowUs = 0;
   const events = () => shards.reduce((n, sh) => n + sh.kernel.eventsProcessed, 0);

@@ -47,6 +47,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--check-determinism', 'run the scenario a second time on another number of worker threads and name the first difference in the results (exit 1 if any)')
     .option('--junit <file>', 'write JUnit XML: one testcase per budget, a failure for each breached, with its replay command')
     .option('--markdown <file>', 'write the summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
+    .option('--allow-large', 'run even when the size estimate says the run would not fit in memory')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await runCommand(file, opts)));
@@ -62,6 +63,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--json', 'print the swarm report (as swarm.json) instead of tables')
     .option('--junit <file>', 'write JUnit XML: one testcase per budget (failing with the seeds that breached it) and one for the invariants')
     .option('--markdown <file>', 'write the swarm summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
+    .option('--allow-large', 'run even when the size estimate says one seed\'s run would not fit in memory')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await swarmCommand(file, opts)));

@@ -1,5 +1,6 @@
 /** `a2a-sim run`: runs one scenario, prints the summary, writes report.json and summary.md. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { join, resolve } from 'node:path';
 import { baselineOf, buildReport, type Baseline, type Wallclock } from '../report/report.js';
 import { renderSecurity } from '../report/security.js';
@@ -16,6 +17,7 @@ import { RunInvariantViolation, runSimulationAsync, type Reporter, type RunResul
 import { StrictStrategyError } from '../agents/agent.js';
 import { firstDifference } from '../report/diff.js';
 import type { SimulationPlan } from '../scenario/schema.js';
+import { describeEstimate, estimateSize, formatBytes, type SizeEstimate } from '../scenario/estimate.js';
 import { workersRefusal } from '../scenario/load.js';
 import { AUTO_MIN_LOOKAHEAD_WORK_US, autoWorkers, autoWorkersFor, runParallel, WorkerFailure, type AutoChoice } from '../run/parallel.js';
 import { ExitCode, UsageError } from './exit-codes.js';
@@ -37,6 +39,7 @@ export interface RunCommandOptions {
   junit?: string;
   markdown?: string;
   html?: boolean;
+  allowLarge?: boolean;
 }
 
 /** `--workers N|auto` (or the scenario's `workers`) → a thread count; 0 runs inline. */
@@ -67,9 +70,34 @@ function describeAuto(choice: AutoChoice): string {
   return `--workers auto ran ${where}: a lookahead holds about ${ms(choice.lookaheadWorkUs)} of work (threads from ${ms(AUTO_MIN_LOOKAHEAD_WORK_US)})`;
 }
 
+/** Runs estimated past this are announced on stderr, with progress even when stderr is not a terminal. */
+export const LONG_RUN_S = 10;
+
+/** The memory a run may take: the JavaScript heap's limit (node --max-old-space-size raises it). */
+function memoryBudgetBytes(): number {
+  return getHeapStatistics().heap_size_limit;
+}
+
+/** The run's size estimate; a UsageError (exit 2) when it would not fit in memory, unless allowed. */
+export function sizeCheck(file: string, plan: SimulationPlan, allowLarge: boolean): { estimate: SizeEstimate; long: boolean } {
+  const estimate = estimateSize(plan);
+  const budget = memoryBudgetBytes();
+  if (estimate.memoryBytes > budget && !allowLarge) {
+    throw new UsageError(
+      `${file}: this run would not fit in memory: ${describeEstimate(estimate)}, against ${formatBytes(budget)} available to the JavaScript heap.\n` +
+        `  Make it smaller (fewer agents, a lower intent_rate, a shorter duration), or go ahead with --allow-large (and more heap: node --max-old-space-size=MB).`,
+    );
+  }
+  return { estimate, long: estimate.seconds > LONG_RUN_S };
+}
+
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
   const plan = await loadScenarioWithStrategies(file);
   const seed = opts.seed !== undefined ? parseSeed(opts.seed) : plan.seed;
+  // The size is known before the run: a run that would not fit is refused, a long one announced
+  // (before --workers auto, whose pilot run is itself a cost).
+  const size = sizeCheck(file, plan, opts.allowLarge === true);
+  if (size.long) process.stderr.write(`${file}: a large run: ${describeEstimate(size.estimate)}\n`);
   const requested = opts.workers ?? plan.workers;
   // auto: threads only when each lookahead holds enough work for them (parallel.ts)
   const auto = requested === 'auto' ? autoWorkersFor({ ...plan, seed }) : undefined;
@@ -98,7 +126,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     throw err;
   }
   if (audit) reporters.push(audit);
-  if (opts.progress !== false && process.stderr.isTTY) reporters.push(new ProgressReporter());
+  if (opts.progress !== false && (process.stderr.isTTY || size.long)) reporters.push(new ProgressReporter(process.stderr, !process.stderr.isTTY));
 
   const startedAt = new Date().toISOString();
   const t0 = performance.now();

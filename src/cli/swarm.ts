@@ -9,7 +9,7 @@ import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
 import { junitXml, swarmSuite } from '../report/junit.js';
 import { checkCiPaths, writeCiOutputs } from './ci-output.js';
-import { resolveWorkers, writable } from './run.js';
+import { resolveWorkers, sizeCheck, writable } from './run.js';
 import { loadScenarioWithStrategies } from './scenario-file.js';
 import { terminalWidth } from './terminal.js';
 
@@ -22,10 +22,13 @@ export interface SwarmCommandOptions {
   progress?: boolean;
   junit?: string;
   markdown?: string;
+  allowLarge?: boolean;
 }
 
 export async function swarmCommand(file: string, opts: SwarmCommandOptions): Promise<number> {
   const plan = await loadScenarioWithStrategies(file);
+  // Each seed is a run of its own: one that would not fit in memory is refused before any starts.
+  sizeCheck(file, plan, opts.allowLarge === true);
   const count = opts.seeds === undefined ? 100 : /^\d+$/.test(opts.seeds) ? Number(opts.seeds) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new UsageError(`--seeds ${opts.seeds}: expected a number of seeds from 1 to 1000000`);
   // Seeds run from --first-seed upwards, so it is a number (a word seed is for `run --seed`).

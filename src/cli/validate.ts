@@ -1,4 +1,5 @@
 /** `a2a-sim validate`: checks scenario files without running them. */
+import { describeEstimate, estimateSize } from '../scenario/estimate.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { loadScenarioWithStrategies } from './scenario-file.js';
 
@@ -9,6 +10,7 @@ export async function validateCommand(files: string[]): Promise<number> {
       const plan = await loadScenarioWithStrategies(file);
       const agents = plan.stores.reduce((s, x) => s + x.agents, 0) + plan.buyers.reduce((s, x) => s + x.agents, 0);
       process.stdout.write(`${file}: ok (${plan.name}: ${agents} agents, ${plan.market.categories.length} categories, ${plan.budgets.length} budgets)\n`);
+      process.stdout.write(`  estimate: ${describeEstimate(estimateSize(plan))}\n`);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       process.stderr.write(`${err.message}\n`);

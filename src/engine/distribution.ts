@@ -7,7 +7,14 @@ export type Distribution =
   | { kind: 'exponential'; meanUs: number; minUs: number }
   | { kind: 'lognormal'; medianUs: number; p99Us: number; minUs: number };
 
-/** Draws one duration (integer µs, never below the distribution's minimum). */
+/**
+ * The largest draw of an unbounded distribution (exponential, lognormal): one hour. A wide
+ * lognormal's far tail reaches past what virtual time can count exactly (2^53 µs); a draw is cut
+ * here instead, far beyond any quantile a scenario names (their parameters are at most 10m).
+ */
+export const DRAW_CEILING_US = 3_600_000_000;
+
+/** Draws one duration (integer µs, never below the distribution's minimum nor above DRAW_CEILING_US). */
 export function sampleUs(dist: Distribution, rng: Draws): number {
   switch (dist.kind) {
     case 'constant':
@@ -15,9 +22,9 @@ export function sampleUs(dist: Distribution, rng: Draws): number {
     case 'uniform':
       return Math.round(rng.uniform(dist.minUs, dist.maxUs));
     case 'exponential':
-      return Math.max(dist.minUs, Math.round(rng.exponential(dist.meanUs)));
+      return Math.min(DRAW_CEILING_US, Math.max(dist.minUs, Math.round(rng.exponential(dist.meanUs))));
     case 'lognormal':
-      return Math.max(dist.minUs, Math.round(rng.lognormal(dist.medianUs, dist.p99Us)));
+      return Math.min(DRAW_CEILING_US, Math.max(dist.minUs, Math.round(rng.lognormal(dist.medianUs, dist.p99Us))));
   }
 }
 

@@ -110,7 +110,10 @@ export function buildExposure(plan: SimulationPlan, endUs: number, peaks: Readon
         carry = lasts.get(exposureKey(org, i)) ?? carry;
         return peak;
       });
-      return { organisation: org, limit: formatMinor(limit), peak: formatMinor(Math.max(0, ...series)), peaks: series.map(formatMinor) };
+      // (a loop, not Math.max(...series): a long series would overflow the call stack)
+      let peak = 0;
+      for (const p of series) if (p > peak) peak = p;
+      return { organisation: org, limit: formatMinor(limit), peak: formatMinor(peak), peaks: series.map(formatMinor) };
     });
 }
 

@@ -15,6 +15,7 @@ import { drawFaults } from '../faults/plan.js';
 import { Market } from '../market/market.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
+import { drainLimitUs } from '../scenario/limits.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, runSimulationAsync, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
 import { layOut, lookaheadWorkUs, type Traffic } from './layout.js';
 import { NetworkModel } from '../broker/network.js';
@@ -114,7 +115,7 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   const control = new Int32Array(channels.control);
   const numbers = new ShardNumbers(channels.numbers, shards);
   const { lookaheadUs, sliceUs } = windowing(plan, shards);
-  const win = { lookaheadUs, sliceUs, limitUs: plan.duration + DRAIN_HORIZON_US * 10 };
+  const win = { lookaheadUs, sliceUs, limitUs: drainLimitUs(plan) };
   const pool = new Piscina({ filename: workerScript('worker.js'), minThreads: shards, maxThreads: shards, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
   // The layout pilot runs here while the threads start; every thread lays out the run from its counts.
   let traffic: Traffic | undefined;

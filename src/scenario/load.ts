@@ -6,8 +6,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, isMap, isNode, isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { NetworkModel } from '../broker/network.js';
+import { limitProblems } from './limits.js';
 import { ScenarioSchema, type SimulationPlan } from './schema.js';
 import { closest, didYouMean, knownKeys } from './suggest.js';
+import { escapeLoneSurrogates, textProblems } from './text.js';
 
 export interface ScenarioProblem {
   /** e.g. "buyers[0].strategy.e", or "" for the whole file */
@@ -131,11 +133,28 @@ export function workersRefusal(plan: SimulationPlan, workers: number, seed: stri
 
 /** Validates already-parsed data (e.g. a scenario built in code or a test). */
 export function validate(data: unknown, doc?: Document, lines?: LineCounter): ScenarioParseResult {
+  // Text that cannot be signed, hashed or written is a problem wherever it is (text.ts).
+  const textual: ScenarioProblem[] = textProblems(data, MAX_PROBLEMS).map((p) => ({
+    path: escapeLoneSurrogates(formatPath(p.path)),
+    message: p.message,
+    ...position(doc, lines, p.path),
+  }));
+  const shaped = validateShape(data, doc, lines);
+  if (textual.length === 0) return shaped;
+  const others = shaped.ok ? [] : shaped.problems.filter((p) => !p.message.startsWith('… and'));
+  const total = textual.length + (shaped.ok ? 0 : (shaped.count ?? shaped.problems.length));
+  return capped([...textual, ...others].slice(0, MAX_PROBLEMS), total);
+}
+
+/** The schema, the cross-references, and what a run can hold (limits.ts). */
+function validateShape(data: unknown, doc?: Document, lines?: LineCounter): ScenarioParseResult {
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) {
     const plan = result.data;
     const refusal = typeof plan.workers === 'number' ? workersRefusal(plan, plan.workers) : undefined;
     if (refusal !== undefined) return { ok: false, problems: [{ path: 'workers', message: `${refusal}, or use workers: 0 or 1`, ...position(doc, lines, ['workers']) }] };
+    const limits = limitProblems(plan);
+    if (limits.length > 0) return capped(limits.slice(0, MAX_PROBLEMS).map((p) => ({ path: formatPath(p.path), message: p.message, ...position(doc, lines, p.path) })), limits.length);
     return { ok: true, plan };
   }
   const problems: ScenarioProblem[] = [];

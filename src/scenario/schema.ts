@@ -390,7 +390,7 @@ const Mandate = z
   .superRefine(
     (m, ctx) => {
       // Runs even when other fields are invalid (so every problem is listed): read defensively.
-      const v = m as { approval_threshold?: unknown; approval?: unknown };
+      const v = (m ?? {}) as { approval_threshold?: unknown; approval?: unknown };
       if (v.approval_threshold !== undefined && v.approval === undefined) {
         ctx.addIssue({ code: 'custom', path: ['approval'], message: 'an approval_threshold needs approval: { delay, timeout } (how the human approver is simulated)' });
       }

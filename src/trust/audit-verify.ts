@@ -68,6 +68,15 @@ function parse(text: string, line: number): { entry?: Parsed['entry']; trailer?:
   return { entry: e as unknown as Parsed['entry'], bare };
 }
 
+/** The message's canonical JSON, or undefined when it has none (canonicalisation throws). */
+function canonicalOrUndefined(message: unknown): string | undefined {
+  try {
+    return canonicalJson(message);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Verifies the lines of an audit log or trace (blank lines are skipped). */
 export function verifyAuditLog(lines: readonly string[]): AuditFinding {
   const entries: Parsed[] = [];
@@ -123,7 +132,11 @@ export function verifyAuditLog(lines: readonly string[]): AuditFinding {
       return { ok: false, line, problem };
     }
     const { signature, ...unsigned } = entry.message as { signature?: unknown };
-    if (digestOf(canonicalJson(unsigned)) !== entry.digest) return { ok: false, line, problem: `${where} was altered: its message does not match its digest` };
+    const canonical = canonicalOrUndefined(unsigned);
+    // A message that has no canonical form (a lone surrogate, a number past double range, nesting
+    // too deep) was never written by a run: the line was altered.
+    if (canonical === undefined) return { ok: false, line, problem: `${where} was altered: its message has no canonical JSON form` };
+    if (digestOf(canonical) !== entry.digest) return { ok: false, line, problem: `${where} was altered: its message does not match its digest` };
     if ((typeof signature === 'string' ? signature : undefined) !== entry.signature) return { ok: false, line, problem: `${where} was altered: its signature does not match the message's` };
     const base: AuditEntry = { agent: entry.agent, seq: entry.seq, dir: entry.dir, vt_us: entry.vt_us, message_id: entry.message_id, digest: entry.digest, ...(entry.signature !== undefined ? { signature: entry.signature } : {}) };
     const leaf = entryLeaf(base);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanUs, minimumUs, sampleUs, type Distribution } from '../../src/engine/distribution.js';
+import { DRAW_CEILING_US, meanUs, minimumUs, sampleUs, type Distribution } from '../../src/engine/distribution.js';
 import { Rng } from '../../src/engine/rng.js';
 
 const N = 20_000;
@@ -94,5 +94,16 @@ describe('minimumUs and meanUs', () => {
     const sigma = Math.log(6) / 2.3263478740408408;
     expect(meanUs({ kind: 'lognormal', medianUs: 2_000, p99Us: 12_000, minUs: 500 })).toBeCloseTo(2_000 * Math.exp((sigma * sigma) / 2), 6);
     expect(minimumUs({ kind: 'lognormal', medianUs: 2_000, p99Us: 12_000, minUs: 500 })).toBe(500);
+  });
+});
+
+describe('sampleUs of a distribution with a far tail', () => {
+  it('never draws past DRAW_CEILING_US, however wide the lognormal or long the exponential', () => {
+    const rng = new Rng(8, 'test:tail');
+    const wide: Distribution = { kind: 'lognormal', medianUs: 2_000, p99Us: 8_640_000_000_000_000, minUs: 0 };
+    const long: Distribution = { kind: 'exponential', meanUs: 8_640_000_000_000_000, minUs: 0 };
+    const values = Array.from({ length: 2_000 }, (_, i) => sampleUs(i % 2 === 0 ? wide : long, rng));
+    expect(Math.max(...values)).toBe(DRAW_CEILING_US);
+    expect(values.every(Number.isSafeInteger)).toBe(true);
   });
 });

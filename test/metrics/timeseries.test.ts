@@ -106,3 +106,18 @@ describe('budget metrics of the risk controls', () => {
     expect(v.get('exposure.peak_ratio')).toBeLessThanOrEqual(1);
   });
 });
+
+describe('buildExposure over many buckets', () => {
+  it('finds the peak of a series longer than a call can spread (250,000 buckets)', () => {
+    const p = plan((s) => {
+      s.duration = '1s';
+      s.market.regimes = [{ name: 'calm', duration: '1s', volatility_per_minute: 0.005 }];
+      s.buyers[0].exposure_limit = 1000;
+      s.report = { timeseries_bucket: '4us' };
+    });
+    const org = p.buyers[0]!.organisation;
+    const series = buildExposure(p, 1_000_000, new Map([[exposureKey(org, 177_777), 12_345]]), new Map());
+    expect(series[0]!.peaks).toHaveLength(250_001);
+    expect(series[0]!.peak).toBe('123.45');
+  });
+});
