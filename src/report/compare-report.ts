@@ -2,7 +2,7 @@
 import type { Comparison } from '../study/compare.js';
 import type { MetricComparison } from '../study/statistics.js';
 import { DEFAULT_WIDTH, fitTable } from './fit.js';
-import { budgetValue } from './format.js';
+import { budgetValue, markdownTable as md } from './format.js';
 import { isDurationMetric } from '../scenario/budgets.js';
 
 const signed = (x: number | null) => (x === null ? '–' : `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(Math.abs(x) < 0.1 ? 2 : 1)}%`);
@@ -56,7 +56,6 @@ export function renderCompare(c: Comparison, width = DEFAULT_WIDTH): string {
   return parts.join('\n');
 }
 
-const md = (head: string[], body: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.map((x) => x.replaceAll('|', '\\|')).join(' | ')} |`)].join('\n');
 
 /** The Markdown form. */
 export function markdownCompare(c: Comparison): string {

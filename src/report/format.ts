@@ -47,3 +47,9 @@ export function riskLines(r: Results): [string, string][] {
   }
   return rows;
 }
+
+/** A Markdown table (a `|` inside a cell is escaped). */
+export function markdownTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((x) => x.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(head), `|${head.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+}

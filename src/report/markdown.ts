@@ -1,12 +1,8 @@
 /** summary.md: the same figures as the console table, as Markdown. */
 import { markdownStrategies } from './strategies.js';
 import type { Report } from './report.js';
-import { budgetValue, causes, dur, int, pct, riskLines } from './format.js';
+import { budgetValue, causes, dur, int, markdownTable as table, pct, riskLines } from './format.js';
 import { renderSecurityMarkdown } from './security.js';
-
-function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
 
 export function renderMarkdown(report: Report): string {
   const r = report.results;

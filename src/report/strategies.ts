@@ -1,7 +1,7 @@
 /** The strategies table of the summary (terminal and Markdown): who played what, how it went, what broke. */
 import type { Results } from '../metrics/results.js';
 import { DEFAULT_WIDTH, fitTable } from './fit.js';
-import { int, pct } from './format.js';
+import { int, markdownTable, pct } from './format.js';
 
 function rows(r: Results): string[][] {
   return (r.strategies?.by_strategy ?? []).map((s) => [s.name, s.role, s.organisations.join(', '), int(s.negotiations), pct(s.success_rate), int(s.errors)]);
@@ -25,7 +25,7 @@ export function renderStrategies(r: Results, width = DEFAULT_WIDTH): string {
 
 /** The same as Markdown. */
 export function markdownStrategies(r: Results): string {
-  const table = [`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`, ...rows(r).map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  const table = markdownTable(HEAD, rows(r));
   const errors = firstErrors(r);
   return ['### Strategies', table, ...(errors.length > 0 ? ['', errors.map((l) => l.trimStart()).join('\n\n')] : [])].join('\n\n');
 }
