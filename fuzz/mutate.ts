@@ -4,7 +4,7 @@
  * from its seed alone. Used by the standing property test and by `npm run fuzz`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { parse } from 'yaml';
 
@@ -29,8 +29,24 @@ export function baseScenarios(root: string): BaseScenario[] {
   const shipped = readdirSync(folder)
     .filter((f) => f.endsWith('.yaml') && !f.startsWith('bench-'))
     .sort()
-    .map((f) => ({ name: f, data: parse(readFileSync(join(folder, f), 'utf8')) as Record<string, unknown> }));
+    .map((f) => ({ name: f, data: absoluteModules(parse(readFileSync(join(folder, f), 'utf8')) as Record<string, unknown>, folder) }));
   return [{ name: 'tiny', data: parse(TINY) as Record<string, unknown> }, ...shipped];
+}
+
+/**
+ * The scenario with its strategy modules' paths made absolute: a case is written to a folder of
+ * its own, where a path relative to scenarios/ would name nothing.
+ */
+function absoluteModules(data: Record<string, unknown>, folder: string): Record<string, unknown> {
+  for (const side of ['stores', 'buyers']) {
+    const list = data[side];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list as Array<{ strategy?: { module?: unknown } }>) {
+      const module = entry?.strategy?.module;
+      if (typeof module === 'string' && !isAbsolute(module)) entry.strategy!.module = resolve(folder, module);
+    }
+  }
+  return data;
 }
 
 /** A small valid scenario: two agents, five seconds. */
