@@ -228,7 +228,7 @@ export class Shard {
   prepareAhead(): boolean {
     if (!this.preparing) return false;
     const broker = this.broker;
-    return this.kernel.somePending((ev) => ev.target === broker && broker.prepare(ev.kind, ev.data, ev.t));
+    return this.kernel.somePending((target, kind, data, t) => target === broker && broker.prepare(kind, data, t));
   }
 
   /** Calls `observer` with every routable message sent and its sender's and receiver's ids. */
