@@ -122,6 +122,8 @@ export async function tournamentCommand(file: string, opts: TournamentCommandOpt
   const runsFile = join(out, `runs${suffix}.ndjson`);
   const done = readRunsFile(runsFile, digest);
   if (!existsSync(runsFile)) writeFileSync(runsFile, `${JSON.stringify({ format: RUNS_FORMAT, grid: digest, tournament: plan.name })}\n`);
+  // A line cut short by a stop stays a line of its own (and is ignored): the next record starts on a fresh one.
+  else if (!readFileSync(runsFile, 'utf8').endsWith('\n')) appendFileSync(runsFile, '\n');
   const todo = positions.map((p) => grid[p]!).filter((r) => !done.has(r.key));
   const resumed = positions.length - todo.length;
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;

@@ -186,8 +186,9 @@ export async function runTournament(t: TournamentPlan, scenarios: readonly Loade
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<typeof cutOff>((resolve) => {
       timer = setTimeout(() => {
-        abort.abort();
         resolve(cutOff);
+        // Ends the thread whatever it is doing (a loop that never returns included); piscina starts another.
+        abort.abort();
       }, options.runTimeMs);
     });
     try {
@@ -195,6 +196,7 @@ export async function runTournament(t: TournamentPlan, scenarios: readonly Loade
       running.catch(() => undefined);
       return finish(run, await Promise.race([running, limit]));
     } catch (err) {
+      if (abort.signal.aborted) return finish(run, cutOff);
       return finish(run, { status: 'error', problem: `worker thread failed: ${err instanceof Error ? err.message : String(err)}`, strategies: [] });
     } finally {
       clearTimeout(timer);
