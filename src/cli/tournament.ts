@@ -134,6 +134,10 @@ export async function tournamentCommand(file: string, opts: TournamentCommandOpt
   await runTournament(plan, scenarios, todo, {
     workers,
     runTimeMs: plan.run_time_ms,
+    alarm: (ms, cut) => {
+      const timer = setTimeout(cut, ms);
+      return () => clearTimeout(timer);
+    },
     onRun: (record) => {
       appendFileSync(runsFile, `${JSON.stringify(record)}\n`);
       done.set(record.key, record);

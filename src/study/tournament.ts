@@ -147,6 +147,11 @@ export interface TournamentRunOptions {
   readonly workers: number;
   /** a run past this many ms of wall clock is cut off (status timeout) */
   readonly runTimeMs: number;
+  /**
+   * The wall clock, handed in (a study reads none of its own): calls `cut` after `ms` unless the
+   * returned function is called first. Without it no run is cut off.
+   */
+  readonly alarm?: (ms: number, cut: () => void) => () => void;
   /** called as each run finishes, in completion order (write it down: that is what resuming reads) */
   readonly onRun?: (record: RunRecord) => void;
 }
@@ -163,16 +168,17 @@ export async function runTournament(t: TournamentPlan, scenarios: readonly Loade
     options.onRun?.(record);
     return record;
   };
+  const alarm = options.alarm ?? (() => () => {});
   const cutOff = { status: 'timeout' as const, problem: `cut off after ${options.runTimeMs} ms of wall clock (a strategy that does not answer?)` };
   if (options.workers === 0) {
     const out: RunRecord[] = [];
     for (const run of runs) {
       // Inline, an answer that never comes (a Promise left pending) is cut off; a loop that never
       // returns can only be cut off on a worker thread.
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<typeof cutOff>((resolve) => (timer = setTimeout(() => resolve(cutOff), options.runTimeMs)));
+      let stop = () => {};
+      const limit = new Promise<typeof cutOff>((resolve) => (stop = alarm(options.runTimeMs, () => resolve(cutOff))));
       const figures = await Promise.race([runTournamentTask(taskOf(run)), limit]);
-      clearTimeout(timer);
+      stop();
       out.push(finish(run, figures));
     }
     return out;
@@ -183,13 +189,13 @@ export async function runTournament(t: TournamentPlan, scenarios: readonly Loade
   let next = 0;
   const runOne = async (run: GridRun): Promise<RunRecord> => {
     const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
+    let stop = () => {};
     const limit = new Promise<typeof cutOff>((resolve) => {
-      timer = setTimeout(() => {
+      stop = alarm(options.runTimeMs, () => {
         resolve(cutOff);
         // Ends the thread whatever it is doing (a loop that never returns included); piscina starts another.
         abort.abort();
-      }, options.runTimeMs);
+      });
     });
     try {
       const running = pool.run(taskOf(run), { signal: abort.signal }) as Promise<RunFigures>;
@@ -199,7 +205,7 @@ export async function runTournament(t: TournamentPlan, scenarios: readonly Loade
       if (abort.signal.aborted) return finish(run, cutOff);
       return finish(run, { status: 'error', problem: `worker thread failed: ${err instanceof Error ? err.message : String(err)}`, strategies: [] });
     } finally {
-      clearTimeout(timer);
+      stop();
     }
   };
   const lane = async (): Promise<void> => {
