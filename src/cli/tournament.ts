@@ -5,12 +5,13 @@
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblems } from '../scenario/load.js';
+import { formatProblems, type ScenarioProblem } from '../scenario/load.js';
+import type { SimulationPlan } from '../scenario/schema.js';
 import { loadStrategyModules } from '../run/strategy-modules.js';
 import { junitXml } from '../report/junit.js';
 import { markdownTournament, renderTournament, tournamentCsv, tournamentSuite } from '../report/tournament-report.js';
 import { parseTournamentText, type TournamentPlan } from '../study/tournament-file.js';
-import { gridDigest, runPlan, runTournament, tournamentGrid, type LoadedScenario, type RunRecord } from '../study/tournament.js';
+import { gridDigest, runTournament, tournamentGrid, type LoadedScenario, type RunRecord } from '../study/tournament.js';
 import { tournamentResults, type TournamentResults } from '../study/tournament-scores.js';
 import { parseShard, shardPositions, type ShardSpec } from '../study/partition.js';
 import { writePartial } from './partial-file.js';
@@ -60,24 +61,21 @@ export async function loadTournament(file: string): Promise<{ plan: TournamentPl
   if (!parsed.ok) throw new UsageError(`${file}: invalid tournament, ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}:\n${formatProblems(file, parsed.problems)}`);
   const plan = parsed.plan;
   const scenarios: LoadedScenario[] = [];
-  const problems: string[] = [];
+  const problems: ScenarioProblem[] = [];
   for (const [i, s] of plan.scenarios.entries()) {
     try {
       scenarios.push({ plan: await loadScenarioWithStrategies(s.path), file: s.file, roles: s.roles });
     } catch (err) {
-      problems.push(`  scenarios[${i}].file: ${(err as Error).message.replaceAll('\n', '\n    ')}`);
+      problems.push({ path: `scenarios[${i}].file`, message: (err as Error).message.replaceAll('\n', '\n    ') });
     }
   }
-  if (problems.length === 0) {
-    // Each competitor's plug-in loads here as it will in every thread, and is held to the contract.
-    for (const [i, c] of plan.competitors.entries()) {
-      if (c.strategy.module === undefined) continue;
-      const s = scenarios[0]!;
-      const found = await loadStrategyModules(runPlan(s.plan, s.roles.includes('buyer') ? c : undefined, s.roles.includes('store') || !s.roles.includes('buyer') ? c : undefined, 1));
-      for (const p of found) if (p.message.includes(c.strategy.module)) problems.push(`  competitors[${i}].strategy.module: ${p.message}`);
-    }
+  // Each competitor's plug-in loads here as it will in every thread, and is held to the contract.
+  for (const [i, c] of plan.competitors.entries()) {
+    if (c.strategy.module === undefined) continue;
+    const probe = { stores: [], buyers: [{ strategy: c.strategy, categories: ['probe'] }] } as unknown as SimulationPlan;
+    for (const p of await loadStrategyModules(probe)) problems.push({ path: `competitors[${i}].strategy.module`, message: p.message });
   }
-  if (problems.length > 0) throw new UsageError(`${file}: invalid tournament, ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${[...new Set(problems)].join('\n')}`);
+  if (problems.length > 0) throw new UsageError(`${file}: invalid tournament, ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${formatProblems(file, problems)}`);
   return { plan, scenarios };
 }
 

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { cleanup, loadScenarioData, makeTmp, readJson, runCli, writeText, writeYaml } from './helpers.js';
+import { parse, parseAllDocuments } from 'yaml';
+import { cleanup, loadScenarioData, makeTmp, readJson, root, runCli, writeText, writeYaml } from './helpers.js';
 
 let tmp: string;
 let scenario: string;
@@ -92,4 +92,21 @@ describe('--shard and merge', () => {
     expect(notPartial.status).toBe(2);
     expect((await runCli(['swarm', scenario, '--shard', '4/3'], 30_000)).stderr).toMatch(/--shard 4\/3: I is from 1 to N/);
   }, 120_000);
+
+  it('the CI recipes run one shard per job or pod and merge the partials the shards write', () => {
+    const workflow = parse(readFileSync(join(root, 'examples/ci/github-actions-tournament-shards.yml'), 'utf8'));
+    const shards: number[] = workflow.jobs.shard.strategy.matrix.shard;
+    const shardRun: string = workflow.jobs.shard.steps.find((s: any) => typeof s.run === 'string' && s.run.includes('a2a-sim tournament')).run;
+    expect(shardRun).toContain(`--shard \${{ matrix.shard }}/${shards.length}`);
+    expect(shards).toEqual(Array.from({ length: shards.length }, (_, i) => i + 1));
+    expect(workflow.jobs.merge.needs).toBe('shard');
+    const mergeRun: string = workflow.jobs.merge.steps.find((s: any) => typeof s.run === 'string' && s.run.includes('a2a-sim merge')).run;
+    expect(mergeRun).toContain('tournament-partial-*.json');
+    const [, job, merge] = parseAllDocuments(readFileSync(join(root, 'examples/ci/kubernetes-tournament-job.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(job.spec.completionMode).toBe('Indexed');
+    const n = job.spec.completions;
+    expect(job.spec.template.spec.containers[0].args[0]).toContain(`--shard $((JOB_COMPLETION_INDEX + 1))/${n}`);
+    expect(merge.spec.template.spec.initContainers[0].command[2]).toContain(`-ge ${n} ]`);
+    expect(merge.spec.template.spec.containers[0].args[0]).toContain('a2a-sim merge /partials/shard-*/tournament-partial-*.json');
+  });
 });

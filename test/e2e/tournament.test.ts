@@ -129,5 +129,10 @@ describe('a2a-sim tournament', () => {
     expect(r.stderr).toMatch(/competitors\[0\]\.strategy\.kind: unknown strategy kind "bolware"/);
     expect(r.stderr).toMatch(/scenarios\[0\]\.roles\[0\]/);
     expect(existsSync(join(tmp, 'bad'))).toBe(false);
+    const file2 = writeText(tmp, 'bad2.yaml', `name: bad2\ncompetitors:\n  - { name: a, strategy: { kind: boulware } }\n  - { name: b, strategy: { module: ./missing.mjs } }\nscenarios:\n  - { file: nowhere.yaml }\n`);
+    const r2 = await runCli(['tournament', file2, '--out', join(tmp, 'bad2')], 30_000);
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toMatch(/scenarios\[0\]\.file: .*nowhere\.yaml: no such file/);
+    expect(r2.stderr).toMatch(/competitors\[1\]\.strategy\.module: no such file: .*missing\.mjs/);
   }, 30_000);
 });
