@@ -3,13 +3,12 @@
  * strategy in place of the strategies of a scenario's buyer organisations and another's in place
  * of its store organisations (the sides the scenario opens to competitors), keeps both sides'
  * figures of every negotiation (negotiation.scores) and reads each competitor's scores from
- * results.strategies. Runs go inline or over worker threads, one whole run per task; a run that
- * takes longer than the tournament's limit is cut off and counted. A study runs the public API only.
+ * results.strategies. Runs go inline or over worker threads (run/tournament-pool.ts), one whole
+ * run per task; a run that takes longer than the tournament's limit is cut off and counted.
  */
-import { Piscina } from 'piscina';
 import type { SimulationPlan, StrategyPlan } from '../scenario/schema.js';
-import { workerScript } from '../run/parallel.js';
-import { runTournamentTask, type RunFigures, type TournamentTask } from '../run/tournament-worker.js';
+import { runTournamentTasks, type TaskOutcome } from '../run/tournament-pool.js';
+import type { RunFigures, TournamentTask } from '../run/tournament-worker.js';
 import type { TournamentCompetitor, TournamentPlan } from './tournament-file.js';
 import { gridDigestOf } from './partials.js';
 
@@ -115,7 +114,7 @@ export function runPlan(scenario: SimulationPlan, buyer: TournamentCompetitor | 
 const fixedSide = (plan: SimulationPlan, role: 'buyer' | 'store') => `scenario:${[...new Set((role === 'buyer' ? plan.buyers : plan.stores).map((o) => o.strategy.name))].join('+')}`;
 
 /** A run's record from its figures. */
-export function runRecord(run: GridRun, scenario: SimulationPlan, figures: RunFigures | { status: 'timeout'; problem: string }): RunRecord {
+export function runRecord(run: GridRun, scenario: SimulationPlan, figures: TaskOutcome): RunRecord {
   if (figures.status !== 'ok') return { ...run, status: figures.status, problem: figures.problem ?? '', sides: [] };
   const sides: RunSide[] = [];
   for (const [role, who, other] of [['buyer', run.buyer, run.store], ['store', run.store, run.buyer]] as const) {
@@ -163,61 +162,12 @@ export async function runTournament(t: TournamentPlan, scenarios: readonly Loade
     const s = scenarios[run.scenario_index]!;
     return { plan: runPlan(s.plan, run.buyer === null ? undefined : byName.get(run.buyer), run.store === null ? undefined : byName.get(run.store), run.seed) };
   };
-  const finish = (run: GridRun, figures: RunFigures | { status: 'timeout'; problem: string }): RunRecord => {
-    const record = runRecord(run, scenarios[run.scenario_index]!.plan, figures);
-    options.onRun?.(record);
-    return record;
-  };
-  const alarm = options.alarm ?? (() => () => {});
-  const cutOff = { status: 'timeout' as const, problem: `cut off after ${options.runTimeMs} ms of wall clock (a strategy that does not answer?)` };
-  if (options.workers === 0) {
-    const out: RunRecord[] = [];
-    for (const run of runs) {
-      // Inline, an answer that never comes (a Promise left pending) is cut off; a loop that never
-      // returns can only be cut off on a worker thread.
-      let stop = () => {};
-      const limit = new Promise<typeof cutOff>((resolve) => (stop = alarm(options.runTimeMs, () => resolve(cutOff))));
-      const figures = await Promise.race([runTournamentTask(taskOf(run)), limit]);
-      stop();
-      out.push(finish(run, figures));
-    }
-    return out;
-  }
-  const pool = new Piscina({ filename: workerScript('tournament-worker.js'), minThreads: options.workers, maxThreads: options.workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
-  // At most one run per thread is handed over at a time, so a run's clock starts when it does.
-  const out: RunRecord[] = new Array(runs.length);
-  let next = 0;
-  const runOne = async (run: GridRun): Promise<RunRecord> => {
-    const abort = new AbortController();
-    let stop = () => {};
-    const limit = new Promise<typeof cutOff>((resolve) => {
-      stop = alarm(options.runTimeMs, () => {
-        resolve(cutOff);
-        // Ends the thread whatever it is doing (a loop that never returns included); piscina starts another.
-        abort.abort();
-      });
-    });
-    try {
-      const running = pool.run(taskOf(run), { signal: abort.signal }) as Promise<RunFigures>;
-      running.catch(() => undefined);
-      return finish(run, await Promise.race([running, limit]));
-    } catch (err) {
-      if (abort.signal.aborted) return finish(run, cutOff);
-      return finish(run, { status: 'error', problem: `worker thread failed: ${err instanceof Error ? err.message : String(err)}`, strategies: [] });
-    } finally {
-      stop();
-    }
-  };
-  const lane = async (): Promise<void> => {
-    while (next < runs.length) {
-      const i = next++;
-      out[i] = await runOne(runs[i]!);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(options.workers, runs.length) }, lane));
-    return out;
-  } finally {
-    await pool.destroy();
-  }
+  const finish = (run: GridRun, figures: TaskOutcome): void => options.onRun?.(runRecord(run, scenarios[run.scenario_index]!.plan, figures));
+  const figures = await runTournamentTasks(runs.map(taskOf), {
+    workers: options.workers,
+    runTimeMs: options.runTimeMs,
+    ...(options.alarm ? { alarm: options.alarm } : {}),
+    onTask: (k, f) => finish(runs[k]!, f),
+  });
+  return figures.map((f, k) => runRecord(runs[k]!, scenarios[runs[k]!.scenario_index]!.plan, f));
 }
