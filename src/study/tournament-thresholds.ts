@@ -20,7 +20,8 @@ const FIGURES = ['rank', 'agreement_rate', ...SCORE_NAMES];
 
 /** Parses "<competitor> <rank|score> <op> <number>". */
 export function parseTournamentThreshold(text: string): TournamentThreshold | { error: string } {
-  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s+([a-z_]+)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
+  // "≥" and "≤" read as ">=" and "<=", as people write them in issues and reviews.
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s+([a-z_]+)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text.replaceAll('≥', '>=').replaceAll('≤', '<='));
   if (!m) return { error: `"${text}": expected "<competitor> <figure> <op> <number>", e.g. "candidate rank <= 2" or "candidate advantage >= 0.3"` };
   const [, competitor, figure, op, value] = m;
   if (!FIGURES.includes(figure!)) return { error: `"${text}": unknown figure "${figure}" (one of: ${FIGURES.join(', ')})` };

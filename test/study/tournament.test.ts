@@ -127,5 +127,6 @@ describe('tournament thresholds', () => {
     expect(thresholdHolds(t as never, null)).toBe(false);
     expect(parseTournamentThreshold('cand rank <= 0')).toHaveProperty('error');
     expect(parseTournamentThreshold('cand ≥ 3')).toHaveProperty('error');
+    expect(parseTournamentThreshold('cand advantage ≥ 0.3')).toMatchObject({ figure: 'advantage', op: '>=', value: 0.3, expression: 'cand advantage ≥ 0.3' });
   });
 });
