@@ -1,5 +1,5 @@
 /** `a2a-sim compare`: a candidate scenario against a baseline over the same seeds, metric by metric, with a verdict. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareSuite, junitXml } from '../report/junit.js';
 import { markdownCompare, renderCompare } from '../report/compare-report.js';
@@ -78,6 +78,7 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   if (shard !== undefined && 'error' in shard) throw new UsageError(shard.error);
   if (shard !== undefined && opts.saveBaseline !== undefined) throw new UsageError('--save-baseline needs every seed: save the baseline from an unsplit compare');
+  if (baselineFile.endsWith('.json') && !existsSync(baselineFile)) throw new UsageError(`${baselineFile}: no such file`);
   const isSaved = baselineFile.endsWith('.json') && readFileSync(baselineFile, 'utf8').includes(BASELINE_FORMAT);
   const baseline: ScenarioSide | SavedBaseline = isSaved ? readSavedBaseline(baselineFile) : { plan: await loadScenarioWithStrategies(baselineFile), file: baselineFile };
   const candidate: ScenarioSide = { plan: await loadScenarioWithStrategies(candidateFile), file: candidateFile };
