@@ -278,6 +278,7 @@ export class StoreAgent extends Agent {
         return;
       }
     }
+    this.ctx.metrics.scores?.store(m.conversation_id, this.id, { floor: floorTotal, list: listTotal });
     if (this.strategy.stateless && this.ctx.firstMover !== 'buyer') {
       // Its first ask is the list total; its view is made if a counter comes (viewOf).
       this.issueQuote(m.from, m.conversation_id, items, listSubtotal, tax, listTotal, listTotal, floorTotal, 0, now, estimate, undefined);
