@@ -2,7 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareSuite, junitXml } from '../report/junit.js';
-import { markdownCompare, renderCompare } from '../report/compare-report.js';
+import { markdownCompare, renderCompare, type CompareReport } from '../report/compare-report.js';
+import { writeReportHtml } from '../report/html/write.js';
+import { toolInfo } from '../report/tool.js';
 import { BASELINE_FORMAT, compareScenarios, savedBaseline, type SavedBaseline, type ScenarioSide } from '../study/compare.js';
 import { parseRegression, type RegressionThreshold } from '../scenario/regression.js';
 import { checkCiPaths, writeCiOutputs } from './ci-output.js';
@@ -24,6 +26,7 @@ export interface CompareCommandOptions {
   json?: boolean;
   out?: string;
   progress?: boolean;
+  html?: boolean;
 }
 
 /** A saved baseline (`--save-baseline`), checked as far as a comparison relies on it. */
@@ -75,6 +78,7 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   checkCiPaths(opts);
   if (opts.out !== undefined) writable('--out', opts.out, createDirectory);
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;
+  const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const comparison = await compareScenarios(baseline, candidate, {
     ...(isSaved ? {} : { seeds }),
@@ -85,15 +89,17 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   });
   if (showProgress) process.stderr.write('\n');
   const elapsedMs = performance.now() - t0;
-  const report = { ...comparison, wallclock: { elapsed_ms: Math.round(elapsedMs), workers, node: process.versions.node } };
+  const report: CompareReport = { ...comparison, tool: toolInfo(), wallclock: { started_at: startedAt, elapsed_ms: Math.round(elapsedMs), workers, node: process.versions.node } };
   if (opts.saveBaseline !== undefined) writable('--save-baseline', opts.saveBaseline, (path) => writeFileSync(path, `${JSON.stringify(savedBaseline(comparison, isSaved ? (baseline as SavedBaseline).regression : (baseline as ScenarioSide).plan.regression), null, 2)}\n`));
+  let html: string | undefined;
   if (opts.out !== undefined) {
     writeFileSync(join(opts.out, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(opts.out, 'summary.md'), markdownCompare(comparison));
+    html = opts.html === false ? undefined : writeReportHtml(report, opts.out);
   }
   writeCiOutputs(opts, () => junitXml([compareSuite(comparison)]), () => markdownCompare(comparison));
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${renderCompare(comparison, terminalWidth())}\n${comparison.seeds.length} seeds × 2 in ${(elapsedMs / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}\n`);
+  else process.stdout.write(`${renderCompare(comparison, terminalWidth())}\n${comparison.seeds.length} seeds × 2 in ${(elapsedMs / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'compare.json')}, ${join(opts.out, 'summary.md')}${html ? `, ${html}` : ''}` : ''}\n`);
   if (comparison.failures.some((f) => f.status === 'violation')) return ExitCode.invariantViolated;
   if (comparison.failures.length > 0) return ExitCode.internalError;
   return comparison.regressed.length > 0 ? ExitCode.budgetBreached : ExitCode.ok;

@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_WIDTH, fitTable } from '../report/fit.js';
 import { dur, int, pct } from '../report/format.js';
+import { writeReportHtml } from '../report/html/write.js';
 import { buildSwarmReport, type SwarmReport } from '../report/swarm-report.js';
+import { toolInfo } from '../report/tool.js';
 import { runSwarm, type SeedOutcome } from '../run/swarm.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
@@ -23,6 +25,7 @@ export interface SwarmCommandOptions {
   junit?: string;
   markdown?: string;
   allowLarge?: boolean;
+  html?: boolean;
 }
 
 export async function swarmCommand(file: string, opts: SwarmCommandOptions): Promise<number> {
@@ -56,12 +59,16 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
     scenario: plan.name,
     file,
     firstSeed: first,
+    budgets: plan.budgets.map((b) => b.expression),
     outcomes,
+    tool: toolInfo(),
     wallclock: { started_at: startedAt, elapsed_ms: Math.round(elapsedMs), workers, node: process.versions.node },
   });
+  let html: string | undefined;
   if (opts.out !== undefined) {
     writeFileSync(join(opts.out, 'swarm.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(opts.out, 'summary.md'), renderSwarmMarkdown(report));
+    if (opts.html !== false) html = writeReportHtml(report, opts.out);
   }
   writeCiOutputs(opts, () => junitXml([swarmSuite(report, plan.budgets.map((b) => b.expression))]), () => renderSwarmMarkdown(report));
   const failing = outcomes.filter((o) => o.status !== 'ok');
@@ -74,7 +81,7 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
       process.stdout.write(`seed ${o.seed}: ${o.status === 'violation' ? 'invariant violated' : 'failed'}: ${o.problem?.message ?? ''}${o.problem && o.problem.virtual_us >= 0 ? ` (at ${o.problem.virtual_us} µs)` : ''}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
     }
     for (const o of breaching) process.stdout.write(`seed ${o.seed}: budget breached: ${o.budgets_breached.join('; ')}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
-    process.stdout.write(`${count} seeds in ${(elapsedMs / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'swarm.json')}, ${join(opts.out, 'summary.md')}` : ''}\n`);
+    process.stdout.write(`${count} seeds in ${(elapsedMs / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'swarm.json')}, ${join(opts.out, 'summary.md')}${html ? `, ${html}` : ''}` : ''}\n`);
   }
   if (outcomes.some((o) => o.status === 'violation')) return ExitCode.invariantViolated;
   if (failing.length > 0) return ExitCode.internalError;
