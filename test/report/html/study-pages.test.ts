@@ -76,6 +76,7 @@ describe('the page of a swarm', () => {
   it('draws the other metrics that varied, by group, and names those that did not', () => {
     expect(section(page, 'messages').charts.map((c) => c.id)).toEqual(['dist-messages-total']);
     expect(section(page, 'messages').notes).toEqual(['0 in every seed: errors.total.']);
+    expect(series(chart(page, 'dist-messages-total')).map((x) => x.name)).toEqual(['quartiles', 'seeds']);
     expect(section(page, 'negotiation').charts).toEqual([]);
     expect(section(page, 'negotiation').notes).toEqual(['The same in every seed: negotiation.rounds.mean 4.']);
     // The deals' value from each seed's deals, and the compensations by cause.
@@ -175,7 +176,7 @@ describe('the page of a comparison', () => {
   it('draws each metric with a change as a dot, its interval and its noise band, in % of the baseline, in the order compared', () => {
     const forest = forestChart(comparison);
     const [custom] = series(forest);
-    expect((forest.option.yAxis as any).data).toEqual(['negotiation.success_rate (regressed)', 'errors.total (regressed)', 'deals.buyer_surplus (improved)', 'breaker.opens']);
+    expect((forest.option.yAxis as any).data).toEqual(['negotiation.success_rate (regressed)', 'errors.total (regressed)', 'deals.buyer_surplus (improved)', 'breaker.opens (no pairs)']);
     expect(custom.data.map((d: any) => [d.value.map((x: number) => Number(x.toFixed(6))), d.verdict])).toEqual([
       [[0, -22, -25, -20, 2], 'regressed'],
       [[1, 10, 5, 15, 1], 'regressed'],
@@ -189,7 +190,7 @@ describe('the page of a comparison', () => {
 
   it('ends its axis on a round figure that reaches every interval when none is wild', () => {
     expect(forestLimit([metric('a', 'higher', -0.22, -0.25, -0.2, 'regressed')])).toEqual({ limit: 30, clipped: false });
-    expect([0.7, 1, 13, 26.25, 55, 101].map(niceCeiling)).toEqual([0.8, 1, 15, 30, 60, 150]);
+    expect([0.7, 1, 13, 26.25, 55, 101].map(niceCeiling)).toEqual([0.8, 1, 15, 30, 60, 120]);
   });
 
   it('draws every metric seed by seed, over the seeds that finished on both sides', () => {

@@ -19,17 +19,17 @@ export function forestLimit(metrics: readonly MetricComparison[]): { limit: numb
   return reach > cap ? { limit: niceCeiling(cap), clipped: true } : { limit: niceCeiling(reach * 1.05), clipped: false };
 }
 
-/** The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k at or above x (x > 0), so the axis ends on a round figure. */
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k at or above x (x > 0), so the axis ends on a round figure. */
 export function niceCeiling(x: number): number {
   if (!(x > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(x));
-  const step = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((f) => f * power >= x * (1 - 1e-12))!;
+  const step = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((f) => f * power >= x * (1 - 1e-12))!;
   return Number((step * power).toPrecision(12));
 }
 
 /** A metric's row label: its name and, in words, its verdict. */
 export function rowLabel(m: MetricComparison): string {
-  return `${m.metric}${m.verdict === 'unchanged' ? '' : ` (${m.verdict})`}`;
+  return `${m.metric}${m.pairs === 0 ? ' (no pairs)' : m.verdict === 'unchanged' ? '' : ` (${m.verdict})`}`;
 }
 
 /** Each metric's change (a dot) with its interval (a bar), over its noise band (grey); coloured and labelled by verdict. */

@@ -29,7 +29,8 @@ function table(spec: TableSpec): HTMLElement {
   const cell = (text: string, i: number, last: boolean, state: string | undefined) => {
     const content = code.has(i) ? h('code', {}, text) : text;
     if (i === 0) return h('th', { scope: 'row' }, content);
-    return h('td', last && state && state !== 'none' ? { class: state } : {}, content);
+    const classes = [last && state && state !== 'none' ? state : '', code.has(i) ? 'command' : ''].filter(Boolean).join(' ');
+    return h('td', classes ? { class: classes } : {}, content);
   };
   return h(
     'table',

@@ -58,7 +58,8 @@ export function distributionChart(metric: string, values: readonly SeedValue[], 
       nameLocation: 'middle',
       nameGap: 24,
       ...(log ? { min: Number((lo / 1.25).toPrecision(3)), max: Number((hi * 1.25).toPrecision(3)) } : { min: Number((lo - pad).toPrecision(6)), max: Number((hi + pad).toPrecision(6)) }),
-      axisLabel: { hideOverlap: true },
+      // The ends are the padded range (110.74 …), not figures worth a label.
+      axisLabel: { hideOverlap: true, showMinLabel: false, showMaxLabel: false },
       // The strip's hidden vertical axis runs from -1 to 1: the axis line stays at the bottom, not at its 0.
       axisLine: { onZero: false },
     },
@@ -85,16 +86,21 @@ export function distributionChart(metric: string, values: readonly SeedValue[], 
         tooltip: { formatter: tip },
         data: values.flatMap((v, i) => (v.breached ? [] : [dot(v, i)])),
       },
-      {
-        type: 'scatter',
-        name: 'seeds breaching a budget',
-        yAxisIndex: 1,
-        symbol: 'diamond',
-        symbolSize: small ? 6 : 11,
-        itemStyle: { color: RED },
-        tooltip: { formatter: tip },
-        data: values.flatMap((v, i) => (v.breached ? [dot(v, i)] : [])),
-      },
+      // Only a metric with a budget has seeds that breach one (and a legend entry for them).
+      ...(budgets.length === 0
+        ? []
+        : [
+            {
+              type: 'scatter' as const,
+              name: 'seeds breaching a budget',
+              yAxisIndex: 1,
+              symbol: 'diamond',
+              symbolSize: small ? 6 : 11,
+              itemStyle: { color: RED },
+              tooltip: { formatter: tip },
+              data: values.flatMap((v, i) => (v.breached ? [dot(v, i)] : [])),
+            },
+          ]),
       // One series per budget, so the legend names each dashed line and how it fared.
       ...budgets.map((b, i) => {
         const colour = b.breaches > 0 ? RED : GREEN;
