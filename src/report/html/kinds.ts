@@ -24,7 +24,7 @@ export type PageData = { readonly [K in ReportKind]: { readonly kind: K; readonl
 export interface KindInfo<K extends ReportKind> {
   /** the `format` of its JSON document */
   readonly format: ReportDocuments[K]['format'];
-  /** the command that writes it, and the file: for messages */
+  /** the file and the command that writes it, for messages */
   readonly writtenBy: string;
   /** top-level fields the page cannot be drawn without */
   readonly required: readonly (keyof ReportDocuments[K] & string)[];
@@ -34,19 +34,19 @@ export interface KindInfo<K extends ReportKind> {
 export const REPORT_KINDS: { readonly [K in ReportKind]: KindInfo<K> } = {
   run: {
     format: 'a2a-market-sim/report@1',
-    writtenBy: 'a2a-sim run (report.json)',
+    writtenBy: 'report.json of a2a-sim run',
     required: ['results', 'budgets', 'wallclock'],
     title: (r) => `${r.results.scenario}: run report`,
   },
   swarm: {
     format: 'a2a-market-sim/swarm@1',
-    writtenBy: 'a2a-sim swarm --out (swarm.json)',
+    writtenBy: 'swarm.json of a2a-sim swarm --out',
     required: ['scenario', 'summary', 'outcomes'],
     title: (r) => `${r.scenario}: swarm of ${r.seed_count} seed${r.seed_count === 1 ? '' : 's'}`,
   },
   compare: {
     format: 'a2a-market-sim/compare@1',
-    writtenBy: 'a2a-sim compare --out (compare.json)',
+    writtenBy: 'compare.json of a2a-sim compare --out',
     required: ['baseline', 'candidate', 'seeds', 'metrics', 'baseline_seeds', 'candidate_seeds'],
     title: (r) => `${r.candidate.scenario} against ${r.baseline.scenario}: comparison`,
   },
