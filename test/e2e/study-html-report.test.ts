@@ -207,6 +207,26 @@ describe('report.html of a comparison', () => {
   });
 });
 
+describe('a2a-sim merge', () => {
+  it('writes the page of a swarm joined from its shards, as the unsplit swarm does', async () => {
+    const one = market('shards', 0.35);
+    const partials: string[] = [];
+    for (const shard of ['1/2', '2/2']) {
+      const r = await runCli(['swarm', one, '--seeds', '2', '--workers', '0', '--shard', shard, '--out', join(tmp, `shard-${shard[0]}`), '--json'], 120_000);
+      expect(r.status, r.stderr).toBe(0);
+      partials.push(JSON.parse(r.stdout).partial);
+    }
+    const merged = await runCli(['merge', ...partials, '--out', join(tmp, 'merged')]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain(`, ${join(tmp, 'merged', 'report.html')}\n`);
+    const { page, problems } = await open(join(tmp, 'merged', 'report.html'), 'light');
+    await expectAllDrawn(page);
+    expect(await page.textContent('header .verdict')).toBe('all 2 seeds passed');
+    expectNoProblems(problems, join(tmp, 'merged', 'report.html'));
+    await page.close();
+  }, 150_000);
+});
+
 describe('--no-html', () => {
   it('leaves report.html out of swarm --out and compare --out', async () => {
     const one = market('one', 0.35);
