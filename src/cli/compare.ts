@@ -2,7 +2,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareSuite, junitXml } from '../report/junit.js';
-import { markdownCompare, renderCompare } from '../report/compare-report.js';
+import { markdownCompare, renderCompare, type CompareReport } from '../report/compare-report.js';
+import { writeReportHtml } from '../report/html/write.js';
+import { toolInfo } from '../report/tool.js';
 import { analyzeComparison, BASELINE_FORMAT, compareScenarios, runSide, savedBaseline, type Comparison, type SavedBaseline, type ScenarioSide, type SeedFigures } from '../study/compare.js';
 import { gridDigestOf } from '../study/partials.js';
 import { parseShard, shardPositions } from '../study/partition.js';
@@ -28,6 +30,7 @@ export interface CompareCommandOptions {
   out?: string;
   progress?: boolean;
   shard?: string;
+  html?: boolean;
 }
 
 /** A saved baseline (`--save-baseline`), checked as far as a comparison relies on it. */
@@ -98,6 +101,7 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   checkCiPaths(opts);
   if (opts.out !== undefined) writable('--out', opts.out, createDirectory);
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;
+  const startedAt = new Date().toISOString();
   const t0 = performance.now();
   if (shard !== undefined) {
     const positions = shardPositions(seeds.length, shard);
@@ -132,11 +136,11 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   if (showProgress) process.stderr.write('\n');
   const elapsedMs = performance.now() - t0;
   if (opts.saveBaseline !== undefined) writable('--save-baseline', opts.saveBaseline, (path) => writeFileSync(path, `${JSON.stringify(savedBaseline(comparison, isSaved ? (baseline as SavedBaseline).regression : (baseline as ScenarioSide).plan.regression), null, 2)}\n`));
-  return finishCompare(comparison, { elapsed_ms: Math.round(elapsedMs), workers }, opts);
+  return finishCompare(comparison, { started_at: startedAt, elapsed_ms: Math.round(elapsedMs), workers }, opts);
 }
 
 /** The comparison of a complete set of compare partials (merge), with every output written. */
-export function compareFromParts(context: CompareContext, items: readonly CompareItem[], wall: { elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean } & CiOutputOptions): number {
+export function compareFromParts(context: CompareContext, items: readonly CompareItem[], wall: { elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean; html?: boolean } & CiOutputOptions): number {
   const comparison = analyzeComparison(
     { baseline: context.baseline, candidate: context.candidate, seeds: context.seeds, candidateSeeds: context.seeds, baseSeeds: items.map((i) => i.baseline), candSeeds: items.map((i) => i.candidate), thresholds: context.thresholds },
     { confidence: context.confidence },
@@ -145,16 +149,18 @@ export function compareFromParts(context: CompareContext, items: readonly Compar
 }
 
 /** Writes every output of a comparison and returns the exit code. */
-function finishCompare(comparison: Comparison, wall: { elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean } & CiOutputOptions): number {
+function finishCompare(comparison: Comparison, wall: { started_at?: string; elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean; html?: boolean } & CiOutputOptions): number {
   const { workers } = wall;
-  const report = { ...comparison, wallclock: { elapsed_ms: wall.elapsed_ms, workers, node: process.versions.node } };
+  const report: CompareReport = { ...comparison, tool: toolInfo(), wallclock: { ...(wall.started_at ? { started_at: wall.started_at } : {}), elapsed_ms: wall.elapsed_ms, workers, node: process.versions.node } };
+  let html: string | undefined;
   if (opts.out !== undefined) {
     writeFileSync(join(opts.out, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(opts.out, 'summary.md'), markdownCompare(comparison));
+    html = opts.html === false ? undefined : writeReportHtml(report, opts.out);
   }
   writeCiOutputs(opts, () => junitXml([compareSuite(comparison)]), () => markdownCompare(comparison));
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${renderCompare(comparison, terminalWidth())}\n${comparison.seeds.length} seeds × 2 in ${(wall.elapsed_ms / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}\n`);
+  else process.stdout.write(`${renderCompare(comparison, terminalWidth())}\n${comparison.seeds.length} seeds × 2 in ${(wall.elapsed_ms / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'compare.json')}, ${join(opts.out, 'summary.md')}${html ? `, ${html}` : ''}` : ''}\n`);
   if (comparison.failures.some((f) => f.status === 'violation')) return ExitCode.invariantViolated;
   if (comparison.failures.length > 0) return ExitCode.internalError;
   return comparison.regressed.length > 0 ? ExitCode.budgetBreached : ExitCode.ok;

@@ -21,6 +21,8 @@ import { finishTournament, type TournamentContext } from './tournament.js';
 export interface MergeCommandOptions extends CiOutputOptions {
   out?: string;
   json?: boolean;
+  /** false: no report.html (swarm and compare) */
+  html?: boolean;
 }
 
 function readPartial(file: string): Partial {

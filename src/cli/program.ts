@@ -62,7 +62,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--seeds <n>', 'number of seeds', '100')
     .option('--first-seed <n>', 'first seed; the others follow it', '1')
     .option('--workers <n>', 'worker threads running seeds side by side: 0 = one after another in this thread, auto = one per core', 'auto')
-    .option('--out <dir>', 'write swarm.json (every seed\'s budget metrics and deals, and statistics across seeds) and summary.md there')
+    .option('--out <dir>', 'write swarm.json (every seed\'s budget metrics and deals, and statistics across seeds), summary.md and report.html there')
+    .option('--no-html', 'do not write report.html')
     .option('--json', 'print the swarm report (as swarm.json) instead of tables')
     .option('--junit <file>', 'write JUnit XML: one testcase per budget (failing with the seeds that breached it) and one for the invariants')
     .option('--markdown <file>', 'write the swarm summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
@@ -85,7 +86,8 @@ function program(setExit: (code: number) => void): Command {
     .option('--save-baseline <file>', "write the baseline's per-seed figures, to compare against later without running it")
     .option('--junit <file>', 'write JUnit XML: one testcase per compared metric, a failure for each that regressed')
     .option('--markdown <file>', 'write the comparison as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
-    .option('--out <dir>', 'write compare.json and summary.md there')
+    .option('--out <dir>', 'write compare.json, summary.md and report.html there')
+    .option('--no-html', 'do not write report.html')
     .option('--json', 'print the comparison as JSON instead of tables')
     .option('--shard <I/N>', 'run only shard I of N (a pure function of the seeds: the same runs on any machine) and write a partial result for `a2a-sim merge`')
     .addOption(new Option('--no-progress', 'never show the progress line'))
@@ -110,7 +112,8 @@ function program(setExit: (code: number) => void): Command {
     .command('merge')
     .description('join the partial results of swarm, compare or tournament shards (--shard I/N) into the report one machine would write, and write every output; missing or duplicated shards exit 2')
     .argument('<partials...>', 'partial result files, one per shard')
-    .option('--out <dir>', 'write the report files there (swarm.json, compare.json or tournament.json, summary.md, and runs.csv for a tournament)')
+    .option('--out <dir>', 'write the report files there (swarm.json, compare.json or tournament.json, summary.md, report.html for a swarm or comparison, and runs.csv for a tournament)')
+    .option('--no-html', 'do not write report.html')
     .option('--json', 'print the merged report as JSON instead of tables')
     .option('--junit <file>', 'write JUnit XML, as the unsplit command does')
     .option('--markdown <file>', 'write the Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)')
@@ -119,9 +122,9 @@ function program(setExit: (code: number) => void): Command {
 
   cli
     .command('report')
-    .description('write the HTML report (charts, self-contained) of an earlier run from its report.json')
-    .argument('<report.json>', 'report.json written by run')
-    .option('--out <file>', 'the HTML file to write (default: report.html beside report.json)')
+    .description('write the HTML report (charts, self-contained) of an earlier run, swarm or comparison from its JSON')
+    .argument('<report.json>', 'report.json written by run, swarm.json by swarm --out, or compare.json by compare --out')
+    .option('--out <file>', 'the HTML file to write (default: report.html beside the JSON file)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action((file: string, opts: { out?: string }) => setExit(reportCommand(file, opts)));
 

@@ -1,12 +1,20 @@
-/** `a2a-sim report <report.json> [--out FILE]`: (re)writes the HTML report of an earlier run from its report.json. */
+/**
+ * `a2a-sim report <file.json> [--out FILE]`: (re)writes the HTML page of an earlier run, swarm or
+ * comparison from its JSON, recognised by its "format".
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Report } from '../report/report.js';
+import { kindOfFormat, REPORT_KINDS, type ReportDocument, type ReportKind } from '../report/html/kinds.js';
 import { PageNotBuilt, writeHtml } from '../report/html/write.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 
-/** The report.json at `file`, checked enough to draw: its format and the sections the page reads. */
-export function readReport(file: string): Report {
+/** What each format is, for the message naming the formats a page can be drawn for. */
+function knownFormats(): string {
+  return (Object.keys(REPORT_KINDS) as ReportKind[]).map((k) => `"${REPORT_KINDS[k].format}" (${REPORT_KINDS[k].writtenBy})`).join(', ');
+}
+
+/** The report at `file`, checked enough to draw: a format a page exists for, and the sections that page reads. */
+export function readReport(file: string): ReportDocument {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -20,13 +28,16 @@ export function readReport(file: string): Report {
   } catch (err) {
     throw new UsageError(`${file}: not JSON (${(err as Error).message})`);
   }
-  const report = data as Partial<Report> | null;
-  if (report === null || typeof report !== 'object' || report.format !== 'a2a-market-sim/report@1') {
-    throw new UsageError(`${file}: not a report of a run (expected "format": "a2a-market-sim/report@1", as run writes in report.json)`);
+  const doc = data as Record<string, unknown> | null;
+  const format = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? doc.format : undefined;
+  const kind = kindOfFormat(format);
+  if (kind === undefined) {
+    const found = format === undefined ? 'it has no "format"' : `its "format" is ${JSON.stringify(format)}`;
+    throw new UsageError(`${file}: not a report this tool draws (${found}; expected one of ${knownFormats()})`);
   }
-  const missing = (['results', 'budgets', 'wallclock'] as const).filter((k) => report[k] === undefined || report[k] === null);
-  if (missing.length > 0) throw new UsageError(`${file}: the report has no ${missing.join(', ')}`);
-  return report as Report;
+  const missing = REPORT_KINDS[kind].required.filter((k) => doc![k] === undefined || doc![k] === null);
+  if (missing.length > 0) throw new UsageError(`${file}: the ${kind} report has no ${missing.join(', ')}`);
+  return doc as unknown as ReportDocument;
 }
 
 export function reportCommand(file: string, opts: { out?: string }): number {

@@ -12,7 +12,7 @@ import { renderSummary } from '../report/table.js';
 import { budgetValue } from '../report/format.js';
 import { AuditWriter } from '../report/audit-writer.js';
 import { TraceWriter } from '../report/trace-writer.js';
-import { writeRunHtml } from '../report/html/write.js';
+import { writeReportHtml } from '../report/html/write.js';
 import { RunInvariantViolation, runSimulationAsync, type Reporter, type RunResult } from '../simulation.js';
 import { StrictStrategyError } from '../agents/agent.js';
 import { firstDifference } from '../report/diff.js';
@@ -180,7 +180,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   // With signing on, every key a message may carry, for verifiers outside (trust/publication.ts).
   const published = keyPublisherFor({ ...plan, seed });
   if (published) writeFileSync(join(outDir, 'keys.json'), `${JSON.stringify(published.document(r.virtual_end_us), null, 2)}\n`);
-  const html = opts.html === false ? undefined : writeRunHtml(report, outDir);
+  const html = opts.html === false ? undefined : writeReportHtml(report, outDir);
 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_WIDTH, fitTable } from '../report/fit.js';
 import { dur, int, pct } from '../report/format.js';
+import { writeReportHtml } from '../report/html/write.js';
 import { buildSwarmReport, type SwarmReport } from '../report/swarm-report.js';
+import { toolInfo } from '../report/tool.js';
 import { runSwarm, type SeedOutcome } from '../run/swarm.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
@@ -27,6 +29,7 @@ export interface SwarmCommandOptions {
   markdown?: string;
   allowLarge?: boolean;
   shard?: string;
+  html?: boolean;
 }
 
 /** What a swarm partial carries beside its seeds: enough to build the whole report. */
@@ -80,18 +83,22 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
 }
 
 /** Builds the report of a finished swarm (also what merge does), writes every output and returns the exit code. */
-export function finishSwarm(context: SwarmContext, outcomes: readonly SeedOutcome[], wall: { started_at?: string; elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean } & CiOutputOptions): number {
+export function finishSwarm(context: SwarmContext, outcomes: readonly SeedOutcome[], wall: { started_at?: string; elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean; html?: boolean } & CiOutputOptions): number {
   const { file, seed_count: count } = context;
   const report = buildSwarmReport({
     scenario: context.scenario,
     file,
     firstSeed: context.first_seed,
+    budgets: context.budgets,
     outcomes,
+    tool: toolInfo(),
     wallclock: { started_at: wall.started_at ?? new Date().toISOString(), elapsed_ms: wall.elapsed_ms, workers: wall.workers, node: process.versions.node },
   });
+  let html: string | undefined;
   if (opts.out !== undefined) {
     writeFileSync(join(opts.out, 'swarm.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(opts.out, 'summary.md'), renderSwarmMarkdown(report));
+    if (opts.html !== false) html = writeReportHtml(report, opts.out);
   }
   writeCiOutputs(opts, () => junitXml([swarmSuite(report, context.budgets)]), () => renderSwarmMarkdown(report));
   const failing = outcomes.filter((o) => o.status !== 'ok');
@@ -105,7 +112,7 @@ export function finishSwarm(context: SwarmContext, outcomes: readonly SeedOutcom
     }
     for (const o of breaching) process.stdout.write(`seed ${o.seed}: budget breached: ${o.budgets_breached.join('; ')}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
     const workers = wall.workers;
-    process.stdout.write(`${count} seeds in ${(wall.elapsed_ms / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'swarm.json')}, ${join(opts.out, 'summary.md')}` : ''}\n`);
+    process.stdout.write(`${count} seeds in ${(wall.elapsed_ms / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'swarm.json')}, ${join(opts.out, 'summary.md')}${html ? `, ${html}` : ''}` : ''}\n`);
   }
   if (outcomes.some((o) => o.status === 'violation')) return ExitCode.invariantViolated;
   if (failing.length > 0) return ExitCode.internalError;

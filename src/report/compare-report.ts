@@ -4,6 +4,14 @@ import type { MetricComparison } from '../study/statistics.js';
 import { DEFAULT_WIDTH, fitTable } from './fit.js';
 import { budgetValue, markdownTable as md } from './format.js';
 import { isDurationMetric } from '../scenario/budgets.js';
+import type { ToolInfo } from './tool.js';
+
+/** compare.json: the comparison, the tool that ran it and, apart, the wall-clock figures. */
+export interface CompareReport extends Comparison {
+  /** the version of a2a-market-sim that ran, and the commit it was built from when known */
+  readonly tool?: ToolInfo;
+  readonly wallclock: { readonly started_at?: string; readonly elapsed_ms: number; readonly workers: number; readonly node: string };
+}
 
 const signed = (x: number | null) => (x === null ? '–' : `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(Math.abs(x) < 0.1 ? 2 : 1)}%`);
 const value = (metric: string, x: number | null) => (x === null ? '–' : budgetValue({ metric, value: isDurationMetric(metric) ? Math.round(x) : Number(x.toPrecision(6)) }));

@@ -4,6 +4,7 @@
  * order, so it is the same for any number of worker threads; wall-clock figures live apart.
  */
 import type { SeedOutcome } from '../run/swarm-worker.js';
+import type { ToolInfo } from './tool.js';
 
 /** Summary statistics of one figure across seeds (nearest-rank percentiles). */
 export interface SeedStatistics {
@@ -31,6 +32,8 @@ export interface SwarmReport {
   readonly scenario_file: string;
   readonly first_seed: number;
   readonly seed_count: number;
+  /** the scenario's budgets, as written (absent from reports written before they were recorded) */
+  readonly budgets?: readonly string[];
   /** no seed violated an invariant or failed, and every budget held in every seed */
   readonly passed: boolean;
   readonly summary: {
@@ -44,6 +47,8 @@ export interface SwarmReport {
     readonly deals: { readonly count: SeedStatistics | null; readonly value: SeedStatistics | null; readonly mean_value: SeedStatistics | null };
   };
   readonly outcomes: readonly SeedOutcome[];
+  /** the version of a2a-market-sim that ran, and the commit it was built from when known */
+  readonly tool?: ToolInfo;
   readonly wallclock: SwarmWallclock;
 }
 
@@ -60,7 +65,7 @@ export function statistics(values: readonly number[]): SeedStatistics | null {
   return { seeds: n, mean: round(mean), stdev: round(Math.sqrt(variance)), min: v[0]!, p50: rank(0.5), p90: rank(0.9), max: v[n - 1]! };
 }
 
-export function buildSwarmReport(input: { scenario: string; file: string; firstSeed: number; outcomes: readonly SeedOutcome[]; wallclock: SwarmWallclock }): SwarmReport {
+export function buildSwarmReport(input: { scenario: string; file: string; firstSeed: number; budgets?: readonly string[]; outcomes: readonly SeedOutcome[]; tool?: ToolInfo; wallclock: SwarmWallclock }): SwarmReport {
   const { outcomes } = input;
   const ok = outcomes.filter((o) => o.status === 'ok');
   const breaching = ok.filter((o) => o.budgets_breached.length > 0).length;
@@ -80,6 +85,7 @@ export function buildSwarmReport(input: { scenario: string; file: string; firstS
     scenario_file: input.file,
     first_seed: input.firstSeed,
     seed_count: outcomes.length,
+    budgets: input.budgets ?? [],
     passed: violations === 0 && errors === 0 && breaching === 0,
     summary: {
       passed: ok.length - breaching,
@@ -95,6 +101,7 @@ export function buildSwarmReport(input: { scenario: string; file: string; firstS
       },
     },
     outcomes,
+    ...(input.tool ? { tool: input.tool } : {}),
     wallclock: input.wallclock,
   };
 }

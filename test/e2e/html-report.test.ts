@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, watch, type PageProblems } from './browser.js';
+import { chartShapes, launchChromium, luminance, tabThrough, watch, type PageProblems } from './browser.js';
 import { cleanup, makeTmp, readJson, root, runCli, volatilityFile } from './helpers.js';
 
 const shots = join(root, 'reports', 'screenshots');
@@ -69,18 +69,6 @@ function expectNoProblems(problems: PageProblems, file = htmlFile): void {
   expect(problems.requests).toEqual([pathToFileURL(file).href]);
 }
 
-/** Per chart: its SVG's size and how many shapes it drew (paths with a non-empty outline). */
-function chartShapes(page: Page) {
-  return page.$$eval('figure[data-chart]', (figures) =>
-    figures.map((f) => {
-      const svg = f.querySelector('.chart svg');
-      const box = svg?.getBoundingClientRect();
-      const paths = svg ? [...svg.querySelectorAll('path')].filter((p) => (p.getAttribute('d') ?? '').length > 4).length : 0;
-      return { id: f.getAttribute('data-chart')!, width: box?.width ?? 0, height: box?.height ?? 0, paths, text: svg?.textContent ?? '' };
-    }),
-  );
-}
-
 describe('report.html of volatility-spike', () => {
   it('is one self-contained file beside report.json, a few hundred kB, with the report embedded', () => {
     expect(statSync(htmlFile).size).toBeLessThan(3 * 1024 * 1024);
@@ -124,11 +112,6 @@ describe('report.html of volatility-spike', () => {
     // Browser-side code is given as text: the tests are type-checked without the DOM's globals.
     const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     const axisText = () => page.evaluate<string>(`(() => { const t = document.querySelector('#success-by-regime svg text'); return t.getAttribute('fill') ?? getComputedStyle(t).fill; })()`);
-    const luminance = (rgb: string) => {
-      const hex = /^#([0-9a-f]{6})$/i.exec(rgb);
-      const [r, g, b] = hex ? [0, 2, 4].map((i) => parseInt(hex[1]!.slice(i, i + 2), 16)) : (rgb.match(/\d+/g) ?? []).map(Number);
-      return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
-    };
     expect(luminance(await background())).toBeLessThan(0.3);
     expect(luminance(await axisText())).toBeGreaterThan(0.5);
     expect((await chartShapes(page)).every((c) => c.paths > 3)).toBe(true);
@@ -146,28 +129,8 @@ describe('report.html of volatility-spike', () => {
 
   it('works with the keyboard: Tab reaches the section links and every chart, each with its name', async () => {
     const { page, problems } = await open({ colorScheme: 'light' });
-    const reached: string[] = [];
-    for (let i = 0; i < 80; i++) {
-      await page.keyboard.press('Tab');
-      const focused = await page.evaluate<{ id: string; chart: boolean; outline: string; label: string | null; named: string } | undefined>(`(() => {
-        const el = document.activeElement;
-        if (!el || el === document.body) return undefined;
-        const label = el.getAttribute('aria-labelledby');
-        return {
-          id: el.getAttribute('data-chart') ?? (el.tagName === 'A' ? 'link:' + el.getAttribute('href') : el.tagName),
-          chart: el.hasAttribute('data-chart'),
-          outline: getComputedStyle(el).outlineStyle,
-          label,
-          named: label ? (document.getElementById(label)?.textContent ?? '') : el.textContent,
-        };
-      })()`);
-      if (focused) {
-        expect(focused.outline, `${focused.id} shows no focus`).not.toBe('none');
-        expect(focused.named.length, `${focused.id} has no name`).toBeGreaterThan(2);
-        if (focused.chart) expect(focused.label).toBe(`${focused.id}-title`);
-        reached.push(focused.id);
-      }
-    }
+    const { reached, problems: focus } = await tabThrough(page, 80);
+    expect(focus).toEqual([]);
     expect(reached).toContain('link:#latency');
     // The figures of each chart are a keyboard-openable table too.
     expect(reached).toContain('SUMMARY');

@@ -58,13 +58,20 @@ describe('a2a-sim report', () => {
     expect(readFileSync(join(tmp, 'old.html'), 'utf8')).toContain('"format":"a2a-market-sim/report@1"');
   });
 
-  it('refuses what is not a report of a run with exit 2, in words, and writes nothing', async () => {
+  it('refuses what is not a report it draws with exit 2, in words, and writes nothing', async () => {
     writeFileSync(join(tmp, 'broken.json'), '{"format": ');
-    writeFileSync(join(tmp, 'other.json'), '{"format": "something-else", "results": {}}');
+    writeFileSync(join(tmp, 'other.json'), '{"format": "a2a-market-sim/tournament@1", "results": {}}');
+    writeFileSync(join(tmp, 'none.json'), '[1, 2]');
+    writeFileSync(join(tmp, 'thin.json'), '{"format": "a2a-market-sim/swarm@1", "scenario": "x"}');
     const cases: [string[], RegExp][] = [
       [['report', join(tmp, 'missing.json')], /missing\.json: cannot read it \(no such file\)/],
       [['report', join(tmp, 'broken.json')], /broken\.json: not JSON/],
-      [['report', join(tmp, 'other.json')], /other\.json: not a report of a run \(expected "format": "a2a-market-sim\/report@1"/],
+      [
+        ['report', join(tmp, 'other.json')],
+        /other\.json: not a report this tool draws \(its "format" is "a2a-market-sim\/tournament@1"; expected one of "a2a-market-sim\/report@1" \(report\.json of a2a-sim run\), "a2a-market-sim\/swarm@1" \(swarm\.json of a2a-sim swarm --out\), "a2a-market-sim\/compare@1" \(compare\.json of a2a-sim compare --out\)\)/,
+      ],
+      [['report', join(tmp, 'none.json')], /none\.json: not a report this tool draws \(it has no "format"/],
+      [['report', join(tmp, 'thin.json')], /thin\.json: the swarm report has no summary, outcomes/],
       [['report', join(tmp, 'q', 'report.json'), '--out', join(tmp, 'no-such-folder', 'r.html')], /--out .*r\.html: cannot write there \(its folder does not exist\)/],
       [['report'], /missing required argument/],
     ];

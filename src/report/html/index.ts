@@ -1,1 +1,2 @@
-export { PageNotBuilt, renderHtml, writeHtml, writeRunHtml } from './write.js';
+export { REPORT_KINDS, kindOfFormat, type PageData, type ReportDocument, type ReportDocuments, type ReportKind } from './kinds.js';
+export { PageNotBuilt, renderHtml, writeHtml, writeReportHtml } from './write.js';

@@ -1,15 +1,15 @@
 /**
  * report.html: one self-contained file, the report data, the page's script (with the charting
- * library) and its styles inline. Nothing is fetched: the page's Content-Security-Policy allows
+ * library) and its styles inline; one page script for every kind of report (kinds.ts). Nothing is fetched: the page's Content-Security-Policy allows
  * no source but its own inline script and styles, so it reads the same offline or as a CI
  * artifact. The page is drawn in the browser from the embedded data alone, so the HTML of an
- * earlier run can be rewritten from its report.json (`a2a-sim report`).
+ * earlier run, swarm or comparison can be rewritten from its JSON (`a2a-sim report`).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Report } from '../report.js';
 import { packageRoot } from '../tool.js';
+import { pageDataOf, titleOf, type ReportDocument } from './kinds.js';
 
 /** Where the built page lives, under the package root (written by build-page.ts). */
 export const PAGE_FOLDER = join('dist', 'report-page');
@@ -47,8 +47,10 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-/** The HTML of a run report: a pure function of the report and the page's assets. */
-export function renderHtml(report: Report, assets: PageAssets = pageAssets()): string {
+/** The HTML of a report (a run, a swarm, a comparison): a pure function of the report and the page's assets. */
+export function renderHtml(report: ReportDocument, assets: PageAssets = pageAssets()): string {
+  const data = pageDataOf(report);
+  if (data === undefined) throw new Error(`no page for a report of format ${JSON.stringify(report.format)}`);
   // A "</script" inside the library's strings would end the element early; "<\/" means the same in JS.
   const script = assets.script.replace(/<\/(script)/gi, '<\\/$1');
   const hash = createHash('sha256').update(script).digest('base64');
@@ -60,13 +62,13 @@ export function renderHtml(report: Report, assets: PageAssets = pageAssets()): s
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="generator" content="a2a-market-sim">
-<title>${escapeHtml(`${report.results.scenario}: run report`)}</title>
+<title>${escapeHtml(titleOf(data))}</title>
 <style>
 ${assets.styles}</style>
 </head>
 <body>
-<div id="report"><noscript><p>This report draws its charts with JavaScript; the same figures are in report.json and summary.md.</p></noscript></div>
-<script type="application/json" id="report-data">${jsonForScript({ kind: 'run', report })}</script>
+<div id="report"><noscript><p>This report draws its charts with JavaScript; the same figures are in its JSON file and summary.md beside it.</p></noscript></div>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
 <script>${script}</script>
 </body>
 </html>
@@ -74,15 +76,15 @@ ${assets.styles}</style>
 }
 
 /** Writes the HTML of `report` to `file`. */
-export function writeHtml(report: Report, file: string): void {
+export function writeHtml(report: ReportDocument, file: string): void {
   writeFileSync(file, renderHtml(report));
 }
 
 /**
- * For `run`: writes DIR/report.html and returns its path; when the page is not built, says so on
- * stderr and returns undefined (the run's other outputs and its exit code stand).
+ * For `run`, `swarm` and `compare`: writes DIR/report.html and returns its path; when the page is
+ * not built, says so on stderr and returns undefined (the other outputs and the exit code stand).
  */
-export function writeRunHtml(report: Report, outDir: string): string | undefined {
+export function writeReportHtml(report: ReportDocument, outDir: string): string | undefined {
   const file = join(outDir, 'report.html');
   try {
     writeHtml(report, file);

@@ -134,7 +134,8 @@ describe('the page of a run', () => {
     expect(facts.scenario).toBe('quickstart');
     expect(facts.seed).toBe(String(report.results.seed));
     expect(facts.tool).toBe('a2a-market-sim 9.9.9 (commit abcdef012345)');
-    expect(page.budgets.map((b) => b.expression)).toEqual(report.budgets.map((b) => b.expression));
+    expect(page.summary?.rows.map((row) => row[0])).toEqual(report.budgets.map((b) => b.expression));
+    expect(page.verdict.state).toBe(report.passed ? 'pass' : 'fail');
     const ids = page.sections.flatMap((s) => s.charts.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(['success-over-time', 'latency-negotiation', 'latency-settlement', 'messages-by-type', 'strategies']));

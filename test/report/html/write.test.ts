@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildInfo } from '../../../src/report/html/build-page.js';
 import { jsonForScript, renderHtml } from '../../../src/report/html/write.js';
 import { buildReport, type Report } from '../../../src/report/report.js';
+import { buildSwarmReport } from '../../../src/report/swarm-report.js';
 import { runSimulation } from '../../../src/simulation.js';
 import { planOf } from '../../plans.js';
 
@@ -47,6 +48,20 @@ describe('renderHtml', () => {
     expect(html).toContain(`content="default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:"`);
     expect(html).toContain('<style>\nbody { color: red; }\n</style>');
     expect(html).not.toMatch(/\ssrc=|<link/);
+  });
+});
+
+describe('renderHtml of other kinds of report', () => {
+  const swarm = buildSwarmReport({ scenario: '<b>unit</b>', file: 'unit.yaml', firstSeed: 1, budgets: [], outcomes: [], wallclock: { started_at: '', elapsed_ms: 0, workers: 0, node: '' } });
+
+  it('embeds a swarm report as a swarm, titled by its scenario and seeds', () => {
+    const html = renderHtml(swarm, assets);
+    expect(embedded(html)).toEqual({ kind: 'swarm', report: JSON.parse(JSON.stringify(swarm)) });
+    expect(html).toContain('<title>&lt;b&gt;unit&lt;/b&gt;: swarm of 0 seeds</title>');
+  });
+
+  it('refuses a document of a format it has no page for', () => {
+    expect(() => renderHtml({ ...swarm, format: 'a2a-market-sim/tournament@1' } as never, assets)).toThrow(/no page for a report of format "a2a-market-sim\/tournament@1"/);
   });
 });
 

@@ -1,30 +1,25 @@
 /**
- * A page of the HTML report, whatever it shows: the header, the budgets and the sections. Each
- * kind of report (a run today; swarms, comparisons, tournaments later) turns its data into one.
+ * The page of each kind of report. A kind (kinds.ts) gets its page by one entry here: a
+ * function from its document to a PageSpec, as data, with no DOM (so it is tested in Node).
  */
-import type { Report } from '../../report.js';
+import type { PageData, ReportDocument, ReportDocuments, ReportKind } from '../kinds.js';
+import { comparePage } from './compare-page.js';
 import { runPage } from './run-page.js';
-import type { SectionSpec } from './spec.js';
+import type { PageSpec } from './spec.js';
+import { swarmPage } from './swarm-page.js';
 
-export interface PageSpec {
-  readonly title: string;
-  /** what ran, as [label, value] */
-  readonly facts: readonly (readonly [string, string])[];
-  readonly budgets: readonly { readonly expression: string; readonly passed: boolean; readonly value: string }[];
-  /** every budget held (true without budgets) */
-  readonly passed: boolean;
-  readonly sections: readonly SectionSpec[];
-}
+export type { PageSpec } from './spec.js';
+export type { PageData } from '../kinds.js';
 
-/** The data embedded in a page: its kind and that kind's document. */
-export type PageData = { readonly kind: 'run'; readonly report: Report };
+const PAGES: { readonly [K in ReportKind]: (report: ReportDocuments[K]) => PageSpec } = {
+  run: runPage,
+  swarm: swarmPage,
+  compare: comparePage,
+};
 
-/** The page of each kind of data. */
+/** The page of the embedded data, by its kind. */
 export function pageOf(data: PageData): PageSpec {
-  switch (data.kind) {
-    case 'run':
-      return runPage(data.report);
-    default:
-      throw new Error(`unknown kind of report: ${String((data as { kind?: unknown }).kind)}`);
-  }
+  const build = Object.hasOwn(PAGES, data.kind) ? (PAGES[data.kind] as (report: ReportDocument) => PageSpec) : undefined;
+  if (build === undefined) throw new Error(`unknown kind of report: ${String((data as { kind?: unknown }).kind)}`);
+  return build(data.report);
 }

@@ -3,14 +3,13 @@
  * print and zoom). Charts follow the reader's colour scheme, and are redrawn light and at the
  * paper's width for printing.
  */
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, BoxplotChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import type { PageSpec } from './page-spec.js';
-import type { ChartSpec } from './spec.js';
+import type { ChartSpec, PageSpec, TableSpec } from './spec.js';
 
-echarts.use([LineChart, BarChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, VisualMapComponent, AriaComponent, SVGRenderer]);
+echarts.use([LineChart, BarChart, HeatmapChart, BoxplotChart, ScatterChart, CustomChart, GridComponent, TooltipComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, VisualMapComponent, AriaComponent, SVGRenderer]);
 
 /** Width of a chart on A4 or Letter paper with the browser's default margins. */
 const PRINT_WIDTH_PX = 680;
@@ -25,13 +24,20 @@ export function h(tag: string, attrs: Record<string, string> = {}, ...children: 
   return el;
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], caption?: string): HTMLElement {
+function table(spec: TableSpec): HTMLElement {
+  const code = new Set(spec.code ?? []);
+  const cell = (text: string, i: number, last: boolean, state: string | undefined) => {
+    const content = code.has(i) ? h('code', {}, text) : text;
+    if (i === 0) return h('th', { scope: 'row' }, content);
+    const classes = [last && state && state !== 'none' ? state : '', code.has(i) ? 'command' : ''].filter(Boolean).join(' ');
+    return h('td', classes ? { class: classes } : {}, content);
+  };
   return h(
     'table',
     {},
-    caption ? h('caption', {}, caption) : undefined,
-    h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))),
+    spec.caption ? h('caption', {}, spec.caption) : undefined,
+    h('thead', {}, h('tr', {}, ...spec.head.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, ...spec.rows.map((r, k) => h('tr', {}, ...r.map((c, i) => cell(c, i, i === r.length - 1, spec.states?.[k]))))),
   );
 }
 
@@ -50,7 +56,7 @@ function figure(spec: ChartSpec, drawn: Drawn[]): HTMLElement {
     h('h3', { id: `${spec.id}-title` }, spec.title),
     host,
     h('figcaption', {}, spec.caption),
-    spec.table && h('details', {}, h('summary', {}, 'Figures as a table'), table(spec.table.head, spec.table.rows)),
+    spec.table && h('details', {}, h('summary', {}, 'Figures as a table'), table(spec.table)),
   );
 }
 
@@ -58,20 +64,14 @@ function figure(spec: ChartSpec, drawn: Drawn[]): HTMLElement {
 export function renderPage(root: HTMLElement, page: PageSpec): { charts: number } {
   document.title = page.title;
   const drawn: Drawn[] = [];
-  const verdict = page.budgets.length === 0 ? 'no budgets' : page.passed ? 'all budgets passed' : 'budgets breached';
   root.append(
     h(
       'header',
       {},
       h('h1', {}, page.title),
-      h('p', { class: `verdict ${page.budgets.length === 0 ? 'none' : page.passed ? 'pass' : 'fail'}`, role: 'status' }, verdict),
+      h('p', { class: `verdict ${page.verdict.state}`, role: 'status' }, page.verdict.text),
       h('dl', { class: 'facts' }, ...page.facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-      page.budgets.length > 0 &&
-        table(
-          ['budget', 'value', 'result'],
-          page.budgets.map((b) => [b.expression, b.value, b.passed ? 'passed' : 'breached']),
-          'Budgets',
-        ),
+      page.summary && table(page.summary),
     ),
     h('nav', { 'aria-label': 'Sections' }, h('ul', {}, ...page.sections.map((s) => h('li', {}, h('a', { href: `#${s.id}` }, s.title))))),
     h(
@@ -82,16 +82,14 @@ export function renderPage(root: HTMLElement, page: PageSpec): { charts: number 
           'section',
           { id: s.id, 'aria-labelledby': `${s.id}-heading` },
           h('h2', { id: `${s.id}-heading` }, s.title),
-          s.charts.length === 0 && h('p', { class: 'empty', 'data-empty': s.id }, s.empty ?? 'Nothing to show.'),
-          h('div', { class: 'figures' }, ...s.charts.map((c) => figure(c, drawn))),
+          s.charts.length === 0 && (s.empty !== undefined || (s.tables ?? []).length === 0) && h('p', { class: 'empty', 'data-empty': s.id }, s.empty ?? 'Nothing to show.'),
+          s.charts.length > 0 && h('div', { class: 'figures' }, ...s.charts.map((c) => figure(c, drawn))),
           ...(s.notes ?? []).map((note) => h('p', { class: 'note' }, note)),
-          s.table && table(s.table.head, s.table.rows, s.table.caption),
+          ...(s.tables ?? []).map((t) => h('div', { class: 'table-wrap' }, table(t))),
         ),
       ),
     ),
   );
-  // Budget verdicts: colour alone must not carry the meaning, so the cell says it too.
-  for (const cell of root.querySelectorAll('header td:last-child')) cell.classList.add(cell.textContent === 'passed' ? 'pass' : 'fail');
 
   const dark = matchMedia('(prefers-color-scheme: dark)');
   const print = matchMedia('print');

@@ -1,8 +1,9 @@
 /** The page of one run's report.json: its header and sections, as data (no DOM). */
 import { formatDurationUs } from '../../../scenario/units.js';
 import type { Report } from '../../report.js';
-import type { PageSpec } from './page-spec.js';
-import type { SectionSpec } from './spec.js';
+import type { PageSpec, SectionSpec } from './spec.js';
+import { budgetValue } from '../../format.js';
+import { toolFact } from './values.js';
 import { exposureCharts, priceCharts, successOverTime } from './time-options.js';
 import { latencyChart, messageCharts, pairsHeatmap, strategiesChart, successCharts } from './tally-options.js';
 
@@ -13,7 +14,6 @@ const int = (n: number) => n.toLocaleString('en-US');
 export function runPage(report: Report): PageSpec {
   const r = report.results;
   const n = r.negotiation;
-  const tool = report.tool;
   const facts: [string, string][] = [
     ['scenario', r.scenario],
     ['file', report.scenario_file],
@@ -21,7 +21,7 @@ export function runPage(report: Report): PageSpec {
     ['virtual time', formatDurationUs(r.virtual_end_us)],
     ['negotiations', `${int(n.count)}, ${pct(n.success_rate)} succeeded`],
     ['deals', `${int(r.settlement.deals)} worth ${r.settlement.value}`],
-    ['tool', tool ? `${tool.name} ${tool.version}${tool.commit ? ` (commit ${tool.commit.slice(0, 12)}${tool.dirty ? ', with uncommitted changes' : ''})` : ' (commit unknown)'}` : 'a2a-market-sim, version and commit unknown (not recorded in this report)'],
+    ['tool', toolFact(report.tool)],
     ['ran', `${report.wallclock.started_at}, ${int(report.wallclock.elapsed_ms)} ms on Node ${report.wallclock.node}${report.wallclock.workers ? `, ${report.wallclock.workers} worker threads` : ''}`],
   ];
   const strategies = strategiesChart(report);
@@ -38,7 +38,7 @@ export function runPage(report: Report): PageSpec {
       empty: 'No organisation has an exposure limit in this scenario.',
       ...(r.breakers.length > 0
         ? {
-            table: {
+            tables: [{
               caption: 'Circuit breakers',
               head: ['organisation', 'opens', 'time open', 'time half-open', 'final state', 'trips by cause'],
               rows: r.breakers.map((b) => [
@@ -49,7 +49,7 @@ export function runPage(report: Report): PageSpec {
                 b.final_state,
                 Object.entries(b.trips_by_cause).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || '–',
               ]),
-            },
+            }],
           }
         : {}),
     },
@@ -60,14 +60,24 @@ export function runPage(report: Report): PageSpec {
       title: 'Strategies',
       charts: strategies ? [strategies] : [],
       empty: 'This report has no strategies section.',
-      ...(strategies?.table ? { table: { caption: 'Strategies', ...strategies.table } } : {}),
+      ...(strategies?.table ? { tables: [{ caption: 'Strategies', ...strategies.table }] } : {}),
     },
   ];
+  const budgets = report.budgets;
   return {
     title: `${r.scenario}: run report`,
+    verdict: budgets.length === 0 ? { text: 'no budgets', state: 'none' } : report.passed ? { text: 'all budgets passed', state: 'pass' } : { text: 'budgets breached', state: 'fail' },
     facts,
-    budgets: report.budgets.map((b) => ({ expression: b.expression, passed: b.passed, value: b.value === null ? 'no data' : b.metric.includes('latency') || b.metric === 'breaker.time_open' ? formatDurationUs(b.value) : String(Number(b.value.toPrecision(10))) })),
-    passed: report.passed,
+    ...(budgets.length > 0
+      ? {
+          summary: {
+            caption: 'Budgets',
+            head: ['budget', 'value', 'result'],
+            rows: budgets.map((b) => [b.expression, budgetValue(b), b.passed ? 'passed' : 'breached']),
+            states: budgets.map((b) => (b.passed ? 'pass' : 'fail')),
+          },
+        }
+      : {}),
     sections,
   };
 }
