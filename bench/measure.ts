@@ -35,7 +35,7 @@ if (!(share > 0 && share <= 1)) {
 const plan = share === 1 ? signed : { ...signed, duration: Math.round(signed.duration * share) };
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const { results } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
+const { results, sync } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
 const seconds = (performance.now() - t0) / 1000;
 // user + system time of every thread of this process: steadier than wall time on a shared machine
 const cpu = process.cpuUsage(cpu0);
@@ -59,5 +59,6 @@ process.stdout.write(
     negotiations_per_s: results.negotiation.count / seconds,
     events_per_s: results.events / seconds,
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    ...(sync ? { threads: sync } : {}),
   })}\n`,
 );
