@@ -167,13 +167,13 @@ export class PairLink {
     Atomics.add(this.control, SIGNAL + this.me, 1);
   }
 
-  /** Notifies the other if it sleeps (the flag is read after the signal was bumped: see Waiter). */
-  private wake(): void {
+  /** Notifies the other if it sleeps (the flag is read after the signal was bumped: see Waiter); true if it did. */
+  private wake(): boolean {
     this.unwoken = false;
-    if (Atomics.load(this.control, ASLEEP + this.other) !== 0) {
-      this.wakes++;
-      Atomics.notify(this.control, SIGNAL + this.me);
-    }
+    if (Atomics.load(this.control, ASLEEP + this.other) === 0) return false;
+    this.wakes++;
+    Atomics.notify(this.control, SIGNAL + this.me);
+    return true;
   }
 
   /**
@@ -183,8 +183,9 @@ export class PairLink {
    */
   waitOther(signal: number): void {
     this.checkAbort();
-    if (this.unwoken) this.wake();
-    this.waiter.wait(this.control, SIGNAL + this.other, signal, ASLEEP + this.me);
+    // A partner woken just now needs a context switch before it can publish: no use spinning.
+    const woke = this.unwoken && this.wake();
+    this.waiter.wait(this.control, SIGNAL + this.other, signal, ASLEEP + this.me, woke);
     this.checkAbort();
   }
 

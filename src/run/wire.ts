@@ -75,18 +75,22 @@ export class Waiter {
     this.budget = maxSpins;
   }
 
-  /** Waits until `array[index]` is no longer `value`; `asleep`, a slot of `array` raised while asleep. */
-  wait(array: Int32Array, index: number, value: number, asleep?: number): void {
-    const spins = ++this.waits % PROBE_EVERY === 0 ? this.maxSpins : this.budget;
+  /**
+   * Waits until `array[index]` is no longer `value`; `asleep`, a slot of `array` raised while
+   * asleep. `brief`: the change cannot come within a spin (the thread that makes it was just
+   * woken from its sleep), so spin the least, and leave the budget as it is.
+   */
+  wait(array: Int32Array, index: number, value: number, asleep?: number, brief = false): void {
+    const spins = brief ? Math.min(MIN_SPINS, this.maxSpins) : ++this.waits % PROBE_EVERY === 0 ? this.maxSpins : this.budget;
     for (let i = 0; i < spins; i++) {
       if (Atomics.load(array, index) !== value) {
         this.spun += i + 1;
-        this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, spins * 2));
+        if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, spins * 2));
         return;
       }
     }
     this.spun += spins;
-    this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, this.budget >> 1));
+    if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, this.budget >> 1));
     // Raised before the last check: a thread that changes the slot after it loads the flag, so
     // either this check sees the change or that thread sees the flag (and notifies).
     if (asleep !== undefined) Atomics.store(array, asleep, 1);
