@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseScenarioText, formatProblems } from '../src/scenario/load.js';
 import { runParallel } from '../src/run/parallel.js';
 import { runSimulation } from '../src/simulation.js';
+import { startAllocationMeter } from './allocation.js';
 
 const [file, workersArg, signingArg, shareArg] = process.argv.slice(2);
 const workers = Number(workersArg ?? 0);
@@ -35,7 +36,10 @@ if (!(share > 0 && share <= 1)) {
 const plan = share === 1 ? signed : { ...signed, duration: Math.round(signed.duration * share) };
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
+// bytes allocated on this thread's heap: the whole run's when inline
+const meter = startAllocationMeter();
 const { results, sync } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
+const allocated = meter.stop();
 const seconds = (performance.now() - t0) / 1000;
 // user + system time of every thread of this process: steadier than wall time on a shared machine
 const cpu = process.cpuUsage(cpu0);
@@ -58,6 +62,7 @@ process.stdout.write(
     messages_per_s: validated / seconds,
     negotiations_per_s: results.negotiation.count / seconds,
     events_per_s: results.events / seconds,
+    bytes_per_message: workers === 0 ? allocated.bytes / validated : null,
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     ...(sync ? { threads: sync } : {}),
   })}\n`,

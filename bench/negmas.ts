@@ -1,6 +1,6 @@
 /**
  * The reference workload of ../shared/reference/negmas at scale: 10,000 bilateral negotiations
- * (NegMAS's time-based Boulware buyer against its Conceder seller, 20 steps), each a full A2A
+ * (scenarios/bench-bilateral.yaml: NegMAS's time-based Boulware buyer against its Conceder seller, 20 steps), each a full A2A
  * conversation of validated messages (intent, quotes, counters, accept, confirmations), inline.
  * Prints one JSON line. Every negotiation must end as the reference run does (agreement at 26
  * cents): the count of such deals is checked, so the figure is of the real work.
@@ -10,21 +10,18 @@
 import { readFileSync } from 'node:fs';
 import { parseScenarioText } from '../src/scenario/load.js';
 import { runSimulation } from '../src/simulation.js';
+import { startAllocationMeter } from './allocation.js';
 
-const negotiations = Number(process.argv[2] ?? 10_000);
-const file = 'scenarios/bilateral-negmas.yaml';
+const file = 'scenarios/bench-bilateral.yaml';
 const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
 if (!parsed.ok) throw new Error(`${file} does not parse`);
-const base = parsed.plan;
-const tactic = (kind: string) => ({ kind, name: kind, options: { epsilon: 0.000125 }, maxRounds: 19, deadlineUs: undefined });
-const plan = {
-  ...base,
-  buyers: base.buyers.map((b) => ({ ...b, strategy: tactic('tb_boulware'), burst: { at: 0, negotiations } })),
-  stores: base.stores.map((s) => ({ ...s, strategy: tactic('tb_conceder') })),
-};
+const negotiations = Number(process.argv[2] ?? parsed.plan.buyers[0]!.burst!.negotiations);
+const plan = { ...parsed.plan, buyers: parsed.plan.buyers.map((b) => ({ ...b, burst: { at: 0, negotiations } })) };
 
 const t0 = performance.now();
+const meter = startAllocationMeter();
 const { results: r } = runSimulation(plan);
+const allocated = meter.stop();
 const seconds = (performance.now() - t0) / 1000;
 const expectedValue = (negotiations * 26) / 100;
 if (r.negotiation.count !== negotiations || r.negotiation.succeeded !== negotiations || Number(r.settlement.value) !== expectedValue) {
@@ -38,5 +35,6 @@ process.stdout.write(
     seconds,
     cpu_seconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
     negotiations_per_s: negotiations / seconds,
+    bytes_per_message: allocated.bytes / (r.messages.delivered + r.messages.invalid),
   })}\n`,
 );

@@ -114,7 +114,7 @@ function throughputSection(): void {
   );
 
   const table = new Table({
-    head: ['scenario', 'workers', 'negotiations', 'success', 'validated msgs', 'wall s', 'CPU s', 'msgs/s', 'negotiations/s', 'peak RSS MiB', 'speedup'],
+    head: ['scenario', 'workers', 'negotiations', 'success', 'validated msgs', 'wall s', 'CPU s', 'msgs/s', 'negotiations/s', 'bytes allocated per msg', 'peak RSS MiB', 'speedup'],
     style: { head: [], border: [] },
   });
   const workerCounts = (process.env.BENCH_WORKERS ?? '0,1,2').split(',').map(Number);
@@ -128,6 +128,7 @@ function throughputSection(): void {
     fmt(r.cpu_seconds, 2),
     fmt(r.messages_per_s),
     fmt(r.negotiations_per_s),
+    r.bytes_per_message === null ? '– (inline only)' : fmt(r.bytes_per_message),
     fmt(r.peak_rss_bytes / 1048576),
     Number.isNaN(inlineSeconds) ? '–' : `${(inlineSeconds / r.seconds).toFixed(2)}x`,
   ];
@@ -160,6 +161,8 @@ interface Throughput extends Measured {
   success_rate: number;
   messages_per_s: number;
   negotiations_per_s: number;
+  /** on the main thread's heap, so of the whole run only inline */
+  bytes_per_message: number | null;
   peak_rss_bytes: number;
 }
 
@@ -320,21 +323,22 @@ function scalingSection(): void {
  * machine (../shared/reference/negmas/README.md: 295 negotiations/s, median of 3).
  */
 function negmasSection(): void {
-  const runs: { seconds: number; cpu_seconds: number; negotiations_per_s: number; validated_messages: number; negotiations: number }[] = [];
+  const runs: { seconds: number; cpu_seconds: number; negotiations_per_s: number; validated_messages: number; negotiations: number; bytes_per_message: number }[] = [];
   for (let rep = 1; rep <= Math.max(3, repeat); rep++) {
     process.stderr.write(`running the NegMAS reference workload (${rep}/${Math.max(3, repeat)})…\n`);
     runs.push(JSON.parse(execFileSync(process.execPath, [...nodeFlags, `${here}negmas.js`], { encoding: 'utf8' }).trim().split('\n').pop()!));
   }
   const rate = median(runs.map((r) => r.negotiations_per_s));
   const r = runs[0]!;
-  const table = new Table({ head: ['workload', 'negotiations', 'validated msgs', 'wall s (median)', 'CPU s (median)', 'negotiations/s', 'NegMAS 0.10.23', 'ahead'], style: { head: [], border: [] } });
+  const table = new Table({ head: ['workload', 'negotiations', 'validated msgs', 'wall s (median)', 'CPU s (median)', 'negotiations/s', 'bytes allocated per msg', 'NegMAS 0.10.23', 'ahead'], style: { head: [], border: [] } });
   table.push([
-    'Boulware buyer vs Conceder seller, 20 steps (bilateral-negmas.yaml)',
+    'Boulware buyer vs Conceder seller, 20 steps (bench-bilateral.yaml)',
     fmt(r.negotiations),
     fmt(r.validated_messages),
     fmt(median(runs.map((x) => x.seconds)), 2),
     fmt(median(runs.map((x) => x.cpu_seconds)), 2),
     fmt(rate),
+    fmt(median(runs.map((x) => x.bytes_per_message))),
     '295/s',
     `${(rate / 295).toFixed(1)}x`,
   ]);

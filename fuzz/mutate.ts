@@ -23,11 +23,11 @@ export interface FuzzCase {
   readonly format: 'yaml' | 'json';
 }
 
-/** The shipped scenarios small enough to run in a test (not the benchmarks), plus a tiny one. */
+/** The shipped scenarios small enough to run in a test (not the benchmarks, nor tournament files), plus a tiny one. */
 export function baseScenarios(root: string): BaseScenario[] {
   const folder = join(root, 'scenarios');
   const shipped = readdirSync(folder)
-    .filter((f) => f.endsWith('.yaml') && !f.startsWith('bench-'))
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('bench-') && !f.startsWith('tournament-'))
     .sort()
     .map((f) => ({ name: f, data: absoluteModules(parse(readFileSync(join(folder, f), 'utf8')) as Record<string, unknown>, folder) }));
   return [{ name: 'tiny', data: parse(TINY) as Record<string, unknown> }, ...shipped];

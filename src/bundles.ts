@@ -13,7 +13,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The scripts that are bundled, relative to the compiled `src/` folder. */
-export const BUNDLED_SCRIPTS = ['run/worker.js', 'run/swarm-worker.js', 'cli/program.js'] as const;
+export const BUNDLED_SCRIPTS = ['run/worker.js', 'run/swarm-worker.js', 'run/tournament-worker.js', 'cli/program.js'] as const;
 
 /**
  * Loaded from node_modules at run time, not bundled: piscina starts its threads from a script of

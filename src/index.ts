@@ -15,3 +15,9 @@ export { compareScenarios, savedBaseline, type Comparison, type CompareOptions, 
 export { parseRegression, type RegressionThreshold } from './scenario/regression.js';
 export { DEFAULT_METRICS } from './study/thresholds.js';
 export type { MetricComparison, Verdict } from './study/statistics.js';
+export { parseTournamentText, type TournamentPlan, type TournamentCompetitor } from './study/tournament-file.js';
+export { tournamentGrid, runTournament, runPlan, type GridRun, type RunRecord, type RunSide, type LoadedScenario, type TournamentRunOptions } from './study/tournament.js';
+export { tournamentResults, TOURNAMENT_FORMAT, type TournamentResults, type CompetitorStanding } from './study/tournament-scores.js';
+export { parseShard, shardPositions, type ShardSpec } from './study/partition.js';
+export { joinPartials, PARTIAL_FORMAT, type Partial } from './study/partials.js';
+export { scoreNegotiation, type SideScores } from './metrics/scores.js';

@@ -90,6 +90,8 @@ interface Negotiation {
   lastProposalMinor: number;
   /** the buyer's opening offer, when the buyer moves first (the intent's max_total) */
   openingMinor: number;
+  /** the total of the deal confirmed (for the negotiation's scores) */
+  dealMinor?: number;
   /** this negotiation's negotiator and what it sees */
   negotiator: Negotiator | undefined;
   view: NegotiationView;
@@ -653,6 +655,7 @@ export class BuyerAgent extends Agent {
     this.ctx.metrics.settlementCompleted(now - n.acceptSentUs, totalMinor);
     const reference = n.view.referencePrice;
     this.ctx.metrics.buyerDeal(n.reservationMinor - totalMinor, reference > 0 ? Math.round((1e6 * totalMinor) / reference) : 0);
+    n.dealMinor = totalMinor;
     this.send(m.from, 'a2a.commerce.confirmation', n.conversationId, { ...m.payload, status: 'acknowledged' });
     this.end(n, 'succeeded');
   }
@@ -684,6 +687,10 @@ export class BuyerAgent extends Agent {
       n.negotiator = undefined;
       const failure = this.hook(() => negotiator.onEnd!(n.view, outcome));
       if (failure !== undefined) this.noteStrategyFailure(this.strategy.name, n.conversationId, failure);
+    }
+    const scores = this.ctx.metrics.scores;
+    if (scores !== undefined && n.counterpart) {
+      scores.buyer(n.conversationId, this.ctx.idOf(n.counterpart.from.identifier), { buyerId: this.id, reservation: n.reservationMinor, aspiration: n.targetMinor, price: outcome === 'succeeded' ? (n.dealMinor ?? null) : null });
     }
     this.ctx.metrics.negotiationEnded({
       buyerId: this.id,

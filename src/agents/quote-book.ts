@@ -1,7 +1,9 @@
 /**
- * A store's quotes: live ones by the number at the end of their id (`q_<store>_<n>`; integer
- * keys hash for free), executed ones kept for retried accepts, and orders by id. Both quote maps
- * are in the order of expiry, so forgetting what is due looks at a few entries and stops.
+ * A store's quotes: live ones in an array by the number at the end of their id (`q_<store>_<n>`,
+ * numbered 1, 2, 3… as issued, so the numbers are dense), executed ones kept for retried
+ * accepts, and orders by id. Live quotes are in the order of issue and executed ones in the order
+ * of execution, both close to the order of expiry, so forgetting what is due looks at a few
+ * entries and stops.
  */
 import type { ConfirmationPayload, QuotePayload } from '../protocol/schemas.js';
 import type { NegotiationView } from './strategies/host.js';
@@ -38,9 +40,69 @@ export interface QuoteState {
   readonly neg: StoreNegotiation | undefined;
 }
 
+/**
+ * Quotes by number, numbers given in increasing order: slot i holds number `first + i`, or
+ * nothing once that quote is gone. The slots before `head` are empty; they are dropped once they
+ * are half of the array.
+ */
+class LiveQuotes {
+  private slots: (QuoteState | undefined)[] = [];
+  private first = 0;
+  private head = 0;
+  private count = 0;
+
+  get(key: number): QuoteState | undefined {
+    const i = key - this.first;
+    return i >= this.head && i < this.slots.length ? this.slots[i] : undefined;
+  }
+
+  /** Adds a quote numbered above every one added before. */
+  add(q: QuoteState): void {
+    if (this.count === 0) {
+      this.slots.length = 0;
+      this.first = q.key;
+      this.head = 0;
+    }
+    const i = q.key - this.first;
+    if (i < this.slots.length) throw new Error(`quote ${q.quoteId} is numbered below a quote already filed`);
+    while (this.slots.length < i) this.slots.push(undefined);
+    this.slots.push(q);
+    this.count++;
+  }
+
+  delete(key: number): void {
+    const i = key - this.first;
+    if (i < this.head || i >= this.slots.length || this.slots[i] === undefined) return;
+    this.slots[i] = undefined;
+    this.count--;
+    this.skipEmpty();
+  }
+
+  clear(): void {
+    this.slots = [];
+    this.head = 0;
+    this.count = 0;
+  }
+
+  /** The oldest quote still held. */
+  oldest(): QuoteState | undefined {
+    return this.count === 0 ? undefined : this.slots[this.head];
+  }
+
+  private skipEmpty(): void {
+    const slots = this.slots;
+    while (this.head < slots.length && slots[this.head] === undefined) this.head++;
+    if (this.head > 64 && 2 * this.head > slots.length) {
+      this.slots = slots.slice(this.head);
+      this.first += this.head;
+      this.head = 0;
+    }
+  }
+}
+
 export class QuoteBook {
   /** quotes not executed, oldest first; forgotten once expired for as long again as they were valid */
-  private readonly live = new Map<number, QuoteState>();
+  private readonly live = new LiveQuotes();
   /** executed quotes, oldest first, kept ORDER_RETENTION_US past their validity */
   private readonly executed = new Map<number, QuoteState>();
   private readonly orders = new Map<string, QuoteState>();
@@ -61,7 +123,7 @@ export class QuoteBook {
   /** Files a new quote; the one it replaces is dead from now on (a counter or accept naming it is told quote_not_found). */
   add(q: QuoteState, replaces?: string): void {
     if (replaces !== undefined) this.forget(replaces);
-    this.live.set(q.key, q);
+    this.live.add(q);
   }
 
   /** Forgets a live quote by id (the negotiation ended). */
@@ -95,9 +157,8 @@ export class QuoteBook {
   sweep(now: number, expired: (q: QuoteState) => void): void {
     if (now < this.nextSweepUs) return;
     this.nextSweepUs = now + SWEEP_EVERY_US;
-    for (const [key, q] of this.live) {
-      if (2 * q.validUntilUs - q.issuedUs >= now) break;
-      this.live.delete(key);
+    for (let q = this.live.oldest(); q !== undefined && 2 * q.validUntilUs - q.issuedUs < now; q = this.live.oldest()) {
+      this.live.delete(q.key);
       expired(q);
     }
     for (const [key, q] of this.executed) {

@@ -278,6 +278,7 @@ export class StoreAgent extends Agent {
         return;
       }
     }
+    this.ctx.metrics.scores?.store(m.conversation_id, this.id, { floor: floorTotal, list: listTotal });
     if (this.strategy.stateless && this.ctx.firstMover !== 'buyer') {
       // Its first ask is the list total; its view is made if a counter comes (viewOf).
       this.issueQuote(m.from, m.conversation_id, items, listSubtotal, tax, listTotal, listTotal, floorTotal, 0, now, estimate, undefined);
@@ -460,12 +461,21 @@ export class StoreAgent extends Agent {
       discount > 0
         ? { discount: toWire(discount), shipping, subtotal: toWire(subtotalMinor), tax: toWire(taxMinor), total: toWire(totalMinor) }
         : { shipping, subtotal: toWire(subtotalMinor), tax: toWire(taxMinor), total: toWire(totalMinor) };
-    const payload = { currency: this.ctx.currency, delivery_estimate: deliveryEstimate, items } as QuotePayload;
-    if (discount > 0) payload.note = `Applied ${Math.round((1000 * discount) / listMinor) / 10}% discount`;
-    payload.quote_id = quoteId;
-    if (replaces) payload.replaces = replaces;
-    payload.totals = totals;
-    payload.valid_until = isoTimestamp(this.ctx.epochMs, validUntilUs);
+    const currency = this.ctx.currency;
+    const validUntil = isoTimestamp(this.ctx.epochMs, validUntilUs);
+    // One literal per shape, keys in RFC 8785 order: adding keys one by one grew each payload's
+    // property store several times over.
+    let payload: QuotePayload;
+    if (discount > 0) {
+      const note = `Applied ${Math.round((1000 * discount) / listMinor) / 10}% discount`;
+      payload = replaces
+        ? { currency, delivery_estimate: deliveryEstimate, items, note, quote_id: quoteId, replaces, totals, valid_until: validUntil }
+        : { currency, delivery_estimate: deliveryEstimate, items, note, quote_id: quoteId, totals, valid_until: validUntil };
+    } else {
+      payload = replaces
+        ? { currency, delivery_estimate: deliveryEstimate, items, quote_id: quoteId, replaces, totals, valid_until: validUntil }
+        : { currency, delivery_estimate: deliveryEstimate, items, quote_id: quoteId, totals, valid_until: validUntil };
+    }
     // A replaced quote is dead: forget it now (a counter or accept naming it is told quote_not_found).
     this.quotes.add({ quoteId, key: this.quoteSeq, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now, neg }, replaces);
     this.quotes.sweep(now, this.expired);

@@ -5,7 +5,7 @@
  */
 import { minimumUs, type Distribution } from '../engine/distribution.js';
 import { PairTable } from '../engine/pair-table.js';
-import { AleaSlab, type Draws } from '../engine/rng.js';
+import { AleaSlab, Hash53, type Draws } from '../engine/rng.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 
 export interface LinkModel {
@@ -30,11 +30,15 @@ export class NetworkModel {
   private readonly models: LinkModel[] = [];
   /** what link() hands out: a view of one link, valid until the next call */
   private readonly view: { model: LinkModel; rng: Draws } = { model: undefined as never, rng: this.streams };
+  /** the hash of every link stream's name up to the sender (`${seed}\u0000link:`), and a scratch hash */
+  private readonly linkPrefix: Hash53;
+  private readonly linkName = new Hash53();
 
   constructor(
     plan: SimulationPlan,
-    private readonly seed: string | number,
+    seed: string | number,
   ) {
+    this.linkPrefix = new Hash53().update(`${seed}\u0000link:`);
     const n = plan.network;
     this.defaults = { latency: n.latency, lossProbability: n.loss_probability, corruptProbability: n.corrupt_probability };
     for (const l of n.links) {
@@ -51,11 +55,15 @@ export class NetworkModel {
     return this.overrides.get(`${fromOrganisation}\u0000${toOrganisation}`) ?? this.defaults;
   }
 
-  /** The directed link between two agents, created on first use with stream `link:A→B`. */
+  /**
+   * The directed link between two agents, created on first use with stream `link:A→B` (its name
+   * hashed in parts: a long run makes millions of links, and building each name cost more than
+   * the rest of making the stream).
+   */
   link(fromId: number, fromIdentifier: string, fromOrg: string, toId: number, toIdentifier: string, toOrg: string): Link {
     let index = this.links.get(fromId, toId);
     if (index < 0) {
-      index = this.streams.add(this.seed, `link:${fromIdentifier}→${toIdentifier}`);
+      index = this.streams.addDigest(this.linkName.from(this.linkPrefix).update(fromIdentifier).update('→').update(toIdentifier).digest());
       this.models.push(this.modelFor(fromOrg, toOrg));
       this.links.add(fromId, toId, index);
     }

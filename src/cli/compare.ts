@@ -1,11 +1,14 @@
 /** `a2a-sim compare`: a candidate scenario against a baseline over the same seeds, metric by metric, with a verdict. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareSuite, junitXml } from '../report/junit.js';
 import { markdownCompare, renderCompare } from '../report/compare-report.js';
-import { BASELINE_FORMAT, compareScenarios, savedBaseline, type SavedBaseline, type ScenarioSide } from '../study/compare.js';
+import { analyzeComparison, BASELINE_FORMAT, compareScenarios, runSide, savedBaseline, type Comparison, type SavedBaseline, type ScenarioSide, type SeedFigures } from '../study/compare.js';
+import { gridDigestOf } from '../study/partials.js';
+import { parseShard, shardPositions } from '../study/partition.js';
+import { writePartial } from './partial-file.js';
 import { parseRegression, type RegressionThreshold } from '../scenario/regression.js';
-import { checkCiPaths, writeCiOutputs } from './ci-output.js';
+import { checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
 import { resolveWorkers, writable } from './run.js';
@@ -24,6 +27,7 @@ export interface CompareCommandOptions {
   json?: boolean;
   out?: string;
   progress?: boolean;
+  shard?: string;
 }
 
 /** A saved baseline (`--save-baseline`), checked as far as a comparison relies on it. */
@@ -55,7 +59,26 @@ function count(option: string, text: string | undefined, fallback: number, max: 
   return Number(text);
 }
 
+/** What a compare partial carries beside its seeds: enough to compare them all. */
+export interface CompareContext {
+  readonly baseline: Comparison['baseline'];
+  readonly candidate: Comparison['candidate'];
+  readonly seeds: readonly number[];
+  readonly thresholds: readonly RegressionThreshold[];
+  readonly confidence: number;
+}
+
+/** One seed of a comparison: both sides' figures. */
+export interface CompareItem {
+  readonly baseline: SeedFigures;
+  readonly candidate: SeedFigures;
+}
+
 export async function compareCommand(baselineFile: string, candidateFile: string, opts: CompareCommandOptions): Promise<number> {
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  if (shard !== undefined && 'error' in shard) throw new UsageError(shard.error);
+  if (shard !== undefined && opts.saveBaseline !== undefined) throw new UsageError('--save-baseline needs every seed: save the baseline from an unsplit compare');
+  if (baselineFile.endsWith('.json') && !existsSync(baselineFile)) throw new UsageError(`${baselineFile}: no such file`);
   const isSaved = baselineFile.endsWith('.json') && readFileSync(baselineFile, 'utf8').includes(BASELINE_FORMAT);
   const baseline: ScenarioSide | SavedBaseline = isSaved ? readSavedBaseline(baselineFile) : { plan: await loadScenarioWithStrategies(baselineFile), file: baselineFile };
   const candidate: ScenarioSide = { plan: await loadScenarioWithStrategies(candidateFile), file: candidateFile };
@@ -63,7 +86,7 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   const n = count('--seeds', opts.seeds, 30, 100_000);
   const firstText = opts.firstSeed ?? '1';
   if (!/^\d+$/.test(firstText) || !Number.isSafeInteger(Number(firstText) + (n - 1))) throw new UsageError(`--first-seed ${firstText}: expected a non-negative integer (seeds count up from it)`);
-  const seeds = Array.from({ length: n }, (_, i) => Number(firstText) + i);
+  const seeds = isSaved ? (baseline as SavedBaseline).seeds.map((s) => s.seed) : Array.from({ length: n }, (_, i) => Number(firstText) + i);
   const thresholds = (opts.threshold ?? []).map((t) => {
     const parsed = parseRegression(t);
     if ('error' in parsed) throw new UsageError(`--threshold ${t}: ${parsed.error}`);
@@ -76,6 +99,29 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   if (opts.out !== undefined) writable('--out', opts.out, createDirectory);
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;
   const t0 = performance.now();
+  if (shard !== undefined) {
+    const positions = shardPositions(seeds.length, shard);
+    const mine = positions.map((p) => seeds[p]!);
+    const progress = (side: string) => (showProgress ? (d: number) => process.stderr.write(`\rcompare: ${side} ${d}/${mine.length} seeds   `) : undefined);
+    const baseFigures = isSaved ? positions.map((p) => (baseline as SavedBaseline).seeds[p]!) : await runSide(baseline as ScenarioSide, mine, workers, progress('baseline'));
+    const candFigures = await runSide(candidate, mine, workers, progress('candidate'));
+    if (showProgress) process.stderr.write('\n');
+    const elapsedMs = Math.round(performance.now() - t0);
+    const context: CompareContext = {
+      baseline: isSaved ? { scenario: (baseline as SavedBaseline).scenario, file: (baseline as SavedBaseline).file, saved: true } : { scenario: (baseline as ScenarioSide).plan.name, file: baselineFile, saved: false },
+      candidate: { scenario: candidate.plan.name, file: candidateFile },
+      seeds,
+      thresholds: [...(isSaved ? (baseline as SavedBaseline).regression : (baseline as ScenarioSide).plan.regression), ...candidate.plan.regression, ...thresholds],
+      confidence,
+    };
+    const digest = gridDigestOf({ baseline: isSaved ? (baseline as SavedBaseline).seeds : (baseline as ScenarioSide).plan, candidate: candidate.plan, seeds });
+    const items = positions.map((_, k) => ({ baseline: baseFigures[k]!, candidate: candFigures[k]! }));
+    const path = writePartial<CompareContext, CompareItem>('compare', opts.out, shard, digest, seeds.length, context, positions, items, { elapsed_ms: elapsedMs, workers });
+    if (opts.json) process.stdout.write(`${JSON.stringify({ partial: path, shard, seeds: mine.length }, null, 2)}\n`);
+    else process.stdout.write(`compare ${candidate.plan.name} against ${context.baseline.scenario}, shard ${shard.index}/${shard.count}: ${mine.length} of ${seeds.length} seeds × 2 in ${(elapsedMs / 1000).toFixed(1)}s; partial: ${path}\n  join the shards with: a2a-sim merge <partial files>\n`);
+    const failed = [...baseFigures, ...candFigures].filter((f) => f.status !== 'ok');
+    return failed.some((f) => f.status === 'violation') ? ExitCode.invariantViolated : failed.length > 0 ? ExitCode.internalError : ExitCode.ok;
+  }
   const comparison = await compareScenarios(baseline, candidate, {
     ...(isSaved ? {} : { seeds }),
     workers,
@@ -85,15 +131,30 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   });
   if (showProgress) process.stderr.write('\n');
   const elapsedMs = performance.now() - t0;
-  const report = { ...comparison, wallclock: { elapsed_ms: Math.round(elapsedMs), workers, node: process.versions.node } };
   if (opts.saveBaseline !== undefined) writable('--save-baseline', opts.saveBaseline, (path) => writeFileSync(path, `${JSON.stringify(savedBaseline(comparison, isSaved ? (baseline as SavedBaseline).regression : (baseline as ScenarioSide).plan.regression), null, 2)}\n`));
+  return finishCompare(comparison, { elapsed_ms: Math.round(elapsedMs), workers }, opts);
+}
+
+/** The comparison of a complete set of compare partials (merge), with every output written. */
+export function compareFromParts(context: CompareContext, items: readonly CompareItem[], wall: { elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean } & CiOutputOptions): number {
+  const comparison = analyzeComparison(
+    { baseline: context.baseline, candidate: context.candidate, seeds: context.seeds, candidateSeeds: context.seeds, baseSeeds: items.map((i) => i.baseline), candSeeds: items.map((i) => i.candidate), thresholds: context.thresholds },
+    { confidence: context.confidence },
+  );
+  return finishCompare(comparison, wall, opts);
+}
+
+/** Writes every output of a comparison and returns the exit code. */
+function finishCompare(comparison: Comparison, wall: { elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean } & CiOutputOptions): number {
+  const { workers } = wall;
+  const report = { ...comparison, wallclock: { elapsed_ms: wall.elapsed_ms, workers, node: process.versions.node } };
   if (opts.out !== undefined) {
     writeFileSync(join(opts.out, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(opts.out, 'summary.md'), markdownCompare(comparison));
   }
   writeCiOutputs(opts, () => junitXml([compareSuite(comparison)]), () => markdownCompare(comparison));
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${renderCompare(comparison, terminalWidth())}\n${comparison.seeds.length} seeds × 2 in ${(elapsedMs / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}\n`);
+  else process.stdout.write(`${renderCompare(comparison, terminalWidth())}\n${comparison.seeds.length} seeds × 2 in ${(wall.elapsed_ms / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}\n`);
   if (comparison.failures.some((f) => f.status === 'violation')) return ExitCode.invariantViolated;
   if (comparison.failures.length > 0) return ExitCode.internalError;
   return comparison.regressed.length > 0 ? ExitCode.budgetBreached : ExitCode.ok;

@@ -10,12 +10,15 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { compareCommand } from './compare.js';
 import { swarmCommand } from './swarm.js';
+import { tournamentCommand } from './tournament.js';
+import { mergeCommand } from './merge.js';
 import { validateCommand } from './validate.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0  ok
-  1  a budget was breached (run, swarm), or the audit log was tampered with (audit verify)
+  1  a budget was breached (run, swarm), a metric regressed (compare), a threshold failed (tournament),
+     or the audit log was tampered with (audit verify)
   2  bad usage or invalid input (nothing was run)
   3  an invariant was violated (the seed and virtual time are printed)
   4  internal error`;
@@ -64,6 +67,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--junit <file>', 'write JUnit XML: one testcase per budget (failing with the seeds that breached it) and one for the invariants')
     .option('--markdown <file>', 'write the swarm summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('--allow-large', 'run even when the size estimate says one seed\'s run would not fit in memory')
+    .option('--shard <I/N>', 'run only shard I of N (a pure function of the seeds: the same runs on any machine) and write a partial result for `a2a-sim merge`')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await swarmCommand(file, opts)));
@@ -83,9 +87,35 @@ function program(setExit: (code: number) => void): Command {
     .option('--markdown <file>', 'write the comparison as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('--out <dir>', 'write compare.json and summary.md there')
     .option('--json', 'print the comparison as JSON instead of tables')
+    .option('--shard <I/N>', 'run only shard I of N (a pure function of the seeds: the same runs on any machine) and write a partial result for `a2a-sim merge`')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (baseline: string, candidate: string, opts) => setExit(await compareCommand(baseline, candidate, opts)));
+
+  cli
+    .command('tournament')
+    .description('run a tournament: every competitor (strategy) against every other in each scenario and seed; a ranking by NegMAS\'s scores, a per-pair matrix, every run as CSV and JSON; exit 1 if a threshold fails')
+    .argument('<tournament>', 'tournament file (.yaml, .yml or .json; see docs/tournaments.md)')
+    .option('--workers <n>', 'worker threads running runs side by side: 0 = one after another in this thread, auto = one per core', 'auto')
+    .option('--out <dir>', 'write runs.ndjson (each run as it finishes; a rerun skips them), tournament.json, runs.csv and summary.md there (default: reports/tournament-<name>/)')
+    .option('--json', 'print the tournament report (as tournament.json) instead of tables')
+    .option('--junit <file>', 'write JUnit XML: one testcase per threshold, and one that every run finished')
+    .option('--markdown <file>', 'write the ranking and matrix as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
+    .option('--shard <I/N>', 'run only shard I of N (a pure function of the seeds: the same runs on any machine) and write a partial result for `a2a-sim merge`')
+    .addOption(new Option('--no-progress', 'never show the progress line'))
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (file: string, opts) => setExit(await tournamentCommand(file, opts)));
+
+  cli
+    .command('merge')
+    .description('join the partial results of swarm, compare or tournament shards (--shard I/N) into the report one machine would write, and write every output; missing or duplicated shards exit 2')
+    .argument('<partials...>', 'partial result files, one per shard')
+    .option('--out <dir>', 'write the report files there (swarm.json, compare.json or tournament.json, summary.md, and runs.csv for a tournament)')
+    .option('--json', 'print the merged report as JSON instead of tables')
+    .option('--junit <file>', 'write JUnit XML, as the unsplit command does')
+    .option('--markdown <file>', 'write the Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((files: string[], opts) => setExit(mergeCommand(files, opts)));
 
   cli
     .command('report')

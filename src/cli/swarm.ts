@@ -8,7 +8,10 @@ import { runSwarm, type SeedOutcome } from '../run/swarm.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
 import { junitXml, swarmSuite } from '../report/junit.js';
-import { checkCiPaths, writeCiOutputs } from './ci-output.js';
+import { checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
+import { parseShard, shardPositions } from '../study/partition.js';
+import { gridDigestOf } from '../study/partials.js';
+import { writePartial } from './partial-file.js';
 import { resolveWorkers, sizeCheck, writable } from './run.js';
 import { loadScenarioWithStrategies } from './scenario-file.js';
 import { terminalWidth } from './terminal.js';
@@ -23,9 +26,21 @@ export interface SwarmCommandOptions {
   junit?: string;
   markdown?: string;
   allowLarge?: boolean;
+  shard?: string;
+}
+
+/** What a swarm partial carries beside its seeds: enough to build the whole report. */
+export interface SwarmContext {
+  readonly scenario: string;
+  readonly file: string;
+  readonly first_seed: number;
+  readonly seed_count: number;
+  readonly budgets: readonly string[];
 }
 
 export async function swarmCommand(file: string, opts: SwarmCommandOptions): Promise<number> {
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  if (shard !== undefined && 'error' in shard) throw new UsageError(shard.error);
   const plan = await loadScenarioWithStrategies(file);
   // Each seed is a run of its own: one that would not fit in memory is refused before any starts.
   sizeCheck(file, plan, opts.allowLarge === true);
@@ -36,7 +51,8 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
   if (!/^\d+$/.test(firstText)) throw new UsageError(`--first-seed ${firstText}: expected a non-negative integer (swarm counts seeds up from it)`);
   const first = Number(firstText);
   if (!Number.isSafeInteger(first + (count - 1))) throw new UsageError(`--first-seed ${firstText}: the last seed, ${firstText} + ${count - 1}, is too large for an integer seed`);
-  const seeds = Array.from({ length: count }, (_, i) => first + i);
+  const positions = shard === undefined ? Array.from({ length: count }, (_, i) => i) : shardPositions(count, shard);
+  const seeds = positions.map((i) => first + i);
   const workers = resolveWorkers(opts.workers ?? 'auto');
   if (opts.out !== undefined && opts.out.trim() === '') throw new UsageError('--out: expected a path, got an empty one');
   checkCiPaths(opts);
@@ -48,33 +64,48 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
   const outcomes = await runSwarm(plan, {
     seeds,
     workers,
-    onSeed: showProgress ? (_o, done) => process.stderr.write(`\rswarm ${file}: ${done}/${count} seeds`) : undefined,
+    onSeed: showProgress ? (_o, done) => process.stderr.write(`\rswarm ${file}: ${done}/${seeds.length} seeds`) : undefined,
   });
   if (showProgress) process.stderr.write('\n');
-  const elapsedMs = performance.now() - t0;
+  const elapsedMs = Math.round(performance.now() - t0);
+  const context: SwarmContext = { scenario: plan.name, file, first_seed: first, seed_count: count, budgets: plan.budgets.map((b) => b.expression) };
+  if (shard !== undefined) {
+    const digest = gridDigestOf({ plan, first, count });
+    const path = writePartial<SwarmContext, SeedOutcome>('swarm', opts.out, shard, digest, count, context, positions, outcomes, { elapsed_ms: elapsedMs, workers });
+    if (opts.json) process.stdout.write(`${JSON.stringify({ partial: path, shard, seeds: seeds.length }, null, 2)}\n`);
+    else process.stdout.write(`swarm ${plan.name}, shard ${shard.index}/${shard.count}: ${seeds.length} of ${count} seeds in ${(elapsedMs / 1000).toFixed(1)}s; partial: ${path}\n  join the shards with: a2a-sim merge <partial files>\n`);
+    return outcomes.some((o) => o.status === 'violation') ? ExitCode.invariantViolated : outcomes.some((o) => o.status === 'error') ? ExitCode.internalError : ExitCode.ok;
+  }
+  return finishSwarm(context, outcomes, { started_at: startedAt, elapsed_ms: elapsedMs, workers }, opts);
+}
+
+/** Builds the report of a finished swarm (also what merge does), writes every output and returns the exit code. */
+export function finishSwarm(context: SwarmContext, outcomes: readonly SeedOutcome[], wall: { started_at?: string; elapsed_ms: number; workers: number }, opts: { out?: string; json?: boolean } & CiOutputOptions): number {
+  const { file, seed_count: count } = context;
   const report = buildSwarmReport({
-    scenario: plan.name,
+    scenario: context.scenario,
     file,
-    firstSeed: first,
+    firstSeed: context.first_seed,
     outcomes,
-    wallclock: { started_at: startedAt, elapsed_ms: Math.round(elapsedMs), workers, node: process.versions.node },
+    wallclock: { started_at: wall.started_at ?? new Date().toISOString(), elapsed_ms: wall.elapsed_ms, workers: wall.workers, node: process.versions.node },
   });
   if (opts.out !== undefined) {
     writeFileSync(join(opts.out, 'swarm.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(opts.out, 'summary.md'), renderSwarmMarkdown(report));
   }
-  writeCiOutputs(opts, () => junitXml([swarmSuite(report, plan.budgets.map((b) => b.expression))]), () => renderSwarmMarkdown(report));
+  writeCiOutputs(opts, () => junitXml([swarmSuite(report, context.budgets)]), () => renderSwarmMarkdown(report));
   const failing = outcomes.filter((o) => o.status !== 'ok');
   const breaching = outcomes.filter((o) => o.budgets_breached.length > 0);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    process.stdout.write(`${renderSwarm(plan.name, outcomes, terminalWidth())}\n`);
+    process.stdout.write(`${renderSwarm(context.scenario, outcomes, terminalWidth())}\n`);
     for (const o of failing) {
       process.stdout.write(`seed ${o.seed}: ${o.status === 'violation' ? 'invariant violated' : 'failed'}: ${o.problem?.message ?? ''}${o.problem && o.problem.virtual_us >= 0 ? ` (at ${o.problem.virtual_us} µs)` : ''}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
     }
     for (const o of breaching) process.stdout.write(`seed ${o.seed}: budget breached: ${o.budgets_breached.join('; ')}\n  replay: a2a-sim run ${file} --seed ${o.seed}\n`);
-    process.stdout.write(`${count} seeds in ${(elapsedMs / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'swarm.json')}, ${join(opts.out, 'summary.md')}` : ''}\n`);
+    const workers = wall.workers;
+    process.stdout.write(`${count} seeds in ${(wall.elapsed_ms / 1000).toFixed(1)}s on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}${opts.out !== undefined ? `; report: ${join(opts.out, 'swarm.json')}, ${join(opts.out, 'summary.md')}` : ''}\n`);
   }
   if (outcomes.some((o) => o.status === 'violation')) return ExitCode.invariantViolated;
   if (failing.length > 0) return ExitCode.internalError;

@@ -2,7 +2,7 @@
  * The discrete-event kernel: a virtual clock and an event queue. Entities schedule events with
  * their own id and sequence number, which makes the ordering independent of shard layout.
  */
-import { EventQueue, type EventTarget, type SimEvent } from './queue.js';
+import { EventQueue, type EventTarget } from './queue.js';
 
 /** Anything that schedules events: an agent, an organisation, a market process. */
 export interface Entity {
@@ -43,8 +43,8 @@ export interface EventKey {
 export class Kernel implements Clock {
   nowUs = 0;
   eventsProcessed = 0;
-  /** key of the event being processed; (0, -1, -1, -1) before the first */
-  current: EventKey = { t: 0, p: -1, o: -1, s: -1 };
+  /** key of the event being processed; (0, -1, -1, -1) before the first (one object, updated in place: copy what you keep) */
+  readonly current: { t: number; p: number; o: number; s: number } = { t: 0, p: -1, o: -1, s: -1 };
   /**
    * Set while an event's handler waits for a Promise (a strategy's answer): runUntil stops after
    * that event, and virtual time stands still until the Promise settles (see resume()).
@@ -69,13 +69,13 @@ export class Kernel implements Clock {
   /** Schedules `target.handle(kind, data)` at `timeUs`; time never runs backwards. */
   schedule(timeUs: number, priority: number, origin: Entity, target: EventTarget, kind: number, data: unknown): void {
     this.check(timeUs);
-    this.queue.push({ t: timeUs, p: priority, o: origin.id, s: origin.seq++, target, kind, data });
+    this.queue.add(timeUs, priority, origin.id, origin.seq++, target, kind, data);
   }
 
   /** Inserts an event whose key was drawn elsewhere (a message from another shard). */
   insert(timeUs: number, priority: number, originId: number, sequence: number, target: EventTarget, kind: number, data: unknown): void {
     this.check(timeUs);
-    this.queue.push({ t: timeUs, p: priority, o: originId, s: sequence, target, kind, data });
+    this.queue.add(timeUs, priority, originId, sequence, target, kind, data);
   }
 
   private check(timeUs: number): void {
@@ -86,11 +86,11 @@ export class Kernel implements Clock {
 
   /** Time of the next event, or Infinity when the queue is empty. */
   nextTimeUs(): number {
-    return this.queue.peek()?.t ?? Infinity;
+    return this.queue.nextTime();
   }
 
   /** Calls `visit` on pending events, roughly earliest first, until it returns true; returns whether it did. */
-  somePending(visit: (ev: SimEvent) => boolean): boolean {
+  somePending(visit: (target: EventTarget, kind: number, data: unknown, t: number) => boolean): boolean {
     return this.queue.some(visit);
   }
 
@@ -102,13 +102,20 @@ export class Kernel implements Clock {
   runUntil(endUs: number): number {
     let ran = 0;
     const queue = this.queue;
-    for (;;) {
-      const ev = queue.peek();
-      if (ev === undefined || ev.t >= endUs) break;
-      queue.pop();
-      this.nowUs = ev.t;
-      this.current = ev;
-      ev.target.handle(ev.kind, ev.data);
+    const current = this.current;
+    while (queue.nextTime() < endUs) {
+      const slot = queue.take();
+      const t = queue.time(slot);
+      this.nowUs = t;
+      current.t = t;
+      current.p = queue.priority(slot);
+      current.o = queue.origin(slot);
+      current.s = queue.sequence(slot);
+      const target = queue.target(slot);
+      const kind = queue.kind(slot);
+      const data = queue.dataOf(slot);
+      queue.release(slot);
+      target.handle(kind, data);
       ran++;
       if (this.blocked !== undefined) break;
     }

@@ -10,16 +10,42 @@ import seedrandom from 'seedrandom';
  * (`link:agent:…→agent:…`) makes a new stream several times cheaper.
  */
 export function hash53(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+  return new Hash53().update(text).digest();
+}
+
+/** hash53 over text given in parts, without joining them into one string first. */
+export class Hash53 {
+  private h1 = 0xdeadbeef;
+  private h2 = 0x41c6ce57;
+
+  /** Starts over from the state of `other` (e.g. a prefix hashed once). */
+  from(other: Hash53): this {
+    this.h1 = other.h1;
+    this.h2 = other.h2;
+    return this;
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+
+  update(text: string): this {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    return this;
+  }
+
+  /** The hash of the text so far, as hash53 gives it for that text whole. */
+  digest(): number {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  }
 }
 
 const Z_99 = 2.3263478740408408; // standard normal quantile at 0.99
@@ -59,6 +85,31 @@ function mash(n: number, data: string): number {
   return n;
 }
 
+/** Base-36 digits of a non-negative integer, most significant first, as Number#toString(36) writes them. */
+const digits36 = new Int32Array(16);
+const DIGIT_CODES = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** mash() over the text `value.toString(36)` of a non-negative safe integer, without making that text. */
+function mashBase36(n: number, value: number): number {
+  let count = 0;
+  do {
+    const q = Math.floor(value / 36);
+    digits36[count++] = DIGIT_CODES.charCodeAt(value - q * 36);
+    value = q;
+  } while (value > 0);
+  for (let k = count - 1; k >= 0; k--) {
+    n += digits36[k]!;
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000;
+  }
+  return n;
+}
+
 // Alea's seeding starts by mashing ' ' three times from a fixed state: always the same numbers.
 const MASH_0 = mash(0xefc8249d, ' ');
 const MASH_1 = mash(MASH_0, ' ');
@@ -68,17 +119,18 @@ const MASH_2 = mash(MASH_1, ' ');
  * seedrandom's Alea seeding, computed in place (a link stream is made millions of times in a long
  * run, and seedrandom builds half a dozen closures for each). Tests hold it to aleaState().
  */
-function seedAleaInto(state: Float64Array, at: number, text: string): void {
+function seedAleaInto(state: Float64Array, at: number, digest: number): void {
   let s0 = (MASH_0 >>> 0) * TWO_POW_MINUS_32;
   let s1 = (MASH_1 >>> 0) * TWO_POW_MINUS_32;
   let s2 = (MASH_2 >>> 0) * TWO_POW_MINUS_32;
-  let n = mash(MASH_2, text);
+  // The seed text is the digest in base 36 (seedText), mashed three times.
+  let n = mashBase36(MASH_2, digest);
   s0 -= (n >>> 0) * TWO_POW_MINUS_32;
   if (s0 < 0) s0 += 1;
-  n = mash(n, text);
+  n = mashBase36(n, digest);
   s1 -= (n >>> 0) * TWO_POW_MINUS_32;
   if (s1 < 0) s1 += 1;
-  n = mash(n, text);
+  n = mashBase36(n, digest);
   s2 -= (n >>> 0) * TWO_POW_MINUS_32;
   if (s2 < 0) s2 += 1;
   state[at] = s0;
@@ -190,12 +242,20 @@ export class AleaSlab extends Draws {
 
   /** Adds stream (seed, name) and returns its index. */
   add(seed: string | number, streamName: string): number {
+    return this.addDigest(hash53(`${seed}\u0000${streamName}`));
+  }
+
+  /**
+   * Adds the stream whose name hashes to `digest` (Hash53 over `${seed}\u0000${name}`, given in
+   * parts so that no name is ever built) and returns its index: the same stream as add().
+   */
+  addDigest(digest: number): number {
     if (4 * (this.count + 1) > this.state.length) {
       const grown = new Float64Array(this.state.length * 2);
       grown.set(this.state);
       this.state = grown;
     }
-    seedAleaInto(this.state, 4 * this.count, seedText(seed, streamName));
+    seedAleaInto(this.state, 4 * this.count, digest);
     return this.count++;
   }
 

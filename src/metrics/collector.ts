@@ -5,6 +5,7 @@
 import { AuditLedger, type AuditChainData } from '../trust/audit.js';
 import { LatencyHistogram, type LatencyData } from './latency.js';
 import { SecurityCollector, type SecurityData } from './security.js';
+import { NegotiationScores, type ScoresData } from './scores.js';
 import { StrategyErrors, type StrategyErrorsData } from './strategy-errors.js';
 
 /** How a negotiation ended. Everything except 'succeeded' is a failure. */
@@ -117,6 +118,7 @@ export interface MetricsData {
   readonly audit: AuditChainData[];
   readonly risk?: RiskData;
   readonly strategyErrors?: StrategyErrorsData;
+  readonly scores?: ScoresData;
 }
 
 /** Risk and time-series figures as plain data. */
@@ -148,6 +150,8 @@ export class MetricsCollector {
   readonly audit = new AuditLedger();
   /** negotiations a strategy broke, per strategy */
   readonly strategyErrors = new StrategyErrors();
+  /** both halves of every negotiation, when the scenario keeps scores (negotiation.scores) */
+  scores: NegotiationScores | undefined;
   messagesDelivered = 0;
   messagesDropped = 0;
   messagesCorrupted = 0;
@@ -281,6 +285,7 @@ export class MetricsCollector {
     this.security.merge(o.security);
     this.audit.merge(o.audit.toData());
     this.strategyErrors.merge(o.strategyErrors.toData());
+    if (o.scores) (this.scores ??= new NegotiationScores()).merge(o.scores.toData());
   }
 
   toData(): MetricsData {
@@ -305,6 +310,7 @@ export class MetricsCollector {
       security: this.security.toData(),
       audit: this.audit.toData(),
       strategyErrors: this.strategyErrors.toData(),
+      ...(this.scores ? { scores: this.scores.toData() } : {}),
     };
   }
 
@@ -336,6 +342,7 @@ export class MetricsCollector {
     m.security.merge(SecurityCollector.fromData(d.security));
     m.audit.merge(d.audit);
     if (d.strategyErrors) m.strategyErrors.merge(d.strategyErrors);
+    if (d.scores) (m.scores = new NegotiationScores()).merge(d.scores);
     return m;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { MetricsCollector } from './collector.js';
 import { MetricsCollector as Collector } from './collector.js';
+import { ScoreSums, type ScoreMeans } from './scores.js';
 import type { StrategyErrorSample } from './strategy-errors.js';
 
 export interface StrategySummary {
@@ -15,6 +16,8 @@ export interface StrategySummary {
   readonly succeeded: number;
   readonly success_rate: number | null;
   readonly errors: number;
+  /** NegMAS's scores, averaged over its negotiations that both sides scored (when the scenario keeps scores) */
+  readonly scores?: ScoreMeans;
 }
 
 export interface StrategiesResults {
@@ -45,12 +48,23 @@ export function buildStrategies(metrics: MetricsCollector, strategies: readonly 
       row.succeeded += tally.succeeded;
     }
   }
+  const sums = new Map<string, ScoreSums>();
+  if (metrics.scores) {
+    for (const k of rows.keys()) sums.set(k, new ScoreSums());
+    for (const n of metrics.scores.scored()) {
+      const b = strategyOf(n.buyerId);
+      const st = strategyOf(n.storeId);
+      if (b) sums.get(key(b.role, b.name))?.add(n.buyer);
+      if (st) sums.get(key(st.role, st.name))?.add(n.store);
+    }
+  }
   const errors = metrics.strategyErrors;
   return {
-    by_strategy: [...rows.values()].map((r) => ({
+    by_strategy: [...rows.entries()].map(([k, r]) => ({
       ...r,
       success_rate: r.negotiations > 0 ? Math.round((r.succeeded / r.negotiations) * 1e6) / 1e6 : null,
       errors: errors.counts.get(`${r.role} ${r.name}`) ?? 0,
+      ...(sums.has(k) ? { scores: sums.get(k)!.means() } : {}),
     })),
     errors: { total: errors.total, first: errors.first },
   };

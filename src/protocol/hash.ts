@@ -4,9 +4,23 @@ import { canonicalJson } from './canonical.js';
 
 export { canonicalJson } from './canonical.js';
 
+/**
+ * Hashes already computed, by object. A message is never changed once sent (a fault that garbles
+ * one garbles a copy), so a quote's payload has one hash however many times it is asked for: the
+ * buyer's for its mandate proof and the store's to check that proof, and again for a resent
+ * accept.
+ */
+const computed = new WeakMap<object, string>();
+
 /** `sha256:<hex>` of the canonical JSON of `value` (e.g. an accepted quote's payload). */
 export function transactionHash(value: unknown): string {
-  return `sha256:${hash('sha256', canonicalJson(value), 'hex')}`;
+  if (typeof value !== 'object' || value === null) return `sha256:${hash('sha256', canonicalJson(value), 'hex')}`;
+  let text = computed.get(value);
+  if (text === undefined) {
+    text = `sha256:${hash('sha256', canonicalJson(value), 'hex')}`;
+    computed.set(value, text);
+  }
+  return text;
 }
 
 /** HMAC-SHA256 proof that the holder of `mandateKey` authorised `transactionHashText`, base64url. */

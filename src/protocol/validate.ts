@@ -104,14 +104,24 @@ function compiledFor(type: string): CompiledType | undefined {
   return entry;
 }
 
+/**
+ * The fast path needs a yes or no, not the issues (a message that fails is checked again by zod
+ * for them): so the value rules of every message report to this one context, emptied after each.
+ */
+const fastIssues: z.core.$ZodRawIssue[] = [];
+const fastContext = new RuleContext(fastIssues as never, undefined);
+
 /** The compiled verdict alone (exported for the tests that hold it to zod's). */
 export function passesCompiledCheck(message: unknown): boolean {
   const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
   const entry = typeof type === 'string' ? compiledFor(type) : undefined;
   if (entry === undefined || !entry.structure(message)) return false;
-  const issues: z.core.$ZodRawIssue[] = [];
-  entry.rules(new RuleContext(issues as never, message), message);
-  return issues.length === 0;
+  // emptied before as well as after: a rule that threw on the last message left its issues
+  fastIssues.length = 0;
+  entry.rules(fastContext, message);
+  const passed = fastIssues.length === 0;
+  fastIssues.length = 0;
+  return passed;
 }
 
 /** Validates one message; on failure the issues are zod's, with paths. */

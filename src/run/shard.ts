@@ -21,6 +21,7 @@ import type { CommerceMessage, Party } from '../protocol/schemas.js';
 import { ExposureChecker } from '../checkers/exposure.js';
 import { Kernel } from '../engine/kernel.js';
 import type { Market } from '../market/market.js';
+import { NegotiationScores } from '../metrics/scores.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import { timeseriesBucketUs } from '../metrics/timeseries.js';
 import type { BreakerState } from '../risk/breaker.js';
@@ -127,6 +128,7 @@ export class Shard {
     const { plan, layout } = world;
     const kernel = this.kernel;
     this.metrics.bucketUs = timeseriesBucketUs(plan);
+    if (plan.negotiation.scores) this.metrics.scores = new NegotiationScores();
     // A store can execute a quote only while it holds it: within its validity, or as a retried
     // accept answered from the order it keeps; remember executed deals a little longer than that.
     this.checker = new DealChecker(2 * (Math.max(...plan.stores.map((s) => s.quote_validity)) + ORDER_RETENTION_US));
@@ -228,7 +230,7 @@ export class Shard {
   prepareAhead(): boolean {
     if (!this.preparing) return false;
     const broker = this.broker;
-    return this.kernel.somePending((ev) => ev.target === broker && broker.prepare(ev.kind, ev.data, ev.t));
+    return this.kernel.somePending((target, kind, data, t) => target === broker && broker.prepare(kind, data, t));
   }
 
   /** Calls `observer` with every routable message sent and its sender's and receiver's ids. */

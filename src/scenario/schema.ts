@@ -223,6 +223,15 @@ const BuyerStrategy = z
   .superRefine(checkStrategy)
   .transform((s) => toStrategyPlan(s, s.opponent_model));
 
+/**
+ * A tournament competitor's strategy: a buyer's strategy whose protocol limits (max_rounds,
+ * deadline) are optional, since the organisation it plays for keeps its own.
+ */
+export const CompetitorStrategy = z
+  .strictObject({ ...StrategyFields, max_rounds: Count.max(1000).default(10), opponent_model: OpponentModel.optional() })
+  .superRefine(checkStrategy)
+  .transform((s) => toStrategyPlan(s, s.opponent_model));
+
 const Regime = z.strictObject({
   name: Name,
   duration: PositiveDuration,
@@ -564,7 +573,13 @@ const ScenarioShape = z.strictObject({
     security: Security.default(SECURITY_DEFAULTS),
     adversaries: z.array(Adversary).default([]),
     /** the market's negotiation protocol: who makes the first offer */
-    negotiation: z.strictObject({ first_mover: z.enum(['store', 'buyer'], { error: 'expected first_mover: store or buyer' }).default('store') }).default({ first_mover: 'store' }),
+    negotiation: z
+      .strictObject({
+        first_mover: z.enum(['store', 'buyer'], { error: 'expected first_mover: store or buyer' }).default('store'),
+        /** keep both sides' figures of every negotiation and score it (results.strategies.by_strategy[].scores); tournaments set it */
+        scores: z.boolean().default(false),
+      })
+      .default({ first_mover: 'store', scores: false }),
 });
 
 /** The whole scenario: shape plus cross-references. */

@@ -86,7 +86,8 @@ export interface ScenarioSide {
 
 const figures = (o: SeedOutcome): SeedFigures => ({ seed: Number(o.seed), status: o.status, ...(o.problem ? { problem: o.problem } : {}), metrics: o.metrics });
 
-async function runSide(side: ScenarioSide, seeds: readonly number[], workers: number, onSeed: ((done: number) => void) | undefined): Promise<SeedFigures[]> {
+/** Runs one side of a comparison over `seeds`: each seed's figures, in seed order. */
+export async function runSide(side: ScenarioSide, seeds: readonly number[], workers: number, onSeed: ((done: number) => void) | undefined): Promise<SeedFigures[]> {
   const outcomes = await runSwarm(side.plan, { seeds, workers, ...(onSeed ? { onSeed: (_o: SeedOutcome, done: number) => onSeed(done) } : {}) });
   return outcomes.map(figures);
 }
@@ -101,8 +102,35 @@ export async function compareScenarios(baseline: ScenarioSide | SavedBaseline, c
   const total = seeds.length;
   const baseSeeds = saved ? baseline.seeds : await runSide(baseline, seeds, workers, options.onSeed ? (d) => options.onSeed!('baseline', d, total) : undefined);
   const candSeeds = await runSide(candidate, candidateSeeds, workers, options.onSeed ? (d) => options.onSeed!('candidate', d, total) : undefined);
-
   const thresholds = [...(saved ? baseline.regression : baseline.plan.regression), ...candidate.plan.regression, ...(options.thresholds ?? [])];
+  return analyzeComparison(
+    {
+      baseline: saved ? { scenario: baseline.scenario, file: baseline.file, saved: true } : { scenario: baseline.plan.name, file: baseline.file, saved: false },
+      candidate: { scenario: candidate.plan.name, file: candidate.file },
+      seeds,
+      candidateSeeds,
+      baseSeeds,
+      candSeeds,
+      thresholds,
+    },
+    options,
+  );
+}
+
+/** What a comparison's verdicts are computed from: both sides' per-seed figures and the thresholds. */
+export interface ComparisonInput {
+  readonly baseline: Comparison['baseline'];
+  readonly candidate: Comparison['candidate'];
+  readonly seeds: readonly number[];
+  readonly candidateSeeds: readonly number[];
+  readonly baseSeeds: readonly SeedFigures[];
+  readonly candSeeds: readonly SeedFigures[];
+  readonly thresholds: readonly RegressionThreshold[];
+}
+
+/** The comparison of figures already run (by one machine, or by shards and merged). */
+export function analyzeComparison(input: ComparisonInput, options: Pick<CompareOptions, 'noise' | 'confidence' | 'resamples'> = {}): Comparison {
+  const { seeds, candidateSeeds, baseSeeds, candSeeds, thresholds } = input;
   const specs = comparedMetrics(thresholds, options.noise);
   const confidence = options.confidence ?? 0.95;
   const resamples = options.resamples ?? 2000;
@@ -116,8 +144,8 @@ export async function compareScenarios(baseline: ScenarioSide | SavedBaseline, c
   const watch = regressed.length > 0 ? regressed : ['negotiation.success_rate'];
   return {
     format: COMPARE_FORMAT,
-    baseline: saved ? { scenario: baseline.scenario, file: baseline.file, saved: true } : { scenario: baseline.plan.name, file: baseline.file, saved: false },
-    candidate: { scenario: candidate.plan.name, file: candidate.file },
+    baseline: input.baseline,
+    candidate: input.candidate,
     seeds,
     confidence,
     resamples,

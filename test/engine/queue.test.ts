@@ -83,8 +83,8 @@ describe('EventQueue', () => {
         for (const pop of pops) {
           if (pop || next >= events.length) {
             model.sort(byKey);
-            expect(q.peek()).toBe(model[0]);
-            expect(q.pop()).toBe(model.shift());
+            expect(q.peek()).toEqual(model[0]);
+            expect(q.pop()).toEqual(model.shift());
           } else {
             q.push(events[next]!);
             model.push(events[next]!);
@@ -111,10 +111,26 @@ describe('EventQueue', () => {
     );
   });
 
-  it('returns the very objects that were pushed', () => {
+  it('gives back the very target and data that were pushed, and lets them go once taken', () => {
     const q = new EventQueue();
-    const e = { ...ev(1, 1, 1, 1), data: { payload: 'x' } };
-    q.push(e);
-    expect(q.pop()).toBe(e);
+    const data = { payload: 'x' };
+    q.push({ ...ev(1, 1, 1, 1), data });
+    const slot = q.take();
+    expect(q.target(slot)).toBe(target);
+    expect(q.dataOf(slot)).toBe(data);
+    q.release(slot);
+    expect(q.dataOf(slot)).toBeUndefined();
+    expect(q.take()).toBe(-1);
+  });
+
+  it('reuses released slots: a long run of pushes and pops keeps as many slots as events ever pending at once', () => {
+    const q = new EventQueue();
+    for (let i = 0; i < 100_000; i++) {
+      q.push(ev(i, 10, i % 3, i));
+      if (i % 2 === 1) q.pop();
+      if (i % 2 === 1) q.pop();
+    }
+    expect(q.size).toBe(0);
+    expect((q as unknown as { used: number }).used).toBeLessThanOrEqual(2);
   });
 });

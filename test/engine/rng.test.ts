@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { AleaSlab, hash53, Rng } from '../../src/engine/rng.js';
+import { AleaSlab, Hash53, hash53, Rng } from '../../src/engine/rng.js';
 
 function draws(rng: Rng, n: number): number[] {
   return Array.from({ length: n }, () => rng.next());
@@ -39,6 +39,27 @@ describe('named streams', () => {
       x = (x * 48271) % 2147483647;
       const i = x % 3000;
       expect(slab.at(i).next()).toBe(alone[i]!.next());
+    }
+  });
+
+  it('are the same when their name is hashed in parts, for digests of every size', () => {
+    let x = 7;
+    for (let k = 0; k < 2000; k++) {
+      x = (x * 48271) % 2147483647;
+      const [seed, from, to] = [k % 3 === 0 ? x : `s${x}`, `agent:buyer-${x % 977}`, `agent:st${k}é-${x % 13}`];
+      const parts = new Hash53().update(`${seed}\u0000link:`).update(from).update('→').update(to).digest();
+      expect(parts).toBe(hash53(`${seed}\u0000link:${from}→${to}`));
+      const slab = new AleaSlab();
+      const i = slab.addDigest(parts);
+      const reference = new Rng(seed, `link:${from}→${to}`);
+      for (let d = 0; d < 5; d++) expect(slab.at(i).next()).toBe(reference.next());
+    }
+    // digests with one base-36 digit and with eleven (up to 2^53 - 1) seed the stream as their text does
+    for (const digest of [0, 1, 35, 36, 2 ** 32, 2 ** 53 - 1, 2 ** 53 - 2]) {
+      const slab = new AleaSlab();
+      const reference = seedrandom.alea(digest.toString(36));
+      const i = slab.addDigest(digest);
+      for (let d = 0; d < 5; d++) expect(slab.at(i).next()).toBe(reference());
     }
   });
 

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { QuoteBook, quoteNumber, type QuoteState } from '../../src/agents/quote-book.js';
+
+const prefix = 'q_st_';
+function quote(key: number, issuedUs: number, validUs = 1_000): QuoteState {
+  return {
+    quoteId: `${prefix}${key}`,
+    key,
+    conversationId: `c${key}`,
+    buyer: 'agent:b',
+    payload: {} as QuoteState['payload'],
+    totalMinor: 100,
+    listMinor: 100,
+    floorMinor: 90,
+    validUntilUs: issuedUs + validUs,
+    round: 0,
+    firstQuotedUs: issuedUs,
+    issuedUs,
+    neg: undefined,
+  };
+}
+
+describe('quote book', () => {
+  it('finds live quotes by id through any number of forgets, replacements and sweeps', () => {
+    const book = new QuoteBook(prefix);
+    const held = new Map<number, QuoteState>();
+    let x = 11;
+    for (let key = 1; key <= 5000; key++) {
+      x = (x * 48271) % 2147483647;
+      const q = quote(key, key * 10);
+      const replaces = key > 1 && x % 3 === 0 ? `${prefix}${key - 1}` : undefined;
+      book.add(q, replaces);
+      if (replaces) held.delete(key - 1);
+      held.set(key, q);
+      if (x % 5 === 0) {
+        const gone = 1 + (x % key);
+        book.forget(`${prefix}${gone}`);
+        held.delete(gone);
+      }
+      const expired: number[] = [];
+      book.sweep(key * 10, (e) => expired.push(e.key));
+      for (const k of expired) {
+        expect(held.has(k)).toBe(true);
+        held.delete(k);
+      }
+      if (key % 250 === 0) for (let k = 1; k <= key; k++) expect(book.get(`${prefix}${k}`)).toBe(held.get(k));
+    }
+    expect(book.get(`${prefix}0`)).toBeUndefined();
+    expect(book.get(`${prefix}5001`)).toBeUndefined();
+    expect(book.get('q_other_3')).toBeUndefined();
+  });
+
+  it('sweeps quotes in the order issued, stopping at the first not yet due', () => {
+    const book = new QuoteBook(prefix);
+    book.add(quote(1, 0, 100));
+    book.add(quote(2, 0, 10_000));
+    book.add(quote(3, 0, 100));
+    const expired: number[] = [];
+    book.sweep(1_000, (q) => expired.push(q.key));
+    expect(expired).toEqual([1]);
+    expect(book.get(`${prefix}3`)?.key).toBe(3);
+  });
+
+  it('keeps an executed quote for retried accepts and finds it by order id', () => {
+    const book = new QuoteBook(prefix);
+    const q = quote(1, 0);
+    book.add(q);
+    q.confirmation = { order_id: 'o1' } as QuoteState['confirmation'];
+    book.executedAs(q, 'o1');
+    expect(book.get(`${prefix}1`)).toBe(q);
+    expect(book.order('o1')).toBe(q);
+    book.clear();
+    expect(book.get(`${prefix}1`)).toBeUndefined();
+    book.add(quote(7, 0));
+    expect(book.get(`${prefix}7`)?.key).toBe(7);
+  });
+
+  it('reads quote numbers as the store writes them, and nothing else', () => {
+    expect(quoteNumber('q_st_42', prefix)).toBe(42);
+    for (const bad of ['q_st_', 'q_st_042', 'q_st_4x', 'q_ot_4', 'q_st_-1', `q_st_${'9'.repeat(16)}`]) expect(quoteNumber(bad, prefix)).toBe(-1);
+  });
+});
