@@ -31,14 +31,14 @@
  * as far as the bound allows in one step instead of a quarter lookahead: fresh heads help a
  * partner that spins, not one that sleeps. None of this changes what runs, only when.
  */
+import type { RemoteDelivery } from '../broker/broker.js';
+import { ASLEEP, Command, COMMAND, CONSUMED, OutboxWriter, PAIR_CHUNKS, PAIR_CHUNK_BYTES, readOutbox, SIGNAL, Waiter, WRITTEN, type Channels } from './wire.js';
 
 /**
  * The least work (µs of one thread, estimated) a lookahead must hold for an early wake to pay:
  * far above what a wake costs (~10 µs between two threads here, much more when no core is free).
  */
 export const EAGER_WAKE_MIN_WORK_US = 1_000;
-import type { RemoteDelivery } from '../broker/broker.js';
-import { ASLEEP, Command, COMMAND, CONSUMED, OutboxWriter, PAIR_CHUNKS, PAIR_CHUNK_BYTES, readOutbox, SIGNAL, Waiter, WRITTEN, type Channels } from './wire.js';
 
 /** Steps per lookahead: how finely a shard publishes its progress. */
 export const STEPS_PER_LOOKAHEAD = 4;
@@ -68,8 +68,9 @@ export class PairLink {
   private headPublished = 0;
   /** a publication the other has not been woken for (it may be asleep and not see it) */
   private unwoken = false;
-  /** notifies sent to a sleeping other, and publications that left it asleep */
+  /** notifies sent to a sleeping other */
   wakes = 0;
+  /** publications after a step that left a sleeping other asleep (its wake owed) */
   deferredWakes = 0;
   /** how this shard waits for the other's publications */
   readonly waiter: Waiter;

@@ -91,8 +91,8 @@ export class Waiter {
     }
     this.spun += spins;
     if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, this.budget >> 1));
-    // Raised before the last check: a thread that changes the slot after it loads the flag, so
-    // either this check sees the change or that thread sees the flag (and notifies).
+    // Raised before the last check, and a thread that changes the slot reads the flag after it:
+    // so either this check sees the change or that thread sees the flag (and may notify).
     if (asleep !== undefined) Atomics.store(array, asleep, 1);
     if (Atomics.load(array, index) === value) this.slept++;
     while (Atomics.load(array, index) === value) Atomics.wait(array, index, value);
