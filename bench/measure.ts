@@ -38,7 +38,7 @@ const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 // bytes allocated on this thread's heap: the whole run's when inline
 const meter = startAllocationMeter();
-const { results } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
+const { results, sync } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
 const allocated = meter.stop();
 const seconds = (performance.now() - t0) / 1000;
 // user + system time of every thread of this process: steadier than wall time on a shared machine
@@ -64,5 +64,6 @@ process.stdout.write(
     events_per_s: results.events / seconds,
     bytes_per_message: workers === 0 ? allocated.bytes / validated : null,
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    ...(sync ? { threads: sync } : {}),
   })}\n`,
 );

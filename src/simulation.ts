@@ -85,6 +85,10 @@ export interface ThreadSync {
   readonly waits: number;
   /** pieces of agents' work done ahead while it could run nothing (Shard.prepareAhead) */
   readonly prepared: number;
+  /** waits that ended asleep rather than spinning */
+  readonly slept?: number;
+  /** times it woke the other thread from its sleep (two workers) */
+  readonly wakes?: number;
 }
 
 /** Raised (as InvariantViolation) with the seed attached, so the failure can be replayed. */

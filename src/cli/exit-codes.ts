@@ -1,4 +1,4 @@
-/** Process exit codes, as documented in the README. */
+/** Process exit codes, as documented in docs/cli.md. */
 export const ExitCode = {
   ok: 0,
   /** a budget was breached (run, swarm), or an audit log was tampered with (audit verify) */

@@ -18,9 +18,27 @@
  * reader loads the count first, then the head, then takes in every chunk written so far. A
  * head read that way is never older than the count that goes with it, so no delivery in flight
  * is left out of the bound.
+ *
+ * Waking: a shard that waits spins briefly, then sleeps with its `asleep` flag raised. Waking a
+ * sleeper costs a system call on this side and, on the other, a context switch, and when no core
+ * is free (another process busy on one) a wait for the scheduler, during which the woken thread
+ * may take the core of the one that woke it: woken for every small step, the two threads traded
+ * the core step by step. So a step's publication wakes a sleeping shard only when that pays:
+ * when it took in the sleeper's chunks (its ring has room again), or, in a run whose lookahead
+ * holds much work (`eagerWake`), once the sleeper has a whole lookahead to run (this shard's head
+ * has passed its next event), so that it runs beside this one. Otherwise the wake is owed and
+ * paid when this shard is about to wait, or at its end. And while the other sleeps, a shard runs
+ * as far as the bound allows in one step instead of a quarter lookahead: fresh heads help a
+ * partner that spins, not one that sleeps. None of this changes what runs, only when.
  */
 import type { RemoteDelivery } from '../broker/broker.js';
-import { Command, COMMAND, CONSUMED, OutboxWriter, PAIR_CHUNKS, PAIR_CHUNK_BYTES, readOutbox, SIGNAL, Waiter, WRITTEN, type Channels } from './wire.js';
+import { ASLEEP, Command, COMMAND, CONSUMED, OutboxWriter, PAIR_CHUNKS, PAIR_CHUNK_BYTES, readOutbox, SIGNAL, Waiter, WRITTEN, type Channels } from './wire.js';
+
+/**
+ * The least work (µs of one thread, estimated) a lookahead must hold for an early wake to pay:
+ * far above what a wake costs (~10 µs between two threads here, much more when no core is free).
+ */
+export const EAGER_WAKE_MIN_WORK_US = 1_000;
 
 /** Steps per lookahead: how finely a shard publishes its progress. */
 export const STEPS_PER_LOOKAHEAD = 4;
@@ -48,13 +66,25 @@ export class PairLink {
   private takenPublished = 0;
   /** the head last published (shared memory starts at zero) */
   private headPublished = 0;
+  /** a publication the other has not been woken for (it may be asleep and not see it) */
+  private unwoken = false;
+  /** notifies sent to a sleeping other */
+  wakes = 0;
+  /** publications after a step that left a sleeping other asleep (its wake owed) */
+  deferredWakes = 0;
   /** how this shard waits for the other's publications */
   readonly waiter: Waiter;
 
+  /**
+   * `eagerWake`: wake a sleeping other as soon as it has a lookahead to run, so that it runs
+   * beside this shard; for runs whose lookahead holds much work (see EAGER_WAKE_MIN_WORK_US).
+   * Otherwise a sleeping other is woken only when this shard is about to wait.
+   */
   constructor(
     private readonly channels: Channels,
     private readonly me: 0 | 1,
     spins: number,
+    private readonly eagerWake = true,
   ) {
     this.waiter = new Waiter(spins);
     this.control = new Int32Array(channels.control);
@@ -100,12 +130,51 @@ export class PairLink {
    * (and, less the lookahead, everything it will still send).
    */
   publish(headUs: number): void {
+    this.store(headUs);
+    this.wake();
+  }
+
+  /**
+   * Publishes after a step: wakes a sleeping other only when it has a whole lookahead to run
+   * (this shard's head has passed its next event) or when its ring has room again; otherwise
+   * the wake is owed, and paid before this shard waits (waitOther).
+   */
+  publishStep(headUs: number): void {
+    const freed = this.taken !== this.takenPublished;
+    this.store(headUs);
+    if (freed || (this.eagerWake && headUs >= this.otherHead())) {
+      this.wake();
+    } else {
+      this.unwoken = true;
+      if (this.otherAsleep()) this.deferredWakes++;
+    }
+  }
+
+  /** True while the other sleeps waiting for this shard's next publication. */
+  otherAsleep(): boolean {
+    return Atomics.load(this.control, ASLEEP + this.other) !== 0;
+  }
+
+  private otherHead(): number {
+    const head = Atomics.load(this.heads, this.other);
+    return head >= NEVER ? Infinity : Number(head);
+  }
+
+  private store(headUs: number): void {
     Atomics.store(this.heads, this.me, headUs === Infinity ? NEVER : BigInt(headUs));
     Atomics.store(this.control, CONSUMED + this.other, this.taken);
     this.takenPublished = this.taken;
     this.headPublished = headUs;
     Atomics.add(this.control, SIGNAL + this.me, 1);
+  }
+
+  /** Notifies the other if it sleeps (the flag is read after the signal was bumped: see Waiter); true if it did. */
+  private wake(): boolean {
+    this.unwoken = false;
+    if (Atomics.load(this.control, ASLEEP + this.other) === 0) return false;
+    this.wakes++;
     Atomics.notify(this.control, SIGNAL + this.me);
+    return true;
   }
 
   /**
@@ -115,7 +184,9 @@ export class PairLink {
    */
   waitOther(signal: number): void {
     this.checkAbort();
-    this.waiter.wait(this.control, SIGNAL + this.other, signal);
+    // A partner woken just now needs a context switch before it can publish: no use spinning.
+    const woke = this.unwoken && this.wake();
+    this.waiter.wait(this.control, SIGNAL + this.other, signal, ASLEEP + this.me, woke);
     this.checkAbort();
   }
 

@@ -125,11 +125,12 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     await pool.destroy();
     throw err;
   }
+  const workUs = traffic && Number.isFinite(lookaheadUs) ? lookaheadWorkUs(plan, traffic, lookaheadUs) : 0;
   const tasks = Array.from({ length: shards }, (_, index) => {
     // Spinning needs a core per thread, the main thread's too when it merges the trace; the
     // waits back off by themselves when other load takes a core (wire.ts, Waiter).
     const spins = shards + (tracers.length > 0 ? 1 : 0) <= availableParallelism() ? SPINS : 0;
-    const task: ShardTask = { plan, shards, traffic, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, ...(options.fault ? { fault: options.fault } : {}), ...(options.strict ? { strict: true } : {}) };
+    const task: ShardTask = { plan, shards, traffic, index, tracing: tracers.length > 0, channels, selfCoordinated, spins, windowing: win, lookaheadWorkUs: workUs, ...(options.fault ? { fault: options.fault } : {}), ...(options.strict ? { strict: true } : {}) };
     return (pool.run(task) as Promise<ShardFinal | ShardError>).catch((err: unknown) => {
       // The thread died: stop the others and wake the coordinator if it is waiting.
       Atomics.store(control, FAILED, index + 1);

@@ -31,7 +31,9 @@ export const SIGNAL = 5;
 export const WRITTEN = 7;
 /** per shard, how many of its chunks the other had taken in when it last published */
 export const CONSUMED = 9;
-const CONTROL_INTS = 12;
+/** per shard, raised while it sleeps waiting for the other's publication */
+export const ASLEEP = 11;
+const CONTROL_INTS = 13;
 
 // Float64 slots: [0] end of the run (on finish); then per shard: horizon, next event in its own
 // queue, now, events, negotiations, and the earliest delivery it sent to each shard
@@ -58,6 +60,8 @@ export interface Channels {
  * So the spin budget halves each time a wait ends asleep and doubles each time spinning caught
  * the change; every PROBE_EVERY-th wait spins in full, so a core that frees up is noticed again.
  * A wake-up is not a change: a notify meant for an earlier value can arrive late, so check again.
+ * With an `asleep` slot, the waiter raises it while it sleeps, so that the thread it waits for
+ * knows a store alone will not be seen and can choose when a notify is worth its cost (pair.ts).
  */
 export class Waiter {
   private budget: number;
@@ -71,20 +75,28 @@ export class Waiter {
     this.budget = maxSpins;
   }
 
-  /** Waits until `array[index]` is no longer `value`. */
-  wait(array: Int32Array, index: number, value: number): void {
-    const spins = ++this.waits % PROBE_EVERY === 0 ? this.maxSpins : this.budget;
+  /**
+   * Waits until `array[index]` is no longer `value`; `asleep`, a slot of `array` raised while
+   * asleep. `brief`: the change cannot come within a spin (the thread that makes it was just
+   * woken from its sleep), so spin the least, and leave the budget as it is.
+   */
+  wait(array: Int32Array, index: number, value: number, asleep?: number, brief = false): void {
+    const spins = brief ? Math.min(MIN_SPINS, this.maxSpins) : ++this.waits % PROBE_EVERY === 0 ? this.maxSpins : this.budget;
     for (let i = 0; i < spins; i++) {
       if (Atomics.load(array, index) !== value) {
         this.spun += i + 1;
-        this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, spins * 2));
+        if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, spins * 2));
         return;
       }
     }
     this.spun += spins;
-    this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, this.budget >> 1));
+    if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, this.budget >> 1));
+    // Raised before the last check, and a thread that changes the slot reads the flag after it:
+    // so either this check sees the change or that thread sees the flag (and may notify).
+    if (asleep !== undefined) Atomics.store(array, asleep, 1);
     if (Atomics.load(array, index) === value) this.slept++;
     while (Atomics.load(array, index) === value) Atomics.wait(array, index, value);
+    if (asleep !== undefined) Atomics.store(array, asleep, 0);
   }
 }
 
@@ -146,6 +158,8 @@ export interface ShardTask {
   /** spins before sleeping on a change: none when threads outnumber cores (spinning would steal the core another needs) */
   readonly spins: number;
   readonly windowing: { readonly lookaheadUs: number; readonly sliceUs: number; readonly limitUs: number };
+  /** the work (µs of one thread, estimated by the layout pilot) a lookahead of the run holds; 0 when unknown */
+  readonly lookaheadWorkUs: number;
   readonly fault?: ThreadFault;
   /** run --strict: the first strategy error ends the run */
   readonly strict?: boolean;

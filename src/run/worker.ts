@@ -12,7 +12,7 @@ import { Market } from '../market/market.js';
 import type { MetricsData } from '../metrics/collector.js';
 import { DRAIN_HORIZON_US, type ThreadSync } from '../simulation.js';
 import { layOut, type Layout } from './layout.js';
-import { Aborted, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
+import { Aborted, EAGER_WAKE_MIN_WORK_US, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
 import { loadStrategyModules } from './strategy-modules.js';
 import { abortAll, COMMAND, Command, DONE, EPOCH, FAILED, latestNowUs, NOT_DRAINED, openNext, OutboxWriter, planWindow, runsPaired, ShardNumbers, readOutbox, Waiter, type ShardTask } from './wire.js';
@@ -132,7 +132,7 @@ async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control
     report();
   }
   // every window ends at the barrier
-  return { steps: windows, waits: windows, prepared };
+  return { steps: windows, waits: windows, prepared, slept: waiter.slept };
 }
 
 /**
@@ -141,7 +141,7 @@ async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control
  */
 async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): Promise<ThreadSync> {
   const sync = { steps: 0, waits: 0, prepared: 0 };
-  const link = new PairLink(task.channels, task.index as 0 | 1, task.spins);
+  const link = new PairLink(task.channels, task.index as 0 | 1, task.spins, task.lookaheadWorkUs >= EAGER_WAKE_MIN_WORK_US);
   const { lookaheadUs, limitUs } = task.windowing;
   const stepUs = Math.max(1, Math.floor(lookaheadUs / STEPS_PER_LOOKAHEAD));
   const accept = (d: RemoteDelivery) => shard.acceptRemote([d]);
@@ -162,7 +162,10 @@ async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, num
         link.publish(next);
         break;
       }
-      const horizon = Math.min(bound + lookaheadUs, next + 2 * lookaheadUs, next + stepUs, limitUs + 1);
+      // Short steps keep the head fresh for a partner that spins; a sleeping one is woken when
+      // it has a lookahead to run, so this shard goes as far as the bound allows (pair.ts).
+      const step = link.otherAsleep() ? Infinity : stepUs;
+      const horizon = Math.min(bound + lookaheadUs, next + 2 * lookaheadUs, next + step, limitUs + 1);
       if (horizon > next) {
         shard.runUntil(horizon);
         if (shard.kernel.blocked !== undefined) await finishAsync(shard, horizon);
@@ -170,7 +173,7 @@ async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, num
         injectFault(task, shard);
         link.send(shard.takeOutbox(), accept, nextUs, lookaheadUs);
         progress();
-        link.publish(shard.nextTimeUs());
+        link.publishStep(shard.nextTimeUs());
       } else {
         if (link.owesPublication(next)) link.publish(next);
         // Until the other publishes, do work the agents here will need anyway.
@@ -188,5 +191,5 @@ async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, num
     // The other worker failed and the run is being torn down: its error is the one to report.
     if (!(err instanceof Aborted)) throw err;
   }
-  return sync;
+  return { ...sync, slept: link.waiter.slept, wakes: link.wakes };
 }

@@ -3,7 +3,7 @@
  * can schedule lands on an exact integer µs before the drain limit, the price paths and the time
  * series fit in memory, and settlement retries cannot resend faster than a reply can come back.
  * Each limit here is a matter of size, not of sense; its problem says the limit and why, and the
- * README's "Limits" section lists them.
+ * docs/limits.md lists them.
  */
 import { DRAW_CEILING_US, meanUs, type Distribution } from '../engine/distribution.js';
 import type { SimulationPlan } from './schema.js';

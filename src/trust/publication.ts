@@ -2,7 +2,7 @@
  * What an outside verifier needs, as the protocol publishes it: per organisation a profile with
  * its root key (which signs agent certificates and mandate tokens) and the JWK set of its agents'
  * keys, each key with its validity and its certificate; a new set on every rotation. From these
- * and a trace, any JOSE library verifies every message (README: "Verifying signatures outside").
+ * and a trace, any JOSE library verifies every message (docs/trust.md: "Verifying signatures outside the simulator").
  */
 import type { PublicJwk } from './jws.js';
 import type { KeyDirectory } from './keys.js';

@@ -1,4 +1,5 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, loadScenarioData, makeTmp, readJson, root, runCli, writeText, writeYaml } from './helpers.js';
@@ -21,9 +22,9 @@ beforeAll(() => {
 });
 afterAll(() => cleanup(dir));
 
-describe('a strategy written from the README alone, in a folder of its own', () => {
+describe('a strategy written from docs/strategies.md alone, in a folder of its own', () => {
   it('changes the outcome as it should: a buyer that never concedes agrees far less often than one that takes any quote within its budget', async () => {
-    // Exactly the contract README documents: a default export createNegotiator(options, info).
+    // Exactly the contract docs/strategies.md documents: a default export createNegotiator(options, info).
     writeText(dir, 'never-concede.mjs', `export default function createNegotiator(options, info) {
   return {
     respond(state, offer) { return offer <= state.aspiration ? 'accept' : 'reject'; },
@@ -49,6 +50,28 @@ describe('a strategy written from the README alone, in a folder of its own', () 
     }
     expect(rates['take-any.mjs']).toBeGreaterThan(0.8);
     expect(rates['never-concede.mjs']).toBeLessThan(0.1);
+  });
+
+  it('runs the first strategy of docs/strategies.md as printed, with its options', async () => {
+    const doc = readFileSync(join(root, 'docs', 'strategies.md'), 'utf8');
+    const module = doc.match(/```js\n\/\/ strategies\/halfway\.mjs\n([\s\S]*?)```/)?.[1];
+    const use = doc.match(/```yaml\n {4}strategy: (\{ module: \.\/strategies\/halfway\.mjs.*\})\n```/)?.[1];
+    expect(module).toBeDefined();
+    expect(use).toBeDefined();
+    mkdirSync(join(dir, 'strategies'), { recursive: true });
+    writeText(join(dir, 'strategies'), 'halfway.mjs', module!);
+    const data = loadScenarioData('scenarios/quickstart.yaml');
+    data.budgets = [];
+    data.buyers[0].strategy = parse(use!);
+    const file = writeYaml(dir, 'halfway.yaml', data);
+    const out = join(dir, 'out-halfway');
+    const r = await runCli(['run', file, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('halfway.mjs');
+    const results = readJson(join(out, 'report.json')).results;
+    const halfway = results.strategies.by_strategy.find((x: { name: string }) => x.name === 'halfway.mjs');
+    expect(halfway).toMatchObject({ role: 'buyer', errors: 0 });
+    expect(results.negotiation.success_rate).toBeGreaterThan(0.8);
   });
 });
 

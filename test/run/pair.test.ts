@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RemoteDelivery } from '../../src/broker/broker.js';
 import { PairLink } from '../../src/run/pair.js';
 import { runParallel, workerScript } from '../../src/run/parallel.js';
-import { abortAll, createChannels, PAIR_CHUNKS } from '../../src/run/wire.js';
+import { abortAll, ASLEEP, createChannels, PAIR_CHUNKS } from '../../src/run/wire.js';
 import { runSimulation } from '../../src/simulation.js';
 import { planOf } from '../plans.js';
 
@@ -62,34 +62,85 @@ describe('two shards without a barrier: the bound on the other shard', () => {
   });
 });
 
+describe('two shards without a barrier: waking a sleeping shard', () => {
+  // Both ends in one thread; "asleep" is the flag a waiting shard raises (wire.ts, Waiter).
+  const pair = (eager: boolean) => {
+    const channels = createChannels(2, true);
+    const control = new Int32Array(channels.control);
+    return { a: new PairLink(channels, 0, 0, eager), b: new PairLink(channels, 1, 0, eager), sleep: (shard: number, asleep: boolean) => Atomics.store(control, ASLEEP + shard, asleep ? 1 : 0) };
+  };
+  const none = () => undefined;
+
+  it('does not wake a sleeper for a step that leaves it less than a lookahead to run', () => {
+    const { a, b, sleep } = pair(false);
+    b.publish(10_000);
+    sleep(1, true);
+    expect(a.otherAsleep()).toBe(true);
+    a.publishStep(4_000);
+    a.publishStep(12_000);
+    expect(a.wakes).toBe(0);
+    expect(a.deferredWakes).toBe(2);
+    // an urgent publication (this shard is about to wait, or ends) always wakes it
+    a.publish(12_000);
+    expect(a.wakes).toBe(1);
+  });
+
+  it('wakes a sleeper as soon as it has a lookahead to run when the lookahead holds much work', () => {
+    const { a, b, sleep } = pair(true);
+    b.publish(10_000);
+    sleep(1, true);
+    a.publishStep(4_000);
+    expect(a.wakes).toBe(0);
+    a.publishStep(10_000);
+    expect(a.wakes).toBe(1);
+  });
+
+  it('wakes a sleeper whose chunks it took in (its ring has room again), and never one that is awake', () => {
+    const { a, b, sleep } = pair(false);
+    b.send([delivery(5_000, 0)], none, () => Infinity, 100);
+    b.publish(20_000);
+    a.publishStep(1_000);
+    expect(a.wakes).toBe(0);
+    sleep(1, true);
+    a.receive(none);
+    a.publishStep(1_000);
+    expect(a.wakes).toBe(1);
+    sleep(1, false);
+    a.publish(2_000);
+    expect(a.wakes).toBe(1);
+  });
+});
+
 describe('two shards without a barrier, on two threads', () => {
   // Each thread sends `chunks` one-delivery chunks before it takes anything in, then takes in
   // until it has the other's; a full ring must not leave the two waiting on each other.
   const driver = `
     const { workerData, parentPort } = require('node:worker_threads');
     import(workerData.pair).then(({ PairLink }) => {
-      const { channels, me, chunks } = workerData;
-      const link = new PairLink(channels, me, 0);
+      const { channels, me, chunks, lazy } = workerData;
+      const link = new PairLink(channels, me, 0, !lazy);
       const got = [];
       const accept = (d) => got.push(d.t);
       for (let k = 0; k < chunks; k++) {
         link.send([{ t: 1000 * me + k, s: k, fromId: me, toId: 1 - me, message: { k } }], accept, () => Infinity, 10);
+        // a step's publication: a sleeping other is not always woken for it
+        if (lazy) link.publishStep(k);
       }
-      link.publish(Infinity);
+      if (!lazy) link.publish(Infinity);
       for (;;) {
         const signal = link.otherSignal();
         link.receive(accept);
         if (got.length === chunks) break;
-        if (link.owesPublication(Infinity)) link.publish(Infinity);
+        if (link.owesPublication(Infinity)) lazy ? link.publishStep(Infinity) : link.publish(Infinity);
         link.waitOther(signal);
       }
       link.publish(Infinity);
       parentPort.postMessage(got);
     });
   `;
-  const run = (channels: ReturnType<typeof createChannels>, me: number, chunks: number) =>
+  const run = (channels: ReturnType<typeof createChannels>, me: number, chunks: number, lazy = false) =>
     new Promise<number[]>((resolve, reject) => {
-      const w = new Worker(driver, { eval: true, workerData: { pair: workerScript('pair.js'), channels, me, chunks } });
+      const w = new Worker(driver, { eval: true, workerData: { pair: workerScript('pair.js'), channels, me, chunks, lazy } });
       w.once('message', (m: number[]) => {
         resolve(m);
         void w.terminate();
@@ -101,6 +152,14 @@ describe('two shards without a barrier, on two threads', () => {
     const channels = createChannels(2, true);
     const chunks = 3 * PAIR_CHUNKS + 1;
     const [a, b] = await Promise.all([run(channels, 0, chunks), run(channels, 1, chunks)]);
+    expect(a).toEqual(Array.from({ length: chunks }, (_, k) => 1000 + k));
+    expect(b).toEqual(Array.from({ length: chunks }, (_, k) => k));
+  }, 30_000);
+
+  it('publishing steps that do not always wake the other, both still get everything, in order', async () => {
+    const channels = createChannels(2, true);
+    const chunks = 3 * PAIR_CHUNKS + 1;
+    const [a, b] = await Promise.all([run(channels, 0, chunks, true), run(channels, 1, chunks, true)]);
     expect(a).toEqual(Array.from({ length: chunks }, (_, k) => 1000 + k));
     expect(b).toEqual(Array.from({ length: chunks }, (_, k) => k));
   }, 30_000);
