@@ -28,6 +28,13 @@ export function offersBy(history: readonly OfferRecord[], by: Role): number[] {
   return out;
 }
 
+/** How many offers `by` has made (offersBy(…).length, without making the list). */
+export function countOffersBy(history: readonly OfferRecord[], by: Role): number {
+  let n = 0;
+  for (let i = 0; i < history.length; i++) if (history[i]!.by === by) n++;
+  return n;
+}
+
 /** The other side's role. */
 export function other(role: Role): Role {
   return role === 'buyer' ? 'store' : 'buyer';
