@@ -88,6 +88,16 @@ export class NegotiationView implements NegotiationState {
     return records;
   }
 
+  /** How many offers `by` has made, without making records of them (for built-ins that need only that). */
+  offersMadeBy(by: Role): number {
+    const o = this.offers;
+    if (o === undefined) return 0;
+    const side = by === 'buyer' ? 0 : 1;
+    let n = 0;
+    for (let i = 0; i < o.length; i += 3) if (o[i] === side) n++;
+    return n;
+  }
+
   random(): number {
     this.rng ??= new Rng(this.ctx.seed, `negotiator:${this.ctx.agent}:${this.conversationId}`);
     return this.rng.next();

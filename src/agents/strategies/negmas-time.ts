@@ -11,6 +11,7 @@
  * by elapsed / deadline, whichever is later). Past its last step (t ≥ 1) it accepts nothing.
  */
 import type { NegotiationState, Negotiator } from './contract.js';
+import { NegotiationView } from './host.js';
 import { countOffersBy } from './library.js';
 
 export const NEGMAS_EXPONENTS = { tb_boulware: 4, tb_linear: 1, tb_conceder: 0.25 } as const;
@@ -24,7 +25,8 @@ export interface TimeBasedOptions {
 
 /** NegMAS's relative time for the side whose state this is. */
 export function relativeTime(s: NegotiationState): number {
-  const own = countOffersBy(s.history, s.role);
+  // The engine's own view counts without making the history's records.
+  const own = s instanceof NegotiationView ? s.offersMadeBy(s.role) : countOffersBy(s.history, s.role);
   const steps = s.maxRounds + 1;
   const byStep = (own + 1) / (steps + 1);
   const byTime = s.deadlineUs !== undefined && s.deadlineUs > 0 ? s.elapsedUs / s.deadlineUs : 0;
