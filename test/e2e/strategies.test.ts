@@ -52,10 +52,13 @@ describe('a strategy written from docs/strategies.md alone, in a folder of its o
     expect(rates['never-concede.mjs']).toBeLessThan(0.1);
   });
 
-  it('runs the first strategy of docs/strategies.md as printed, with its options', async () => {
-    const doc = readFileSync(join(root, 'docs', 'strategies.md'), 'utf8');
+  it.each([
+    ['docs/strategies.md', /```yaml\n {4}strategy: (\{ module: \.\/strategies\/halfway\.mjs.*\})\n```/],
+    ['README.md', /`strategy: (\{ module: \.\/strategies\/halfway\.mjs[^`]*\})`/],
+  ])('runs the first strategy of %s as printed, with its options', async (path, usePattern) => {
+    const doc = readFileSync(join(root, path), 'utf8');
     const module = doc.match(/```js\n\/\/ strategies\/halfway\.mjs\n([\s\S]*?)```/)?.[1];
-    const use = doc.match(/```yaml\n {4}strategy: (\{ module: \.\/strategies\/halfway\.mjs.*\})\n```/)?.[1];
+    const use = doc.match(usePattern)?.[1];
     expect(module).toBeDefined();
     expect(use).toBeDefined();
     mkdirSync(join(dir, 'strategies'), { recursive: true });
