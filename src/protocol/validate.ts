@@ -116,12 +116,12 @@ export function passesCompiledCheck(message: unknown): boolean {
   const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
   const entry = typeof type === 'string' ? compiledFor(type) : undefined;
   if (entry === undefined || !entry.structure(message)) return false;
-  // emptied before as well as after: a rule that threw on the last message left its issues
-  fastIssues.length = 0;
+  // (emptied before as well: a rule that threw on the last message left its issues there)
+  if (fastIssues.length !== 0) fastIssues.length = 0;
   entry.rules(fastContext, message);
-  const passed = fastIssues.length === 0;
+  if (fastIssues.length === 0) return true;
   fastIssues.length = 0;
-  return passed;
+  return false;
 }
 
 /** Validates one message; on failure the issues are zod's, with paths. */
