@@ -28,6 +28,9 @@ import type { SimulationPlan } from '../scenario/schema.js';
 import { verifierPolicyOf, type TrustContext } from '../trust/context.js';
 import { KeyDirectory } from '../trust/keys.js';
 import type { Layout } from './layout.js';
+import { ExternalAgent, type ExternalTally } from '../gateway/external-agent.js';
+import type { AgentLink } from '../gateway/link.js';
+import { externalOf } from '../scenario/external.js';
 
 /** A trace line with the key of the event that produced it, for merging across shards. */
 export interface KeyedTraceLine {
@@ -59,6 +62,8 @@ export interface SharedWorld {
   readonly trust: TrustContext;
   /** run --strict: the first strategy error ends the run */
   readonly strict?: boolean;
+  /** the link to the agents of external organisations (inline runs only) */
+  readonly external?: AgentLink;
 }
 
 /** Builds what every shard reads but never changes. */
@@ -114,6 +119,9 @@ export class Shard {
   private readonly organisations: BuyerOrganisation[] = [];
   private readonly buyers: BuyerAgent[] = [];
   private readonly adversaries: AdversaryAgent[] = [];
+  private readonly externals: ExternalAgent[] = [];
+  /** what the external agents here did */
+  readonly externalTally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0 };
   private traceLines: KeyedTraceLine[] = [];
   private traceCount = 0;
   /** whether any agent here prepares for deliveries (signatures to check, opponent models to consult) */
@@ -165,6 +173,16 @@ export class Shard {
     };
     for (const org of layout.organisations) {
       if (org.shard !== index) continue;
+      const external = externalOf(plan, org.name);
+      if (external !== undefined) {
+        if (world.external === undefined) throw new Error(`${org.name} is an external organisation: the run needs its agents' link (run --listen, or --replay)`);
+        for (const id of org.agentIds) {
+          const agent = new ExternalAgent(layout.agents[id]!, external, world.external, ctx, plan.duration, this.externalTally);
+          this.broker.register(agent);
+          this.externals.push(agent);
+        }
+        continue;
+      }
       if (org.role === 'settlement') {
         this.broker.register(new ClearingHouse(layout.agents[org.agentIds[0]!]!, plan, plan.settlement!, ctx));
       } else if (org.role === 'store') {
@@ -207,6 +225,7 @@ export class Shard {
       }
     }
     for (const a of this.adversaries) a.start();
+    for (const e of this.externals) e.start();
   }
 
   nextTimeUs(): number {
