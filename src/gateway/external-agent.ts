@@ -15,6 +15,7 @@ import { isoTimestamp } from '../protocol/time.js';
 import { toMinor } from '../protocol/money.js';
 import { validateMessage } from '../protocol/validate.js';
 import { dealTerms } from '../agents/deal-terms.js';
+import type { Outcome } from '../metrics/collector.js';
 import type { ExternalPlan } from '../scenario/schema.js';
 import { settledAnswer, type AgentLink, type Answer, type Outgoing, type SettledAnswer } from './link.js';
 
@@ -42,6 +43,8 @@ export class ExternalAgent extends Agent {
   private readonly accepts = new Map<string, { hash: string; quoteId: string }>();
   /** accepts sent, by conversation, until they are confirmed (a buyer) */
   private readonly acceptsSent = new Map<string, string>();
+  /** an external buyer's open negotiations, by conversation (the ones it lets lapse are not counted) */
+  private readonly negotiations = new Map<string, { startUs: number; rounds: number; category: string; regimeIndex: number; storeId: number; acceptUs: number | undefined }>();
   /** the wake the agent asked for last (older ones are stale) */
   private wakeToken = 0;
 
@@ -71,15 +74,45 @@ export class ExternalAgent extends Agent {
       const hash = this.acceptsSent.get(message.conversation_id);
       if (hash !== undefined) {
         this.acceptsSent.delete(message.conversation_id);
-        this.ctx.checker.buyerConfirmed(hash, dealTerms(message.payload.order_id, hash, toMinor(message.payload.totals.total)), this.nowUs);
+        const totalMinor = toMinor(message.payload.totals.total);
+        this.ctx.checker.buyerConfirmed(hash, dealTerms(message.payload.order_id, hash, totalMinor), this.nowUs);
+        const n = this.negotiations.get(message.conversation_id);
+        if (n?.acceptUs !== undefined) this.ctx.metrics.settlementCompleted(this.nowUs - n.acceptUs, totalMinor);
+        this.ended(message.conversation_id, 'succeeded');
       }
     }
+    if (message.type === 'a2a.commerce.error' && message.payload.code !== 'replay_detected') {
+      const code = message.payload.code;
+      this.ended(message.conversation_id, code === 'negotiation_closed' ? 'no_agreement' : code === 'market_halted' ? 'market_halted' : 'rejected_by_store');
+    }
     this.handOver({ kind: 'deliver', vtUs: this.nowUs, message });
+  }
+
+  /** A buyer's negotiation as its messages show it: started by its intent, ended by the store's answer. */
+  private noteOwn(message: CommerceMessage): void {
+    const now = this.nowUs;
+    if ((message.type === 'a2a.commerce.intent' || message.type === 'a2a.commerce.request') && !this.negotiations.has(message.conversation_id)) {
+      const category = this.ctx.market.sku(message.payload.items[0]?.sku ?? '')?.category ?? this.plan.categories[0]!;
+      this.negotiations.set(message.conversation_id, { startUs: now, rounds: 0, category, regimeIndex: this.ctx.market.regimeIndexAt(now), storeId: this.ctx.idOf(message.to.identifier), acceptUs: undefined });
+    }
+    const n = this.negotiations.get(message.conversation_id);
+    if (n === undefined) return;
+    if (message.type === 'a2a.commerce.counter') n.rounds++;
+    if (message.type === 'a2a.commerce.accept') n.acceptUs ??= now;
+  }
+
+  private ended(conversationId: string, outcome: Outcome): void {
+    const n = this.negotiations.get(conversationId);
+    if (n === undefined) return;
+    this.negotiations.delete(conversationId);
+    const now = this.nowUs;
+    this.ctx.metrics.negotiationEnded({ buyerId: this.id, storeId: n.storeId, category: n.category, regimeIndex: n.regimeIndex, latencyUs: now - n.startUs, rounds: n.rounds, outcome, endUs: now });
   }
 
   /** Sends a message of the agent's; a confirmation or accept it sends is its side of a deal. */
   private sendOwn(message: CommerceMessage): void {
     if (validateMessage(message).ok) {
+      if (this.plan.role === 'buyer') this.noteOwn(message);
       if (message.type === 'a2a.commerce.accept') this.acceptsSent.set(message.conversation_id, message.payload.mandate_proof.transaction_hash);
       const accepted = message.type === 'a2a.commerce.confirmation' && message.payload.status === 'confirmed' ? this.accepts.get(message.conversation_id) : undefined;
       if (accepted !== undefined && message.type === 'a2a.commerce.confirmation') {

@@ -38,6 +38,8 @@ export interface WelcomeFrame {
   readonly start_time: string;
   readonly currency: string;
   readonly categories: readonly string[];
+  /** the SKUs of those categories */
+  readonly skus: readonly { readonly sku: string; readonly name: string; readonly category: string }[];
   /** a buyer's capability token: its id, the key its accepts are proven with (base64url), its limit */
   readonly mandate?: { readonly mandate_id: string; readonly key: string; readonly max_per_purchase: number };
 }

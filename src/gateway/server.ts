@@ -353,6 +353,7 @@ export class Gateway implements AgentLink {
       start_time: isoTimestamp(Date.parse(plan.start_time), 0),
       currency: plan.currency,
       categories: [...external.categories],
+      skus: plan.market.categories.filter((c) => external.categories.includes(c.name)).flatMap((c) => c.skus.map((k) => ({ sku: k.sku, name: k.name, category: c.name }))),
       ...(buyerIndex >= 0 ? { mandate: this.mandateOf(organisation, plan.buyers[buyerIndex]!.mandate.max_per_purchase) } : {}),
     });
     const waiters = this.waiters;

@@ -85,6 +85,25 @@ describe('external agents', () => {
     expect(JSON.stringify(readJson(join(dir, 'c', 'report.json')).results)).toBe(JSON.stringify(first.report.results));
   });
 
+  it('an external buyer (the example) discovers the stores and buys; virtual time repeats exactly', async () => {
+    const dir = tmp('ext-buyer');
+    const buy = async (out: string) => {
+      const run = listen(['scenarios/external-buyer.yaml', '--out', out]);
+      const url = await run.url;
+      const [result, code] = await Promise.all([run.done, agent(join(root, 'examples/external/buyer.mjs'), url, 'open-buyer')]);
+      expect(code).toBe(0);
+      expect([0, 1]).toContain(result.status);
+      return readJson(join(out, 'report.json'));
+    };
+    const first = await buy(join(dir, 'a'));
+    const row = first.results.strategies.by_strategy.find((s: any) => s.organisations.includes('open-buyer'));
+    expect(row.negotiations).toBeGreaterThan(10);
+    expect(row.succeeded).toBeGreaterThan(5);
+    expect(first.results.settlement.in_doubt).toBe(0);
+    const second = await buy(join(dir, 'b'));
+    expect(JSON.stringify(second.results)).toBe(JSON.stringify(first.results));
+  });
+
   it('ends on its own when the agent dies mid-run: its negotiations end agent_unreachable', async () => {
     const out = tmp('ext-dies');
     const run = listen([SCENARIO, '--out', out]);
