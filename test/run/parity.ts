@@ -6,10 +6,14 @@ import type { SimulationPlan } from '../../src/scenario/schema.js';
 import { runSimulationAsync } from '../../src/simulation.js';
 import { planOf } from '../plans.js';
 
-/** Every scenario in scenarios/ but the benchmarks (bench-*), which take minutes inline. */
+/**
+ * Every scenario in scenarios/ but the benchmarks (bench-*), which take minutes inline, and those
+ * with external organisations (external-*), whose agents are processes that run inline only
+ * (test/e2e/external.test.ts runs them).
+ */
 export function parityScenarios(): string[] {
   return readdirSync('scenarios')
-    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('bench-'))
+    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('bench-') && !f.startsWith('external-'))
     .sort()
     .map((f) => `scenarios/${f}`);
 }
