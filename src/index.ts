@@ -15,3 +15,4 @@ export { compareScenarios, savedBaseline, type Comparison, type CompareOptions, 
 export { parseRegression, type RegressionThreshold } from './scenario/regression.js';
 export { DEFAULT_METRICS } from './study/thresholds.js';
 export type { MetricComparison, Verdict } from './study/statistics.js';
+export { Gateway, ReplayLink, ReplayMismatch, readRecording, type AgentLink, type GatewayReport, type ExternalWallclock } from './gateway/index.js';

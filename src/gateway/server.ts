@@ -14,6 +14,7 @@ import { isoTimestamp } from '../protocol/time.js';
 import { layOut, type Layout } from '../run/layout.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { verifyToken } from '../trust/jws.js';
+import { Connection, GATEWAY_PARTY, MAX_UNCLAIMED, type Entry } from './connection.js';
 import { CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, GATEWAY_PROTOCOL, parseFrame, type ControlErrorFrame, type HelloFrame, type NextFrame, type ServerFrame } from './frames.js';
 import type { AgentLink, Answer, Outgoing } from './link.js';
 import { GatewayStats } from './stats.js';
@@ -34,45 +35,6 @@ export interface GatewayOptions {
   readonly maxBufferedBytes?: number;
   /** sees every answer, in the order each agent's frames were handed over (run --record) */
   readonly onAnswer?: (agent: string, index: number, frame: Outgoing, answer: Answer) => void;
-}
-
-interface Entry {
-  readonly id: string;
-  readonly agent: string;
-  readonly frame: Outgoing;
-  readonly index: number;
-  readonly resolve: (answer: Answer) => void;
-  sentAtMs: number;
-  timer: NodeJS.Timeout | undefined;
-}
-
-/** The gateway's party, for errors it sends itself about frames it could not take. */
-const GATEWAY_PARTY = { type: 'agent', identifier: 'agent:a2a-sim-gateway', name: 'a2a-sim gateway' } as const;
-
-/** Envelopes received and not yet claimed by a next, per connection, at most. */
-const MAX_UNCLAIMED = 10_000;
-
-class Connection {
-  readonly agents = new Set<string>();
-  organisation: string | undefined;
-  /** frames sent and not yet answered, oldest first */
-  readonly outstanding: Entry[] = [];
-  /** frames waiting for room (backpressure) */
-  readonly waiting: Entry[] = [];
-  /** envelopes received since the last next */
-  unclaimed: Record<string, unknown>[] = [];
-  /** ids of frames that timed out: their late answer is dropped */
-  readonly expired = new Set<string>();
-  helloTimer: NodeJS.Timeout | undefined;
-
-  constructor(
-    readonly socket: WebSocket,
-    readonly nonce: string,
-  ) {}
-
-  send(frame: ServerFrame | Record<string, unknown>): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
-  }
 }
 
 export class Gateway implements AgentLink {
