@@ -3,11 +3,37 @@
 // Deterministic: the same frames give the same answers, so virtual-time runs repeat exactly.
 //
 //   a2a-sim run scenarios/external-store.yaml --listen 127.0.0.1:8765
-//   node examples/external/store.mjs ws://127.0.0.1:8765 [organisation]
+//   node examples/external/store.mjs ws://127.0.0.1:8765 [organisation] [private-key.jwk.json]
+//
+// With a private key (a JWK file; the scenario names its public half in `key`), it proves its
+// identity at hello and, when the run signs messages, signs every envelope as the simulated
+// agents do: a nonce, then a detached JWS over the RFC 8785 JSON of the envelope.
+import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 
 const url = process.argv[2] ?? 'ws://127.0.0.1:8765';
 const organisation = process.argv[3] ?? 'open-store';
+const privateKey = process.argv[4] ? createPrivateKey({ key: JSON.parse(readFileSync(process.argv[4], 'utf8')), format: 'jwk' }) : undefined;
+const alg = privateKey?.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'ES256';
+const b64 = (text) => Buffer.from(text).toString('base64url');
+const signed = (input) => (alg === 'EdDSA' ? sign(null, Buffer.from(input), privateKey) : sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' })).toString('base64url');
+
+/** RFC 8785 canonical JSON (enough for A2A payloads: objects, arrays, strings, integers, decimals). */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().filter((k) => value[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** A nonce and a detached JWS by the organisation's key, under the agent's kid (from the welcome). */
+function seal(message, kid) {
+  const m = { ...message, nonce: createHash('sha256').update(`${message.id}`).digest('base64url').slice(0, 22) };
+  const header = b64(JSON.stringify({ alg, kid }));
+  return { ...m, signature: `${header}..${signed(`${header}.${b64(canonical(m))}`)}` };
+}
 const LIST_PRICE = 180; // per unit, in the scenario's currency
 const FLOOR_PRICE = 150;
 const VALIDITY_MS = 5000;
@@ -79,17 +105,25 @@ function answer(m, agentId) {
   }
 }
 
+function proofOf(nonce) {
+  const input = `${b64(JSON.stringify({ alg, kid: 'hello' }))}.${b64(JSON.stringify({ nonce }))}`;
+  return `${input}.${signed(input)}`;
+}
+
 ws.on('message', (data) => {
   const frame = JSON.parse(data.toString());
   switch (frame.type) {
     case 'a2a-sim.challenge':
-      ws.send(JSON.stringify({ type: 'a2a-sim.hello', organisation }));
+      ws.send(JSON.stringify({ type: 'a2a-sim.hello', organisation, ...(privateKey ? { proof: proofOf(frame.nonce) } : {}) }));
       break;
     case 'a2a-sim.welcome':
       welcome = frame;
       break;
     case 'a2a-sim.deliver':
-      for (const reply of answer(frame.message, frame.agent)) ws.send(JSON.stringify(reply));
+      for (const reply of answer(frame.message, frame.agent)) {
+        const kid = welcome.agents.find((a) => a.identifier === frame.agent)?.kid;
+        ws.send(JSON.stringify(privateKey && kid ? seal(reply, kid) : reply));
+      }
       ws.send(JSON.stringify({ type: 'a2a-sim.next', re: frame.id }));
       break;
     case 'a2a-sim.time':

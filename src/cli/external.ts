@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { KeyObject } from 'node:crypto';
 import { Gateway } from '../gateway/server.js';
 import type { AgentLink } from '../gateway/link.js';
 import { readRecording, Recorder, ReplayLink } from '../gateway/replay.js';
@@ -39,25 +38,34 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host, port };
 }
 
-/** The public keys the scenario names (paths relative to it); every unreadable one is listed. */
-export function loadExternalKeys(file: string, plan: SimulationPlan): Map<string, KeyObject[]> {
-  const keys = new Map<string, KeyObject[]>();
+/**
+ * The plan with the public keys the scenario names read in (paths relative to it, into each
+ * external organisation's jwks); every unreadable one is listed.
+ */
+export function withExternalKeys(file: string, plan: SimulationPlan): SimulationPlan {
+  if (!plan.external.some((e) => e.key !== undefined)) return plan;
   const problems: string[] = [];
-  plan.external.forEach((e, i) => {
-    if (e.key === undefined) return;
+  const external = plan.external.map((e, i) => {
+    if (e.key === undefined) return e;
     const path = resolve(dirname(resolve(file)), e.key);
     try {
       const data = JSON.parse(readFileSync(path, 'utf8')) as PublicJwk | { keys?: PublicJwk[] };
-      const jwks = 'keys' in data && Array.isArray(data.keys) ? data.keys : [data as PublicJwk];
-      if (jwks.length === 0) throw new Error('an empty JWK set');
-      keys.set(e.organisation, jwks.map((k) => publicKeyOf(k)));
+      const given = 'keys' in data && Array.isArray(data.keys) ? data.keys : [data as PublicJwk];
+      if (given.length === 0) throw new Error('an empty JWK set');
+      const jwks = given.map((k) => {
+        if ((k.kty !== 'EC' || k.crv !== 'P-256') && (k.kty !== 'OKP' || k.crv !== 'Ed25519')) throw new Error('expected EC P-256 or OKP Ed25519 keys');
+        publicKeyOf(k);
+        return { kty: k.kty, crv: k.crv, x: k.x, ...(k.y !== undefined ? { y: k.y } : {}) };
+      });
+      return { ...e, jwks };
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
       problems.push(`  external[${i}].key: ${e.key}: not a public JWK or JWK set (${why})`);
+      return e;
     }
   });
   if (problems.length > 0) throw new UsageError(`${file}: invalid scenario, ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.join('\n')}`);
-  return keys;
+  return { ...plan, external };
 }
 
 /** Checks the options against the scenario before anything runs; undefined when it has no external organisations. */
@@ -102,7 +110,6 @@ export async function openExternal(file: string, plan: SimulationPlan, seed: str
     process.stderr.write(`replaying ${recording.answers.size} recorded answers of external agents from ${opts.replay}\n`);
     return { link, finish: async (_vt, tally) => externalWallclock('replay', tally, []) };
   }
-  const keys = loadExternalKeys(file, plan);
   const { host, port } = parseListen(opts.listen!);
   let recorder: Recorder | undefined;
   try {
@@ -112,7 +119,7 @@ export async function openExternal(file: string, plan: SimulationPlan, seed: str
   }
   let gateway: Gateway;
   try {
-    gateway = await Gateway.listen({ plan: { ...plan, seed }, host, port, keys, ...(recorder ? { onAnswer: (a, n, f, ans) => recorder!.answer(a, n, f, ans) } : {}) });
+    gateway = await Gateway.listen({ plan: { ...plan, seed }, host, port, ...(recorder ? { onAnswer: (a, n, f, ans) => recorder!.answer(a, n, f, ans) } : {}) });
   } catch (err) {
     recorder?.close();
     throw new UsageError(`--listen ${opts.listen}: cannot listen there (${(err as Error).message})`);

@@ -25,7 +25,7 @@ import { loadScenarioWithStrategies, parseSeed } from './scenario-file.js';
 import { createDirectory, PathRefused } from './output-dir.js';
 import { terminalWidth } from './terminal.js';
 import { keyPublisherFor } from '../run/published-keys.js';
-import { checkExternalOptions, openExternal, type ExternalSession } from './external.js';
+import { checkExternalOptions, openExternal, withExternalKeys, type ExternalSession } from './external.js';
 import { ReplayMismatch } from '../gateway/replay.js';
 import { describeExternal, withWallclockBudgets, type ExternalWallclock } from '../gateway/wallclock.js';
 
@@ -99,7 +99,7 @@ export function sizeCheck(file: string, plan: SimulationPlan, allowLarge: boolea
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
-  const plan = await loadScenarioWithStrategies(file);
+  const plan = withExternalKeys(file, await loadScenarioWithStrategies(file));
   const seed = opts.seed !== undefined ? parseSeed(opts.seed) : plan.seed;
   // The size is known before the run: a run that would not fit is refused, a long one announced
   // (before --workers auto, whose pilot run is itself a cost).

@@ -8,7 +8,8 @@
  *   const agent = await connect('ws://127.0.0.1:8765', { organisation: 'open-store', onMessage: (m, turn) => [...] });
  *   await agent.closed;
  */
-import { sign, type KeyObject } from 'node:crypto';
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import { canonicalJson } from '../protocol/canonical.js';
 import WebSocket from 'ws';
 import type { BusinessProfile, CommerceMessage, MessageOf, MessageType, Party } from '../protocol/schemas.js';
 import type { DeliverFrame, ServerFrame, TimeFrame, WelcomeFrame } from '../gateway/frames.js';
@@ -61,6 +62,19 @@ function proofOf(key: KeyObject, nonce: string): string {
   return `${input}.${signature.toString('base64url')}`;
 }
 
+/**
+ * Signs an envelope as the simulated agents do: a nonce, then a detached JWS over the RFC 8785
+ * JSON of the envelope without its signature, by the organisation's key under the agent's kid.
+ */
+function seal(message: CommerceMessage, key: KeyObject, kid: string, nonce: string): CommerceMessage {
+  const alg = key.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'ES256';
+  const { signature: _drop, ...rest } = { ...message, nonce } as CommerceMessage & { nonce: string; signature?: string };
+  const header = Buffer.from(JSON.stringify({ alg, kid })).toString('base64url');
+  const input = `${header}.${Buffer.from(canonicalJson(rest)).toString('base64url')}`;
+  const signature = alg === 'EdDSA' ? sign(null, Buffer.from(input), key) : sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+  return { ...rest, signature: `${header}..${signature.toString('base64url')}` } as CommerceMessage;
+}
+
 /** Connects, says hello, and resolves once welcomed (rejects when the gateway refuses). */
 export function connect(url: string, options: ConnectOptions): Promise<ExternalConnection> {
   if ((options.organisation === undefined) === (options.agent === undefined)) throw new Error('connect: give organisation or agent (one of them)');
@@ -94,7 +108,12 @@ export function connect(url: string, options: ConnectOptions): Promise<ExternalC
     try {
       replies = frame.type === 'a2a-sim.deliver' ? await options.onMessage(frame.message, turn) : await options.onTime?.(turn);
     } finally {
-      for (const m of replies ?? []) ws.send(JSON.stringify(m));
+      // With signing on (the welcome names each agent's kid), every envelope is signed.
+      const kid = welcome!.agents.find((a) => a.identifier === frame.agent)?.kid;
+      for (const m of replies ?? []) {
+        const nonce = createHash('sha256').update(`${frame.agent}\u0000${++seq}`).digest('base64url').slice(0, 22);
+        ws.send(JSON.stringify(options.key !== undefined && kid !== undefined ? seal(m, options.key, kid, nonce) : m));
+      }
       ws.send(JSON.stringify({ type: 'a2a-sim.next', re: frame.id, ...(wake.at !== undefined ? { at_us: wake.at } : frame.type === 'a2a-sim.time' ? { at_us: null } : {}) }));
     }
   };

@@ -121,7 +121,8 @@ export class ExternalAgent extends Agent {
         this.ctx.checker.storeExecuted(accepted.hash, dealTerms(message.payload.order_id, accepted.hash, toMinor(message.payload.totals.total)), this.nowUs, `${this.identifier}/${message.conversation_id}/${accepted.quoteId}`);
       }
     }
-    this.dispatch(message);
+    // The agent signed it (or left it unsigned): the gateway adds nothing.
+    this.dispatch(message, { seal: false });
   }
 
   private handOver(frame: Outgoing): void {
@@ -154,9 +155,11 @@ export class ExternalAgent extends Agent {
     const thinkUs = Math.max(this.minThinkUs, sampleUs(this.plan.think_time, this.rng));
     const sendUs = Math.max(this.nowUs, pending.atUs + thinkUs);
     const kernel = this.ctx.kernel;
+    // Stamped with the virtual time it is sent at, whatever the agent wrote; a signed message
+    // keeps the agent's own stamp (its signature covers it, and freshness is checked on it).
+    const signed = this.ctx.trust !== undefined && this.ctx.trust.policy.signing !== 'off';
     for (const raw of answer.messages) {
-      // Stamped with the virtual time it is sent at, whatever the agent wrote.
-      const message = { ...(raw as CommerceMessage), timestamp: isoTimestamp(this.ctx.epochMs, sendUs) } as CommerceMessage;
+      const message = (signed ? raw : { ...(raw as CommerceMessage), timestamp: isoTimestamp(this.ctx.epochMs, sendUs) }) as CommerceMessage;
       kernel.schedule(sendUs, Priority.timer, this, this, SEND, message);
     }
     if (answer.status === 'timeout') this.tally.timeouts++;

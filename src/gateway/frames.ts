@@ -30,7 +30,8 @@ export interface WelcomeFrame {
   readonly type: 'a2a-sim.welcome';
   readonly organisation: string;
   readonly role: 'store' | 'buyer';
-  readonly agents: readonly { readonly identifier: string; readonly name: string }[];
+  /** with signing on, `kid` names the key each agent signs with (its organisation's, as published in its JWK set) */
+  readonly agents: readonly { readonly identifier: string; readonly name: string; readonly kid?: string }[];
   readonly scenario: string;
   readonly seed: string | number;
   readonly clock: 'virtual';

@@ -8,12 +8,14 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { mandateKey } from '../agents/mandates.js';
-import { storeProfile } from '../agents/store.js';
 import type { BusinessProfile } from '../protocol/schemas.js';
 import { isoTimestamp } from '../protocol/time.js';
 import { layOut, type Layout } from '../run/layout.js';
 import type { SimulationPlan } from '../scenario/schema.js';
-import { verifyToken } from '../trust/jws.js';
+import { publicKeyOf, verifyToken, type PublicJwk } from '../trust/jws.js';
+import type { TrustContext } from '../trust/context.js';
+import { KeyDirectory } from '../trust/keys.js';
+import { storeProfiles, trustContext } from '../run/shard.js';
 import { Connection, GATEWAY_PARTY, MAX_UNCLAIMED, type Entry } from './connection.js';
 import { CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, GATEWAY_PROTOCOL, parseFrame, type ControlErrorFrame, type HelloFrame, type NextFrame, type ServerFrame } from './frames.js';
 import type { AgentLink, Answer, Outgoing } from './link.js';
@@ -25,8 +27,6 @@ export interface GatewayOptions {
   readonly host?: string;
   /** 0 picks a free port */
   readonly port?: number;
-  /** the public keys of external organisations that have one */
-  readonly keys?: ReadonlyMap<string, readonly KeyObject[]>;
   /** how long a connection may take to say hello */
   readonly helloTimeoutMs?: number;
   /** frames handed to one connection and not yet answered, at most (more wait: backpressure) */
@@ -46,6 +46,9 @@ export class Gateway implements AgentLink {
   private readonly frameCounts = new Map<string, number>();
   private readonly handedAt = new Map<string, number[]>();
   private readonly profiles: BusinessProfile[];
+  private readonly trust: TrustContext;
+  /** the public keys of external organisations that have one (hello proofs) */
+  private readonly keysOf = new Map<string, KeyObject[]>();
   private frameSeq = 0;
   private waiters: (() => void)[] = [];
   private closed = false;
@@ -57,15 +60,10 @@ export class Gateway implements AgentLink {
   ) {
     const plan = options.plan;
     this.layout = layOut(plan, 1);
-    this.profiles = this.layout.organisations
-      .filter((o) => o.role === 'store')
-      .flatMap((o) =>
-        o.agentIds.map((id) => {
-          const profile = storeProfile(plan.stores[o.planIndex]!, this.layout.agents[id]!);
-          const e = plan.external.find((x) => x.organisation === o.name);
-          return e ? { ...profile, transports: { a2a: { ...profile.transports.a2a, capabilities: [...e.capabilities] } } } : profile;
-        }),
-      );
+    this.trust = trustContext(plan, this.layout);
+    // Discovery over the socket: the profiles the run's directory publishes, JWK sets and all.
+    this.profiles = storeProfiles(plan, this.layout, this.trust);
+    for (const e of plan.external) if (e.jwks !== undefined) this.keysOf.set(e.organisation, e.jwks.map((k) => publicKeyOf(k as PublicJwk)));
     server.on('connection', (socket) => this.accept(socket));
   }
 
@@ -277,7 +275,7 @@ export class Gateway implements AgentLink {
       this.refuse(conn, `unknown ${hello.agent !== undefined ? `agent ${hello.agent}` : `organisation ${hello.organisation}`}: not an external agent of this scenario`);
       return;
     }
-    const keys = this.options.keys?.get(organisation);
+    const keys = this.keysOf.get(organisation);
     if (keys !== undefined && keys.length > 0) {
       const proven = hello.proof !== undefined && keys.some((k) => verifyToken<{ nonce?: unknown }>(hello.proof!, k)?.nonce === conn.nonce);
       if (!proven) {
@@ -308,7 +306,7 @@ export class Gateway implements AgentLink {
       type: 'a2a-sim.welcome',
       organisation,
       role: external.role,
-      agents: agents.map((p) => ({ identifier: p.identifier, name: p.name })),
+      agents: agents.map((p) => ({ identifier: p.identifier, name: p.name, ...(plan.security.signing !== 'off' ? { kid: KeyDirectory.externalKid(p.identifier) } : {}) })),
       scenario: plan.name,
       seed: plan.seed,
       clock: plan.external_clock,

@@ -17,7 +17,7 @@ import { DealChecker } from '../checkers/deals.js';
 import { SettlementChecker } from '../checkers/settlement.js';
 import { drawFaults, type FaultSchedule } from '../faults/plan.js';
 import { ClearingHouse } from '../settlement/clearing.js';
-import type { CommerceMessage, Party } from '../protocol/schemas.js';
+import type { BusinessProfile, CommerceMessage, Party } from '../protocol/schemas.js';
 import { ExposureChecker } from '../checkers/exposure.js';
 import { Kernel } from '../engine/kernel.js';
 import type { Market } from '../market/market.js';
@@ -70,19 +70,28 @@ export interface SharedWorld {
 export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market): SharedWorld {
   const directory = new Directory();
   const trust = trustContext(plan, layout);
+  for (const profile of storeProfiles(plan, layout, trust)) directory.publish(profile);
+  const clearing = layout.organisations.find((o) => o.role === 'settlement');
+  const clearingHouse = clearing ? layout.agents[clearing.agentIds[0]!]!.party : undefined;
+  return { plan, layout, market, directory, mandates: new MandateRegistry(plan, plan.security.signing === 'off' ? undefined : trust.keys), trust, faults: drawFaults(plan), clearingHouse };
+}
+
+/** The business profile of every store agent, as the directory publishes it at the start. */
+export function storeProfiles(plan: SimulationPlan, layout: Layout, trust: TrustContext): BusinessProfile[] {
+  const profiles: BusinessProfile[] = [];
   for (const org of layout.organisations) {
     if (org.role !== 'store') continue;
     // With signing on, the profile carries the organisation's JWK set as published at the start
     // (verifiers resolve keys through the set current when a message arrives: trust/keys.ts).
     const signingKeys = plan.security.signing === 'off' ? undefined : trust.keys.jwks(org.name, 0).keys;
+    const external = externalOf(plan, org.name);
     for (const id of org.agentIds) {
-      const profile = storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!);
-      directory.publish(signingKeys ? { ...profile, signing_keys: signingKeys } : profile);
+      let profile = storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!);
+      if (external) profile = { ...profile, transports: { a2a: { ...profile.transports.a2a, capabilities: [...external.capabilities] } } };
+      profiles.push(signingKeys ? { ...profile, signing_keys: signingKeys } : profile);
     }
   }
-  const clearing = layout.organisations.find((o) => o.role === 'settlement');
-  const clearingHouse = clearing ? layout.agents[clearing.agentIds[0]!]!.party : undefined;
-  return { plan, layout, market, directory, mandates: new MandateRegistry(plan, plan.security.signing === 'off' ? undefined : trust.keys), trust, faults: drawFaults(plan), clearingHouse };
+  return profiles;
 }
 
 /** Keys, policy and the ground truth of who is hostile, derived from the scenario alone. */
@@ -97,6 +106,7 @@ export function trustContext(plan: SimulationPlan, layout: Layout): TrustContext
     organisationOf,
     (organisation) => agentsByOrganisation.get(organisation) ?? [],
     Date.parse(plan.start_time),
+    new Map(plan.external.flatMap((e) => (e.jwks ? [[e.organisation, e.jwks] as const] : []))),
   );
   const kindOf = (address: { role: string; planIndex: number } | undefined) => (address?.role === 'adversary' ? plan.adversaries[address.planIndex]!.kind : undefined);
   return {

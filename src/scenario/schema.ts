@@ -511,6 +511,22 @@ const External = z.strictObject({
   capabilities: z.array(z.enum(['negotiation', 'multi-item', 'scheduling'], { error: 'expected a capability: negotiation, multi-item or scheduling' })).min(1).default(['negotiation', 'multi-item']),
   /** the organisation's public key (a JWK or JWK set file, relative to the scenario): agents prove they hold it when they say hello */
   key: z.string().min(1).max(4096).optional(),
+  /** the same public key given inline: the keys of a JWK set (EC P-256 or Ed25519); the command line fills it from `key` */
+  jwks: z
+    .array(
+      z.strictObject({
+        kty: z.enum(['EC', 'OKP']),
+        crv: z.enum(['P-256', 'Ed25519']),
+        x: z.string().min(1).max(200),
+        y: z.string().min(1).max(200).optional(),
+        kid: z.string().max(200).optional(),
+        alg: z.string().max(20).optional(),
+        use: z.string().max(20).optional(),
+      }),
+    )
+    .min(1)
+    .max(16)
+    .optional(),
   /** modeled think time: a reply is stamped at its message's delivery time plus a draw of this */
   think_time: DistributionSpec.default({ kind: 'constant', valueUs: 0 }),
   /** wall clock: an agent that has not answered a frame by then is silent for that message */
@@ -667,8 +683,13 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     checkCategories(e.categories, ['external', i, 'categories']);
   });
   if (externals.length > 0) {
-    // An external agent's envelopes reach the simulated agents unsigned, and it takes no part in sagas.
-    if ((text(record(s.security).signing) ?? 'es256') !== 'off') issue(['security', 'signing'], 'external organisations need signing: off (envelopes from external agents are not signed through the gateway)');
+    // With signing on, an external agent signs its envelopes with its organisation's key, which
+    // its counterparts find in the organisation's JWK set. It takes no part in sagas.
+    if ((text(record(s.security).signing) ?? 'es256') !== 'off') {
+      externals.forEach((e, i) => {
+        if (e.key === undefined && e.jwks === undefined) issue(['external', i, 'key'], 'with signing on, give the organisation\'s public key (a JWK file its agents sign with), or set security.signing: off');
+      });
+    }
     if (s.settlement !== undefined) issue(['settlement'], 'external organisations do not take part in settlement: leave settlement out');
     if (list(s.adversaries).length > 0) issue(['adversaries'], 'hostile agents and external organisations are not run together');
   }

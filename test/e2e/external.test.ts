@@ -104,6 +104,27 @@ describe('external agents', () => {
     expect(JSON.stringify(second.results)).toBe(JSON.stringify(first.results));
   });
 
+  it('with signing on, the example store proves its key at hello and signs its envelopes, which verify', async () => {
+    const dir = tmp('ext-signed');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeText(dir, 'open-store.jwk.json', JSON.stringify(pair.publicKey.export({ format: 'jwk' })));
+    const secret = writeText(dir, 'open-store.private.jwk.json', JSON.stringify(pair.privateKey.export({ format: 'jwk' })));
+    const data = loadScenarioData(SCENARIO);
+    data.external[0].key = './open-store.jwk.json';
+    data.security = { signing: 'es256' };
+    const file = writeYaml(dir, 'signed.yaml', data);
+    const out = join(dir, 'out');
+    const run = listen([file, '--out', out]);
+    const url = await run.url;
+    const [r, code] = await Promise.all([run.done, agent(STORE, url, 'open-store', secret)]);
+    expect(code).toBe(0);
+    expect([0, 1]).toContain(r.status);
+    const report = readJson(join(out, 'report.json'));
+    expect(report.results.security.rejections).toEqual({});
+    const open = report.results.strategies.by_strategy.find((s: any) => s.organisations.includes('open-store'));
+    expect(open.succeeded).toBeGreaterThan(5);
+  });
+
   it('ends on its own when the agent dies mid-run: its negotiations end agent_unreachable', async () => {
     const out = tmp('ext-dies');
     const run = listen([SCENARIO, '--out', out]);

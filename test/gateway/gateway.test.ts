@@ -69,3 +69,36 @@ describe('gateway', () => {
     expect(parseFrame('{"type":"a2a-sim.warp"}')).toMatchObject({ kind: 'malformed' });
   });
 });
+
+describe('gateway with signing on', () => {
+  it('an external store signs with its organisation key, published in its JWK set: its quotes verify and deals are made', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = pair.publicKey.export({ format: 'jwk' }) as { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+    const signed = { ...plan, security: { ...plan.security, signing: 'es256' as const }, external: plan.external.map((e) => ({ ...e, jwks: [{ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }] })) };
+    const gateway = await Gateway.listen({ plan: signed, port: 0 });
+    const agent = await connect(gateway.url, { organisation: 'open-store', key: pair.privateKey, onMessage });
+    expect(agent.welcome.agents[0]!.kid).toBe('agent:open-store-1#-1');
+    const [profile] = await agent.discover('headphones');
+    expect(profile!.signing_keys!.length).toBeGreaterThan(0);
+    const result = await runSimulationAsync(signed, { external: gateway });
+    await gateway.close(result.results.virtual_end_us, 'done');
+    expect(result.results.negotiation.outcomes.succeeded).toBeGreaterThan(0);
+    // Every message checked passed: none refused for its signature, key, freshness or nonce.
+    expect(result.results.security.rejections).toEqual({});
+    expect(result.results.security.signatures_verified).toBeGreaterThan(100);
+  });
+
+  it('a proof by another key is refused at hello', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = pair.publicKey.export({ format: 'jwk' }) as { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+    const keyed = { ...plan, external: plan.external.map((e) => ({ ...e, jwks: [{ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }] })) };
+    const gateway = await Gateway.listen({ plan: keyed, port: 0 });
+    await expect(connect(gateway.url, { organisation: 'open-store', key: other.privateKey, onMessage })).rejects.toThrow(/1008/);
+    await expect(connect(gateway.url, { organisation: 'open-store', onMessage })).rejects.toThrow(/1008/);
+    expect(gateway.stats.refusedKey).toBe(2);
+    await gateway.close(0, 'done');
+  });
+});

@@ -37,8 +37,14 @@ describe('external organisations in a scenario', () => {
     s.security = { signing: 'es256' };
     s.external.push({ organisation: s.stores[0].organisation, role: 'store', agents: 1, categories: [s.market.categories[0].name] });
     expect(problems(s).map((p) => p.path).sort()).toEqual(
-      ['external[0].agents', 'external[0].capabilities[0]', 'external[0].categories[0]', 'external[0].reply_timeout', 'external[0].role', 'external[1].organisation', 'security.signing'].sort(),
+      ['external[0].agents', 'external[0].capabilities[0]', 'external[0].categories[0]', 'external[0].key', 'external[0].reply_timeout', 'external[0].role', 'external[1].key', 'external[1].organisation'].sort(),
     );
+  });
+
+  it('with signing on, takes the public key inline (jwks) as well as from a file', () => {
+    const s = withExternal({ jwks: [{ kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' }] });
+    s.security = { signing: 'es256' };
+    expect(planOf(validate(s)).external[0]!.jwks).toEqual([{ kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' }]);
   });
 
   it('refuses a clock other than virtual, and no store at all', () => {
