@@ -19,6 +19,15 @@ import type { Outcome } from '../metrics/collector.js';
 import type { ExternalPlan } from '../scenario/schema.js';
 import { settledAnswer, type AgentLink, type Answer, type Outgoing, type SettledAnswer } from './link.js';
 
+/** Deals and negotiations followed per agent, at most: one its counterpart lets lapse is forgotten, oldest first. */
+const MAX_TRACKED = 100_000;
+
+/** Sets `key` in `map`, forgetting the oldest entry past MAX_TRACKED (insertion order: deterministic). */
+function track<V>(map: Map<string, V>, key: string, value: V): void {
+  map.set(key, value);
+  if (map.size > MAX_TRACKED) map.delete(map.keys().next().value!);
+}
+
 const BARRIER = 1;
 const SEND = 2;
 const WAKE = 3;
@@ -69,7 +78,7 @@ export class ExternalAgent extends Agent {
   protected onMessage(message: CommerceMessage): void {
     // The deal checker holds both sides of every deal: the external side's record is what it
     // said on the wire (an accept received and the confirmation sent, or the other way round).
-    if (message.type === 'a2a.commerce.accept') this.accepts.set(message.conversation_id, { hash: message.payload.mandate_proof.transaction_hash, quoteId: message.payload.quote_id });
+    if (message.type === 'a2a.commerce.accept') track(this.accepts, message.conversation_id, { hash: message.payload.mandate_proof.transaction_hash, quoteId: message.payload.quote_id });
     if (message.type === 'a2a.commerce.confirmation' && message.payload.status === 'confirmed') {
       const hash = this.acceptsSent.get(message.conversation_id);
       if (hash !== undefined) {
@@ -93,7 +102,7 @@ export class ExternalAgent extends Agent {
     const now = this.nowUs;
     if ((message.type === 'a2a.commerce.intent' || message.type === 'a2a.commerce.request') && !this.negotiations.has(message.conversation_id)) {
       const category = this.ctx.market.sku(message.payload.items[0]?.sku ?? '')?.category ?? this.plan.categories[0]!;
-      this.negotiations.set(message.conversation_id, { startUs: now, rounds: 0, category, regimeIndex: this.ctx.market.regimeIndexAt(now), storeId: this.ctx.idOf(message.to.identifier), acceptUs: undefined });
+      track(this.negotiations, message.conversation_id, { startUs: now, rounds: 0, category, regimeIndex: this.ctx.market.regimeIndexAt(now), storeId: this.ctx.idOf(message.to.identifier), acceptUs: undefined });
     }
     const n = this.negotiations.get(message.conversation_id);
     if (n === undefined) return;
@@ -113,7 +122,7 @@ export class ExternalAgent extends Agent {
   private sendOwn(message: CommerceMessage): void {
     if (validateMessage(message).ok) {
       if (this.plan.role === 'buyer') this.noteOwn(message);
-      if (message.type === 'a2a.commerce.accept') this.acceptsSent.set(message.conversation_id, message.payload.mandate_proof.transaction_hash);
+      if (message.type === 'a2a.commerce.accept') track(this.acceptsSent, message.conversation_id, message.payload.mandate_proof.transaction_hash);
       const accepted = message.type === 'a2a.commerce.confirmation' && message.payload.status === 'confirmed' ? this.accepts.get(message.conversation_id) : undefined;
       if (accepted !== undefined && message.type === 'a2a.commerce.confirmation') {
         this.accepts.delete(message.conversation_id);

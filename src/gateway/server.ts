@@ -179,6 +179,7 @@ export class Gateway implements AgentLink {
       if (i < 0) return;
       conn.outstanding.splice(i, 1);
       conn.expired.add(entry.id);
+      if (conn.expired.size > MAX_UNCLAIMED) conn.expired.delete(conn.expired.values().next().value!);
       this.stats.replyTimeouts++;
       entry.resolve({ status: 'timeout', messages: [] });
       this.flush(conn);
@@ -203,7 +204,10 @@ export class Gateway implements AgentLink {
     const conn = new Connection(socket, randomBytes(16).toString('base64url'));
     this.connections.add(conn);
     conn.send({ type: 'a2a-sim.challenge', protocol: GATEWAY_PROTOCOL, nonce: conn.nonce });
-    conn.helloTimer = setTimeout(() => this.refuse(conn, 'no hello in time'), this.options.helloTimeoutMs ?? 10_000);
+    conn.helloTimer = setTimeout(() => {
+      this.stats.refusedUnidentified++;
+      this.refuse(conn, 'no hello in time');
+    }, this.options.helloTimeoutMs ?? 10_000);
     socket.on('message', (data: RawData, isBinary: boolean) => this.onFrame(conn, data, isBinary));
     socket.on('close', () => this.disconnected(conn));
     socket.on('error', () => socket.terminate());

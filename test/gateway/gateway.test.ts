@@ -102,3 +102,24 @@ describe('gateway with signing on', () => {
     await gateway.close(0, 'done');
   });
 });
+
+describe('gateway faults', () => {
+  it('an agent that never answers is silent for each message after reply_timeout: the run ends, timeouts counted', async () => {
+    const { default: WebSocket } = await import('ws');
+    const quiet = { ...plan, duration: 3_000_000, external: plan.external.map((e) => ({ ...e, reply_timeout: 50_000 })) };
+    const gateway = await Gateway.listen({ plan: quiet, port: 0 });
+    const ws = new WebSocket(gateway.url);
+    ws.on('message', (raw) => {
+      const f = JSON.parse(raw.toString());
+      if (f.type === 'a2a-sim.challenge') ws.send(JSON.stringify({ type: 'a2a-sim.hello', organisation: 'open-store' }));
+    });
+    expect(await gateway.waitForAgents(5000)).toEqual([]);
+    const result = await runSimulationAsync(quiet, { external: gateway });
+    await gateway.close(result.results.virtual_end_us, 'done');
+    expect(result.external!.timeouts).toBeGreaterThan(0);
+    expect(result.external!.timeouts).toBe(result.external!.answers);
+    expect(gateway.stats.replyTimeouts).toBe(result.external!.timeouts);
+    // Buyers asked the silent store and the simulated one; they bought from the simulated one.
+    expect(result.results.negotiation.outcomes.succeeded).toBeGreaterThan(0);
+  });
+});
