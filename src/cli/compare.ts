@@ -57,8 +57,8 @@ function count(option: string, text: string | undefined, fallback: number, max: 
 
 export async function compareCommand(baselineFile: string, candidateFile: string, opts: CompareCommandOptions): Promise<number> {
   const isSaved = baselineFile.endsWith('.json') && readFileSync(baselineFile, 'utf8').includes(BASELINE_FORMAT);
-  const baseline: ScenarioSide | SavedBaseline = isSaved ? readSavedBaseline(baselineFile) : { plan: await loadScenarioWithStrategies(baselineFile), file: baselineFile };
-  const candidate: ScenarioSide = { plan: await loadScenarioWithStrategies(candidateFile), file: candidateFile };
+  const baseline: ScenarioSide | SavedBaseline = isSaved ? readSavedBaseline(baselineFile) : { plan: await loadScenarioWithStrategies(baselineFile, { refuseExternal: 'compare' }), file: baselineFile };
+  const candidate: ScenarioSide = { plan: await loadScenarioWithStrategies(candidateFile, { refuseExternal: 'compare' }), file: candidateFile };
   if (isSaved && (opts.seeds !== undefined || opts.firstSeed !== undefined)) throw new UsageError(`${baselineFile} is a saved baseline: the comparison runs its seeds; --seeds and --first-seed do not apply`);
   const n = count('--seeds', opts.seeds, 30, 100_000);
   const firstText = opts.firstSeed ?? '1';

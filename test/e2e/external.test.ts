@@ -60,6 +60,9 @@ describe('external agents', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('external organisations (open-store)');
     expect(r.stderr).toContain('--listen');
+    const swarm = await runCli(['swarm', SCENARIO, '--seeds', '2', '--out', tmp('ext-swarm')]);
+    expect(swarm.status).toBe(2);
+    expect(swarm.stderr).toContain('cannot join');
   });
 
   it('negotiates with the example store; virtual time repeats exactly, and so does a replay of the recording', async () => {
