@@ -11,7 +11,9 @@
  *   beside two threads of the same signing and verifying sharing nothing (bench/ceiling.ts);
  * - strategy: bench-strategy.yaml (buyers with a large opponent model) inline and on 2 workers,
  *   beside two threads of the same arithmetic sharing nothing (bench/ceiling.ts);
- * - scaling, on request: bench-throughput.yaml's first tenth against all of it.
+ * - scaling, on request: bench-throughput.yaml's first tenth against all of it;
+ * - external: bench-external.yaml over the loopback gateway against a store process that answers
+ *   at once, beside the same market with the store in process (bench/external.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -38,11 +40,11 @@ const scenarios = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['s
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /**
- * Sections: BENCH_SECTIONS=negmas,throughput,contended,signing,strategy (the default) picks some, and scaling
+ * Sections: BENCH_SECTIONS=negmas,throughput,contended,signing,strategy,external (the default) picks some, and scaling
  * (the 1,000,000-negotiation run against its first tenth) is there to add. Signing and strategy
  * run each setting BENCH_REPEAT times (default 1), alternating inline and worker runs.
  */
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'negmas,throughput,contended,signing,strategy').split(',').map((x) => x.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'negmas,throughput,contended,signing,strategy,external').split(',').map((x) => x.trim()));
 const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1) || 1);
 const median = (xs: readonly number[]) => {
   const v = [...xs].sort((a, b) => a - b);
@@ -351,3 +353,7 @@ if (sections.has('contended') && process.env.BENCH_CONTENDED !== '0') contendedS
 if (sections.has('signing')) signingSection();
 if (sections.has('strategy')) strategySection();
 if (sections.has('scaling')) scalingSection();
+if (sections.has('external')) {
+  process.stderr.write('running bench-external.yaml in process and over the loopback gateway…\n');
+  process.stdout.write(`${execFileSync(process.execPath, [...nodeFlags, `${here}external.js`], { encoding: 'utf8' })}\n`);
+}

@@ -23,11 +23,14 @@ export interface FuzzCase {
   readonly format: 'yaml' | 'json';
 }
 
-/** The shipped scenarios small enough to run in a test (not the benchmarks, nor tournament files), plus a tiny one. */
+/**
+ * The shipped scenarios small enough to run in a test (not the benchmarks, nor tournament
+ * files, nor those with external organisations, whose agents are processes a run waits for), plus a tiny one.
+ */
 export function baseScenarios(root: string): BaseScenario[] {
   const folder = join(root, 'scenarios');
   const shipped = readdirSync(folder)
-    .filter((f) => f.endsWith('.yaml') && !f.startsWith('bench-') && !f.startsWith('tournament-'))
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('bench-') && !f.startsWith('tournament-') && !f.startsWith('external-'))
     .sort()
     .map((f) => ({ name: f, data: absoluteModules(parse(readFileSync(join(folder, f), 'utf8')) as Record<string, unknown>, folder) }));
   return [{ name: 'tiny', data: parse(TINY) as Record<string, unknown> }, ...shipped];

@@ -21,3 +21,4 @@ export { tournamentResults, TOURNAMENT_FORMAT, type TournamentResults, type Comp
 export { parseShard, shardPositions, type ShardSpec } from './study/partition.js';
 export { joinPartials, PARTIAL_FORMAT, type Partial } from './study/partials.js';
 export { scoreNegotiation, type SideScores } from './metrics/scores.js';
+export { Gateway, ReplayLink, ReplayMismatch, readRecording, type AgentLink, type GatewayReport, type ExternalWallclock } from './gateway/index.js';

@@ -23,6 +23,8 @@ import { loadStrategyModules } from './run/strategy-modules.js';
 import { budgetHolds, type Budget } from './scenario/budgets.js';
 import { DRAIN_HORIZON_US, drainLimitUs } from './scenario/limits.js';
 import type { SimulationPlan } from './scenario/schema.js';
+import type { ExternalTally } from './gateway/external-agent.js';
+import type { AgentLink } from './gateway/link.js';
 
 /** Progress of a run, reported every 1% of the scenario's virtual duration. */
 export interface Progress {
@@ -48,6 +50,8 @@ export interface RunOptions {
   /** number of shards the organisations are laid out on (run inline); results do not depend on it */
   readonly shards?: number;
   readonly reporters?: readonly Reporter[];
+  /** the link to the agents of the scenario's external organisations (the gateway, or a recording) */
+  readonly external?: AgentLink;
 }
 
 export interface BudgetResult {
@@ -66,6 +70,8 @@ export interface RunResult {
   readonly latencyPercentiles?: LatencyPercentiles;
   /** limit-up/limit-down band edges per time-series bucket, for categories with bands (report.json `limit_bands`) */
   readonly limitBands?: LimitBands[];
+  /** what the external agents did (frames handed over, answers, timeouts, unreachable) */
+  readonly external?: ExternalTally;
   /** on worker threads: how each thread advanced (not part of the results: it depends on timing) */
   readonly sync?: readonly ThreadSync[];
 }
@@ -142,7 +148,8 @@ function start(plan: SimulationPlan, options: RunOptions): Generator<Promise<voi
   const effective: SimulationPlan = { ...plan, seed };
   const reporters = options.reporters ?? [];
   for (const r of reporters) r.onStart?.(effective, seed);
-  return run(effective, reporters, options.shards ?? 1, options.strict ?? false);
+  if (plan.external.length > 0 && options.external === undefined) throw new Error('the scenario has external organisations: give their link (RunOptions.external)');
+  return run(effective, reporters, options.shards ?? 1, options.strict ?? false, options.external);
 }
 
 function asRunError(err: unknown, seed: string | number): unknown {
@@ -150,11 +157,11 @@ function asRunError(err: unknown, seed: string | number): unknown {
 }
 
 /** The run, step by step: it yields only while a strategy's Promise holds virtual time still. */
-function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: number, strict: boolean): Generator<Promise<void>, RunResult> {
+function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: number, strict: boolean, external: AgentLink | undefined): Generator<Promise<void>, RunResult> {
   const durationUs = plan.duration;
   const layout = planLayout(plan, shardCount);
   const market = new Market(plan, durationUs + DRAIN_HORIZON_US);
-  const world = { ...sharedWorld(plan, layout, market), strict };
+  const world = { ...sharedWorld(plan, layout, market), strict, ...(external ? { external } : {}) };
   const tracers = reporters.filter((r) => r.onTrace);
   const shards = Array.from({ length: layout.shards }, (_, i) => new Shard(world, i, tracers.length > 0));
   for (const shard of shards) shard.start();
@@ -217,12 +224,18 @@ function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: 
     }
   }
 
-  return finishRun(
+  const finished = finishRun(
     world,
     shards.map((sh) => ({ metrics: sh.metrics, checker: sh.checker, settlement: sh.settlementChecker, breakers: sh.breakers(nowUs), events: sh.kernel.eventsProcessed })),
     nowUs,
-    reporters,
+    external ? [] : reporters,
   );
+  if (external === undefined) return finished;
+  const tally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0 };
+  for (const sh of shards) for (const k of Object.keys(tally) as (keyof ExternalTally)[]) tally[k] += sh.externalTally[k];
+  const result = { ...finished, external: tally };
+  for (const r of reporters) r.onEnd?.(result);
+  return result;
 }
 
 /** Hands the shards' trace lines up to `untilUs` (inclusive) to the reporters, in key order. */

@@ -86,6 +86,8 @@ interface Negotiation {
   halted: boolean;
   /** a store's strategy failed while quotes were being gathered (internal_error) */
   storeFailed: boolean;
+  /** an external store's connection was gone (agent_unreachable) */
+  unreachable: boolean;
   /** the last total the buyer offered, -1 before its first (an ask at or below it is the store meeting it) */
   lastProposalMinor: number;
   /** the buyer's opening offer, when the buyer moves first (the intent's max_total) */
@@ -263,6 +265,7 @@ export class BuyerAgent extends Agent {
       answered: [],
       halted: false,
       storeFailed: false,
+      unreachable: false,
       lastProposalMinor: -1,
       openingMinor: reservationMinor,
       negotiator: undefined,
@@ -387,11 +390,12 @@ export class BuyerAgent extends Agent {
       if (m.payload.alternatives) n.alternatives.push(...m.payload.alternatives);
       if (m.payload.code === 'market_halted') n.halted = true;
       if (m.payload.code === 'internal_error') n.storeFailed = true;
+      if (m.payload.code === 'agent_unreachable') n.unreachable = true;
       if (--n.awaiting === 0) this.decide(n);
     } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier && (m.payload.reference === n.counterpart.quote.quote_id || m.payload.reference === n.lastSentId)) {
       // A store that has run out of rounds ends the negotiation without agreement.
       const code = m.payload.code;
-      this.end(n, code === 'negotiation_closed' ? 'no_agreement' : code === 'market_halted' ? 'market_halted' : code === 'internal_error' ? 'strategy_error' : 'rejected_by_store');
+      this.end(n, code === 'negotiation_closed' ? 'no_agreement' : code === 'market_halted' ? 'market_halted' : code === 'internal_error' ? 'strategy_error' : code === 'agent_unreachable' ? 'agent_unreachable' : 'rejected_by_store');
     }
   }
 
@@ -419,7 +423,7 @@ export class BuyerAgent extends Agent {
         n.items = [{ sku: alternative.sku, quantity: n.items[0]!.quantity }];
         this.requestQuotes(n);
       } else {
-        this.end(n, n.halted ? 'market_halted' : n.storeFailed ? 'strategy_error' : 'no_quotes');
+        this.end(n, n.halted ? 'market_halted' : n.storeFailed ? 'strategy_error' : n.unreachable ? 'agent_unreachable' : 'no_quotes');
       }
       return;
     }

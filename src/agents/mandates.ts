@@ -39,8 +39,13 @@ export interface Mandate {
 
 type MandatePlan = SimulationPlan['buyers'][number]['mandate'];
 
+/** The key an organisation's mandate proofs are made with, derived from the seed. */
+export function mandateKey(seed: string | number, organisation: string): Buffer {
+  return createHash('sha256').update(`mandate-key\u0000${seed}\u0000${organisation}`).digest();
+}
+
 function mandateOf(plan: SimulationPlan, organisation: string, m: Partial<MandatePlan> & { max_per_purchase: number }): Mandate {
-  const key = createHash('sha256').update(`mandate-key\u0000${plan.seed}\u0000${organisation}`).digest();
+  const key = mandateKey(plan.seed, organisation);
   const validFromUs = m.valid_from ?? 0;
   return {
     mandateId: `mandate_${organisation}`,

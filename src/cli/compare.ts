@@ -83,8 +83,8 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   if (shard !== undefined && opts.saveBaseline !== undefined) throw new UsageError('--save-baseline needs every seed: save the baseline from an unsplit compare');
   if (baselineFile.endsWith('.json') && !existsSync(baselineFile)) throw new UsageError(`${baselineFile}: no such file`);
   const isSaved = baselineFile.endsWith('.json') && readFileSync(baselineFile, 'utf8').includes(BASELINE_FORMAT);
-  const baseline: ScenarioSide | SavedBaseline = isSaved ? readSavedBaseline(baselineFile) : { plan: await loadScenarioWithStrategies(baselineFile), file: baselineFile };
-  const candidate: ScenarioSide = { plan: await loadScenarioWithStrategies(candidateFile), file: candidateFile };
+  const baseline: ScenarioSide | SavedBaseline = isSaved ? readSavedBaseline(baselineFile) : { plan: await loadScenarioWithStrategies(baselineFile, { refuseExternal: 'compare' }), file: baselineFile };
+  const candidate: ScenarioSide = { plan: await loadScenarioWithStrategies(candidateFile, { refuseExternal: 'compare' }), file: candidateFile };
   if (isSaved && (opts.seeds !== undefined || opts.firstSeed !== undefined)) throw new UsageError(`${baselineFile} is a saved baseline: the comparison runs its seeds; --seeds and --first-seed do not apply`);
   const n = count('--seeds', opts.seeds, 30, 100_000);
   const firstText = opts.firstSeed ?? '1';

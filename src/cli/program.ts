@@ -51,6 +51,10 @@ function program(setExit: (code: number) => void): Command {
     .option('--junit <file>', 'write JUnit XML: one testcase per budget, a failure for each breached, with its replay command')
     .option('--markdown <file>', 'write the summary as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('--allow-large', 'run even when the size estimate says the run would not fit in memory')
+    .option('--listen <host:port>', 'external organisations: serve the gateway there (WebSocket, loopback by default; port 0 picks one; the URL goes to stderr)')
+    .option('--connect-timeout <duration>', 'external organisations: how long to wait for every agent to connect (default 30s)')
+    .option('--record <file>', 'external organisations: write every answer their agents gave, with its virtual time')
+    .option('--replay <file>', 'external organisations: answer for their agents from a recording (no agents needed)')
     .addOption(new Option('--no-progress', 'never show the progress line'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => setExit(await runCommand(file, opts)));

@@ -25,6 +25,9 @@ import { loadScenarioWithStrategies, parseSeed } from './scenario-file.js';
 import { createDirectory, PathRefused } from './output-dir.js';
 import { terminalWidth } from './terminal.js';
 import { keyPublisherFor } from '../run/published-keys.js';
+import { checkExternalOptions, openExternal, withExternalKeys, type ExternalSession } from './external.js';
+import { ReplayMismatch } from '../gateway/replay.js';
+import { describeExternal, withWallclockBudgets, type ExternalWallclock } from '../gateway/wallclock.js';
 
 export interface RunCommandOptions {
   seed?: string;
@@ -40,6 +43,10 @@ export interface RunCommandOptions {
   markdown?: string;
   html?: boolean;
   allowLarge?: boolean;
+  listen?: string;
+  connectTimeout?: string;
+  record?: string;
+  replay?: string;
 }
 
 /** `--workers N|auto` (or the scenario's `workers`) → a thread count; 0 runs inline. */
@@ -92,13 +99,16 @@ export function sizeCheck(file: string, plan: SimulationPlan, allowLarge: boolea
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
-  const plan = await loadScenarioWithStrategies(file);
+  const plan = withExternalKeys(file, await loadScenarioWithStrategies(file));
   const seed = opts.seed !== undefined ? parseSeed(opts.seed) : plan.seed;
   // The size is known before the run: a run that would not fit is refused, a long one announced
   // (before --workers auto, whose pilot run is itself a cost).
   const size = sizeCheck(file, plan, opts.allowLarge === true);
   if (size.long) process.stderr.write(`${file}: a large run: ${describeEstimate(size.estimate)}\n`);
-  const requested = opts.workers ?? plan.workers;
+  checkExternalOptions(file, plan, opts);
+  if (plan.external.length > 0 && opts.checkDeterminism) throw new UsageError(`${file}: --check-determinism reruns the scenario, which its external agents cannot join: compare two runs, or a run and its --replay`);
+  // External agents are co-simulated inline: one kernel waits for them (no worker threads).
+  const requested = plan.external.length > 0 ? 0 : (opts.workers ?? plan.workers);
   // auto: threads only when each lookahead holds enough work for them (parallel.ts)
   const auto = requested === 'auto' ? autoWorkersFor({ ...plan, seed }) : undefined;
   const workers = auto ? auto.workers : resolveWorkers(requested);
@@ -128,13 +138,30 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   if (audit) reporters.push(audit);
   if (opts.progress !== false && (process.stderr.isTTY || size.long)) reporters.push(new ProgressReporter(process.stderr, !process.stderr.isTTY));
 
+  let external: ExternalSession | undefined;
+  try {
+    external = plan.external.length > 0 ? await openExternal(file, plan, seed, opts) : undefined;
+  } catch (err) {
+    trace?.close();
+    audit?.close();
+    throw err;
+  }
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  let result;
+  let result: RunResult | undefined;
+  let externalWallclock: ExternalWallclock | undefined;
   try {
     const strict = opts.strict === true;
-    result = workers === 0 ? await runSimulationAsync(plan, { seed, reporters, strict }) : await runParallel(plan, { seed, workers, reporters, strict, ...(auto?.traffic ? { traffic: auto.traffic } : {}) });
+    result =
+      workers === 0
+        ? await runSimulationAsync(plan, { seed, reporters, strict, ...(external ? { external: external.link } : {}) })
+        : await runParallel(plan, { seed, workers, reporters, strict, ...(auto?.traffic ? { traffic: auto.traffic } : {}) });
   } catch (err) {
+    if (err instanceof ReplayMismatch) {
+      process.stderr.write(`replay failed: ${err.message}
+`);
+      return ExitCode.badInput;
+    }
     if (err instanceof StrictStrategyError || (err instanceof WorkerFailure && err.message.includes('StrictStrategyError'))) {
       const message = err instanceof StrictStrategyError ? err.message : (/StrictStrategyError: ([^\n]*)/.exec(err.message)?.[1] ?? err.message);
       const at = err instanceof StrictStrategyError ? `\n  virtual time: ${err.virtualUs} µs` : '';
@@ -155,7 +182,9 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   } finally {
     trace?.close();
     audit?.close();
+    if (external) externalWallclock = await external.finish(result?.results.virtual_end_us ?? 0, result?.external, result ? 'the run is over' : 'the run failed');
   }
+  result = withWallclockBudgets(result, plan.budgets, externalWallclock);
   const elapsedMs = performance.now() - t0;
   const r = result.results;
   const perSecond = (n: number) => Math.round(n / Math.max(elapsedMs / 1000, 1e-9));
@@ -169,6 +198,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     node: process.versions.node,
     workers,
     ...(result.sync ? { threads: result.sync } : {}),
+    ...(externalWallclock ? { external: externalWallclock } : {}),
   };
   // With adversaries, the honest agents' success is shown beside the same market without them.
   let baseline: Baseline | undefined;
@@ -188,6 +218,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     process.stdout.write(`${renderSummary(result, terminalWidth())}\n`);
     process.stdout.write(renderSecurity(result.results, baseline, terminalWidth()));
     process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${html ? `, ${html}` : ''}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
+    if (externalWallclock) process.stdout.write(`${describeExternal(externalWallclock)}\n`);
     process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}\n`);
   }
   const breached = result.budgets.filter((b) => !b.passed);

@@ -51,8 +51,12 @@ export function parseSeed(text: string, option = '--seed'): string | number {
  * Reads a scenario file and loads the plug-in strategies it names (paths relative to the file):
  * a module that is missing, does not load or breaks the contract is a problem of the file.
  */
-export async function loadScenarioWithStrategies(file: string): Promise<SimulationPlan> {
+export async function loadScenarioWithStrategies(file: string, options: { readonly refuseExternal?: string } = {}): Promise<SimulationPlan> {
   const plan = resolveStrategyModules(loadScenarioFile(file), file);
+  // Runs of many seeds cannot wait for agent processes: external organisations join `run` only.
+  if (options.refuseExternal !== undefined && plan.external.length > 0) {
+    throw new UsageError(`${file}: ${options.refuseExternal} runs the scenario many times, which its external organisations (${plan.external.map((e) => e.organisation).join(', ')}) cannot join: run it with a2a-sim run --listen (or --replay)`);
+  }
   const problems = await loadStrategyModules(plan);
   if (problems.length > 0) {
     const n = problems.length;

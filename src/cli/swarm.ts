@@ -44,7 +44,7 @@ export interface SwarmContext {
 export async function swarmCommand(file: string, opts: SwarmCommandOptions): Promise<number> {
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   if (shard !== undefined && 'error' in shard) throw new UsageError(shard.error);
-  const plan = await loadScenarioWithStrategies(file);
+  const plan = await loadScenarioWithStrategies(file, { refuseExternal: 'swarm' });
   // Each seed is a run of its own: one that would not fit in memory is refused before any starts.
   sizeCheck(file, plan, opts.allowLarge === true);
   const count = opts.seeds === undefined ? 100 : /^\d+$/.test(opts.seeds) ? Number(opts.seeds) : NaN;

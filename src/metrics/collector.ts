@@ -22,6 +22,8 @@ export const OUTCOMES = [
   'market_halted',
   'approval_timeout',
   'strategy_error',
+  // an external agent's connection was gone (src/gateway/)
+  'agent_unreachable',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'market_halted',
   'service_unavailable',
+  // an external agent's connection is gone: the gateway answers for it
+  'agent_unreachable',
   // the agent's own decision failed (its negotiation strategy broke its contract)
   'internal_error',
 ] as const;

@@ -1,4 +1,5 @@
 /** summary.md: the same figures as the console table, as Markdown. */
+import { describeExternal } from '../gateway/wallclock.js';
 import { markdownStrategies } from './strategies.js';
 import type { Report } from './report.js';
 import { budgetValue, causes, dur, int, markdownTable as table, pct, riskLines } from './format.js';
@@ -63,5 +64,6 @@ export function renderMarkdown(report: Report): string {
   }
   const w = report.wallclock;
   parts.push('## Wall clock', `Ran in ${int(w.elapsed_ms)} ms on Node ${w.node}: ${int(w.messages_per_s)} messages/s, ${int(w.negotiations_per_s)} negotiations/s, peak RSS ${int(Math.round(w.peak_rss_bytes / 1048576))} MiB. These figures vary by machine; \`results\` does not.`);
+  if (w.external) parts.push(`${describeExternal(w.external)}.`);
   return `${parts.join('\n\n')}\n`;
 }

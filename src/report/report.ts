@@ -2,6 +2,7 @@
 import type { LatencyPercentiles, RunResult, ThreadSync } from '../simulation.js';
 import type { LimitBands } from '../metrics/bands.js';
 import { toolInfo, type ToolInfo } from './tool.js';
+import type { ExternalWallclock } from '../gateway/wallclock.js';
 
 export interface Wallclock {
   readonly started_at: string;
@@ -14,6 +15,8 @@ export interface Wallclock {
   readonly workers: number;
   /** per worker thread: steps run and times it waited for another (absent inline) */
   readonly threads?: readonly ThreadSync[];
+  /** external agents over the gateway: what the wall clock measured, and what happened at the edge */
+  readonly external?: ExternalWallclock;
 }
 
 export interface Report {

@@ -17,7 +17,7 @@ import { DealChecker } from '../checkers/deals.js';
 import { SettlementChecker } from '../checkers/settlement.js';
 import { drawFaults, type FaultSchedule } from '../faults/plan.js';
 import { ClearingHouse } from '../settlement/clearing.js';
-import type { CommerceMessage, Party } from '../protocol/schemas.js';
+import type { BusinessProfile, CommerceMessage, Party } from '../protocol/schemas.js';
 import { ExposureChecker } from '../checkers/exposure.js';
 import { Kernel } from '../engine/kernel.js';
 import type { Market } from '../market/market.js';
@@ -29,6 +29,9 @@ import type { SimulationPlan } from '../scenario/schema.js';
 import { verifierPolicyOf, type TrustContext } from '../trust/context.js';
 import { KeyDirectory } from '../trust/keys.js';
 import type { Layout } from './layout.js';
+import { ExternalAgent, type ExternalTally } from '../gateway/external-agent.js';
+import type { AgentLink } from '../gateway/link.js';
+import { externalOf } from '../scenario/external.js';
 
 /** A trace line with the key of the event that produced it, for merging across shards. */
 export interface KeyedTraceLine {
@@ -60,25 +63,36 @@ export interface SharedWorld {
   readonly trust: TrustContext;
   /** run --strict: the first strategy error ends the run */
   readonly strict?: boolean;
+  /** the link to the agents of external organisations (inline runs only) */
+  readonly external?: AgentLink;
 }
 
 /** Builds what every shard reads but never changes. */
 export function sharedWorld(plan: SimulationPlan, layout: Layout, market: Market): SharedWorld {
   const directory = new Directory();
   const trust = trustContext(plan, layout);
+  for (const profile of storeProfiles(plan, layout, trust)) directory.publish(profile);
+  const clearing = layout.organisations.find((o) => o.role === 'settlement');
+  const clearingHouse = clearing ? layout.agents[clearing.agentIds[0]!]!.party : undefined;
+  return { plan, layout, market, directory, mandates: new MandateRegistry(plan, plan.security.signing === 'off' ? undefined : trust.keys), trust, faults: drawFaults(plan), clearingHouse };
+}
+
+/** The business profile of every store agent, as the directory publishes it at the start. */
+export function storeProfiles(plan: SimulationPlan, layout: Layout, trust: TrustContext): BusinessProfile[] {
+  const profiles: BusinessProfile[] = [];
   for (const org of layout.organisations) {
     if (org.role !== 'store') continue;
     // With signing on, the profile carries the organisation's JWK set as published at the start
     // (verifiers resolve keys through the set current when a message arrives: trust/keys.ts).
     const signingKeys = plan.security.signing === 'off' ? undefined : trust.keys.jwks(org.name, 0).keys;
+    const external = externalOf(plan, org.name);
     for (const id of org.agentIds) {
-      const profile = storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!);
-      directory.publish(signingKeys ? { ...profile, signing_keys: signingKeys } : profile);
+      let profile = storeProfile(plan.stores[org.planIndex]!, layout.agents[id]!);
+      if (external) profile = { ...profile, transports: { a2a: { ...profile.transports.a2a, capabilities: [...external.capabilities] } } };
+      profiles.push(signingKeys ? { ...profile, signing_keys: signingKeys } : profile);
     }
   }
-  const clearing = layout.organisations.find((o) => o.role === 'settlement');
-  const clearingHouse = clearing ? layout.agents[clearing.agentIds[0]!]!.party : undefined;
-  return { plan, layout, market, directory, mandates: new MandateRegistry(plan, plan.security.signing === 'off' ? undefined : trust.keys), trust, faults: drawFaults(plan), clearingHouse };
+  return profiles;
 }
 
 /** Keys, policy and the ground truth of who is hostile, derived from the scenario alone. */
@@ -93,6 +107,7 @@ export function trustContext(plan: SimulationPlan, layout: Layout): TrustContext
     organisationOf,
     (organisation) => agentsByOrganisation.get(organisation) ?? [],
     Date.parse(plan.start_time),
+    new Map(plan.external.flatMap((e) => (e.jwks ? [[e.organisation, e.jwks] as const] : []))),
   );
   const kindOf = (address: { role: string; planIndex: number } | undefined) => (address?.role === 'adversary' ? plan.adversaries[address.planIndex]!.kind : undefined);
   return {
@@ -115,6 +130,9 @@ export class Shard {
   private readonly organisations: BuyerOrganisation[] = [];
   private readonly buyers: BuyerAgent[] = [];
   private readonly adversaries: AdversaryAgent[] = [];
+  private readonly externals: ExternalAgent[] = [];
+  /** what the external agents here did */
+  readonly externalTally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0 };
   private traceLines: KeyedTraceLine[] = [];
   private traceCount = 0;
   /** whether any agent here prepares for deliveries (signatures to check, opponent models to consult) */
@@ -167,6 +185,16 @@ export class Shard {
     };
     for (const org of layout.organisations) {
       if (org.shard !== index) continue;
+      const external = externalOf(plan, org.name);
+      if (external !== undefined) {
+        if (world.external === undefined) throw new Error(`${org.name} is an external organisation: the run needs its agents' link (run --listen, or --replay)`);
+        for (const id of org.agentIds) {
+          const agent = new ExternalAgent(layout.agents[id]!, external, world.external, ctx, plan.duration, this.externalTally);
+          this.broker.register(agent);
+          this.externals.push(agent);
+        }
+        continue;
+      }
       if (org.role === 'settlement') {
         this.broker.register(new ClearingHouse(layout.agents[org.agentIds[0]!]!, plan, plan.settlement!, ctx));
       } else if (org.role === 'store') {
@@ -209,6 +237,7 @@ export class Shard {
       }
     }
     for (const a of this.adversaries) a.start();
+    for (const e of this.externals) e.start();
   }
 
   nextTimeUs(): number {

@@ -21,7 +21,15 @@ const DURATION_METRICS = new Set<string>([
   ...LATENCY_STATS.map((s) => `negotiation_latency.${s}`),
   ...LATENCY_STATS.map((s) => `settlement_latency.${s}`),
   'breaker.time_open',
+  // measured on the wall clock at the gateway (report.json wallclock.external), not in virtual time
+  ...LATENCY_STATS.map((s) => `external.reply_latency.${s}`),
+  ...LATENCY_STATS.map((s) => `external.round_trip.${s}`),
 ]);
+
+/** Budgets on wall-clock figures of external agents: evaluated by the command line after the run, beside the results. */
+export function isWallclockMetric(metric: string): boolean {
+  return metric.startsWith('external.');
+}
 /** Metrics that are fractions of one: the only ones a percentage may be written for. */
 const RATIO_METRICS = new Set<string>(['negotiation.success_rate', 'exposure.peak_ratio']);
 const PLAIN_METRICS = new Set<string>([
@@ -56,6 +64,7 @@ const PLAIN_METRICS = new Set<string>([
   'exposure.peak_ratio',
   ...['breaker_open', 'exposure_limit', 'volatility'].map((r) => `held.${r}`),
   ...['capacity', 'open_value', 'counterparty_share', 'market_halted', 'outage'].map((r) => `refused.${r}`),
+  ...['reply_timeouts', 'disconnects', 'malformed'].map((r) => `external.${r}`),
 ]);
 
 /** Every metric name a budget may use, with whether it is a duration. */

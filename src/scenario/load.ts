@@ -9,6 +9,7 @@ import { NetworkModel } from '../broker/network.js';
 import { limitProblems } from './limits.js';
 import { ScenarioSchema, type SimulationPlan } from './schema.js';
 import { closest, didYouMean, knownKeys } from './suggest.js';
+import { withExternalStandIns } from './external.js';
 import { escapeLoneSurrogates, textProblems } from './text.js';
 
 export interface ScenarioProblem {
@@ -150,7 +151,7 @@ export function validate(data: unknown, doc?: Document, lines?: LineCounter): Sc
 function validateShape(data: unknown, doc?: Document, lines?: LineCounter): ScenarioParseResult {
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) {
-    const plan = result.data;
+    const plan = withExternalStandIns(result.data);
     const refusal = typeof plan.workers === 'number' ? workersRefusal(plan, plan.workers) : undefined;
     if (refusal !== undefined) return { ok: false, problems: [{ path: 'workers', message: `${refusal}, or use workers: 0 or 1`, ...position(doc, lines, ['workers']) }] };
     const limits = limitProblems(plan);

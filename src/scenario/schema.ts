@@ -506,6 +506,46 @@ const Security = z.strictObject({
 const SECURITY_DEFAULTS = Security.parse({});
 
 /** A hostile agent: one agent in an organisation of its own. */
+/**
+ * An organisation whose agents are processes outside the simulator, connected over the gateway
+ * (src/gateway/): a store or a buyer, with what its counterparts need to know of it. The run
+ * stands its plan entry in for it (scenario/external.ts) and never runs its agents.
+ */
+const External = z.strictObject({
+  organisation: Name,
+  role: z.enum(['store', 'buyer'], { error: 'expected role: store or buyer' }),
+  agents: Count.max(1_000),
+  categories: z.array(Name).min(1),
+  /** what a store's business profile offers (discovery filters on it) */
+  capabilities: z.array(z.enum(['negotiation', 'multi-item', 'scheduling'], { error: 'expected a capability: negotiation, multi-item or scheduling' })).min(1).default(['negotiation', 'multi-item']),
+  /** the organisation's public key (a JWK or JWK set file, relative to the scenario): agents prove they hold it when they say hello */
+  key: z.string().min(1).max(4096).optional(),
+  /** the same public key given inline: the keys of a JWK set (EC P-256 or Ed25519); the command line fills it from `key` */
+  jwks: z
+    .array(
+      z.strictObject({
+        kty: z.enum(['EC', 'OKP']),
+        crv: z.enum(['P-256', 'Ed25519']),
+        x: z.string().min(1).max(200),
+        y: z.string().min(1).max(200).optional(),
+        kid: z.string().max(200).optional(),
+        alg: z.string().max(20).optional(),
+        use: z.string().max(20).optional(),
+      }),
+    )
+    .min(1)
+    .max(16)
+    .optional(),
+  /** modeled think time: a reply is stamped at its message's delivery time plus a draw of this */
+  think_time: DistributionSpec.default({ kind: 'constant', valueUs: 0 }),
+  /** wall clock: an agent that has not answered a frame by then is silent for that message */
+  reply_timeout: PositiveDuration.default(2_000_000),
+  /** a store's quotes are held this long (the deal checker keeps executed deals for longer) */
+  quote_validity: PositiveDuration.default(5_000_000),
+  /** a buyer's capability token, as for simulated buyers */
+  mandate: Mandate.default({ max_per_purchase: 1_000_000 }),
+});
+
 const Adversary = z.strictObject({
   kind: z.enum(ADVERSARY_KINDS, { error: `expected kind: ${ADVERSARY_KINDS.join(', ')}` }),
   organisation: Name.optional(),
@@ -553,8 +593,12 @@ const ScenarioShape = z.strictObject({
     currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code').default('USD'),
     market: Market,
     network: Network,
-    stores: z.array(Store).min(1),
-    buyers: z.array(Buyer).min(1),
+    stores: z.array(Store).default([]),
+    buyers: z.array(Buyer).default([]),
+    /** organisations played by agent processes over the gateway (run --listen) */
+    external: z.array(External).max(100).default([]),
+    /** how external agents meet virtual time: virtual (conservative co-simulation) */
+    external_clock: z.enum(['virtual'], { error: 'expected external_clock: virtual (realtime pacing is not available)' }).default('virtual'),
     budgets: z.array(BudgetExpression).default([]),
     /** regression thresholds for `compare`: "negotiation.success_rate: -1%" */
     regression: z.array(RegressionExpression).default([]),
@@ -625,8 +669,13 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     names(x).forEach((c, i) => {
       if (categoryList.length > 0 && !categories.has(c)) issue([...path, i], `unknown category "${c}"${didYouMean(c, categories) || ` (market.categories has ${[...categories].join(', ')})`}`);
     });
-  const stores = list(s.stores);
-  stores.forEach((st, i) => {
+  const externals = list(s.external);
+  // Simulated and external organisations together: at least one store and one buyer.
+  for (const [key, role] of [['stores', 'store'], ['buyers', 'buyer']] as const) {
+    if (Array.isArray(s[key]) && (s[key] as unknown[]).length === 0 && !externals.some((e) => e.role === role)) issue([key], `expected at least 1 entry, got 0 (or an external organisation with role ${role})`);
+  }
+  const stores = [...list(s.stores), ...externals.filter((e) => e.role === 'store')];
+  list(s.stores).forEach((st, i) => {
     checkOrg(st.organisation, ['stores', i, 'organisation']);
     checkCategories(st.categories, ['stores', i, 'categories']);
     const sells = names(st.categories);
@@ -644,6 +693,21 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     const floor = num(st.floor_margin);
     if (margin !== undefined && floor !== undefined && floor > margin) issue(['stores', i, 'floor_margin'], 'floor_margin must not exceed margin');
   });
+  externals.forEach((e, i) => {
+    checkOrg(e.organisation, ['external', i, 'organisation']);
+    checkCategories(e.categories, ['external', i, 'categories']);
+  });
+  if (externals.length > 0) {
+    // With signing on, an external agent signs its envelopes with its organisation's key, which
+    // its counterparts find in the organisation's JWK set. It takes no part in sagas.
+    if ((text(record(s.security).signing) ?? 'es256') !== 'off') {
+      externals.forEach((e, i) => {
+        if (e.key === undefined && e.jwks === undefined) issue(['external', i, 'key'], 'with signing on, give the organisation\'s public key (a JWK file its agents sign with), or set security.signing: off');
+      });
+    }
+    if (s.settlement !== undefined) issue(['settlement'], 'external organisations do not take part in settlement: leave settlement out');
+    if (list(s.adversaries).length > 0) issue(['adversaries'], 'hostile agents and external organisations are not run together');
+  }
   list(s.buyers).forEach((b, i) => {
     checkOrg(b.organisation, ['buyers', i, 'organisation']);
     checkCategories(b.categories, ['buyers', i, 'categories']);
@@ -765,3 +829,4 @@ export type FaultsPlan = NonNullable<SimulationPlan['faults']>;
 export type Defect = (typeof DEFECTS)[number];
 export type SecurityPlan = SimulationPlan['security'];
 export type AdversaryPlan = SimulationPlan['adversaries'][number];
+export type ExternalPlan = SimulationPlan['external'][number];

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { isoTimestamp } from '../protocol/time.js';
-import { deriveSigningKey, signToken, verifyToken, type JoseAlgorithm, type PublicJwk, type SigningAlgorithm, type SigningKey } from './jws.js';
+import { deriveSigningKey, publicKeyOf, signToken, verifyToken, type JoseAlgorithm, type PublicJwk, type SigningAlgorithm, type SigningKey } from './jws.js';
 
 export interface KeyPolicy {
   readonly algorithm: SigningAlgorithm;
@@ -64,7 +64,17 @@ export class KeyDirectory {
     /** agent identifiers of an organisation (for its published JWK set) */
     private readonly agentsOf: (organisation: string) => readonly string[],
     private readonly epochMs: number,
+    /** organisations whose agents sign with keys of their own (external agents): their public JWKs */
+    private readonly externalKeys: ReadonlyMap<string, readonly ExternalJwk[]> = new Map(),
   ) {}
+
+  /**
+   * The kid an external agent signs with, with the organisation's `index`-th key: a negative
+   * epoch, so it never meets a derived key's.
+   */
+  static externalKid(identifier: string, index = 0): string {
+    return `${identifier}#${-(index + 1)}`;
+  }
 
   /** The rotation epoch at virtual time `atUs`. */
   epochAt(atUs: number): number {
@@ -121,6 +131,12 @@ export class KeyDirectory {
   jwks(organisation: string, atUs: number): { keys: PublicJwk[] } {
     const current = this.epochAt(atUs);
     const keys: PublicJwk[] = [];
+    const external = this.externalKeys.get(organisation);
+    if (external !== undefined) {
+      for (const agent of this.agentsOf(organisation)) {
+        external.forEach((jwk, i) => keys.push({ ...jwk, kid: KeyDirectory.externalKid(agent, i), alg: jwkAlg(jwk), use: 'sig' } as PublicJwk));
+      }
+    }
     for (const epoch of [current - 1, current]) {
       if (epoch < 0 || !this.published(epoch, atUs)) continue;
       for (const agent of this.agentsOf(organisation)) keys.push(this.agentKey(agent, epoch).jwk);
@@ -135,6 +151,7 @@ export class KeyDirectory {
    */
   resolve(organisation: string, kid: string, atUs: number): ResolvedKey | undefined {
     const parsed = parseKid(kid);
+    if (parsed !== undefined && parsed.epoch < 0) return this.resolveExternal(organisation, kid, parsed.subject, -parsed.epoch - 1);
     if (parsed === undefined || this.organisationOf(parsed.subject) !== organisation || !this.published(parsed.epoch, atUs)) return undefined;
     let resolved = this.certified.get(kid);
     if (resolved === undefined) {
@@ -145,4 +162,28 @@ export class KeyDirectory {
     }
     return resolved ?? undefined;
   }
+
+  /** An external agent's key: its organisation's public key, published for each of its agents. */
+  private resolveExternal(organisation: string, kid: string, subject: string, index: number): ResolvedKey | undefined {
+    const jwk = this.externalKeys.get(organisation)?.[index];
+    if (jwk === undefined || this.organisationOf(subject) !== organisation) return undefined;
+    let resolved = this.certified.get(kid);
+    if (resolved === undefined) {
+      resolved = { subject, alg: jwkAlg(jwk), publicKey: publicKeyOf(jwk as PublicJwk) };
+      this.certified.set(kid, resolved);
+    }
+    return resolved ?? undefined;
+  }
+}
+
+/** A public key of an external organisation, as its JWK file gives it. */
+export interface ExternalJwk {
+  readonly kty: 'EC' | 'OKP';
+  readonly crv: 'P-256' | 'Ed25519';
+  readonly x: string;
+  readonly y?: string | undefined;
+}
+
+function jwkAlg(jwk: ExternalJwk): JoseAlgorithm {
+  return jwk.kty === 'OKP' ? 'EdDSA' : 'ES256';
 }

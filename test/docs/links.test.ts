@@ -4,12 +4,6 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root } from '../e2e/helpers.js';
 
-/**
- * Pages linked from the README's index that other branches add (the WebSocket gateway and
- * tournaments). A missing one is allowed until it lands; once it exists it is checked as any other.
- */
-const LANDING_SEPARATELY = new Set(['docs/external-agents.md', 'docs/tournaments.md']);
-
 /** The Markdown files of the project: README.md, docs/, scenarios/ and examples/. */
 function markdownFiles(): string[] {
   const files = ['README.md'];
@@ -71,7 +65,7 @@ describe('links between the Markdown files', () => {
       const [path, anchor] = target.split('#') as [string, string | undefined];
       const resolved = path === '' ? file : relative(root, join(root, dirname(file), path));
       if (!existsSync(join(root, resolved))) {
-        if (!LANDING_SEPARATELY.has(resolved)) broken.push(`${target}: no file ${resolved}`);
+        broken.push(`${target}: no file ${resolved}`);
         continue;
       }
       if (anchor !== undefined && resolved.endsWith('.md') && !anchors(readFileSync(join(root, resolved), 'utf8')).has(anchor)) {
@@ -79,11 +73,6 @@ describe('links between the Markdown files', () => {
       }
     }
     expect(broken).toEqual([]);
-  });
-
-  it('allows a missing page only if the README links it', () => {
-    const fromReadme = new Set(relativeLinks('README.md').map((l) => l.target.split('#')[0]));
-    for (const page of LANDING_SEPARATELY) expect(fromReadme).toContain(page);
   });
 
   it('turns headings into anchors as GitHub does', () => {

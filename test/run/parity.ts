@@ -6,10 +6,15 @@ import type { SimulationPlan } from '../../src/scenario/schema.js';
 import { runSimulationAsync } from '../../src/simulation.js';
 import { planOf } from '../plans.js';
 
-/** Every scenario in scenarios/ but the benchmarks (bench-*), which take minutes inline, and the tournament files. */
+/**
+ * Every scenario in scenarios/ but the benchmarks (bench-*), which take minutes inline, the
+ * tournament files, and those
+ * with external organisations (external-*), whose agents are processes that run inline only
+ * (test/e2e/external.test.ts runs them).
+ */
 export function parityScenarios(): string[] {
   return readdirSync('scenarios')
-    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('bench-') && !f.startsWith('tournament-'))
+    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('bench-') && !f.startsWith('tournament-') && !f.startsWith('external-'))
     .sort()
     .map((f) => `scenarios/${f}`);
 }

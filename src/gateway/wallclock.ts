@@ -1,0 +1,79 @@
+/**
+ * The wall-clock side of a run with external agents: the gateway's figures (or, on replay, none),
+ * and the budgets on them (external.*), which the results cannot hold: they depend on the machine.
+ */
+import type { ExternalTally } from './external-agent.js';
+import type { GatewayReport } from './stats.js';
+import { budgetHolds, isWallclockMetric, type Budget } from '../scenario/budgets.js';
+import type { BudgetResult, RunResult } from '../simulation.js';
+
+export interface ExternalWallclock {
+  /** listen: agents over the gateway; replay: the answers of a recording */
+  readonly mode: 'listen' | 'replay';
+  readonly url?: string;
+  /** what the external agents did, counted in the simulation */
+  readonly frames: number;
+  readonly answers: number;
+  readonly timeouts: number;
+  readonly unreachable: number;
+  /** agents that had not connected when the run started */
+  readonly missing_at_start: readonly string[];
+  readonly gateway?: GatewayReport;
+}
+
+export function externalWallclock(mode: 'listen' | 'replay', tally: ExternalTally | undefined, missing: readonly string[], gateway?: GatewayReport, url?: string): ExternalWallclock {
+  return { mode, ...(url ? { url } : {}), frames: tally?.frames ?? 0, answers: tally?.answers ?? 0, timeouts: tally?.timeouts ?? 0, unreachable: tally?.unreachable ?? 0, missing_at_start: [...missing], ...(gateway ? { gateway } : {}) };
+}
+
+/** The value of a wall-clock metric (external.reply_latency.p99 in µs, external.disconnects, …), or undefined without one. */
+export function wallclockValue(metric: string, w: ExternalWallclock | undefined): number | undefined {
+  const g = w?.gateway;
+  if (g === undefined) return undefined;
+  const [, group, stat] = metric.split('.');
+  if (group === 'reply_latency' || group === 'round_trip') {
+    const s = g[group];
+    const v = stat === 'mean' ? s.mean_us : stat === 'max' ? s.max_us : stat === 'p50' ? s.p50_us : stat === 'p90' ? s.p90_us : s.p99_us;
+    return v ?? undefined;
+  }
+  if (group === 'reply_timeouts') return g.reply_timeouts;
+  if (group === 'disconnects') return g.disconnects;
+  if (group === 'malformed') return g.malformed;
+  return undefined;
+}
+
+/**
+ * The run's result with its external.* budgets evaluated against the wall clock. On replay there
+ * is no wall clock of the agent: those budgets are left out of the verdict (value null).
+ */
+export function withWallclockBudgets(result: RunResult, budgets: readonly Budget[], w: ExternalWallclock | undefined): RunResult {
+  if (!budgets.some((b) => isWallclockMetric(b.metric))) return result;
+  const evaluated: BudgetResult[] = result.budgets.map((r, i) => {
+    const b = budgets[i]!;
+    if (!isWallclockMetric(b.metric)) return r;
+    if (w?.mode === 'replay') return { ...r, value: null, passed: true };
+    const value = wallclockValue(b.metric, w);
+    return { ...r, value: value ?? null, passed: budgetHolds(b, value) };
+  });
+  return { ...result, budgets: evaluated, passed: evaluated.every((b) => b.passed) };
+}
+
+const ms = (us: number | null): string => (us === null ? '–' : `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)}ms`);
+
+/** One line for the summary: what happened at the edge, and the measured latencies. */
+export function describeExternal(w: ExternalWallclock): string {
+  const parts = [`external agents (${w.mode === 'replay' ? 'replayed' : w.url}): ${w.frames} frames, ${w.answers} answers`];
+  if (w.timeouts > 0) parts.push(`${w.timeouts} reply timeouts`);
+  if (w.unreachable > 0) parts.push(`${w.unreachable} frames for agents not connected (answered agent_unreachable)`);
+  if (w.missing_at_start.length > 0) parts.push(`${w.missing_at_start.length} agents missing at the start`);
+  const g = w.gateway;
+  if (g !== undefined) {
+    if (g.disconnects > 0) parts.push(`${g.disconnects} disconnects, ${g.reconnects} reconnects`);
+    const refused = g.refused.unknown_agent + g.refused.wrong_key + g.refused.already_connected + g.refused.no_hello;
+    if (refused > 0) parts.push(`${refused} handshakes refused (1008)`);
+    if (g.malformed > 0) parts.push(`${g.malformed} malformed frames refused`);
+    if (g.out_of_turn + g.unknown_refs + g.late_answers > 0) parts.push(`${g.out_of_turn + g.unknown_refs + g.late_answers} frames out of turn or late`);
+    if (g.backpressure_waits > 0) parts.push(`${g.backpressure_waits} frames held back (backpressure)`);
+    parts.push(`reply latency p50 ${ms(g.reply_latency.p50_us)} p99 ${ms(g.reply_latency.p99_us)}, round trip p50 ${ms(g.round_trip.p50_us)} p99 ${ms(g.round_trip.p99_us)} (wall clock)`);
+  }
+  return parts.join('; ');
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { validate } from '../../src/scenario/load.js';
+import { parseBudget } from '../../src/scenario/budgets.js';
+import { baseScenario, planOf, problemsOf } from './fixtures.js';
+
+function problems(s: unknown): { path: string; message: string }[] {
+  return problemsOf(validate(s)).map((p) => ({ path: p.path, message: p.message }));
+}
+
+function withExternal(entry: Record<string, unknown>): any {
+  const s = baseScenario();
+  s.security = { signing: 'off' };
+  s.external = [{ organisation: 'outside', role: 'store', agents: 2, categories: [s.market.categories[0].name], ...entry }];
+  return s;
+}
+
+describe('external organisations in a scenario', () => {
+  it('stand in the store list after the simulated ones, with defaults', () => {
+    const s = withExternal({ think_time: { distribution: 'uniform', min: '1ms', max: '3ms' } });
+    const plan = planOf(validate(s));
+    expect(plan.external_clock).toBe('virtual');
+    expect(plan.external[0]).toMatchObject({ organisation: 'outside', role: 'store', agents: 2, capabilities: ['negotiation', 'multi-item'], reply_timeout: 2_000_000, think_time: { kind: 'uniform', minUs: 1000, maxUs: 3000 } });
+    expect(plan.stores.at(-1)).toMatchObject({ organisation: 'outside', agents: 2, strategy: { name: 'external' } });
+    expect(plan.stores).toHaveLength(s.stores.length + 1);
+  });
+
+  it('a buyer gets a mandate and may be the only buyer', () => {
+    const s = withExternal({ role: 'buyer', mandate: { max_per_purchase: 250 } });
+    s.buyers = [];
+    const plan = planOf(validate(s));
+    expect(plan.buyers).toHaveLength(1);
+    expect(plan.buyers[0]).toMatchObject({ organisation: 'outside', intent_rate: 0, mandate: { max_per_purchase: 25_000 } });
+  });
+
+  it('lists every problem with its path', () => {
+    const s = withExternal({ role: 'seller', categories: ['nope'], agents: 0, capabilities: ['teleport'], reply_timeout: 'soon' });
+    s.security = { signing: 'es256' };
+    s.external.push({ organisation: s.stores[0].organisation, role: 'store', agents: 1, categories: [s.market.categories[0].name] });
+    expect(problems(s).map((p) => p.path).sort()).toEqual(
+      ['external[0].agents', 'external[0].capabilities[0]', 'external[0].categories[0]', 'external[0].key', 'external[0].reply_timeout', 'external[0].role', 'external[1].key', 'external[1].organisation'].sort(),
+    );
+  });
+
+  it('with signing on, takes the public key inline (jwks) as well as from a file', () => {
+    const s = withExternal({ jwks: [{ kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' }] });
+    s.security = { signing: 'es256' };
+    expect(planOf(validate(s)).external[0]!.jwks).toEqual([{ kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' }]);
+  });
+
+  it('refuses a clock other than virtual, and no store at all', () => {
+    const s = withExternal({ role: 'buyer' });
+    s.stores = [];
+    s.external_clock = 'realtime';
+    expect(problems(s).map((p) => p.path).sort()).toEqual(['external_clock', 'stores']);
+  });
+
+  it('has wall-clock budgets on the gateway figures', () => {
+    expect(parseBudget('external.reply_latency.p99 < 20ms')).toMatchObject({ metric: 'external.reply_latency.p99', threshold: 20_000 });
+    expect(parseBudget('external.round_trip.p50 <= 1s')).toMatchObject({ threshold: 1_000_000 });
+    expect(parseBudget('external.disconnects == 0')).toMatchObject({ threshold: 0 });
+  });
+});
