@@ -34,8 +34,9 @@ function seal(message, kid) {
   const header = b64(JSON.stringify({ alg, kid }));
   return { ...m, signature: `${header}..${signed(`${header}.${b64(canonical(m))}`)}` };
 }
-const LIST_PRICE = 180; // per unit, in the scenario's currency
-const FLOOR_PRICE = 150;
+// Per SKU, in the scenario's currency: the list price it opens at and the floor it never goes below.
+const PRICES = { 'WH-PRO-001': { list: 180, floor: 150 }, 'WH-LITE-001': { list: 108, floor: 90 } };
+const priceOf = (sku) => PRICES[sku] ?? { list: 180, floor: 150 };
 const VALIDITY_MS = 5000;
 
 const cents = (x) => Math.round(x * 100);
@@ -72,9 +73,10 @@ function answer(m, agentId) {
   switch (m.type) {
     case 'a2a.commerce.intent':
     case 'a2a.commerce.request': {
-      const items = m.payload.items.map((it) => ({ sku: it.sku, name: it.sku, unit_price: LIST_PRICE, quantity: it.quantity, availability: 'in_stock' }));
-      const units = items.reduce((s, it) => s + it.quantity, 0);
-      return [quote(m, me, items, cents(LIST_PRICE) * units, cents(FLOOR_PRICE) * units, 0)];
+      const items = m.payload.items.map((it) => ({ sku: it.sku, name: it.sku, unit_price: priceOf(it.sku).list, quantity: it.quantity, availability: 'in_stock' }));
+      const listMinor = items.reduce((s, it) => s + cents(it.unit_price) * it.quantity, 0);
+      const floorMinor = items.reduce((s, it) => s + cents(priceOf(it.sku).floor) * it.quantity, 0);
+      return [quote(m, me, items, listMinor, floorMinor, 0)];
     }
     case 'a2a.commerce.counter': {
       const q = quotes.get(m.payload.quote_id);

@@ -1,5 +1,6 @@
 /** The security part of the console summary and of summary.md. */
 import type { Results } from '../metrics/results.js';
+import { PRICE_DEVIATION_LIMIT } from '../metrics/security.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from './fit.js';
 import { int, pct } from './format.js';
 import type { Baseline } from './report.js';
@@ -61,7 +62,7 @@ export function renderSecurity(r: Results, baseline?: Baseline, width = DEFAULT_
   if (quarantine) out.push(fitLine(quarantine, width));
   const honest = honestLine(r, baseline);
   if (honest) out.push(fitLine(honest, width));
-  if (r.security.anomalies.length > 0) out.push(fitLine(`flagged senders: ${r.security.anomalies.map((a) => `${a.agent} (${pct(a.rejection_rate)} rejected)`).join(', ')}`, width));
+  if (r.security.anomalies.length > 0) out.push(fitLine(`flagged senders: ${r.security.anomalies.map((a) => `${a.agent} (${whyFlagged(a)})`).join(', ')}`, width));
   return `${out.join('\n')}\n`;
 }
 
@@ -80,4 +81,13 @@ export function renderSecurityMarkdown(r: Results, baseline?: Baseline): string 
   if (honest) parts.push(`${honest[0]!.toUpperCase()}${honest.slice(1)}.`);
   if (r.security.anomalies.length > 0) parts.push(`Flagged senders: ${r.security.anomalies.map((a) => `\`${a.agent}\` (${pct(a.rejection_rate)} rejected, ${a.signature_failures} signature failures)`).join(', ')}.`);
   return parts.join('\n\n');
+}
+
+/** Why a sender was flagged, in its own figures: rejections, signature failures or quotes far off the market. */
+function whyFlagged(a: Results['security']['anomalies'][number]): string {
+  const reasons: string[] = [];
+  if (a.rejected > 0) reasons.push(`${pct(a.rejection_rate)} of ${a.received} rejected`);
+  if (a.signature_failures > 0) reasons.push(`${a.signature_failures} signature failures`);
+  if (a.price_outliers > 0) reasons.push(`${a.price_outliers} of ${a.quotes} quotes over ${Math.round(PRICE_DEVIATION_LIMIT * 100)}% off the market price`);
+  return reasons.length > 0 ? reasons.join(', ') : `${pct(a.rejection_rate)} rejected`;
 }

@@ -21,4 +21,16 @@ describe('the security summary', () => {
     for (const q of s.quarantined) expect(console).toContain(q.agent);
     expect(renderSecurityMarkdown(r)).toContain(`Q${line.slice(1)}`);
   });
+
+  it('says why each flagged sender was flagged: rejections, signature failures, or quotes far off the market', () => {
+    const parsed = parseScenarioText(readFileSync('scenarios/hostile-agents.yaml', 'utf8'), 'hostile.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const r = runSimulation(parsed.plan).results;
+    const base = r.security.anomalies[0]!;
+    const flagged = (a: Partial<typeof base>) => renderSecurity({ ...r, security: { ...r.security, anomalies: [{ ...base, ...a }] } }, undefined, 1000);
+    expect(flagged({ agent: 'agent:x', received: 8, rejected: 4, rejection_rate: 0.5, signature_failures: 0, quotes: 0, price_outliers: 0 })).toContain('agent:x (50.0% of 8 rejected)');
+    expect(flagged({ agent: 'agent:x', received: 7, rejected: 7, rejection_rate: 1, signature_failures: 7, quotes: 0, price_outliers: 0 })).toContain('agent:x (100.0% of 7 rejected, 7 signature failures)');
+    // a store pricing far from the market has nothing rejected: the line names its quotes instead
+    expect(flagged({ agent: 'agent:x', received: 40, rejected: 0, rejection_rate: 0, signature_failures: 0, quotes: 20, price_outliers: 9 })).toContain('agent:x (9 of 20 quotes over 50% off the market price)');
+  });
 });
