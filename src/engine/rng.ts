@@ -70,18 +70,21 @@ export function aleaState(seed: string | number, streamName: string): AleaState 
   return seedrandom.alea(seedText(seed, streamName), { state: true }).state() as AleaState;
 }
 
-/** One step of Baagøe's Mash, the string hash Alea seeds with: the hash state after `data`. */
+/** Baagøe's Mash, the string hash Alea seeds with: the hash state after one more character code. */
+function mashCode(n: number, code: number): number {
+  n += code;
+  let h = 0.02519603282416938 * n;
+  n = h >>> 0;
+  h -= n;
+  h *= n;
+  n = h >>> 0;
+  h -= n;
+  return n + h * 0x100000000;
+}
+
+/** The Mash state after `data`. */
 function mash(n: number, data: string): number {
-  for (let i = 0; i < data.length; i++) {
-    n += data.charCodeAt(i);
-    let h = 0.02519603282416938 * n;
-    n = h >>> 0;
-    h -= n;
-    h *= n;
-    n = h >>> 0;
-    h -= n;
-    n += h * 0x100000000;
-  }
+  for (let i = 0; i < data.length; i++) n = mashCode(n, data.charCodeAt(i));
   return n;
 }
 
@@ -97,16 +100,7 @@ function mashBase36(n: number, value: number): number {
     digits36[count++] = DIGIT_CODES.charCodeAt(value - q * 36);
     value = q;
   } while (value > 0);
-  for (let k = count - 1; k >= 0; k--) {
-    n += digits36[k]!;
-    let h = 0.02519603282416938 * n;
-    n = h >>> 0;
-    h -= n;
-    h *= n;
-    n = h >>> 0;
-    h -= n;
-    n += h * 0x100000000;
-  }
+  for (let k = count - 1; k >= 0; k--) n = mashCode(n, digits36[k]!);
   return n;
 }
 
