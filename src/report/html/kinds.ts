@@ -1,18 +1,20 @@
 /**
  * The kinds of report that have a page, each recognised by its document's format identifier.
  * Shared by the writer (Node) and the page's script (browser), so it holds data and types only.
- * A new kind (a tournament) is one entry in ReportDocuments and REPORT_KINDS here, and its page
+ * A new kind is one entry in ReportDocuments and REPORT_KINDS here, and its page
  * builder in page/page-spec.ts; the compiler asks for all three.
  */
 import type { CompareReport } from '../compare-report.js';
 import type { Report } from '../report.js';
 import type { SwarmReport } from '../swarm-report.js';
+import type { TournamentReport } from '../tournament-report.js';
 
 /** The document of each kind of report. */
 export interface ReportDocuments {
   readonly run: Report;
   readonly swarm: SwarmReport;
   readonly compare: CompareReport;
+  readonly tournament: TournamentReport;
 }
 
 export type ReportKind = keyof ReportDocuments;
@@ -49,6 +51,12 @@ export const REPORT_KINDS: { readonly [K in ReportKind]: KindInfo<K> } = {
     writtenBy: 'compare.json of a2a-sim compare --out',
     required: ['baseline', 'candidate', 'seeds', 'metrics', 'baseline_seeds', 'candidate_seeds'],
     title: (r) => `${r.candidate.scenario} against ${r.baseline.scenario}: comparison`,
+  },
+  tournament: {
+    format: 'a2a-market-sim/tournament@1',
+    writtenBy: 'tournament.json of a2a-sim tournament',
+    required: ['name', 'file', 'score', 'competitors', 'scenarios', 'seeds', 'ranking', 'matrix', 'thresholds', 'problems', 'runs'],
+    title: (r) => `${r.name}: tournament of ${r.competitors.length} competitors`,
   },
 };
 

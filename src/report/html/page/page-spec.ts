@@ -7,6 +7,7 @@ import { comparePage } from './compare-page.js';
 import { runPage } from './run-page.js';
 import type { PageSpec } from './spec.js';
 import { swarmPage } from './swarm-page.js';
+import { tournamentPage } from './tournament-page.js';
 
 export type { PageSpec } from './spec.js';
 export type { PageData } from '../kinds.js';
@@ -15,6 +16,7 @@ const PAGES: { readonly [K in ReportKind]: (report: ReportDocuments[K]) => PageS
   run: runPage,
   swarm: swarmPage,
   compare: comparePage,
+  tournament: tournamentPage,
 };
 
 /** The page of the embedded data, by its kind. */
