@@ -138,5 +138,8 @@ describe('the page of a tournament', () => {
   it('ends an interval axis on tenths that hold every interval', () => {
     expect(intervalAxis([{ mean: 0.25, low: 0.21, high: 0.29 }, { mean: 0.93, low: 0.9, high: 0.96 }])).toEqual({ min: 0.2, max: 1 });
     expect(intervalAxis([{ mean: null, low: null, high: null }])).toEqual({ min: 0, max: 1 });
+    // Every competitor agreed every time: the axis ends at 1, not past it.
+    expect(intervalAxis([{ mean: 1, low: 1, high: 1 }])).toEqual({ min: 0.9, max: 1 });
+    expect(intervalAxis([{ mean: 0.1, low: -0.025, high: 0.3 }])).toEqual({ min: -0.1, max: 0.3 });
   });
 });

@@ -29,9 +29,10 @@ const level = (t: TournamentReport) => `${Math.round(t.confidence * 100)}%`;
 export function intervalAxis(rows: readonly { low: number | null; high: number | null; mean: number | null }[]): { min: number; max: number } {
   const xs = rows.flatMap((r) => [r.low, r.high, r.mean]).filter((x): x is number => x !== null);
   if (xs.length === 0) return { min: 0, max: 1 };
-  const min = Math.floor(Math.min(...xs) * 10 - 1e-9) / 10;
-  const max = Math.ceil(Math.max(...xs) * 10 + 1e-9) / 10;
-  return { min, max: max > min ? max : min + 0.1 };
+  // The tolerance keeps a figure on a tenth (1.0) from pushing the axis a tenth further.
+  const min = Math.floor(Math.min(...xs) * 10 + 1e-9) / 10;
+  const max = Math.ceil(Math.max(...xs) * 10 - 1e-9) / 10;
+  return max > min ? { min, max } : { min: Number((max - 0.1).toFixed(1)), max };
 }
 
 /** Each competitor's mean of `figure` (dot) and its interval (bar with end ticks), one row per competitor in ranking order. */
