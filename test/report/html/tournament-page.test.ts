@@ -5,6 +5,7 @@ import { pageOf } from '../../../src/report/html/page/page-spec.js';
 import type { ChartSpec, PageSpec } from '../../../src/report/html/page/spec.js';
 import { intervalAxis } from '../../../src/report/html/page/tournament-options.js';
 import { meanMatrix, tournamentPage, tournamentReplay } from '../../../src/report/html/page/tournament-page.js';
+import type { TournamentPageReport } from '../../../src/report/html/tournament-embed.js';
 import type { TournamentReport } from '../../../src/report/tournament-report.js';
 import { parseTournamentText } from '../../../src/study/tournament-file.js';
 import { tournamentResults } from '../../../src/study/tournament-scores.js';
@@ -130,9 +131,16 @@ describe('the page of a tournament', () => {
     expect(tournamentPage(tournament([])).verdict).toEqual({ text: 'no thresholds; tough ranks first', state: 'none' });
   });
 
-  it('is recognised by its format and drawn by its own page', () => {
+  it('is recognised by its format and drawn by its own page, from what it embeds of the runs alone', () => {
     expect(kindOfFormat(t.format)).toBe('tournament');
-    expect(pageOf(pageDataOf(t)!).title).toBe(REPORT_KINDS.tournament.title(t));
+    const data = pageDataOf(t)!;
+    const embedded = data.report as TournamentPageReport;
+    expect(pageOf(data).title).toBe(REPORT_KINDS.tournament.title(t));
+    // The page embeds each run's place, status and each side's ranking score: the same page as from the whole report.
+    expect(embedded.runs[0]).toEqual({ index: 0, key: '0|tough|middle|1', scenario_index: 0, buyer: 'tough', store: 'middle', status: 'ok', sides: [{ competitor: 'tough', role: 'buyer', opponent: 'middle', advantage: 0.71 }, { competitor: 'middle', role: 'store', opponent: 'tough', advantage: 0.39 }] });
+    expect({ ...embedded, runs: undefined }).toEqual({ ...t, runs: undefined });
+    expect(JSON.parse(JSON.stringify(pageOf(data)))).toEqual(JSON.parse(JSON.stringify(tournamentPage(t))));
+    expect(JSON.stringify(embedded).length).toBeLessThan(0.6 * JSON.stringify(t).length);
   });
 
   it('ends an interval axis on tenths that hold every interval', () => {

@@ -5,7 +5,7 @@
  */
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn, EChartsOption } from 'echarts';
 import type { CompetitorStanding, Figure } from '../../../study/tournament-scores.js';
-import type { TournamentReport } from '../../tournament-report.js';
+import type { TournamentPageReport as TournamentReport } from '../tournament-embed.js';
 import type { ChartSpec } from './spec.js';
 import { escapeHtml } from './values.js';
 

@@ -6,8 +6,7 @@
  */
 import { SCORE_NAMES } from '../../../metrics/scores.js';
 import type { Figure } from '../../../study/tournament-scores.js';
-import type { RunRecord } from '../../../study/tournament.js';
-import type { TournamentReport } from '../../tournament-report.js';
+import type { PageRun, TournamentPageReport as TournamentReport } from '../tournament-embed.js';
 import type { ChartSpec, PageSpec, SectionSpec, TableSpec } from './spec.js';
 import { heatmapChart, intervalChart, score3, type MatrixData } from './tournament-options.js';
 import { int, toolFact } from './values.js';
@@ -27,14 +26,14 @@ export function tournamentReplay(t: TournamentReport, index: number): string | u
 }
 
 /** Mean of `figure` over the sides `pick` keeps, by (row, column); rows in ranking order. */
-export function meanMatrix(t: TournamentReport, figure: Figure, pick: (run: RunRecord, side: RunRecord['sides'][number]) => string | undefined, columns: readonly string[]): MatrixData {
+export function meanMatrix(t: TournamentReport, figure: Figure, pick: (run: PageRun, side: PageRun['sides'][number]) => string | undefined, columns: readonly string[]): MatrixData {
   const rows = t.ranking.map((s) => s.competitor);
   const sums = new Map<string, { sum: number; n: number }>();
   for (const run of t.runs) {
     for (const side of run.sides) {
       const column = pick(run, side);
       const x = side[figure];
-      if (column === undefined || x === null) continue;
+      if (column === undefined || x === null || x === undefined) continue;
       const key = `${side.competitor}\u0000${column}`;
       const acc = sums.get(key) ?? { sum: 0, n: 0 };
       sums.set(key, { sum: acc.sum + x, n: acc.n + 1 });
