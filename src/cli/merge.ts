@@ -21,7 +21,7 @@ import { finishTournament, type TournamentContext } from './tournament.js';
 export interface MergeCommandOptions extends CiOutputOptions {
   out?: string;
   json?: boolean;
-  /** false: no report.html (swarm and compare) */
+  /** false: no report.html */
   html?: boolean;
 }
 

@@ -103,7 +103,8 @@ function program(setExit: (code: number) => void): Command {
     .description('run a tournament: every competitor (strategy) against every other in each scenario and seed; a ranking by NegMAS\'s scores, a per-pair matrix, every run as CSV and JSON; exit 1 if a threshold fails')
     .argument('<tournament>', 'tournament file (.yaml, .yml or .json; see docs/tournaments.md)')
     .option('--workers <n>', 'worker threads running runs side by side: 0 = one after another in this thread, auto = one per core', 'auto')
-    .option('--out <dir>', 'write runs.ndjson (each run as it finishes; a rerun skips them), tournament.json, runs.csv and summary.md there (default: reports/tournament-<name>/)')
+    .option('--out <dir>', 'write runs.ndjson (each run as it finishes; a rerun skips them), tournament.json, runs.csv, summary.md and report.html there (default: reports/tournament-<name>/)')
+    .option('--no-html', 'do not write report.html')
     .option('--json', 'print the tournament report (as tournament.json) instead of tables')
     .option('--junit <file>', 'write JUnit XML: one testcase per threshold, and one that every run finished')
     .option('--markdown <file>', 'write the ranking and matrix as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
@@ -116,7 +117,7 @@ function program(setExit: (code: number) => void): Command {
     .command('merge')
     .description('join the partial results of swarm, compare or tournament shards (--shard I/N) into the report one machine would write, and write every output; missing or duplicated shards exit 2')
     .argument('<partials...>', 'partial result files, one per shard')
-    .option('--out <dir>', 'write the report files there (swarm.json, compare.json or tournament.json, summary.md, report.html for a swarm or comparison, and runs.csv for a tournament)')
+    .option('--out <dir>', 'write the report files there (swarm.json, compare.json or tournament.json, summary.md, report.html, and runs.csv for a tournament)')
     .option('--no-html', 'do not write report.html')
     .option('--json', 'print the merged report as JSON instead of tables')
     .option('--junit <file>', 'write JUnit XML, as the unsplit command does')
@@ -126,8 +127,8 @@ function program(setExit: (code: number) => void): Command {
 
   cli
     .command('report')
-    .description('write the HTML report (charts, self-contained) of an earlier run, swarm or comparison from its JSON')
-    .argument('<report.json>', 'report.json written by run, swarm.json by swarm --out, or compare.json by compare --out')
+    .description('write the HTML report (charts, self-contained) of an earlier run, swarm, comparison or tournament from its JSON')
+    .argument('<report.json>', 'report.json written by run, swarm.json by swarm --out, compare.json by compare --out, or tournament.json by tournament')
     .option('--out <file>', 'the HTML file to write (default: report.html beside the JSON file)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action((file: string, opts: { out?: string }) => setExit(reportCommand(file, opts)));

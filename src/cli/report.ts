@@ -1,6 +1,6 @@
 /**
- * `a2a-sim report <file.json> [--out FILE]`: (re)writes the HTML page of an earlier run, swarm or
- * comparison from its JSON, recognised by its "format".
+ * `a2a-sim report <file.json> [--out FILE]`: (re)writes the HTML page of an earlier run, swarm,
+ * comparison or tournament from its JSON, recognised by its "format".
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { formatProblems, type ScenarioProblem } from '../scenario/load.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { loadStrategyModules } from '../run/strategy-modules.js';
+import { writeReportHtml } from '../report/html/write.js';
 import { junitXml } from '../report/junit.js';
-import { markdownTournament, renderTournament, tournamentCsv, tournamentSuite } from '../report/tournament-report.js';
+import { toolInfo } from '../report/tool.js';
+import { markdownTournament, renderTournament, tournamentCsv, tournamentSuite, type TournamentReport } from '../report/tournament-report.js';
 import { parseTournamentText, type TournamentPlan } from '../study/tournament-file.js';
 import { gridDigest, runTournament, tournamentGrid, type LoadedScenario, type RunRecord } from '../study/tournament.js';
 import { tournamentResults, type TournamentResults } from '../study/tournament-scores.js';
@@ -28,6 +30,8 @@ export interface TournamentCommandOptions extends CiOutputOptions {
   json?: boolean;
   progress?: boolean;
   shard?: string;
+  /** false: no report.html */
+  html?: boolean;
 }
 
 export const RUNS_FORMAT = 'a2a-market-sim/tournament-runs@1';
@@ -160,19 +164,21 @@ function writeTournamentPartial(shard: ShardSpec, digest: string, size: number, 
 }
 
 /** Writes every output of a finished tournament (also what merge does) and returns the exit code. */
-export function finishTournament(results: TournamentResults, wallclock: Omit<TournamentWallclock, 'started_at'> & { started_at?: string }, opts: { out?: string; json?: boolean } & CiOutputOptions): number {
-  const report = { ...results, wallclock };
+export function finishTournament(results: TournamentResults, wallclock: Omit<TournamentWallclock, 'started_at'> & { started_at?: string }, opts: { out?: string; json?: boolean; html?: boolean } & CiOutputOptions): number {
+  const report: TournamentReport = { ...results, tool: toolInfo(), wallclock };
+  let html: string | undefined;
   if (opts.out !== undefined) {
     writeFileSync(join(opts.out, 'tournament.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(opts.out, 'runs.csv'), tournamentCsv(results.runs));
     writeFileSync(join(opts.out, 'summary.md'), markdownTournament(results));
+    if (opts.html !== false) html = writeReportHtml(report, opts.out);
   }
   writeCiOutputs(opts, () => junitXml([tournamentSuite(results, results.file)]), () => markdownTournament(results));
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     process.stdout.write(`${renderTournament(results, terminalWidth())}\n`);
     const threads = wallclock.workers === 0 ? 'the main thread' : `${wallclock.workers} worker thread${wallclock.workers === 1 ? '' : 's'}`;
-    process.stdout.write(`${results.run_count} runs (${wallclock.runs_run} run now, ${wallclock.runs_resumed} already done) in ${(wallclock.elapsed_ms / 1000).toFixed(1)}s on ${threads}${opts.out !== undefined ? `; report: ${join(opts.out, 'tournament.json')}, ${join(opts.out, 'runs.csv')}, ${join(opts.out, 'summary.md')}` : ''}\n`);
+    process.stdout.write(`${results.run_count} runs (${wallclock.runs_run} run now, ${wallclock.runs_resumed} already done) in ${(wallclock.elapsed_ms / 1000).toFixed(1)}s on ${threads}${opts.out !== undefined ? `; report: ${join(opts.out, 'tournament.json')}, ${join(opts.out, 'runs.csv')}, ${join(opts.out, 'summary.md')}${html ? `, ${html}` : ''}` : ''}\n`);
   }
   if (results.runs.some((r) => r.status === 'violation')) return ExitCode.invariantViolated;
   if (results.runs.some((r) => r.status === 'error')) return ExitCode.internalError;

@@ -9,6 +9,22 @@ import type { RunRecord } from '../study/tournament.js';
 import { DEFAULT_WIDTH, fitTable } from './fit.js';
 import { int, markdownTable } from './format.js';
 import type { JUnitCase, JUnitSuite } from './junit.js';
+import type { ToolInfo } from './tool.js';
+
+/** tournament.json: the results, the tool that ran them, and apart the wall-clock figures. */
+export interface TournamentReport extends TournamentResults {
+  /** the tool's name, version and commit (absent in a tournament.json written before it was recorded) */
+  readonly tool?: ToolInfo;
+  readonly wallclock: {
+    readonly started_at?: string;
+    readonly elapsed_ms: number;
+    readonly workers: number;
+    /** runs done by the command, and runs found done in the runs file */
+    readonly runs_run: number;
+    readonly runs_resumed: number;
+    readonly node: string;
+  };
+}
 
 const num = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(3));
 const interval = (low: number | null, high: number | null) => (low === null || high === null ? '–' : `[${low.toFixed(3)}, ${high.toFixed(3)}]`);

@@ -60,7 +60,7 @@ describe('a2a-sim report', () => {
 
   it('refuses what is not a report it draws with exit 2, in words, and writes nothing', async () => {
     writeFileSync(join(tmp, 'broken.json'), '{"format": ');
-    writeFileSync(join(tmp, 'other.json'), '{"format": "a2a-market-sim/tournament@1", "results": {}}');
+    writeFileSync(join(tmp, 'other.json'), '{"format": "a2a-market-sim/partial@1", "results": {}}');
     writeFileSync(join(tmp, 'none.json'), '[1, 2]');
     writeFileSync(join(tmp, 'thin.json'), '{"format": "a2a-market-sim/swarm@1", "scenario": "x"}');
     const cases: [string[], RegExp][] = [
@@ -68,7 +68,7 @@ describe('a2a-sim report', () => {
       [['report', join(tmp, 'broken.json')], /broken\.json: not JSON/],
       [
         ['report', join(tmp, 'other.json')],
-        /other\.json: not a report this tool draws \(its "format" is "a2a-market-sim\/tournament@1"; expected one of "a2a-market-sim\/report@1" \(report\.json of a2a-sim run\), "a2a-market-sim\/swarm@1" \(swarm\.json of a2a-sim swarm --out\), "a2a-market-sim\/compare@1" \(compare\.json of a2a-sim compare --out\)\)/,
+        /other\.json: not a report this tool draws \(its "format" is "a2a-market-sim\/partial@1"; expected one of "a2a-market-sim\/report@1" \(report\.json of a2a-sim run\), "a2a-market-sim\/swarm@1" \(swarm\.json of a2a-sim swarm --out\), "a2a-market-sim\/compare@1" \(compare\.json of a2a-sim compare --out\), "a2a-market-sim\/tournament@1" \(tournament\.json of a2a-sim tournament\)\)/,
       ],
       [['report', join(tmp, 'none.json')], /none\.json: not a report this tool draws \(it has no "format"/],
       [['report', join(tmp, 'thin.json')], /thin\.json: the swarm report has no summary, outcomes/],

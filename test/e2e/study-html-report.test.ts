@@ -1,7 +1,8 @@
 /**
- * report.html of `a2a-sim swarm` and `a2a-sim compare`, written with --out and opened in headless
- * Chromium: no console error or failed request, nothing fetched but the file itself, every chart
- * the report's data calls for drawn, the failing seeds and pairs with their replay commands, light,
+ * report.html of `a2a-sim swarm`, `a2a-sim compare` and `a2a-sim tournament`, written with --out and
+ * opened in headless Chromium: no console error or failed request, nothing fetched but the file
+ * itself, every chart the report's data calls for drawn, the failing seeds, pairs and runs with
+ * their replay commands, light,
  * dark, print and the keyboard; `a2a-sim report` rewrites each page from its JSON, `--no-html`
  * skips it. Screenshots go to reports/screenshots/ (gitignored) for people to look at.
  */
@@ -11,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartShapes, launchChromium, luminance, tabThrough, watch, type PageProblems } from './browser.js';
-import { cleanup, loadScenarioData, makeTmp, quickstartFile, readJson, root, runCli, writeYaml, type CliResult } from './helpers.js';
+import { cleanup, loadScenarioData, makeTmp, quickstartFile, readJson, root, runCli, writeText, writeYaml, type CliResult } from './helpers.js';
 
 const shots = join(root, 'reports', 'screenshots');
 const SPLIT_BUDGET = 'negotiation.success_rate >= 0.86';
@@ -22,6 +23,9 @@ let compareRun: CliResult;
 let swarm: any;
 let comparison: any;
 let swarmFile: string;
+let tournamentRun: CliResult;
+let tournament: any;
+let tournamentFile: string;
 
 /** An id as the pages make them from a metric's name. */
 const idOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
@@ -37,6 +41,17 @@ function market(name: string, margin: number): string {
   return writeYaml(tmp, `${name}.yaml`, data);
 }
 
+const TWO = ['{ name: boulware, strategy: { kind: boulware } }', '{ name: conceder, strategy: { kind: conceder } }'];
+
+/** A tournament over the calm market cut to 10 s, one seed, with `extra` settings. */
+function tinyTournament(name: string, competitors: string[], extra = ''): string {
+  const s = loadScenarioData('scenarios/tournament/calm-market.yaml');
+  s.duration = '10s';
+  s.market.regimes[0].duration = '10s';
+  const scenario = writeYaml(tmp, `${name}-market.yaml`, s);
+  return writeText(tmp, `${name}.yaml`, `name: ${name}\ncompetitors:\n${competitors.map((c) => `  - ${c}`).join('\n')}\nscenarios:\n  - { file: ${scenario} }\nseeds: 1\n${extra}`);
+}
+
 beforeAll(async () => {
   tmp = makeTmp('study-html');
   // quickstart with a budget some of seeds 1 to 5 breach (its success rate spreads from 83% to 90% over them).
@@ -45,14 +60,18 @@ beforeAll(async () => {
   swarmFile = writeYaml(tmp, 'split.yaml', data);
   const base = market('base', 0.35);
   const narrow = market('narrow', 0.25);
-  [swarmRun, compareRun] = await Promise.all([
+  tournamentFile = tinyTournament('tiny', [...TWO, `{ name: stuck, strategy: { module: ${join(root, 'test/fixtures/tournament/stuck.mjs')} } }`], `thresholds: ["boulware rank <= 2", "stuck agreement_rate >= 0.5"]\nlimits: { run_time: 1s }\n`);
+  [swarmRun, compareRun, tournamentRun] = await Promise.all([
     runCli(['swarm', swarmFile, '--seeds', '5', '--workers', '1', '--out', join(tmp, 'swarm')], 180_000),
     runCli(['compare', base, narrow, '--seeds', '4', '--workers', '1', '--out', join(tmp, 'compare')], 180_000),
+    // A strategy that never answers: its 4 runs are cut off after 1 s each (a pending Promise, cut off inline too).
+    runCli(['tournament', tournamentFile, '--workers', '0', '--out', join(tmp, 'tournament')], 180_000),
   ]);
-  // The budget is breached by some seeds (exit 1); the candidate regressed (exit 1).
-  if (swarmRun.status !== 1 || compareRun.status !== 1) throw new Error(`swarm exited ${swarmRun.status}, compare ${compareRun.status}:\n${swarmRun.stderr}${compareRun.stderr}`);
+  // The budget is breached by some seeds (exit 1); the candidate regressed (exit 1); a threshold failed (exit 1).
+  if (swarmRun.status !== 1 || compareRun.status !== 1 || tournamentRun.status !== 1) throw new Error(`swarm exited ${swarmRun.status}, compare ${compareRun.status}, tournament ${tournamentRun.status}:\n${swarmRun.stderr}${compareRun.stderr}${tournamentRun.stderr}`);
   swarm = readJson(join(tmp, 'swarm', 'swarm.json'));
   comparison = readJson(join(tmp, 'compare', 'compare.json'));
+  tournament = readJson(join(tmp, 'tournament', 'tournament.json'));
   browser = await launchChromium();
   mkdirSync(shots, { recursive: true });
 }, 240_000);
@@ -205,6 +224,92 @@ describe('report.html of a comparison', () => {
     expect(r.stdout).toBe(`report: ${htmlFile()}\n`);
     expect(readFileSync(htmlFile(), 'utf8')).toBe(before);
   });
+});
+
+describe('report.html of a tournament', () => {
+  const htmlFile = () => join(tmp, 'tournament', 'report.html');
+
+  it('is written beside tournament.json and named on the last line', () => {
+    expect(existsSync(htmlFile())).toBe(true);
+    expect(tournamentRun.stdout).toMatch(/6 runs .*; report: .*tournament\.json, .*runs\.csv, .*summary\.md, .*report\.html\n$/);
+  });
+
+  it('draws the ranking, every score and the per-pair matrices; names the failed threshold; counts the runs cut off with their replay commands', async () => {
+    const { page, problems } = await open(htmlFile(), 'light');
+    const drawn = await expectAllDrawn(page);
+    const scores = ['agreement-rate', 'utility', 'advantage', 'partner-welfare', 'welfare', 'pareto-optimality', 'nash-optimality'].map((f) => `score-${f}`);
+    expect(drawn.map((c) => c.id)).toEqual(['ranking-chart', ...scores, 'pairs', 'pairs-buyer', 'pairs-store']);
+    const ranking = drawn.find((c) => c.id === 'ranking-chart')!;
+    for (const s of tournament.ranking) expect(ranking.text).toContain(`${s.rank}. ${s.competitor}`);
+    // The heatmap writes each pair's mean in its cell.
+    const pairs = drawn.find((c) => c.id === 'pairs')!;
+    for (const row of tournament.matrix.rows) for (const v of Object.values(row.against)) if (v !== null) expect(pairs.text).toContain((v as number).toFixed(3));
+    expect(await page.textContent('header .verdict')).toBe('1 of 2 thresholds failed: stuck agreement_rate >= 0.5');
+    const header = await page.textContent('header');
+    expect(header).toContain('6: 2 finished, 4 cut off at the 1,000 ms limit');
+    expect(header).toContain(tournament.tool.version);
+    const verdicts = await page.$$eval('header table tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.lastElementChild!.textContent, tr.lastElementChild!.className]));
+    expect(verdicts).toEqual([['boulware rank <= 2', 'pass', 'pass'], ['stuck agreement_rate >= 0.5', 'FAIL', 'fail']]);
+    const cut = await page.$$eval('#problems tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.querySelector('code')?.textContent]));
+    expect(cut.map((r) => r[0])).toEqual(tournament.problems.map((p: any) => p.key));
+    for (const [key, replay] of cut) {
+      const run = tournament.runs.find((r: any) => r.key === key);
+      expect(replay).toBe(`a2a-sim tournament ${tournamentFile} --shard ${run.index + 1}/6 --out reports/tournament-tiny-run-${run.index + 1}`);
+    }
+    await page.screenshot({ path: join(shots, 'tournament-light.png'), fullPage: true });
+    expectNoProblems(problems, htmlFile());
+    await page.close();
+  });
+
+  it('replays a run cut off alone, with the command its page gives', async () => {
+    const replay = tournament.runs.find((r: any) => r.key === tournament.problems[0].key);
+    // The page's command (checked above), with --out in the test's folder.
+    const r = await runCli(['tournament', tournamentFile, '--shard', `${replay.index + 1}/6`, '--out', join(tmp, 'replay'), '--json'], 60_000);
+    expect(r.status, r.stderr).toBe(0);
+    const partial = readJson(JSON.parse(r.stdout).partial);
+    expect(partial.items.map((i: any) => [i.position, i.value.key, i.value.status])).toEqual([[replay.index, replay.key, 'timeout']]);
+  }, 60_000);
+
+  it('follows a dark colour scheme, prints light and works with the keyboard', async () => {
+    const { page, problems } = await open(htmlFile(), 'dark');
+    await expectAllDrawn(page);
+    await expectDarkAndPrint(page, 'ranking-chart', 'tournament');
+    await page.emulateMedia({ media: 'screen' });
+    const { reached, problems: focus } = await tabThrough(page, 40);
+    expect(focus).toEqual([]);
+    expect(reached).toContain('link:#problems');
+    for (const id of await page.$$eval('figure[data-chart]', (f) => f.map((x) => x.getAttribute('data-chart')!))) expect(reached, `Tab never reached ${id}`).toContain(id);
+    expectNoProblems(problems, htmlFile());
+    await page.close();
+  });
+
+  it('is rewritten byte for byte from tournament.json by a2a-sim report', async () => {
+    const out = join(tmp, 'tournament-again.html');
+    const r = await runCli(['report', join(tmp, 'tournament', 'tournament.json'), '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(htmlFile(), 'utf8'));
+  });
+
+  it('is written by merge from the shards of a tournament, and left out with --no-html', async () => {
+    const file = tinyTournament('two', TWO);
+    const partials: string[] = [];
+    for (const shard of ['1/2', '2/2']) {
+      const r = await runCli(['tournament', file, '--workers', '0', '--shard', shard, '--out', join(tmp, `t-shard-${shard[0]}`), '--json'], 60_000);
+      expect(r.status, r.stderr).toBe(0);
+      partials.push(JSON.parse(r.stdout).partial);
+    }
+    const [merged, unmerged] = await Promise.all([runCli(['merge', ...partials, '--out', join(tmp, 't-merged')]), runCli(['merge', ...partials, '--out', join(tmp, 't-no'), '--no-html'])]);
+    expect([merged.status, unmerged.status], merged.stderr + unmerged.stderr).toEqual([0, 0]);
+    expect(merged.stdout).toContain(`, ${join(tmp, 't-merged', 'report.html')}\n`);
+    expect(existsSync(join(tmp, 't-no', 'tournament.json'))).toBe(true);
+    expect(existsSync(join(tmp, 't-no', 'report.html'))).toBe(false);
+    const { page, problems } = await open(join(tmp, 't-merged', 'report.html'), 'light');
+    await expectAllDrawn(page);
+    expect(await page.textContent('header .verdict')).toMatch(/^no thresholds; (boulware|conceder) ranks first$/);
+    expect(await page.textContent('#problems')).toContain('Every one of the 2 runs finished.');
+    expectNoProblems(problems, join(tmp, 't-merged', 'report.html'));
+    await page.close();
+  }, 90_000);
 });
 
 describe('a2a-sim merge', () => {

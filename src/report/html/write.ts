@@ -47,7 +47,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-/** The HTML of a report (a run, a swarm, a comparison): a pure function of the report and the page's assets. */
+/** The HTML of a report (a run, a swarm, a comparison, a tournament): a pure function of the report and the page's assets; it embeds the report's page document (kinds.ts). */
 export function renderHtml(report: ReportDocument, assets: PageAssets = pageAssets()): string {
   const data = pageDataOf(report);
   if (data === undefined) throw new Error(`no page for a report of format ${JSON.stringify(report.format)}`);
@@ -81,7 +81,7 @@ export function writeHtml(report: ReportDocument, file: string): void {
 }
 
 /**
- * For `run`, `swarm` and `compare`: writes DIR/report.html and returns its path; when the page is
+ * For `run`, `swarm`, `compare` and `tournament`: writes DIR/report.html and returns its path; when the page is
  * not built, says so on stderr and returns undefined (the other outputs and the exit code stand).
  */
 export function writeReportHtml(report: ReportDocument, outDir: string): string | undefined {

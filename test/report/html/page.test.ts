@@ -142,6 +142,6 @@ describe('the page of a run', () => {
   });
 
   it('refuses a kind it does not know', () => {
-    expect(() => pageOf({ kind: 'tournament' } as never)).toThrow(/unknown kind of report: tournament/);
+    expect(() => pageOf({ kind: 'partial' } as never)).toThrow(/unknown kind of report: partial/);
   });
 });

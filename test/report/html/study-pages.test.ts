@@ -224,7 +224,8 @@ describe('the kinds of report', () => {
     expect(kindOfFormat('a2a-market-sim/swarm@1')).toBe('swarm');
     expect(kindOfFormat('a2a-market-sim/compare@1')).toBe('compare');
     expect(kindOfFormat('a2a-market-sim/report@1')).toBe('run');
-    expect(kindOfFormat('a2a-market-sim/tournament@1')).toBeUndefined();
+    expect(kindOfFormat('a2a-market-sim/tournament@1')).toBe('tournament');
+    expect(kindOfFormat('a2a-market-sim/partial@1')).toBeUndefined();
     expect(pageOf(pageDataOf(swarm)!).title).toBe(REPORT_KINDS.swarm.title(swarm));
     expect(pageOf(pageDataOf(comparison)!).title).toBe(REPORT_KINDS.compare.title(comparison));
   });

@@ -61,7 +61,7 @@ describe('renderHtml of other kinds of report', () => {
   });
 
   it('refuses a document of a format it has no page for', () => {
-    expect(() => renderHtml({ ...swarm, format: 'a2a-market-sim/tournament@1' } as never, assets)).toThrow(/no page for a report of format "a2a-market-sim\/tournament@1"/);
+    expect(() => renderHtml({ ...swarm, format: 'a2a-market-sim/partial@1' } as never, assets)).toThrow(/no page for a report of format "a2a-market-sim\/partial@1"/);
   });
 });
 
