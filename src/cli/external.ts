@@ -82,6 +82,9 @@ export function checkExternalOptions(file: string, plan: SimulationPlan, opts: E
   }
   if (opts.listen !== undefined && opts.replay !== undefined) throw new UsageError('--listen and --replay: give one (a replay needs no agents)');
   if (opts.record !== undefined && opts.replay !== undefined) throw new UsageError('--record and --replay: a replay records nothing new');
+  if (plan.external_clock === 'realtime' && (opts.record !== undefined || opts.replay !== undefined)) {
+    throw new UsageError(`${file}: external_clock: realtime: replies take effect when they arrive, so a recording could not give the same run again; --record and --replay need external_clock: virtual`);
+  }
   if (opts.listen !== undefined) parseListen(opts.listen);
   connectTimeoutMs(opts.connectTimeout);
 }
@@ -108,7 +111,7 @@ export async function openExternal(file: string, plan: SimulationPlan, seed: str
     }
     const link = new ReplayLink(recording.answers, opts.replay);
     process.stderr.write(`replaying ${recording.answers.size} recorded answers of external agents from ${opts.replay}\n`);
-    return { link, finish: async (_vt, tally) => externalWallclock('replay', tally, []) };
+    return { link, finish: async (_vt, tally) => externalWallclock('replay', plan, tally, []) };
   }
   const { host, port } = parseListen(opts.listen!);
   let recorder: Recorder | undefined;
@@ -136,7 +139,7 @@ export async function openExternal(file: string, plan: SimulationPlan, seed: str
     finish: async (vtUs, tally, reason) => {
       await gateway.close(vtUs, reason);
       recorder?.close();
-      return externalWallclock('listen', tally, missing, gateway.stats.report(), gateway.url);
+      return externalWallclock('listen', plan, tally, missing, gateway.stats.report(), gateway.url);
     },
   };
 }

@@ -5,7 +5,8 @@
  * smallest think time, so the kernel runs on up to then and waits there (a barrier event) until
  * the answer has come, holding virtual time still. The answer is sent at t plus a think time
  * drawn from the scenario's distribution, never at wall time: a deterministic agent gives the same
- * run every time.
+ * run every time. Under external_clock: realtime the kernel is paced to the wall clock instead
+ * (pacer.ts), and an answer is sent when it arrives.
  */
 import { Agent, type AgentContext } from '../agents/agent.js';
 import { minimumUs, sampleUs } from '../engine/distribution.js';
@@ -18,6 +19,7 @@ import { dealTerms } from '../agents/deal-terms.js';
 import type { Outcome } from '../metrics/collector.js';
 import type { ExternalPlan } from '../scenario/schema.js';
 import { settledAnswer, type AgentLink, type Answer, type Outgoing, type SettledAnswer } from './link.js';
+import type { Pacer } from './pacer.js';
 
 /** Deals and negotiations followed per agent, at most: one its counterpart lets lapse is forgotten, oldest first. */
 const MAX_TRACKED = 100_000;
@@ -65,6 +67,8 @@ export class ExternalAgent extends Agent {
     /** the agent's own sends are not asked for at or after this virtual time (the scenario's end) */
     private readonly durationUs: number,
     private readonly tally: ExternalTally,
+    /** external_clock: realtime: answers take effect when they arrive, at the pacer's next step */
+    private readonly pacer?: Pacer,
   ) {
     super(address, ctx);
     this.minThinkUs = minimumUs(plan.think_time);
@@ -137,7 +141,9 @@ export class ExternalAgent extends Agent {
   private handOver(frame: Outgoing): void {
     this.tally.frames++;
     const pending: Pending = { atUs: this.nowUs, frame, answer: settledAnswer(this.link.exchange(this.identifier, frame)) };
-    this.ctx.kernel.schedule(this.nowUs + this.minThinkUs, Priority.timer, this, this, BARRIER, pending);
+    const pacer = this.pacer;
+    if (pacer !== undefined) void pending.answer.promise.then((answer) => pacer.arrive(() => this.apply(pending, answer)));
+    else this.ctx.kernel.schedule(this.nowUs + this.minThinkUs, Priority.timer, this, this, BARRIER, pending);
   }
 
   handle(kind: number, data: unknown): void {
@@ -161,8 +167,8 @@ export class ExternalAgent extends Agent {
   private apply(pending: Pending, answer: Answer): void {
     this.link.applied?.(this.identifier);
     this.tally.answers++;
-    const thinkUs = Math.max(this.minThinkUs, sampleUs(this.plan.think_time, this.rng));
-    const sendUs = Math.max(this.nowUs, pending.atUs + thinkUs);
+    // realtime: the answer is sent now, when it arrived (to within the pacer's step); virtual: after a modeled think time
+    const sendUs = this.pacer !== undefined ? this.nowUs : Math.max(this.nowUs, pending.atUs + Math.max(this.minThinkUs, sampleUs(this.plan.think_time, this.rng)));
     const kernel = this.ctx.kernel;
     // Stamped with the virtual time it is sent at, whatever the agent wrote; a signed message
     // keeps the agent's own stamp (its signature covers it, and freshness is checked on it).

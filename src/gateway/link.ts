@@ -24,6 +24,12 @@ export interface AgentLink {
   exchange(agent: string, frame: Outgoing): Promise<Answer>;
   /** The oldest answer of `agent` not yet applied has entered the simulation (answers are applied in the order of their frames). */
   applied?(agent: string): void;
+  /**
+   * external_clock: realtime. Settles once the wall clock, from the first call and at the
+   * scenario's scale, has reached virtual time `vtUs`; undefined when it already has. The
+   * simulation never reads the clock itself: the link does, outside it.
+   */
+  paceTo?(vtUs: number): Promise<void> | undefined;
 }
 
 /** An answer that is already there, so the simulation need not wait for it. */

@@ -137,6 +137,17 @@ export class Gateway implements AgentLink {
     });
   }
 
+  /** external_clock: realtime. When the pacing started (the first call), on the wall clock. */
+  private paceStartMs: number | undefined;
+
+  paceTo(vtUs: number): Promise<void> | undefined {
+    const now = performance.now();
+    this.paceStartMs ??= now;
+    const dueMs = this.paceStartMs + vtUs / 1000 / this.options.plan.realtime_scale;
+    if (now >= dueMs) return undefined;
+    return new Promise<void>((resolve) => setTimeout(resolve, dueMs - now));
+  }
+
   applied(agent: string): void {
     const at = this.handedAt.get(agent)?.shift();
     if (at !== undefined) this.stats.roundTrip.record((performance.now() - at) * 1000);

@@ -10,6 +10,13 @@ import type { BudgetResult, RunResult } from '../simulation.js';
 export interface ExternalWallclock {
   /** listen: agents over the gateway; replay: the answers of a recording */
   readonly mode: 'listen' | 'replay';
+  /**
+   * how the agents met virtual time: virtual (co-simulated: a deterministic agent gives the same
+   * results every run) or realtime (paced to the wall clock at `scale`, replies taking effect when
+   * they arrived: the results depend on this machine and this run)
+   */
+  readonly clock: 'virtual' | 'realtime';
+  readonly scale?: number;
   readonly url?: string;
   /** what the external agents did, counted in the simulation */
   readonly frames: number;
@@ -21,8 +28,16 @@ export interface ExternalWallclock {
   readonly gateway?: GatewayReport;
 }
 
-export function externalWallclock(mode: 'listen' | 'replay', tally: ExternalTally | undefined, missing: readonly string[], gateway?: GatewayReport, url?: string): ExternalWallclock {
-  return { mode, ...(url ? { url } : {}), frames: tally?.frames ?? 0, answers: tally?.answers ?? 0, timeouts: tally?.timeouts ?? 0, unreachable: tally?.unreachable ?? 0, missing_at_start: [...missing], ...(gateway ? { gateway } : {}) };
+export function externalWallclock(
+  mode: 'listen' | 'replay',
+  clock: { readonly external_clock: 'virtual' | 'realtime'; readonly realtime_scale: number },
+  tally: ExternalTally | undefined,
+  missing: readonly string[],
+  gateway?: GatewayReport,
+  url?: string,
+): ExternalWallclock {
+  const paced = clock.external_clock === 'realtime' ? { clock: 'realtime' as const, scale: clock.realtime_scale } : { clock: 'virtual' as const };
+  return { mode, ...paced, ...(url ? { url } : {}), frames: tally?.frames ?? 0, answers: tally?.answers ?? 0, timeouts: tally?.timeouts ?? 0, unreachable: tally?.unreachable ?? 0, missing_at_start: [...missing], ...(gateway ? { gateway } : {}) };
 }
 
 /** The value of a wall-clock metric (external.reply_latency.p99 in µs, external.disconnects, …), or undefined without one. */
@@ -62,6 +77,7 @@ const ms = (us: number | null): string => (us === null ? '–' : `${(us / 1000).
 /** One line for the summary: what happened at the edge, and the measured latencies. */
 export function describeExternal(w: ExternalWallclock): string {
   const parts = [`external agents (${w.mode === 'replay' ? 'replayed' : w.url}): ${w.frames} frames, ${w.answers} answers`];
+  if (w.clock === 'realtime') parts.push(`realtime clock (×${w.scale ?? 1}): replies took effect when they arrived, so these results depend on this machine and this run`);
   if (w.timeouts > 0) parts.push(`${w.timeouts} reply timeouts`);
   if (w.unreachable > 0) parts.push(`${w.unreachable} frames for agents not connected (answered agent_unreachable)`);
   if (w.missing_at_start.length > 0) parts.push(`${w.missing_at_start.length} agents missing at the start`);

@@ -30,6 +30,7 @@ import { verifierPolicyOf, type TrustContext } from '../trust/context.js';
 import { KeyDirectory } from '../trust/keys.js';
 import type { Layout } from './layout.js';
 import { ExternalAgent, type ExternalTally } from '../gateway/external-agent.js';
+import { Pacer } from '../gateway/pacer.js';
 import type { AgentLink } from '../gateway/link.js';
 import { externalOf } from '../scenario/external.js';
 
@@ -131,6 +132,8 @@ export class Shard {
   private readonly buyers: BuyerAgent[] = [];
   private readonly adversaries: AdversaryAgent[] = [];
   private readonly externals: ExternalAgent[] = [];
+  /** external_clock: realtime: paces virtual time to the wall clock (the link reads the clock) */
+  private pacer: Pacer | undefined;
   /** what the external agents here did */
   readonly externalTally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0 };
   private traceLines: KeyedTraceLine[] = [];
@@ -188,8 +191,9 @@ export class Shard {
       const external = externalOf(plan, org.name);
       if (external !== undefined) {
         if (world.external === undefined) throw new Error(`${org.name} is an external organisation: the run needs its agents' link (run --listen, or --replay)`);
+        if (plan.external_clock === 'realtime') this.pacer ??= new Pacer(layout.agents.length, this.kernel, world.external, plan.duration);
         for (const id of org.agentIds) {
-          const agent = new ExternalAgent(layout.agents[id]!, external, world.external, ctx, plan.duration, this.externalTally);
+          const agent = new ExternalAgent(layout.agents[id]!, external, world.external, ctx, plan.duration, this.externalTally, this.pacer);
           this.broker.register(agent);
           this.externals.push(agent);
         }
@@ -238,6 +242,7 @@ export class Shard {
     }
     for (const a of this.adversaries) a.start();
     for (const e of this.externals) e.start();
+    this.pacer?.start();
   }
 
   nextTimeUs(): number {

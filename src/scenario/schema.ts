@@ -597,8 +597,13 @@ const ScenarioShape = z.strictObject({
     buyers: z.array(Buyer).default([]),
     /** organisations played by agent processes over the gateway (run --listen) */
     external: z.array(External).max(100).default([]),
-    /** how external agents meet virtual time: virtual (conservative co-simulation) */
-    external_clock: z.enum(['virtual'], { error: 'expected external_clock: virtual (realtime pacing is not available)' }).default('virtual'),
+    /**
+     * how external agents meet virtual time: virtual (conservative co-simulation, deterministic)
+     * or realtime (virtual time paced to the wall clock, replies taking effect when they arrive)
+     */
+    external_clock: z.enum(['virtual', 'realtime'], { error: 'expected external_clock: virtual or realtime' }).default('virtual'),
+    /** realtime only: virtual seconds per wall-clock second (2: the run goes twice as fast as the clock) */
+    realtime_scale: z.number().positive().max(1000).default(1),
     budgets: z.array(BudgetExpression).default([]),
     /** regression thresholds for `compare`: "negotiation.success_rate: -1%" */
     regression: z.array(RegressionExpression).default([]),

@@ -88,6 +88,33 @@ describe('external agents', () => {
     expect(JSON.stringify(readJson(join(dir, 'c', 'report.json')).results)).toBe(JSON.stringify(first.report.results));
   });
 
+  it('external_clock: realtime paces virtual time to the wall clock, and the report says the results depend on the run', async () => {
+    const dir = tmp('ext-realtime');
+    const data = loadScenarioData(SCENARIO);
+    // 30 s of virtual time at ten times the clock: about 3 s of wall clock
+    Object.assign(data, { external_clock: 'realtime', realtime_scale: 10 });
+    const file = writeYaml(dir, 'realtime.yaml', data);
+    const refused = await runCli(['run', file, '--listen', '127.0.0.1:0', '--record', join(dir, 'r.ndjson'), '--out', join(dir, 'x')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('external_clock: realtime');
+    const out = join(dir, 'out');
+    const started = Date.now();
+    const run = listen([file, '--out', out]);
+    const url = await run.url;
+    const [result, storeExit] = await Promise.all([run.done, agent(STORE, url, 'open-store')]);
+    const wallMs = Date.now() - started;
+    expect(storeExit).toBe(0);
+    expect([0, 1]).toContain(result.status);
+    // paced: the 30 s of virtual time took at least 3 s of wall clock (scale 10)
+    expect(wallMs).toBeGreaterThanOrEqual(3_000);
+    const report = readJson(join(out, 'report.json'));
+    expect(report.wallclock.external).toMatchObject({ clock: 'realtime', scale: 10 });
+    expect(result.stdout).toContain('realtime clock (×10)');
+    const open = report.results.strategies.by_strategy.find((s: any) => s.organisations.includes('open-store'));
+    expect(open.negotiations).toBeGreaterThan(10);
+    expect(open.succeeded).toBeGreaterThan(5);
+  });
+
   it('an external buyer (the example) discovers the stores and buys; virtual time repeats exactly', async () => {
     const dir = tmp('ext-buyer');
     const buy = async (out: string) => {

@@ -47,11 +47,15 @@ describe('external organisations in a scenario', () => {
     expect(planOf(validate(s)).external[0]!.jwks).toEqual([{ kty: 'EC', crv: 'P-256', x: 'abc', y: 'def' }]);
   });
 
-  it('refuses a clock other than virtual, and no store at all', () => {
+  it('refuses a clock other than virtual or realtime, a scale that is not positive, and no store at all', () => {
     const s = withExternal({ role: 'buyer' });
     s.stores = [];
-    s.external_clock = 'realtime';
-    expect(problems(s).map((p) => p.path).sort()).toEqual(['external_clock', 'stores']);
+    s.external_clock = 'wallclock';
+    s.realtime_scale = 0;
+    expect(problems(s).map((p) => p.path).sort()).toEqual(['external_clock', 'realtime_scale', 'stores']);
+    const realtime = withExternal({ role: 'store' });
+    Object.assign(realtime, { external_clock: 'realtime', realtime_scale: 2 });
+    expect(planOf(validate(realtime))).toMatchObject({ external_clock: 'realtime', realtime_scale: 2 });
   });
 
   it('has wall-clock budgets on the gateway figures', () => {
