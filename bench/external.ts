@@ -49,6 +49,6 @@ const row = (label: string, r: typeof local, s: number, rt: string, rl: string) 
   const m = r.results.messages.delivered;
   return `${label.padEnd(26)} ${String(r.results.negotiation.count).padStart(6)} negotiations ${r.results.negotiation.rounds?.mean?.toFixed?.(1) ?? ''} ${String(m).padStart(8)} messages ${s.toFixed(2).padStart(7)} s ${Math.round(m / s).toLocaleString('en-US').padStart(9)} messages/s   ${rt}   ${rl}`;
 };
-process.stdout.write(`${file}: 1,000 concurrent negotiations, up to 20 rounds (figures of this machine, this run; not final)\n`);
+process.stdout.write(`${file}: 1,000 concurrent negotiations, up to 20 rounds (figures of this machine and this run)\n`);
 process.stdout.write(`${row('in process', local, localS, '', '')}\n`);
 process.stdout.write(`${row('external store (loopback)', remote, remoteS, `round trip p50 ${ms(g.round_trip.p50_us)} p99 ${ms(g.round_trip.p99_us)}`, `reply latency p50 ${ms(g.reply_latency.p50_us)} p99 ${ms(g.reply_latency.p99_us)}`)}\n`);
