@@ -122,4 +122,60 @@ describe('gateway faults', () => {
     // Buyers asked the silent store and the simulated one; they bought from the simulated one.
     expect(result.results.negotiation.outcomes.succeeded).toBeGreaterThan(0);
   });
+
+  it('an agent that disconnects mid-run and connects again resumes: frames reach it again, the disconnect and reconnect counted', async () => {
+    const gateway = await Gateway.listen({ plan, port: 0 });
+    let before = 0;
+    let after = 0;
+    let back: Promise<unknown> | undefined;
+    // agent 1 drops its connection after a few answers and connects again at once; agent 2, on a
+    // connection of its own, holds its next answer until agent 1 is back (so the run waits for it)
+    const first = await connect(gateway.url, {
+      agent: 'agent:open-store-1',
+      onMessage(m, turn) {
+        if (++before === 10) {
+          first.close();
+          back = connect(gateway.url, { agent: 'agent:open-store-1', onMessage: (m2, t2) => (after++, onMessage(m2, t2)) });
+        }
+        return onMessage(m, turn);
+      },
+    });
+    await connect(gateway.url, {
+      agent: 'agent:open-store-2',
+      async onMessage(m, turn) {
+        if (back !== undefined) await back;
+        return onMessage(m, turn);
+      },
+    });
+    expect(await gateway.waitForAgents(1000)).toEqual([]);
+    const result = await runSimulationAsync(plan, { external: gateway });
+    await gateway.close(result.results.virtual_end_us, 'done');
+    expect(gateway.stats.disconnects).toBe(1);
+    expect(gateway.stats.reconnects).toBe(1);
+    expect(after).toBeGreaterThan(0);
+    expect(result.results.negotiation.outcomes.succeeded).toBeGreaterThan(0);
+  });
+
+  it('a slow reader is held to a bound: frames past it wait their turn instead of piling up, and the run ends', async () => {
+    const gateway = await Gateway.listen({ plan, port: 0, maxOutstanding: 1 });
+    let inFlight = 0;
+    let most = 0;
+    const agent = await connect(gateway.url, {
+      organisation: 'open-store',
+      async onMessage(m, turn) {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight--;
+        return onMessage(m, turn);
+      },
+    });
+    expect(await gateway.waitForAgents(1000)).toEqual([]);
+    const result = await runSimulationAsync(plan, { external: gateway });
+    await gateway.close(result.results.virtual_end_us, 'done');
+    await agent.closed;
+    expect(gateway.stats.backpressureWaits).toBeGreaterThan(0);
+    // one connection serves both agents, each frame held until the one before was answered
+    expect(most).toBe(1);
+    expect(result.external!.answers).toBe(result.external!.frames);
+  });
 });
