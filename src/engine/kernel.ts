@@ -34,17 +34,17 @@ export class InvariantViolation extends Error {
 
 /** The ordering key of the event being processed (used to merge trace lines across shards). */
 export interface EventKey {
-  readonly t: number;
-  readonly p: number;
-  readonly o: number;
-  readonly s: number;
+  t: number;
+  p: number;
+  o: number;
+  s: number;
 }
 
 export class Kernel implements Clock {
   nowUs = 0;
   eventsProcessed = 0;
   /** key of the event being processed; (0, -1, -1, -1) before the first (one object, updated in place: copy what you keep) */
-  readonly current: { t: number; p: number; o: number; s: number } = { t: 0, p: -1, o: -1, s: -1 };
+  readonly current: EventKey = { t: 0, p: -1, o: -1, s: -1 };
   /**
    * Set while an event's handler waits for a Promise (a strategy's answer): runUntil stops after
    * that event, and virtual time stands still until the Promise settles (see resume()).

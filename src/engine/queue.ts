@@ -171,14 +171,14 @@ export class EventQueue {
 
   /** The earliest event as a value, without removing it. */
   peek(): SimEvent | undefined {
-    return this.count === 0 ? undefined : this.valueOf(this.heap[0]!);
+    return this.count === 0 ? undefined : this.eventAt(this.heap[0]!);
   }
 
   /** Removes the earliest event and returns it as a value. */
   pop(): SimEvent | undefined {
     const slot = this.take();
     if (slot < 0) return undefined;
-    const ev = this.valueOf(slot);
+    const ev = this.eventAt(slot);
     this.release(slot);
     return ev;
   }
@@ -195,7 +195,7 @@ export class EventQueue {
     return false;
   }
 
-  private valueOf(slot: number): SimEvent {
+  private eventAt(slot: number): SimEvent {
     return { t: this.slotTime[slot]!, p: this.slotPriority[slot]!, o: this.slotOrigin[slot]!, s: this.slotSequence[slot]!, target: this.targets[slot]!, kind: this.slotKind[slot]!, data: this.data[slot] };
   }
 
