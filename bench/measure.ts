@@ -38,7 +38,9 @@ const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 // bytes allocated on this thread's heap: the whole run's when inline
 const meter = startAllocationMeter();
-const { results, sync } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers });
+// As `a2a-sim run --workers N`: threads found slower than one go inline (MEASURE_FALLBACK=0 holds them).
+const fallback = process.env.MEASURE_FALLBACK !== '0';
+const { results, sync, fallback: fellBack } = workers === 0 ? runSimulation(plan) : await runParallel(plan, { workers, fallback });
 const allocated = meter.stop();
 const seconds = (performance.now() - t0) / 1000;
 // user + system time of every thread of this process: steadier than wall time on a shared machine
@@ -65,5 +67,6 @@ process.stdout.write(
     bytes_per_message: workers === 0 ? allocated.bytes / validated : null,
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     ...(sync ? { threads: sync } : {}),
+    ...(fellBack ? { fallback: fellBack } : {}),
   })}\n`,
 );

@@ -166,11 +166,14 @@ interface Throughput extends Measured {
   /** on the main thread's heap, so of the whole run only inline */
   bytes_per_message: number | null;
   peak_rss_bytes: number;
+  /** asked for threads, ran inline: what the probe saw (run/fallback.ts) */
+  fallback?: { probe_ms: number; parallelism: number };
 }
 
-/** One run of `file` on `workers` threads in a fresh process (bench/measure.ts). */
-function measure(file: string, workers: number, extra: readonly string[] = []): Throughput {
-  const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, String(workers), ...extra], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/** One run of `file` on `workers` threads in a fresh process (bench/measure.ts); `hold`: threads never go inline. */
+function measure(file: string, workers: number, extra: readonly string[] = [], hold = false): Throughput {
+  const env = hold ? { ...process.env, MEASURE_FALLBACK: '0' } : process.env;
+  const out = execFileSync(process.execPath, [...nodeFlags, `${here}measure.js`, file, String(workers), ...extra], { encoding: 'utf8', maxBuffer: 1 << 20, env });
   return JSON.parse(out.trim().split('\n').pop()!) as Throughput;
 }
 
@@ -185,23 +188,28 @@ function contendedSection(): void {
   const file = process.env.BENCH_CONTENDED_SCENARIO ?? scenarios[0]!;
   // BENCH_CONTENDED_SHARE=0.1 runs the first tenth of the scenario, for a quicker look
   const share = process.env.BENCH_CONTENDED_SHARE ? ['-', process.env.BENCH_CONTENDED_SHARE] : [];
-  const table = new Table({ head: ['scenario', 'beside', 'workers', 'negotiations', 'wall s', 'CPU s', 'vs inline (wall)', 'waits (asleep)', 'wakes'], style: { head: [], border: [] } });
+  const table = new Table({ head: ['scenario', 'beside', 'workers', 'ran', 'negotiations', 'wall s', 'CPU s', 'vs inline (wall)', 'waits (asleep)', 'wakes'], style: { head: [], border: [] } });
   const loadBefore = loadavg();
   const busy = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
   let inline: Throughput;
   let two: Throughput;
+  let held: Throughput;
   try {
-    process.stderr.write(`running ${file} inline and on 2 worker threads beside a busy process…\n`);
+    process.stderr.write(`running ${file} inline, on 2 worker threads, and on 2 held to the end (--no-fallback) beside a busy process…\n`);
     inline = measure(file, 0, share);
     two = measure(file, 2, share);
+    held = measure(file, 2, share, true);
   } finally {
     busy.kill();
   }
-  if (`${two.negotiations}/${two.validated_messages}/${two.events}` !== `${inline.negotiations}/${inline.validated_messages}/${inline.events}`) throw new Error('results differ with 2 workers beside a busy process');
+  for (const r of [two, held]) {
+    if (`${r.negotiations}/${r.validated_messages}/${r.events}` !== `${inline.negotiations}/${inline.validated_messages}/${inline.events}`) throw new Error('results differ with 2 workers beside a busy process');
+  }
   const waits = (r: Throughput) => (r.threads ? r.threads.map((t) => `${fmt(t.waits)} (${fmt(t.slept ?? 0)})`).join(' / ') : '–');
   const wakes = (r: Throughput) => (r.threads ? r.threads.map((t) => fmt(t.wakes ?? 0)).join(' / ') : '–');
-  for (const [r, workers] of [[inline, '0 (inline)'], [two, '2']] as const) {
-    table.push([r.scenario, '1 busy process', workers, fmt(r.negotiations), fmt(r.seconds, 2), fmt(r.cpu_seconds, 2), `${(inline.seconds / r.seconds).toFixed(2)}x`, waits(r), wakes(r)]);
+  const ran = (r: Throughput) => (r.fallback ? `inline after a ${fmt(r.fallback.probe_ms)} ms probe (${r.fallback.parallelism.toFixed(2)} of a core)` : r.threads ? '2 threads' : 'inline');
+  for (const [r, workers] of [[inline, '0 (inline)'], [two, '2'], [held, '2 --no-fallback']] as const) {
+    table.push([r.scenario, '1 busy process', workers, ran(r), fmt(r.negotiations), fmt(r.seconds, 2), fmt(r.cpu_seconds, 2), `${(inline.seconds / r.seconds).toFixed(2)}x`, waits(r), wakes(r)]);
   }
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(', ');
   process.stdout.write(

@@ -3,6 +3,7 @@
  * it on virtual time until every negotiation has ended, and returns the deterministic results
  * plus budget outcomes. The CLI and the tests both call it.
  */
+import type { Fallback } from './run/fallback.js';
 import type { RemoteDelivery } from './broker/broker.js';
 import { NetworkModel } from './broker/network.js';
 import type { TraceLine } from './broker/trace.js';
@@ -74,6 +75,8 @@ export interface RunResult {
   readonly external?: ExternalTally;
   /** on worker threads: how each thread advanced (not part of the results: it depends on timing) */
   readonly sync?: readonly ThreadSync[];
+  /** asked for worker threads, ran inline: what the probe saw (run/fallback.ts; depends on timing) */
+  readonly fallback?: Fallback;
 }
 
 /** Latency at each of `percentiles` in µs, from the HDR histograms (empty lists without samples). */

@@ -19,6 +19,7 @@ import { firstDifference } from '../report/diff.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { describeEstimate, estimateSize, formatBytes, type SizeEstimate } from '../scenario/estimate.js';
 import { workersRefusal } from '../scenario/load.js';
+import { describeFallback } from '../run/fallback.js';
 import { AUTO_MIN_LOOKAHEAD_WORK_US, autoWorkers, autoWorkersFor, runParallel, WorkerFailure, type AutoChoice } from '../run/parallel.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { loadScenarioWithStrategies, parseSeed } from './scenario-file.js';
@@ -37,6 +38,8 @@ export interface RunCommandOptions {
   audit?: string;
   json?: boolean;
   progress?: boolean;
+  /** false: --no-fallback */
+  fallback?: boolean;
   strict?: boolean;
   checkDeterminism?: boolean;
   junit?: string;
@@ -155,7 +158,15 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     result =
       workers === 0
         ? await runSimulationAsync(plan, { seed, reporters, strict, ...(external ? { external: external.link } : {}) })
-        : await runParallel(plan, { seed, workers, reporters, strict, ...(auto?.traffic ? { traffic: auto.traffic } : {}) });
+        : await runParallel(plan, {
+            seed,
+            workers,
+            reporters,
+            strict,
+            ...(auto?.traffic ? { traffic: auto.traffic } : {}),
+            fallback: opts.fallback !== false,
+            onFallback: (f) => process.stderr.write(`${describeFallback(f)}\n`),
+          });
   } catch (err) {
     if (err instanceof ReplayMismatch) {
       process.stderr.write(`replay failed: ${err.message}
@@ -198,6 +209,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     node: process.versions.node,
     workers,
     ...(result.sync ? { threads: result.sync } : {}),
+    ...(result.fallback ? { fallback: result.fallback } : {}),
     ...(externalWallclock ? { external: externalWallclock } : {}),
   };
   // With adversaries, the honest agents' success is shown beside the same market without them.
@@ -219,7 +231,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     process.stdout.write(renderSecurity(result.results, baseline, terminalWidth()));
     process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${html ? `, ${html}` : ''}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
     if (externalWallclock) process.stdout.write(`${describeExternal(externalWallclock)}\n`);
-    process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}\n`);
+    process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}${result.fallback ? `; ran inline: ${result.fallback.workers} worker threads kept ${result.fallback.parallelism.toFixed(2)} of a core busy` : ''}\n`);
   }
   const breached = result.budgets.filter((b) => !b.passed);
   for (const b of breached) {

@@ -1,4 +1,5 @@
 /** report.json: the deterministic `results` (plus budgets) and, apart, the `wallclock` figures. */
+import type { Fallback } from '../run/fallback.js';
 import type { LatencyPercentiles, RunResult, ThreadSync } from '../simulation.js';
 import type { LimitBands } from '../metrics/bands.js';
 import { toolInfo, type ToolInfo } from './tool.js';
@@ -15,6 +16,8 @@ export interface Wallclock {
   readonly workers: number;
   /** per worker thread: steps run and times it waited for another (absent inline) */
   readonly threads?: readonly ThreadSync[];
+  /** asked for worker threads, ran inline because they were slower (run/fallback.ts): what the probe saw */
+  readonly fallback?: Fallback;
   /** external agents over the gateway: what the wall clock measured, and what happened at the edge */
   readonly external?: ExternalWallclock;
 }

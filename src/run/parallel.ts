@@ -17,12 +17,13 @@ import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { drainLimitUs } from '../scenario/limits.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, runSimulationAsync, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
+import { DEFAULT_PROBE, ThreadProbe, type Fallback, type ProbeSettings } from './fallback.js';
 import { layOut, lookaheadWorkUs, type Traffic } from './layout.js';
 import { NetworkModel } from '../broker/network.js';
 import { preferBundle } from '../bundles.js';
 import { pilotTraffic } from './pilot.js';
 import { compareKeyed, type KeyedTraceLine } from './shard.js';
-import { abortAll, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, runsPaired, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
+import { abortAll, Command, COMMAND, createChannels, DONE, FAILED, latestNowUs, NOT_DRAINED, openNext, planWindow, readOutbox, runsPaired, ShardNumbers, SPINS, type Channels, type ShardTask, type ThreadFault } from './wire.js';
 import type { ShardError, ShardFinal } from './worker.js';
 
 /** One worker per core (what `--workers auto` gives a swarm). */
@@ -97,6 +98,14 @@ export interface ParallelOptions {
   readonly traffic?: Traffic;
   /** the first strategy error ends the run */
   readonly strict?: boolean;
+  /**
+   * Run inline instead when the threads turn out slower than one thread (fallback.ts): true for
+   * the default probe, or its settings. Only runs without a trace (whose lines would already be
+   * written) can change course. Off by default: the threads run to the end.
+   */
+  readonly fallback?: boolean | ProbeSettings;
+  /** told when the run goes inline, before it starts again there */
+  readonly onFallback?: (fallback: Fallback) => void;
 }
 
 export async function runParallel(base: SimulationPlan, options: ParallelOptions): Promise<RunResult> {
@@ -142,6 +151,12 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   });
   tasks.forEach((t) => t.catch(() => undefined));
   const failed = new Error('a worker failed');
+  let fallback: Fallback | undefined;
+  let destroyed = false;
+  const destroy = async () => {
+    if (!destroyed) await pool.destroy();
+    destroyed = true;
+  };
   let emitted = 0;
   const counted: Reporter = {
     onTrace: (line) => {
@@ -163,14 +178,34 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
 
   try {
     if (selfCoordinated) {
-      // Progress is sampled, not stepped: it only feeds the progress line.
-      const timer = reporters.some((r) => r.onProgress) ? setInterval(progress, 200) : undefined;
+      // Progress is sampled, not stepped: it only feeds the progress line. The probe, when asked
+      // for, watches whether the threads pay and stops them if they do not.
+      const settings = options.fallback === true ? DEFAULT_PROBE : options.fallback || undefined;
+      const probe = settings ? new ThreadProbe(channels.timing, shards, settings) : undefined;
+      const showsProgress = reporters.some((r) => r.onProgress);
+      let ticks = 0;
+      const tick = () => {
+        if (showsProgress && ticks++ % 4 === 0) progress();
+        if (probe === undefined || fallback !== undefined) return;
+        const verdict = probe.check(latestNowUs(numbers, shards) / Math.max(1, plan.duration));
+        if (verdict.kind === 'fallback' && Atomics.compareExchange(control, COMMAND, Command.run, Command.abort) === Command.run) {
+          fallback = verdict.fallback;
+          abortAll(control);
+        }
+      };
+      const timer = showsProgress || probe ? setInterval(tick, 50) : undefined;
       try {
         await Promise.all(tasks);
       } finally {
         if (timer) clearInterval(timer);
       }
-      if (timer) progress();
+      if (fallback !== undefined && (await Promise.all(tasks)).some((f) => 'aborted' in f && f.aborted)) {
+        // The threads are gone before the run starts again: their memory too.
+        await destroy();
+        return await inlineInstead(plan, reporters, fallback, options);
+      }
+      fallback = undefined;
+      if (showsProgress) progress();
     } else {
       await coordinate(control, numbers, channels, shards, win, [counted], () => progress(), failed);
     }
@@ -213,8 +248,17 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     }
     throw new WorkerFailure('a worker failed without saying why', seed);
   } finally {
-    await pool.destroy();
+    await destroy();
   }
+}
+
+/** The same run inline, after its threads were found slower than one (fallback.ts). */
+async function inlineInstead(plan: SimulationPlan, reporters: readonly Reporter[], fallback: Fallback, options: ParallelOptions): Promise<RunResult> {
+  options.onFallback?.(fallback);
+  // The reporters were told of the start already; a run without a trace wrote nothing yet.
+  const rest = reporters.map((r): Reporter => ({ onProgress: r.onProgress?.bind(r), onTrace: r.onTrace?.bind(r), onEnd: r.onEnd?.bind(r) }));
+  const result = await runSimulationAsync(plan, { seed: plan.seed, reporters: rest, ...(options.strict ? { strict: true } : {}) });
+  return { ...result, fallback };
 }
 
 /**

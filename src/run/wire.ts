@@ -15,6 +15,7 @@ import type { RemoteDelivery } from '../broker/broker.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import type { Traffic } from './layout.js';
 import type { KeyedTraceLine } from './shard.js';
+import { TIMING_SLOTS_PER_SHARD, wallMs, type SpinClock } from './fallback.js';
 
 export const Command = { run: 0, finish: 1, abort: 2 } as const;
 
@@ -50,6 +51,8 @@ export interface Channels {
   readonly outboxes: readonly (readonly SharedArrayBuffer[])[];
   /** two shards without a barrier: each one's next event time (BigInt64) */
   readonly heads: SharedArrayBuffer;
+  /** per shard: started, and wall time spent spinning (fallback.ts, for the main thread's probe) */
+  readonly timing: SharedArrayBuffer;
 }
 
 /**
@@ -71,7 +74,11 @@ export class Waiter {
   /** waits that ended asleep */
   slept = 0;
 
-  constructor(private readonly maxSpins: number) {
+  /** `clock`: where the wall time of each spin is added, for the fallback probe */
+  constructor(
+    private readonly maxSpins: number,
+    private readonly clock?: SpinClock,
+  ) {
     this.budget = maxSpins;
   }
 
@@ -82,14 +89,17 @@ export class Waiter {
    */
   wait(array: Int32Array, index: number, value: number, asleep?: number, brief = false): void {
     const spins = brief ? Math.min(MIN_SPINS, this.maxSpins) : ++this.waits % PROBE_EVERY === 0 ? this.maxSpins : this.budget;
+    const from = this.clock !== undefined && spins > 0 ? wallMs() : 0;
     for (let i = 0; i < spins; i++) {
       if (Atomics.load(array, index) !== value) {
         this.spun += i + 1;
+        this.clock?.spun(from);
         if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, spins * 2));
         return;
       }
     }
     this.spun += spins;
+    if (spins > 0) this.clock?.spun(from);
     if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, this.budget >> 1));
     // Raised before the last check, and a thread that changes the slot reads the flag after it:
     // so either this check sees the change or that thread sees the flag (and may notify).
@@ -129,6 +139,7 @@ export function createChannels(shards: number, paired = false): Channels {
     numbers: new SharedArrayBuffer((1 + (FIXED_PER_SHARD + shards) * shards) * 8),
     outboxes: Array.from({ length: shards }, () => Array.from({ length: count }, () => new SharedArrayBuffer(bytes))),
     heads: new SharedArrayBuffer(2 * 8),
+    timing: new SharedArrayBuffer(TIMING_SLOTS_PER_SHARD * shards * 8),
   };
 }
 
@@ -209,10 +220,10 @@ export function openNext(control: Int32Array, numbers: ShardNumbers, shards: num
   if (plan.state !== 'run') {
     numbers.windowEndUs = latestNowUs(numbers, shards);
     if (plan.state === 'not_drained') Atomics.store(control, NOT_DRAINED, 1);
-    Atomics.store(control, COMMAND, Command.finish);
-  } else {
-    Atomics.store(control, COMMAND, Command.run);
   }
+  // An abort (from a failure, or the main thread going inline) is never overwritten.
+  const current = Atomics.load(control, COMMAND);
+  if (current !== Command.abort) Atomics.compareExchange(control, COMMAND, current, plan.state !== 'run' ? Command.finish : Command.run);
   Atomics.store(control, DONE, 0);
   Atomics.add(control, EPOCH, 1);
   Atomics.notify(control, EPOCH);

@@ -11,6 +11,7 @@ import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import type { MetricsData } from '../metrics/collector.js';
 import { DRAIN_HORIZON_US, type ThreadSync } from '../simulation.js';
+import { SpinClock } from './fallback.js';
 import { layOut, type Layout } from './layout.js';
 import { Aborted, EAGER_WAKE_MIN_WORK_US, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
@@ -32,6 +33,8 @@ export interface ShardFinal {
   readonly nowUs: number;
   /** how this thread advanced: steps (or windows) run, and times it had to wait for another */
   readonly sync: ThreadSync;
+  /** the main thread stopped the run before its end (to run it inline instead: fallback.ts) */
+  readonly aborted: boolean;
 }
 
 export default async function runShard(task: ShardTask): Promise<ShardFinal | ShardError> {
@@ -45,8 +48,11 @@ export default async function runShard(task: ShardTask): Promise<ShardFinal | Sh
     const world = { ...sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US)), strict: task.strict ?? false };
     const shard = new Shard(world, task.index, task.tracing);
     shard.start();
-    const sync = runsPaired(task.shards, task.selfCoordinated) ? await runPaired(task, shard, control, numbers) : await runWindows(task, shard, layout, control, numbers);
+    const clock = new SpinClock(task.channels.timing, task.index);
+    clock.ready();
+    const { sync, aborted } = runsPaired(task.shards, task.selfCoordinated) ? await runPaired(task, shard, control, numbers, clock) : await runWindows(task, shard, layout, control, numbers, clock);
     return {
+      aborted,
       metrics: shard.metrics.toData(),
       checker: shard.checker.toData(),
       settlement: shard.settlementChecker.toData(),
@@ -84,7 +90,7 @@ function injectFault(task: ShardTask, shard: Shard): void {
 }
 
 /** Windows with a barrier: the coordinator (or the last shard to finish one) opens the next. */
-async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers): Promise<ThreadSync> {
+async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers, clock: SpinClock): Promise<{ sync: ThreadSync; aborted: boolean }> {
   let windows = 0;
   const earliestSent = new Array<number>(task.shards).fill(Infinity);
   const report = () => {
@@ -102,7 +108,7 @@ async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control
   report();
   let epoch = 0;
   let prepared = 0;
-  const waiter = new Waiter(task.spins);
+  const waiter = new Waiter(task.spins, clock);
   for (;;) {
     // Until the next window opens, do work the agents here will need anyway.
     while (Atomics.load(control, EPOCH) === epoch && shard.prepareAhead()) prepared++;
@@ -132,16 +138,17 @@ async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control
     report();
   }
   // every window ends at the barrier
-  return { steps: windows, waits: windows, prepared, slept: waiter.slept };
+  return { sync: { steps: windows, waits: windows, prepared, slept: waiter.slept }, aborted: Atomics.load(control, COMMAND) === Command.abort };
 }
 
 /**
  * Two shards without a barrier (pair.ts): each runs as far as the other's published head
  * allows, and waits only when it has caught up with it.
  */
-async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): Promise<ThreadSync> {
+async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers, clock: SpinClock): Promise<{ sync: ThreadSync; aborted: boolean }> {
   const sync = { steps: 0, waits: 0, prepared: 0 };
-  const link = new PairLink(task.channels, task.index as 0 | 1, task.spins, task.lookaheadWorkUs >= EAGER_WAKE_MIN_WORK_US);
+  let aborted = false;
+  const link = new PairLink(task.channels, task.index as 0 | 1, task.spins, task.lookaheadWorkUs >= EAGER_WAKE_MIN_WORK_US, clock);
   const { lookaheadUs, limitUs } = task.windowing;
   const stepUs = Math.max(1, Math.floor(lookaheadUs / STEPS_PER_LOOKAHEAD));
   const accept = (d: RemoteDelivery) => shard.acceptRemote([d]);
@@ -188,8 +195,10 @@ async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, num
     for (let done = Atomics.load(control, DONE); done < 2; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
     numbers.windowEndUs = latestNowUs(numbers, 2);
   } catch (err) {
-    // The other worker failed and the run is being torn down: its error is the one to report.
+    // The other worker failed, or the main thread runs the scenario inline instead: the run is
+    // being torn down (a failure is the other's to report).
     if (!(err instanceof Aborted)) throw err;
+    aborted = true;
   }
-  return { ...sync, slept: link.waiter.slept, wakes: link.wakes };
+  return { sync: { ...sync, slept: link.waiter.slept, wakes: link.wakes }, aborted };
 }
