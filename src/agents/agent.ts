@@ -2,6 +2,7 @@
  * What every agent shares: an identity, a sequence for the events it schedules, and an outbox
  * that builds envelopes (ids and timestamps from virtual time) and hands them to the broker.
  */
+import { IdMaker } from '../protocol/ids.js';
 import type { Broker, Endpoint } from '../broker/broker.js';
 import type { Directory } from '../broker/directory.js';
 import type { TraceSink } from '../broker/trace.js';
@@ -25,6 +26,9 @@ import { MessageVerifier, signingPayload, type SeenMessage } from '../trust/veri
 import type { MandateRegistry } from './mandates.js';
 import { passesCompiledCheck } from '../protocol/validate.js';
 import { callHook, StrategyFailure } from './strategies/host.js';
+
+/** dispatch's default: seal with the current key (one object, not one per message). */
+const SEAL_WITH_CURRENT_KEY: { readonly seal?: boolean; readonly key?: SigningKey } = Object.freeze({});
 
 /** A strategy broke its contract under run --strict: the run ends (exit 4). */
 export class StrictStrategyError extends Error {
@@ -81,6 +85,7 @@ export abstract class Agent implements Endpoint, EventTarget {
   readonly party: Party;
   protected readonly rng: Rng;
   private messageSeq = 0;
+  private readonly messageIds: IdMaker;
   /** true while crashed: the broker drops what is delivered to it */
   down = false;
   protected readonly signer: MessageSigner | undefined;
@@ -108,6 +113,7 @@ export abstract class Agent implements Endpoint, EventTarget {
     this.organisation = address.organisation;
     this.party = address.party;
     this.rng = new Rng(ctx.seed, `agent:${address.localName}`);
+    this.messageIds = new IdMaker(`msg_${address.localName}_`);
     const trust = ctx.trust;
     if (trust && trust.policy.signing !== 'off') {
       this.signer = new MessageSigner(trust.keys, address.party.identifier, ctx.seed);
@@ -322,7 +328,7 @@ export abstract class Agent implements Endpoint, EventTarget {
     }
     const message = {
       type,
-      id: id ?? `msg_${this.localName}_${++this.messageSeq}`,
+      id: id ?? this.messageIds.make(++this.messageSeq),
       from: this.party,
       to,
       conversation_id: conversationId,
@@ -334,7 +340,7 @@ export abstract class Agent implements Endpoint, EventTarget {
   }
 
   /** Seals a message (nonce and signature, by `key` or the current key), records and sends it. */
-  protected dispatch(message: CommerceMessage, options: { readonly seal?: boolean; readonly key?: SigningKey } = {}): void {
+  protected dispatch(message: CommerceMessage, options: { readonly seal?: boolean; readonly key?: SigningKey } = SEAL_WITH_CURRENT_KEY): void {
     let canonical: string | undefined;
     if (this.signer !== undefined && options.seal !== false) {
       canonical = this.signer.seal(message, this.nowUs, options.key);

@@ -4,6 +4,7 @@
  * parallel, picks the best quote, negotiates by counter with a time-dependent strategy, accepts
  * within its mandate, and records the confirmed deal.
  */
+import { IdMaker } from '../protocol/ids.js';
 import { sampleUs } from '../engine/distribution.js';
 import type { Outcome } from '../metrics/collector.js';
 import { PRICE_DEVIATION_LIMIT } from '../metrics/security.js';
@@ -112,6 +113,7 @@ export class BuyerAgent extends Agent {
   private readonly mandate: Mandate;
   private readonly peakRatePerUs: number;
   private conversationSeq = 0;
+  private readonly conversationIds: IdMaker;
   private readonly strategy: Strategy;
   /** what built-in negotiators may use of this agent (a counter of reasons, idle opponent models) */
   private readonly host: BuiltinHost;
@@ -126,6 +128,7 @@ export class BuyerAgent extends Agent {
     ctx: AgentContext,
   ) {
     super(address, ctx);
+    this.conversationIds = new IdMaker(`conv_${address.localName}_`);
     this.mandate = ctx.mandates.forOrganisation(plan.organisation);
     this.peakRatePerUs = plan.intent_rate * ctx.market.maxDemandMultiplier();
     this.strategy = new Strategy(plan.strategy);
@@ -237,7 +240,7 @@ export class BuyerAgent extends Agent {
     if ((this.org.breaker || this.org.exposure) && this.org.admitValue(admission, market.realisedVolatility(category, now), reservationMinor) !== null) return;
     const candidates = this.discover(category);
     const stores = this.rng.sample(candidates.length, this.plan.stores_per_intent).map((i) => candidates[i]!);
-    const conversationId = `conv_${this.localName}_${++this.conversationSeq}`;
+    const conversationId = this.conversationIds.make(++this.conversationSeq);
     const view = new NegotiationView(this.views, reservationMinor, targetMinor, units, category, '', now, weight, conversationId);
     const n: Negotiation = {
       conversationId,

@@ -4,6 +4,7 @@
  * a service-time distribution, a bounded queue), and on accept executes the order: verifies the
  * accepted terms and the mandate proof, reserves inventory and confirms to the buyer.
  */
+import { IdMaker } from '../protocol/ids.js';
 import { sampleUs, type Distribution } from '../engine/distribution.js';
 import { Fifo } from '../engine/fifo.js';
 import { Priority } from '../engine/kernel.js';
@@ -49,6 +50,12 @@ interface Pricing {
 
 type Request = MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'> | MessageOf<'a2a.commerce.counter'> | MessageOf<'a2a.commerce.accept'>;
 
+/** "Applied 12.5% discount" per thousandth of the list price: made once each, not once per quote. */
+const discountNotes: string[] = [];
+function discountNote(perMille: number): string {
+  return (discountNotes[perMille] ??= `Applied ${perMille / 10}% discount`);
+}
+
 export class StoreAgent extends Agent {
   readonly profile: BusinessProfile;
   private readonly inventory = new Map<string, number>();
@@ -57,6 +64,8 @@ export class StoreAgent extends Agent {
   private busyServers = 0;
   private quoteSeq = 0;
   private orderSeq = 0;
+  private readonly quoteIds: IdMaker;
+  private readonly orderIds: IdMaker;
   private readonly serviceTime: Distribution;
   private readonly endpoint: string;
   /** with a clearing house, accepted quotes settle through sagas */
@@ -73,6 +82,8 @@ export class StoreAgent extends Agent {
 
   constructor(address: StoreAddress, private readonly plan: StorePlan, ctx: AgentContext) {
     super(address, ctx);
+    this.quoteIds = new IdMaker(`q_${address.localName}_`);
+    this.orderIds = new IdMaker(`ord_${address.localName}_`);
     const l = plan.limits;
     this.limiter = l ? new ExposureLimiter({ maxOpenValueMinor: l.max_open_value, counterpartyShare: l.counterparty_share, volatilityTightening: l.volatility_tightening }) : undefined;
     this.serviceTime = plan.capacity.service_time;
@@ -451,7 +462,7 @@ export class StoreAgent extends Agent {
     replaces?: string,
   ): void {
     const now = this.nowUs;
-    const quoteId = `q_${this.localName}_${++this.quoteSeq}`;
+    const quoteId = this.quoteIds.make(++this.quoteSeq);
     const validUntilUs = now + this.validityUs(this.ctx.market.sku(items[0]!.sku)?.category);
     this.limiter?.update(this.limiterKey(to.identifier, conversationId), totalMinor, validUntilUs);
     const discount = listMinor - totalMinor;
@@ -467,7 +478,7 @@ export class StoreAgent extends Agent {
     // property store several times over.
     let payload: QuotePayload;
     if (discount > 0) {
-      const note = `Applied ${Math.round((1000 * discount) / listMinor) / 10}% discount`;
+      const note = discountNote(Math.round((1000 * discount) / listMinor));
       payload = replaces
         ? { currency, delivery_estimate: deliveryEstimate, items, note, quote_id: quoteId, replaces, totals, valid_until: validUntil }
         : { currency, delivery_estimate: deliveryEstimate, items, note, quote_id: quoteId, totals, valid_until: validUntil };
@@ -546,7 +557,7 @@ export class StoreAgent extends Agent {
       this.ctx.checker.inventory(this.identifier, item.sku, level, now);
     }
     this.spending.add(mandate, now, q.totalMinor);
-    const orderId = `ord_${this.localName}_${++this.orderSeq}`;
+    const orderId = this.orderIds.make(++this.orderSeq);
     const execution: ExecutionRecord = {
       order_id: orderId,
       quote_id: q.quoteId,
