@@ -642,16 +642,17 @@ export class StoreAgent extends Agent {
     if (ref === undefined) return true;
     const mandate = this.ctx.mandates.get(ref);
     let code: ErrorCode | undefined;
-    let text = '';
+    let text: string;
     if (mandate === undefined || !this.ctx.mandates.tokenValid(mandate)) {
       code = 'mandate_invalid_signature';
       text = `mandate ${ref} is unknown or its token does not verify`;
     } else {
       const category = (sku !== undefined ? this.ctx.market.sku(sku)?.category : undefined) ?? '';
       code = mandateScope(mandate, this.nowUs, category, this.plan.organisation);
+      // (the text only for a refusal: most requests pass)
+      if (code === undefined) return true;
       text = code === 'mandate_expired' ? `mandate ${ref} is not valid now` : `mandate ${ref} does not cover ${category} from ${this.plan.organisation}`;
     }
-    if (code === undefined) return true;
     this.noteRefusal(m, code);
     this.sendError(m.from, m.conversation_id, code, text, m.id);
     return false;
