@@ -34,6 +34,16 @@ describe('a2a-sim run --workers', () => {
     expect(JSON.stringify(report.results)).not.toMatch(/workers/);
   });
 
+  it('--no-fallback holds the threads to the end of a run without a trace, with the same results', async () => {
+    const r = await runCli(['run', quickstartFile, '--workers', '2', '--no-fallback', '--out', join(dir, 'held'), '--no-progress'], 120_000);
+    expect(r.status, r.stderr).toBe(0);
+    const report = readJson(join(dir, 'held', 'report.json'));
+    expect(report.wallclock.threads).toHaveLength(2);
+    expect(report.wallclock.fallback).toBeUndefined();
+    expect(JSON.stringify(report.results)).toBe(results('w0'));
+    expect(r.stderr).not.toMatch(/ran inline instead/);
+  }, 150_000);
+
   it('refuses a worker count that is not a number or "auto"', async () => {
     const r = await runCli(['run', quickstartFile, '--workers', 'many', '--out', join(dir, 'bad')]);
     expect(r.status).toBe(2);
