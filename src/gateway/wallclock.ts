@@ -26,6 +26,8 @@ export interface ExternalWallclock {
   /** agents that had not connected when the run started */
   readonly missing_at_start: readonly string[];
   readonly gateway?: GatewayReport;
+  /** worker threads were asked for (--workers or the scenario's workers) and not used: external agents run inline */
+  readonly inline_note?: string;
 }
 
 export function externalWallclock(
@@ -91,5 +93,6 @@ export function describeExternal(w: ExternalWallclock): string {
     if (g.backpressure_waits > 0) parts.push(`${g.backpressure_waits} frames held back (backpressure)`);
     parts.push(`reply latency p50 ${ms(g.reply_latency.p50_us)} p99 ${ms(g.reply_latency.p99_us)}, round trip p50 ${ms(g.round_trip.p50_us)} p99 ${ms(g.round_trip.p99_us)} (wall clock)`);
   }
+  if (w.inline_note !== undefined) parts.push(w.inline_note);
   return parts.join('; ');
 }
