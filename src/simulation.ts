@@ -233,7 +233,7 @@ function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: 
     external ? [] : reporters,
   );
   if (external === undefined) return finished;
-  const tally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0 };
+  const tally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0, unanswered_accepts: 0 };
   for (const sh of shards) for (const k of Object.keys(tally) as (keyof ExternalTally)[]) tally[k] += sh.externalTally[k];
   const result = { ...finished, external: tally };
   for (const r of reporters) r.onEnd?.(result);

@@ -9,13 +9,22 @@
  * cancelled deal is also handed to the agent, as the clearing house's confirmation with status
  * `cancelled`, so that it can undo its side. Inventory stays the agent's own: the saga's reserve
  * and release steps move nothing here.
+ *
+ * A buyer that has accepted waits for the outcome of its deal (settled or compensated), asking
+ * again until it hears it, as the settlement section promises within its saga_bound. The
+ * custodian keeps that promise for the agent: an accept the agent has neither confirmed nor
+ * refused within saga_bound of its delivery is refused for it (`settlement_timeout`) when the
+ * buyer asks again, and a confirmation that comes after that is not settled: the agent hears it
+ * cancelled. (Checked when the buyer asks again, so no timer outlives a deal that went well.)
  */
 import type { AgentContext } from '../agents/agent.js';
 import type { Rng } from '../engine/rng.js';
 import { toMinor } from '../protocol/money.js';
-import type { CommerceMessage, MessageOf, MessageType, Party } from '../protocol/schemas.js';
+import type { CommerceMessage, ConfirmationPayload, MessageOf, MessageType, Party } from '../protocol/schemas.js';
+import type { SettlementPlan } from '../scenario/schema.js';
 import { isoTimestamp } from '../protocol/time.js';
 import { StoreSagas, type Deal } from '../settlement/store-sagas.js';
+import { track } from './tracked.js';
 
 /** An accept the agent was handed, until it answers it. */
 export interface AcceptSeen {
@@ -36,19 +45,32 @@ export interface CustodianPort {
   send<T extends MessageType>(to: Party, type: T, conversationId: string, payload: MessageOf<T>['payload']): void;
   /** a timer for a saga step, back through onTimer */
   timer(delayUs: number, sagaId: string, token: number): void;
+  /** counts an accept the agent left unanswered past the deadline */
+  unanswered(): void;
   /** hands the agent a message (in virtual time, like any delivery) */
   handOver(message: CommerceMessage): void;
+}
+
+/** An accept handed to the agent and not yet answered, or refused for it at the deadline. */
+interface Waiting {
+  readonly sinceUs: number;
+  readonly quoteId: string;
+  readonly buyer: Party;
+  refused: boolean;
 }
 
 export class Custodian {
   private readonly sagas: StoreSagas;
   private notices = 0;
+  /** by conversation: accepts the agent has not answered yet, and those refused for it */
+  private readonly waiting = new Map<string, Waiting>();
 
   constructor(
     private readonly port: CustodianPort,
     private readonly ctx: AgentContext,
     private readonly clearingHouse: Party,
     rng: Rng,
+    private readonly terms: SettlementPlan,
   ) {
     this.sagas = new StoreSagas(
       {
@@ -66,7 +88,7 @@ export class Custodian {
         compensated: (deal) => this.notify(deal),
       },
       ctx,
-      ctx.settlement!,
+      terms,
       clearingHouse,
     );
   }
@@ -88,8 +110,21 @@ export class Custodian {
         return true;
       case 'a2a.commerce.accept': {
         const deal = sagas.forQuote(message.payload.quote_id);
-        if (deal === undefined) return false;
-        sagas.answerAgain(deal, message.from);
+        if (deal !== undefined) {
+          sagas.answerAgain(deal, message.from);
+          return true;
+        }
+        const w = this.waiting.get(message.conversation_id);
+        if (w === undefined) {
+          track(this.waiting, message.conversation_id, { sinceUs: this.port.nowUs, quoteId: message.payload.quote_id, buyer: message.from, refused: false });
+          return false;
+        }
+        if (w.buyer.identifier !== message.from.identifier || (!w.refused && this.port.nowUs - w.sinceUs < this.terms.saga_bound)) return false;
+        if (!w.refused) {
+          w.refused = true;
+          this.port.unanswered();
+        }
+        this.refuse(message.conversation_id, w);
         return true;
       }
       case 'a2a.commerce.confirmation': {
@@ -117,6 +152,13 @@ export class Custodian {
     }
     if (answered === undefined || answered.accepted.buyer.identifier !== confirmation.to.identifier) return false;
     const { accepted, dealKey } = answered;
+    const w = this.waiting.get(confirmation.conversation_id);
+    this.waiting.delete(confirmation.conversation_id);
+    if (w?.refused) {
+      // Too late: the buyer was told the deal would not be settled.
+      this.port.handOver(this.notice(confirmation.conversation_id, { ...p, status: 'cancelled', cancellation: { code: 'settlement_timeout', message: LATE } }));
+      return true;
+    }
     const buyer = accepted.buyer;
     this.sagas.start(accepted.quoteId, confirmation.conversation_id, buyer, this.ctx.organisationOf(buyer.identifier), toMinor(p.totals.total), accepted.hash, p.items, p.totals, accepted.mandateId, {
       orderId: p.order_id,
@@ -126,20 +168,36 @@ export class Custodian {
     return true;
   }
 
+  /** The buyer had an answer to its accept other than a confirmation (an error, from the agent or the gateway for it). */
+  answered(conversationId: string): void {
+    if (this.waiting.get(conversationId)?.refused === false) this.waiting.delete(conversationId);
+  }
+
   onTimer(sagaId: string, token: number): void {
     this.sagas.onTimer(sagaId, token);
   }
 
+  private refuse(conversationId: string, w: Waiting): void {
+    const text = `${this.port.identifier} neither confirmed nor refused the accept within the settlement's saga_bound`;
+    this.port.send(w.buyer, 'a2a.commerce.error', conversationId, { code: 'settlement_timeout', message: text, reference: w.quoteId });
+  }
+
   /** A compensated deal: the agent hears it as the clearing house's cancelled confirmation. */
   private notify(deal: Deal): void {
-    this.port.handOver({
+    this.port.handOver(this.notice(deal.conversationId, deal.answer!));
+  }
+
+  private notice(conversationId: string, payload: ConfirmationPayload): CommerceMessage {
+    return {
       type: 'a2a.commerce.confirmation',
       id: `msg_${this.clearingHouse.identifier.slice('agent:'.length)}_for_${this.port.localName}_${++this.notices}`,
       from: this.clearingHouse,
       to: this.port.party,
-      conversation_id: deal.conversationId,
+      conversation_id: conversationId,
       timestamp: isoTimestamp(this.ctx.epochMs, this.port.nowUs),
-      payload: deal.answer!,
-    });
+      payload,
+    };
   }
 }
+
+const LATE = 'confirmed after the settlement\'s saga_bound: the buyer had been told the deal would not be settled';

@@ -21,16 +21,8 @@ import type { ExternalPlan } from '../scenario/schema.js';
 import { settledAnswer, type AgentLink, type Answer, type Outgoing, type SettledAnswer } from './link.js';
 import type { Pacer } from './pacer.js';
 import { Custodian, type AcceptSeen } from './custodian.js';
+import { track } from './tracked.js';
 import { Rng } from '../engine/rng.js';
-
-/** Deals and negotiations followed per agent, at most: one its counterpart lets lapse is forgotten, oldest first. */
-const MAX_TRACKED = 100_000;
-
-/** Sets `key` in `map`, forgetting the oldest entry past MAX_TRACKED (insertion order: deterministic). */
-function track<V>(map: Map<string, V>, key: string, value: V): void {
-  map.set(key, value);
-  if (map.size > MAX_TRACKED) map.delete(map.keys().next().value!);
-}
 
 const BARRIER = 1;
 const SEND = 2;
@@ -49,6 +41,8 @@ export interface ExternalTally {
   answers: number;
   timeouts: number;
   unreachable: number;
+  /** accepts an external store (with settlement) left unanswered past saga_bound: refused for it */
+  unanswered_accepts: number;
 }
 
 export class ExternalAgent extends Agent {
@@ -89,9 +83,10 @@ export class ExternalAgent extends Agent {
         party: this.party,
         send: this.send.bind(this),
         timer: (delayUs: number, sagaId: string, token: number) => this.after(delayUs, SAGA_TIMER, { sagaId, token }),
+        unanswered: () => this.tally.unanswered_accepts++,
         handOver: (message: CommerceMessage) => this.handOver({ kind: 'deliver', vtUs: this.nowUs, message }),
       };
-      this.custodian = new Custodian(port, ctx, ctx.clearingHouse, new Rng(ctx.seed, `custodian:${this.localName}`));
+      this.custodian = new Custodian(port, ctx, ctx.clearingHouse, new Rng(ctx.seed, `custodian:${this.localName}`), ctx.settlement);
     }
   }
 
@@ -160,6 +155,7 @@ export class ExternalAgent extends Agent {
         // A hostile sender refused by the agent's own checks, counted as a simulated agent's refusal is.
         const kind = this.ctx.trust?.adversaryKind(message.to.identifier);
         if (kind !== undefined) this.ctx.metrics.security.rejected(message.to.identifier, kind, message.payload.code);
+        this.custodian?.answered(message.conversation_id);
       }
       if (message.type === 'a2a.commerce.confirmation' && message.payload.status === 'confirmed' && this.executed(message)) return;
     }
@@ -214,6 +210,7 @@ export class ExternalAgent extends Agent {
         this.custodian?.onTimer(t.sagaId, t.token);
         break;
       }
+
     }
   }
 
@@ -235,9 +232,11 @@ export class ExternalAgent extends Agent {
     if (answer.status === 'unreachable') {
       this.tally.unreachable++;
       // The gateway answers for an agent it cannot reach, as a proxy does (an error is not answered).
+      // (nor is the custodian's notice of a cancelled deal: it is the simulator's own)
       const m = pending.frame.kind === 'deliver' ? (pending.frame.message as CommerceMessage) : undefined;
-      if (m !== undefined && m.type !== 'a2a.commerce.error') {
+      if (m !== undefined && m.type !== 'a2a.commerce.error' && m.from.identifier !== this.ctx.clearingHouse?.identifier) {
         this.sendError(m.from, m.conversation_id, 'agent_unreachable', `${this.identifier} is not connected`, m.id);
+        this.custodian?.answered(m.conversation_id);
       }
     }
     if (answer.nextAtUs === null) this.wakeToken++;
