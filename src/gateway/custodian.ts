@@ -142,16 +142,16 @@ export class Custodian {
    * The agent confirmed a deal: its saga starts (once per order), and the buyer is answered when
    * it ends. False when the confirmation answers no accept the agent was handed: it goes out as it is.
    */
-  takes(confirmation: MessageOf<'a2a.commerce.confirmation'>, answered: { readonly accepted: AcceptSeen; readonly dealKey: string } | undefined): boolean {
+  takes(confirmation: MessageOf<'a2a.commerce.confirmation'>, accept: { readonly accepted: AcceptSeen; readonly dealKey: string } | undefined): boolean {
     const p = confirmation.payload;
-    const running = this.sagas.forOrder(p.order_id) ?? (answered && this.sagas.forQuote(answered.accepted.quoteId));
+    const running = this.sagas.forOrder(p.order_id) ?? (accept && this.sagas.forQuote(accept.accepted.quoteId));
     if (running !== undefined) {
       // The agent confirmed again (a retried accept reached it first): the saga answers.
       this.sagas.answerAgain(running, confirmation.to);
       return true;
     }
-    if (answered === undefined || answered.accepted.buyer.identifier !== confirmation.to.identifier) return false;
-    const { accepted, dealKey } = answered;
+    if (accept === undefined || accept.accepted.buyer.identifier !== confirmation.to.identifier) return false;
+    const { accepted, dealKey } = accept;
     const w = this.waiting.get(confirmation.conversation_id);
     this.waiting.delete(confirmation.conversation_id);
     if (w?.refused) {

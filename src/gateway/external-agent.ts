@@ -6,11 +6,13 @@
  * the answer has come, holding virtual time still. The answer is sent at t plus a think time
  * drawn from the scenario's distribution, never at wall time: a deterministic agent gives the same
  * run every time. Under external_clock: realtime the kernel is paced to the wall clock instead
- * (pacer.ts), and an answer is sent when it arrives.
+ * (pacer.ts), and an answer is sent when it arrives. With a clearing house, what an external
+ * store confirms is settled for it by the simulator (custodian.ts).
  */
 import { Agent, type AgentContext } from '../agents/agent.js';
 import { minimumUs, sampleUs } from '../engine/distribution.js';
 import { Priority } from '../engine/kernel.js';
+import { Rng } from '../engine/rng.js';
 import type { CommerceMessage, MessageOf } from '../protocol/schemas.js';
 import { isoTimestamp } from '../protocol/time.js';
 import { toMinor } from '../protocol/money.js';
@@ -22,7 +24,6 @@ import { settledAnswer, type AgentLink, type Answer, type Outgoing, type Settled
 import type { Pacer } from './pacer.js';
 import { Custodian, type AcceptSeen } from './custodian.js';
 import { track } from './tracked.js';
-import { Rng } from '../engine/rng.js';
 
 const BARRIER = 1;
 const SEND = 2;
@@ -174,11 +175,12 @@ export class ExternalAgent extends Agent {
       this.accepts.delete(message.conversation_id);
       if (this.ctx.trust?.adversaryKind(accepted.buyer.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     }
-    const dealKey = accepted && `${this.identifier}/${message.conversation_id}/${accepted.quoteId}`;
-    if (this.custodian !== undefined) return this.custodian.takes(message, accepted && dealKey ? { accepted, dealKey } : undefined);
-    if (accepted !== undefined && dealKey !== undefined) {
+    // (a quote id alone need not be unique across the organisation's agents)
+    const deal = accepted && { accepted, dealKey: `${this.identifier}/${message.conversation_id}/${accepted.quoteId}` };
+    if (this.custodian !== undefined) return this.custodian.takes(message, deal);
+    if (deal !== undefined) {
       this.ctx.metrics.executions++;
-      this.ctx.checker.storeExecuted(accepted.hash, dealTerms(message.payload.order_id, accepted.hash, toMinor(message.payload.totals.total)), this.nowUs, dealKey);
+      this.ctx.checker.storeExecuted(deal.accepted.hash, dealTerms(message.payload.order_id, deal.accepted.hash, toMinor(message.payload.totals.total)), this.nowUs, deal.dealKey);
     }
     return false;
   }
@@ -210,7 +212,6 @@ export class ExternalAgent extends Agent {
         this.custodian?.onTimer(t.sagaId, t.token);
         break;
       }
-
     }
   }
 
