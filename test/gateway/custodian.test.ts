@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { AgentLink, Answer, Outgoing } from '../../src/gateway/link.js';
 import type { CommerceMessage, Party } from '../../src/protocol/schemas.js';
+import { validateMessage } from '../../src/protocol/validate.js';
 import { validate } from '../../src/scenario/load.js';
 import { runSimulationAsync } from '../../src/simulation.js';
 
@@ -99,6 +100,8 @@ describe('custodian of an external store', () => {
     // each confirmation started a saga: those that did not settle came back to the agent cancelled
     expect(open.succeeded).toBeGreaterThan(0);
     expect(store.cancellations()).toEqual({ payment_failed: store.confirmations - open.succeeded });
+    // what the agent is handed, the notices included, is valid A2A
+    expect(store.received.filter((m) => !validateMessage(m).ok)).toEqual([]);
     expect(results.settlement.in_doubt).toBe(0);
     expect(results.negotiation.outcomes.settlement_failed).toBe(sagas.compensated);
     // no confirmation of the agent's reached a buyer unsettled: every deal is a settled saga
