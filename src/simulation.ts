@@ -48,7 +48,7 @@ export interface RunOptions {
   readonly seed?: string | number;
   /** the first strategy error ends the run (StrictStrategyError) instead of ending its negotiation */
   readonly strict?: boolean;
-  /** number of shards the organisations are laid out on (run inline); results do not depend on it */
+  /** number of shards the organisations are laid out on (run inline); results do not depend on it (one with external organisations) */
   readonly shards?: number;
   readonly reporters?: readonly Reporter[];
   /** the link to the agents of the scenario's external organisations (the gateway, or a recording) */
@@ -152,7 +152,9 @@ function start(plan: SimulationPlan, options: RunOptions): Generator<Promise<voi
   const reporters = options.reporters ?? [];
   for (const r of reporters) r.onStart?.(effective, seed);
   if (plan.external.length > 0 && options.external === undefined) throw new Error('the scenario has external organisations: give their link (RunOptions.external)');
-  return run(effective, reporters, options.shards ?? 1, options.strict ?? false, options.external);
+  // The external agents' link serves one kernel, and the layout pilot could not run them.
+  const shards = plan.external.length > 0 ? 1 : (options.shards ?? 1);
+  return run(effective, reporters, shards, options.strict ?? false, options.external);
 }
 
 function asRunError(err: unknown, seed: string | number): unknown {
@@ -234,7 +236,7 @@ function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: 
     external ? [] : reporters,
   );
   if (external === undefined) return finished;
-  const tally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0 };
+  const tally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0, unanswered_accepts: 0 };
   for (const sh of shards) for (const k of Object.keys(tally) as (keyof ExternalTally)[]) tally[k] += sh.externalTally[k];
   const result = { ...finished, external: tally };
   for (const r of reporters) r.onEnd?.(result);

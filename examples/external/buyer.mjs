@@ -1,6 +1,7 @@
 // An external buyer agent in plain Node, using only `ws` (and node:crypto): each of its agents
 // asks a store for a quote once a virtual second, counters until the price comes within its
-// budget, accepts with a mandate proof and acknowledges the confirmation. Deterministic: the same
+// budget, accepts with a mandate proof and acknowledges the confirmation (or the cancellation of a
+// deal that could not be settled, in a scenario with settlement). Deterministic: the same
 // frames give the same answers, so virtual-time runs repeat exactly.
 //
 //   a2a-sim run scenarios/external-buyer.yaml --listen 127.0.0.1:8765
@@ -88,7 +89,9 @@ function onMessage(frame) {
       c.round++;
       send(envelope('a2a.commerce.counter', agent, m.from, m.conversation_id, m.timestamp, { quote_id: m.payload.quote_id, proposed_changes: { max_total: willing / 100, reason: 'over budget' } }));
     } else conversations.delete(m.conversation_id);
-  } else if (c && m.type === 'a2a.commerce.confirmation' && m.payload.status === 'confirmed') {
+  } else if (c && m.type === 'a2a.commerce.confirmation' && (m.payload.status === 'confirmed' || m.payload.status === 'cancelled')) {
+    // Confirmed, or (with settlement) cancelled because the deal could not be settled: either way
+    // the store is told the answer came, and the conversation is over.
     conversations.delete(m.conversation_id);
     send(envelope('a2a.commerce.confirmation', agent, m.from, m.conversation_id, m.timestamp, { ...m.payload, status: 'acknowledged' }));
   } else if (c && m.type === 'a2a.commerce.error') conversations.delete(m.conversation_id);

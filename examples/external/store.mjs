@@ -2,6 +2,10 @@
 // meets a counter-offer halfway (never below its floor), and confirms accepted quotes.
 // Deterministic: the same frames give the same answers, so virtual-time runs repeat exactly.
 //
+// In a scenario with a settlement section the simulator settles each confirmed order for the
+// store (docs/external-agents.md, Settlement): the buyer hears the outcome from it, and an order
+// whose settlement failed comes back here as a confirmation with status `cancelled`.
+//
 //   a2a-sim run scenarios/external-store.yaml --listen 127.0.0.1:8765
 //   node examples/external/store.mjs ws://127.0.0.1:8765 [organisation] [private-key.jwk.json]
 //
@@ -43,6 +47,7 @@ const cents = (x) => Math.round(x * 100);
 const money = (minor) => minor / 100;
 const ws = new WebSocket(url);
 const quotes = new Map(); // quote_id → { items, totalMinor, floorMinor, round }
+const orders = new Map(); // order_id → 'confirmed' | 'cancelled' | 'acknowledged'
 let welcome;
 let seq = 0;
 
@@ -92,6 +97,7 @@ function answer(m, agentId) {
       const subtotal = q.items.reduce((s, it) => s + cents(it.unit_price) * it.quantity, 0);
       const discount = Math.max(0, subtotal - q.totalMinor);
       const orderId = `ord_${me.identifier.slice(6)}_${++seq}`;
+      orders.set(orderId, 'confirmed');
       return [
         envelope('a2a.commerce.confirmation', me, m.from, m.conversation_id, m.timestamp, {
           order_id: orderId,
@@ -102,8 +108,15 @@ function answer(m, agentId) {
         }),
       ];
     }
+    case 'a2a.commerce.confirmation':
+      // The buyer's receipt of an order, or (with settlement) the clearing house's word that the
+      // order was cancelled: its payment failed and was compensated, so the goods stay here.
+      if (orders.has(m.payload.order_id) && orders.get(m.payload.order_id) !== 'cancelled') {
+        orders.set(m.payload.order_id, m.payload.status === 'cancelled' ? 'cancelled' : 'acknowledged');
+      }
+      return [];
     default:
-      return []; // receipts, errors: nothing to answer
+      return []; // errors: nothing to answer
   }
 }
 
@@ -131,9 +144,12 @@ ws.on('message', (data) => {
     case 'a2a-sim.time':
       ws.send(JSON.stringify({ type: 'a2a-sim.next', re: frame.id, at_us: null })); // a store acts only when asked
       break;
-    case 'a2a-sim.end':
+    case 'a2a-sim.end': {
+      const count = (status) => [...orders.values()].filter((s) => s === status).length;
+      process.stdout.write(`${organisation}: ${orders.size} orders confirmed, ${count('acknowledged')} acknowledged by their buyers, ${count('cancelled')} cancelled in settlement\n`);
       ws.close();
       break;
+    }
   }
 });
 ws.on('close', (code, reason) => {

@@ -20,7 +20,6 @@ export interface ExternalOptions {
   connectTimeout?: string;
   record?: string;
   replay?: string;
-  workers?: string;
 }
 
 export interface ExternalSession {
@@ -133,7 +132,6 @@ export async function openExternal(file: string, plan: SimulationPlan, seed: str
   if (missing.length > 0) {
     process.stderr.write(`${missing.length} external agent${missing.length === 1 ? '' : 's'} not connected after ${timeoutMs} ms (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}): the run goes on, and messages to ${missing.length === 1 ? 'it' : 'them'} are answered agent_unreachable until ${missing.length === 1 ? 'it connects' : 'they connect'}\n`);
   }
-  if (opts.workers !== undefined && opts.workers !== '0') process.stderr.write(`external agents run inline (no worker threads): --workers ${opts.workers} is not used\n`);
   return {
     link: gateway,
     finish: async (vtUs, tally, reason) => {

@@ -52,6 +52,21 @@ export interface RunCommandOptions {
   replay?: string;
 }
 
+/**
+ * A run with external organisations is inline whatever the workers asked for (`--workers`, or the
+ * scenario's `workers`): the note that says so, or undefined when inline was asked for.
+ */
+export function inlineOnly(option: string | undefined, scenario: number | 'auto'): string | undefined {
+  const asked = option ?? scenario;
+  if (asked !== 'auto') resolveWorkers(asked);
+  if (String(asked) === '0') return undefined;
+  const which = option !== undefined ? `--workers ${option}` : `the scenario's workers: ${scenario}`;
+  return `external agents run inline, on one kernel that waits for their answers: ${which} is not used (no worker threads)`;
+}
+
+/** Why a run with external organisations has no baseline without its adversaries. */
+const NO_EXTERNAL_BASELINE = 'the external agents take part in one run, so the market was not run again without the adversaries (run the scenario without them, with the agents, to compare)';
+
 /** `--workers N|auto` (or the scenario's `workers`) → a thread count; 0 runs inline. */
 export function resolveWorkers(value: string | number): number {
   if (value === 'auto') return autoWorkers();
@@ -111,6 +126,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   checkExternalOptions(file, plan, opts);
   if (plan.external.length > 0 && opts.checkDeterminism) throw new UsageError(`${file}: --check-determinism reruns the scenario, which its external agents cannot join: compare two runs, or a run and its --replay`);
   // External agents are co-simulated inline: one kernel waits for them (no worker threads).
+  const inlineNote = plan.external.length > 0 ? inlineOnly(opts.workers, plan.workers) : undefined;
+  if (inlineNote !== undefined) process.stderr.write(`${inlineNote}\n`);
   const requested = plan.external.length > 0 ? 0 : (opts.workers ?? plan.workers);
   // auto: threads only when each lookahead holds enough work for them (parallel.ts)
   const auto = requested === 'auto' ? autoWorkersFor({ ...plan, seed }) : undefined;
@@ -194,6 +211,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     trace?.close();
     audit?.close();
     if (external) externalWallclock = await external.finish(result?.results.virtual_end_us ?? 0, result?.external, result ? 'the run is over' : 'the run failed');
+    if (externalWallclock && inlineNote !== undefined) externalWallclock = { ...externalWallclock, inline_note: inlineNote };
   }
   result = withWallclockBudgets(result, plan.budgets, externalWallclock);
   const elapsedMs = performance.now() - t0;
@@ -212,9 +230,13 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     ...(result.fallback ? { fallback: result.fallback } : {}),
     ...(externalWallclock ? { external: externalWallclock } : {}),
   };
-  // With adversaries, the honest agents' success is shown beside the same market without them.
+  // With adversaries, the honest agents' success is shown beside the same market without them:
+  // a second run, which external agents cannot join (their connections served this one).
   let baseline: Baseline | undefined;
-  if (plan.adversaries.length > 0) baseline = baselineOf((await runSimulationAsync({ ...plan, adversaries: [] }, { seed })).results);
+  if (plan.adversaries.length > 0 && plan.external.length > 0) {
+    baseline = { without_adversaries: null, not_run: NO_EXTERNAL_BASELINE };
+    process.stderr.write(`hostile agents: ${NO_EXTERNAL_BASELINE}\n`);
+  } else if (plan.adversaries.length > 0) baseline = baselineOf((await runSimulationAsync({ ...plan, adversaries: [] }, { seed })).results);
   const report = buildReport(file, result, wallclock, baseline);
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), renderMarkdown(report));

@@ -6,12 +6,14 @@
  * the answer has come, holding virtual time still. The answer is sent at t plus a think time
  * drawn from the scenario's distribution, never at wall time: a deterministic agent gives the same
  * run every time. Under external_clock: realtime the kernel is paced to the wall clock instead
- * (pacer.ts), and an answer is sent when it arrives.
+ * (pacer.ts), and an answer is sent when it arrives. With a clearing house, what an external
+ * store confirms is settled for it by the simulator (custodian.ts).
  */
 import { Agent, type AgentContext } from '../agents/agent.js';
 import { minimumUs, sampleUs } from '../engine/distribution.js';
 import { Priority } from '../engine/kernel.js';
-import type { CommerceMessage } from '../protocol/schemas.js';
+import { Rng } from '../engine/rng.js';
+import type { CommerceMessage, MessageOf } from '../protocol/schemas.js';
 import { isoTimestamp } from '../protocol/time.js';
 import { toMinor } from '../protocol/money.js';
 import { validateMessage } from '../protocol/validate.js';
@@ -20,19 +22,13 @@ import type { Outcome } from '../metrics/collector.js';
 import type { ExternalPlan } from '../scenario/schema.js';
 import { settledAnswer, type AgentLink, type Answer, type Outgoing, type SettledAnswer } from './link.js';
 import type { Pacer } from './pacer.js';
-
-/** Deals and negotiations followed per agent, at most: one its counterpart lets lapse is forgotten, oldest first. */
-const MAX_TRACKED = 100_000;
-
-/** Sets `key` in `map`, forgetting the oldest entry past MAX_TRACKED (insertion order: deterministic). */
-function track<V>(map: Map<string, V>, key: string, value: V): void {
-  map.set(key, value);
-  if (map.size > MAX_TRACKED) map.delete(map.keys().next().value!);
-}
+import { Custodian, type AcceptSeen } from './custodian.js';
+import { track } from './tracked.js';
 
 const BARRIER = 1;
 const SEND = 2;
 const WAKE = 3;
+const SAGA_TIMER = 4;
 
 interface Pending {
   readonly atUs: number;
@@ -46,12 +42,16 @@ export interface ExternalTally {
   answers: number;
   timeouts: number;
   unreachable: number;
+  /** accepts an external store (with settlement) left unanswered past saga_bound: refused for it */
+  unanswered_accepts: number;
 }
 
 export class ExternalAgent extends Agent {
   private readonly minThinkUs: number;
   /** accepts received, by conversation, until the agent confirms them (a store) */
-  private readonly accepts = new Map<string, { hash: string; quoteId: string }>();
+  private readonly accepts = new Map<string, AcceptSeen>();
+  /** with a clearing house, settles what an external store confirms (custodian.ts) */
+  private readonly custodian: Custodian | undefined;
   /** accepts sent, by conversation, until they are confirmed (a buyer) */
   private readonly acceptsSent = new Map<string, string>();
   /** an external buyer's open negotiations, by conversation (the ones it lets lapse are not counted) */
@@ -72,6 +72,23 @@ export class ExternalAgent extends Agent {
   ) {
     super(address, ctx);
     this.minThinkUs = minimumUs(plan.think_time);
+    if (plan.role === 'store' && ctx.settlement !== undefined && ctx.clearingHouse !== undefined) {
+      const agent = this;
+      const port = {
+        get nowUs() {
+          return agent.nowUs;
+        },
+        localName: this.localName,
+        identifier: this.identifier,
+        organisation: this.organisation,
+        party: this.party,
+        send: this.send.bind(this),
+        timer: (delayUs: number, sagaId: string, token: number) => this.after(delayUs, SAGA_TIMER, { sagaId, token }),
+        unanswered: () => this.tally.unanswered_accepts++,
+        handOver: (message: CommerceMessage) => this.handOver({ kind: 'deliver', vtUs: this.nowUs, message }),
+      };
+      this.custodian = new Custodian(port, ctx, ctx.clearingHouse, new Rng(ctx.seed, `custodian:${this.localName}`), ctx.settlement);
+    }
   }
 
   /** Time 0 is the first time the agent may act of its own accord. */
@@ -80,9 +97,13 @@ export class ExternalAgent extends Agent {
   }
 
   protected onMessage(message: CommerceMessage): void {
+    if (this.custodian?.intercepts(message)) return;
     // The deal checker holds both sides of every deal: the external side's record is what it
     // said on the wire (an accept received and the confirmation sent, or the other way round).
-    if (message.type === 'a2a.commerce.accept') track(this.accepts, message.conversation_id, { hash: message.payload.mandate_proof.transaction_hash, quoteId: message.payload.quote_id });
+    if (message.type === 'a2a.commerce.accept') {
+      const proof = message.payload.mandate_proof;
+      track(this.accepts, message.conversation_id, { hash: proof.transaction_hash, quoteId: message.payload.quote_id, buyer: message.from, mandateId: proof.mandate_id });
+    }
     if (message.type === 'a2a.commerce.confirmation' && message.payload.status === 'confirmed') {
       const hash = this.acceptsSent.get(message.conversation_id);
       if (hash !== undefined) {
@@ -93,6 +114,10 @@ export class ExternalAgent extends Agent {
         if (n?.acceptUs !== undefined) this.ctx.metrics.settlementCompleted(this.nowUs - n.acceptUs, totalMinor);
         this.ended(message.conversation_id, 'succeeded');
       }
+    }
+    // The store could not settle the deal and compensated it: no deal (a simulated buyer's outcome too).
+    if (message.type === 'a2a.commerce.confirmation' && message.payload.status === 'cancelled' && this.acceptsSent.delete(message.conversation_id)) {
+      this.ended(message.conversation_id, 'settlement_failed');
     }
     if (message.type === 'a2a.commerce.error' && message.payload.code !== 'replay_detected') {
       const code = message.payload.code;
@@ -127,15 +152,37 @@ export class ExternalAgent extends Agent {
     if (validateMessage(message).ok) {
       if (this.plan.role === 'buyer') this.noteOwn(message);
       if (message.type === 'a2a.commerce.accept') track(this.acceptsSent, message.conversation_id, message.payload.mandate_proof.transaction_hash);
-      const accepted = message.type === 'a2a.commerce.confirmation' && message.payload.status === 'confirmed' ? this.accepts.get(message.conversation_id) : undefined;
-      if (accepted !== undefined && message.type === 'a2a.commerce.confirmation') {
-        this.accepts.delete(message.conversation_id);
-        this.ctx.metrics.executions++;
-        this.ctx.checker.storeExecuted(accepted.hash, dealTerms(message.payload.order_id, accepted.hash, toMinor(message.payload.totals.total)), this.nowUs, `${this.identifier}/${message.conversation_id}/${accepted.quoteId}`);
+      if (message.type === 'a2a.commerce.error') {
+        // A hostile sender refused by the agent's own checks, counted as a simulated agent's refusal is.
+        const kind = this.ctx.trust?.adversaryKind(message.to.identifier);
+        if (kind !== undefined) this.ctx.metrics.security.rejected(message.to.identifier, kind, message.payload.code);
+        this.custodian?.answered(message.conversation_id);
       }
+      if (message.type === 'a2a.commerce.confirmation' && message.payload.status === 'confirmed' && this.executed(message)) return;
     }
     // The agent signed it (or left it unsigned): the gateway adds nothing.
     this.dispatch(message, { seal: false });
+  }
+
+  /**
+   * The agent confirmed a deal: its side of it, recorded as it said it on the wire. With a
+   * clearing house the custodian settles it and answers the buyer: true when it holds the
+   * confirmation back.
+   */
+  private executed(message: MessageOf<'a2a.commerce.confirmation'>): boolean {
+    const accepted = this.accepts.get(message.conversation_id);
+    if (accepted !== undefined) {
+      this.accepts.delete(message.conversation_id);
+      if (this.ctx.trust?.adversaryKind(accepted.buyer.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
+    }
+    // (a quote id alone need not be unique across the organisation's agents)
+    const deal = accepted && { accepted, dealKey: `${this.identifier}/${message.conversation_id}/${accepted.quoteId}` };
+    if (this.custodian !== undefined) return this.custodian.takes(message, deal);
+    if (deal !== undefined) {
+      this.ctx.metrics.executions++;
+      this.ctx.checker.storeExecuted(deal.accepted.hash, dealTerms(message.payload.order_id, deal.accepted.hash, toMinor(message.payload.totals.total)), this.nowUs, deal.dealKey);
+    }
+    return false;
   }
 
   private handOver(frame: Outgoing): void {
@@ -160,6 +207,11 @@ export class ExternalAgent extends Agent {
       case WAKE:
         if (data === this.wakeToken) this.handOver({ kind: 'time', vtUs: this.nowUs });
         break;
+      case SAGA_TIMER: {
+        const t = data as { sagaId: string; token: number };
+        this.custodian?.onTimer(t.sagaId, t.token);
+        break;
+      }
     }
   }
 
@@ -181,9 +233,11 @@ export class ExternalAgent extends Agent {
     if (answer.status === 'unreachable') {
       this.tally.unreachable++;
       // The gateway answers for an agent it cannot reach, as a proxy does (an error is not answered).
+      // (nor is the custodian's notice of a cancelled deal: it is the simulator's own)
       const m = pending.frame.kind === 'deliver' ? (pending.frame.message as CommerceMessage) : undefined;
-      if (m !== undefined && m.type !== 'a2a.commerce.error') {
+      if (m !== undefined && m.type !== 'a2a.commerce.error' && m.from.identifier !== this.ctx.clearingHouse?.identifier) {
         this.sendError(m.from, m.conversation_id, 'agent_unreachable', `${this.identifier} is not connected`, m.id);
+        this.custodian?.answered(m.conversation_id);
       }
     }
     if (answer.nextAtUs === null) this.wakeToken++;

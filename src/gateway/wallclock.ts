@@ -23,9 +23,13 @@ export interface ExternalWallclock {
   readonly answers: number;
   readonly timeouts: number;
   readonly unreachable: number;
+  /** accepts an external store left unanswered past the settlement's saga_bound (refused for it: settlement_timeout) */
+  readonly unanswered_accepts: number;
   /** agents that had not connected when the run started */
   readonly missing_at_start: readonly string[];
   readonly gateway?: GatewayReport;
+  /** worker threads were asked for (--workers or the scenario's workers) and not used: external agents run inline */
+  readonly inline_note?: string;
 }
 
 export function externalWallclock(
@@ -37,7 +41,7 @@ export function externalWallclock(
   url?: string,
 ): ExternalWallclock {
   const paced = clock.external_clock === 'realtime' ? { clock: 'realtime' as const, scale: clock.realtime_scale } : { clock: 'virtual' as const };
-  return { mode, ...paced, ...(url ? { url } : {}), frames: tally?.frames ?? 0, answers: tally?.answers ?? 0, timeouts: tally?.timeouts ?? 0, unreachable: tally?.unreachable ?? 0, missing_at_start: [...missing], ...(gateway ? { gateway } : {}) };
+  return { mode, ...paced, ...(url ? { url } : {}), frames: tally?.frames ?? 0, answers: tally?.answers ?? 0, timeouts: tally?.timeouts ?? 0, unreachable: tally?.unreachable ?? 0, unanswered_accepts: tally?.unanswered_accepts ?? 0, missing_at_start: [...missing], ...(gateway ? { gateway } : {}) };
 }
 
 /** The value of a wall-clock metric (external.reply_latency.p99 in µs, external.disconnects, …), or undefined without one. */
@@ -80,6 +84,7 @@ export function describeExternal(w: ExternalWallclock): string {
   if (w.clock === 'realtime') parts.push(`realtime clock (×${w.scale ?? 1}): replies took effect when they arrived, so these results depend on this machine and this run`);
   if (w.timeouts > 0) parts.push(`${w.timeouts} reply timeouts`);
   if (w.unreachable > 0) parts.push(`${w.unreachable} frames for agents not connected (answered agent_unreachable)`);
+  if (w.unanswered_accepts > 0) parts.push(`${w.unanswered_accepts} accepts left unanswered past saga_bound (refused for the store: settlement_timeout)`);
   if (w.missing_at_start.length > 0) parts.push(`${w.missing_at_start.length} agents missing at the start`);
   const g = w.gateway;
   if (g !== undefined) {
@@ -91,5 +96,6 @@ export function describeExternal(w: ExternalWallclock): string {
     if (g.backpressure_waits > 0) parts.push(`${g.backpressure_waits} frames held back (backpressure)`);
     parts.push(`reply latency p50 ${ms(g.reply_latency.p50_us)} p99 ${ms(g.reply_latency.p99_us)}, round trip p50 ${ms(g.round_trip.p50_us)} p99 ${ms(g.round_trip.p99_us)} (wall clock)`);
   }
+  if (w.inline_note !== undefined) parts.push(w.inline_note);
   return parts.join('; ');
 }

@@ -39,9 +39,13 @@ export interface Report {
   readonly wallclock: Wallclock;
 }
 
-/** Honest agents' figures in a run of the same scenario and seed without the adversaries. */
+/**
+ * Honest agents' figures in a run of the same scenario and seed without the adversaries; null,
+ * with the reason in `not_run`, when that run could not be made (external agents join one run).
+ */
 export interface Baseline {
-  readonly without_adversaries: { readonly negotiations: number; readonly success_rate: number | null; readonly deals: number };
+  readonly without_adversaries: { readonly negotiations: number; readonly success_rate: number | null; readonly deals: number } | null;
+  readonly not_run?: string;
 }
 
 /** The baseline section from the results of a run without adversaries. */

@@ -46,6 +46,7 @@ function quarantineLine(r: Results): string {
 function honestLine(r: Results, baseline: Baseline | undefined): string {
   if (!baseline) return '';
   const b = baseline.without_adversaries;
+  if (b === null) return `honest buyers' success rate ${pct(r.negotiation.success_rate)} (${int(r.negotiation.count)} negotiations); no run without the adversaries: ${baseline.not_run ?? 'not made'}`;
   return `honest buyers' success rate ${pct(r.negotiation.success_rate)} (${int(r.negotiation.count)} negotiations); without the adversaries ${pct(b.success_rate)} (${int(b.negotiations)})`;
 }
 

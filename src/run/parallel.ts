@@ -109,6 +109,8 @@ export interface ParallelOptions {
 }
 
 export async function runParallel(base: SimulationPlan, options: ParallelOptions): Promise<RunResult> {
+  // External agents are co-simulated on one kernel, which waits for their answers.
+  if (base.external.length > 0) throw new Error('a scenario with external organisations runs inline (runSimulationAsync with RunOptions.external), not on worker threads');
   const seed = options.seed ?? base.seed;
   const plan: SimulationPlan = { ...base, seed };
   const reporters = options.reporters ?? [];

@@ -135,7 +135,7 @@ export class Shard {
   /** external_clock: realtime: paces virtual time to the wall clock (the link reads the clock) */
   private pacer: Pacer | undefined;
   /** what the external agents here did */
-  readonly externalTally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0 };
+  readonly externalTally: ExternalTally = { frames: 0, answers: 0, timeouts: 0, unreachable: 0, unanswered_accepts: 0 };
   private traceLines: KeyedTraceLine[] = [];
   private traceCount = 0;
   /** whether any agent here prepares for deliveries (signatures to check, opponent models to consult) */

@@ -152,7 +152,8 @@ function validateShape(data: unknown, doc?: Document, lines?: LineCounter): Scen
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) {
     const plan = withExternalStandIns(result.data);
-    const refusal = typeof plan.workers === 'number' ? workersRefusal(plan, plan.workers) : undefined;
+    // (external organisations run inline, whatever workers says: the run notes it)
+    const refusal = typeof plan.workers === 'number' && plan.external.length === 0 ? workersRefusal(plan, plan.workers) : undefined;
     if (refusal !== undefined) return { ok: false, problems: [{ path: 'workers', message: `${refusal}, or use workers: 0 or 1`, ...position(doc, lines, ['workers']) }] };
     const limits = limitProblems(plan);
     if (limits.length > 0) return capped(limits.slice(0, MAX_PROBLEMS).map((p) => ({ path: formatPath(p.path), message: p.message, ...position(doc, lines, p.path) })), limits.length);

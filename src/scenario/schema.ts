@@ -704,14 +704,13 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
   });
   if (externals.length > 0) {
     // With signing on, an external agent signs its envelopes with its organisation's key, which
-    // its counterparts find in the organisation's JWK set. It takes no part in sagas.
+    // its counterparts find in the organisation's JWK set. With a settlement section, the sagas of
+    // an external store's deals are run for it by the simulator (gateway/custodian.ts).
     if ((text(record(s.security).signing) ?? 'es256') !== 'off') {
       externals.forEach((e, i) => {
         if (e.key === undefined && e.jwks === undefined) issue(['external', i, 'key'], 'with signing on, give the organisation\'s public key (a JWK file its agents sign with), or set security.signing: off');
       });
     }
-    if (s.settlement !== undefined) issue(['settlement'], 'external organisations do not take part in settlement: leave settlement out');
-    if (list(s.adversaries).length > 0) issue(['adversaries'], 'hostile agents and external organisations are not run together');
   }
   list(s.buyers).forEach((b, i) => {
     checkOrg(b.organisation, ['buyers', i, 'organisation']);
@@ -748,6 +747,7 @@ function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
     if (org === undefined) return;
     const owner = [...stores, ...list(s.buyers)].find((o) => o.organisation === org);
     if (!owner) issue(['faults', 'crashes', i, 'organisation'], `unknown organisation "${org}"${didYouMean(org, names([...stores, ...list(s.buyers)].map((o) => o.organisation))) || ' (only stores and buyers crash)'}`);
+    else if (externals.includes(owner)) issue(['faults', 'crashes', i, 'organisation'], `${org} is an external organisation: its agents are processes outside the simulator (stop one to see a crash)`);
     const agent = num(c.agent);
     const size = num(owner?.agents);
     if (agent !== undefined && size !== undefined && agent > size) issue(['faults', 'crashes', i, 'agent'], `${org} has ${size} agents`);

@@ -24,7 +24,7 @@ export interface SagaHost {
   chance(p: number): boolean;
   sagaTimer(delayUs: number, sagaId: string, token: number): void;
   trackingUrl(orderId: string): string;
-  /** a saga was compensated: the store gives back what it counted against the buyer's mandate */
+  /** a saga was compensated (its answer, cancelled, is set): the store gives back what it counted against the buyer's mandate */
   compensated(deal: Deal): void;
 }
 
@@ -43,8 +43,19 @@ export interface Deal {
   /** the mandate the accept was made under, and when (the budget period it counts in) */
   readonly mandateId: string;
   readonly acceptedUs: number;
+  /** the tracking link of the order and the deal checker's key, when the store numbered the order itself (an external store) */
+  readonly trackingUrl?: string;
+  readonly dealKey?: string;
   /** the answer the buyer gets (again, on a retried accept) once the saga has ended */
   answer?: ConfirmationPayload;
+}
+
+/** An order the store numbered itself (an external store's confirmation): its id, tracking link and deal key. */
+export interface OwnOrder {
+  readonly orderId: string;
+  readonly trackingUrl: string;
+  /** what the deal checker knows the deal by (a quote id alone may not be unique across agents) */
+  readonly dealKey: string;
 }
 
 const CAUSE_TEXT: Record<string, string> = {
@@ -83,11 +94,12 @@ export class StoreSagas {
     return this.byOrder.get(orderId);
   }
 
-  /** Starts the saga of an accepted quote (the checks of the accept have passed). */
-  start(quoteId: string, conversationId: string, buyer: Party, payer: string, amountMinor: number, transactionHash: string, items: readonly QuoteItem[], totals: Totals, mandateId: string): void {
+  /** Starts the saga of an accepted quote (the checks of the accept have passed); `own`: the store numbered the order. */
+  start(quoteId: string, conversationId: string, buyer: Party, payer: string, amountMinor: number, transactionHash: string, items: readonly QuoteItem[], totals: Totals, mandateId: string, own?: OwnOrder): void {
     const n = ++this.seq;
     const saga = new Saga(`saga_${this.host.localName}_${n}`);
-    const deal: Deal = { saga, quoteId, orderId: `ord_${this.host.localName}_${n}`, conversationId, buyer, payer, amountMinor, transactionHash, items, totals, mandateId, acceptedUs: this.host.nowUs };
+    const orderId = own?.orderId ?? `ord_${this.host.localName}_${n}`;
+    const deal: Deal = { saga, quoteId, orderId, conversationId, buyer, payer, amountMinor, transactionHash, items, totals, mandateId, acceptedUs: this.host.nowUs, ...(own ? { trackingUrl: own.trackingUrl, dealKey: own.dealKey } : {}) };
     this.byId.set(saga.id, deal);
     this.byQuote.set(quoteId, deal);
     this.byOrder.set(deal.orderId, deal);
@@ -259,12 +271,12 @@ export class StoreSagas {
     const s = deal.saga;
     const now = this.host.nowUs;
     s.endUs = now;
-    const base = { order_id: deal.orderId, items: [...deal.items], totals: deal.totals, tracking: { url: this.host.trackingUrl(deal.orderId) } };
+    const base = { order_id: deal.orderId, items: [...deal.items], totals: deal.totals, tracking: { url: deal.trackingUrl ?? this.host.trackingUrl(deal.orderId) } };
     if (s.state === 'settled') {
       this.ctx.metrics.sagasSettled++;
       this.ctx.metrics.executions++;
       this.ctx.settlementChecker.sagaEnded(s.id, 'settled', '', now);
-      this.ctx.checker.storeExecuted(deal.transactionHash, dealTerms(deal.orderId, deal.transactionHash, deal.amountMinor), now, deal.quoteId);
+      this.ctx.checker.storeExecuted(deal.transactionHash, dealTerms(deal.orderId, deal.transactionHash, deal.amountMinor), now, deal.dealKey ?? deal.quoteId);
       this.ctx.trace?.record({
         vt_us: now,
         event: 'execution',
@@ -273,9 +285,9 @@ export class StoreSagas {
       deal.answer = { ...base, status: 'confirmed' };
     } else {
       this.ctx.metrics.sagaCompensated(s.cause);
-      this.host.compensated(deal);
       this.ctx.settlementChecker.sagaEnded(s.id, 'compensated', s.cause, now);
       deal.answer = { ...base, status: 'cancelled', cancellation: { code: s.cause as ErrorCode, message: CAUSE_TEXT[s.cause] ?? s.cause } };
+      this.host.compensated(deal);
     }
     this.host.sendMessage(deal.buyer, 'a2a.commerce.confirmation', deal.conversationId, deal.answer);
   }

@@ -41,9 +41,16 @@ function listen(args: string[]): { url: Promise<string>; done: Promise<{ status:
 }
 
 function agent(script: string, ...args: string[]): Promise<number | null> {
-  const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: 'ignore', timeout: 60_000 });
+  return agentWithOutput(script, ...args).then((r) => r.code);
+}
+
+/** Starts an agent process; resolves its exit code and what it printed. */
+function agentWithOutput(script: string, ...args: string[]): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
   children.push(child);
-  return new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  let stdout = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout })));
 }
 
 async function runWithStore(out: string, extra: string[] = []): Promise<{ status: number | null; report: any; stdout: string; stderr: string }> {
@@ -151,6 +158,68 @@ describe('external agents', () => {
     expect([0, 1]).toContain(r.status);
     const report = readJson(join(out, 'report.json'));
     expect(report.results.security.rejections).toEqual({});
+    const open = report.results.strategies.by_strategy.find((s: any) => s.organisations.includes('open-store'));
+    expect(open.succeeded).toBeGreaterThan(5);
+  });
+
+  it('settles the example store\'s deals through the clearing house for it: buyers hear the outcome, the store its cancellations; two runs give the same results', async () => {
+    const dir = tmp('ext-settled');
+    const settle = async (out: string) => {
+      const run = listen(['scenarios/external-settlement.yaml', '--out', out]);
+      const url = await run.url;
+      const [result, store] = await Promise.all([run.done, agentWithOutput(STORE, url, 'open-store')]);
+      expect(store.code).toBe(0);
+      // (its budgets are on the results alone)
+      expect(result.status).toBe(0);
+      return { report: readJson(join(out, 'report.json')), said: store.stdout };
+    };
+    const first = await settle(join(dir, 'a'));
+    const r = first.report.results;
+    const sagas = r.settlement.sagas;
+    const open = r.strategies.by_strategy.find((s: any) => s.organisations.includes('open-store'));
+    expect(open.succeeded).toBeGreaterThan(10);
+    expect(sagas.settled).toBeGreaterThanOrEqual(open.succeeded);
+    expect(sagas.compensated_by_cause.payment_failed).toBeGreaterThan(0);
+    expect(sagas.settled + sagas.compensated).toBe(sagas.started);
+    expect(r.negotiation.outcomes.settlement_failed).toBeGreaterThan(0);
+    expect(r.settlement.in_doubt).toBe(0);
+    // the store confirmed every deal it made; those whose payment failed came back to it cancelled
+    const [, confirmed, acknowledged, cancelled] = /(\d+) orders confirmed, (\d+) acknowledged by their buyers, (\d+) cancelled in settlement/.exec(first.said)!.map(Number);
+    expect(acknowledged).toBe(open.succeeded);
+    expect(cancelled).toBeGreaterThan(0);
+    expect(confirmed).toBe(acknowledged! + cancelled!);
+    const second = await settle(join(dir, 'b'));
+    expect(JSON.stringify(second.report.results)).toBe(JSON.stringify(first.report.results));
+  });
+
+  it('runs beside hostile agents with signing on: the run ends, the attacks are counted and refused, no baseline run is made, and --workers is said to be unused', async () => {
+    const dir = tmp('ext-hostile');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeText(dir, 'open-store.jwk.json', JSON.stringify(pair.publicKey.export({ format: 'jwk' })));
+    const secret = writeText(dir, 'open-store.private.jwk.json', JSON.stringify(pair.privateKey.export({ format: 'jwk' })));
+    const data = loadScenarioData(SCENARIO);
+    data.external[0].key = './open-store.jwk.json';
+    data.security = { signing: 'es256', sender_rate: '20/s', sender_burst: 40 };
+    data.adversaries = ['forger', 'replayer', 'impersonator', 'tamperer'].map((kind) => ({ kind, rate: '12/m' }));
+    data.adversaries.push({ kind: 'flooder', rate: '40/s', start: '25s' });
+    data.budgets = ['security.accepted_hostile == 0', 'negotiation.success_rate >= 0.5'];
+    const file = writeYaml(dir, 'hostile.yaml', data);
+    const out = join(dir, 'out');
+    const run = listen([file, '--out', out, '--workers', '2']);
+    const url = await run.url;
+    const [r, code] = await Promise.all([run.done, agent(STORE, url, 'open-store', secret)]);
+    expect(code).toBe(0);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('external agents run inline');
+    expect(r.stderr).toContain('not run again without the adversaries');
+    expect(r.stdout).toContain('hostile kind');
+    const report = readJson(join(out, 'report.json'));
+    expect(report.wallclock.external.inline_note).toContain('--workers 2 is not used');
+    expect(report.baseline).toMatchObject({ without_adversaries: null });
+    const security = report.results.security;
+    expect(security.attempts_total).toBeGreaterThan(20);
+    expect(security.accepted_hostile_total).toBe(0);
+    expect(Object.keys(security.rejections)).toEqual(expect.arrayContaining(['signature_invalid', 'key_not_found', 'replay_detected']));
     const open = report.results.strategies.by_strategy.find((s: any) => s.organisations.includes('open-store'));
     expect(open.succeeded).toBeGreaterThan(5);
   });

@@ -58,6 +58,26 @@ describe('external organisations in a scenario', () => {
     expect(planOf(validate(realtime))).toMatchObject({ external_clock: 'realtime', realtime_scale: 2 });
   });
 
+  it('run beside a settlement section and hostile agents; a crash of theirs is refused (it is a process outside)', () => {
+    const s = withExternal({});
+    s.settlement = { step_timeout: '250ms', saga_bound: '30s', funding: { buyer_cash: 1000 } };
+    s.adversaries = [{ kind: 'flooder', rate: '1/s' }];
+    const plan = planOf(validate(s));
+    expect(plan.settlement).toBeDefined();
+    expect(plan.adversaries).toHaveLength(1);
+    s.faults = { crashes: [{ organisation: 'outside', at: '10s', downtime: '1s' }] };
+    expect(problems(s)).toEqual([{ path: 'faults.crashes[0].organisation', message: expect.stringContaining('outside is an external organisation') }]);
+  });
+
+  it('run inline whatever workers says: a scenario with threads and no lookahead is not refused for them', () => {
+    const s = withExternal({});
+    s.workers = 2;
+    s.network = { latency: { distribution: 'lognormal', median: '2ms', p99: '12ms' } };
+    expect(planOf(validate(s)).workers).toBe(2);
+    s.external = [];
+    expect(problems(s).map((p) => p.path)).toEqual(['workers']);
+  });
+
   it('has wall-clock budgets on the gateway figures', () => {
     expect(parseBudget('external.reply_latency.p99 < 20ms')).toMatchObject({ metric: 'external.reply_latency.p99', threshold: 20_000 });
     expect(parseBudget('external.round_trip.p50 <= 1s')).toMatchObject({ threshold: 1_000_000 });
