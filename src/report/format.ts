@@ -27,6 +27,20 @@ export function causes(byCause: Record<string, number>): string {
   return Object.entries(byCause).map(([k, v]) => `${k} ${int(v)}`).join(', ') || '–';
 }
 
+/** In a summary's cell, this many entries of a list that can grow with the run (halts, a breaker's transitions). */
+export const LIST_SHOWN = 8;
+
+/**
+ * The first LIST_SHOWN of `texts`, and how many more there are, or "–" when empty: a cell of
+ * thousands of entries is unreadable, and a terminal table takes seconds to wrap it. report.json
+ * holds them all.
+ */
+export function firstFew(texts: readonly string[]): string {
+  if (texts.length === 0) return '–';
+  const more = texts.length - LIST_SHOWN;
+  return more > 0 ? `${texts.slice(0, LIST_SHOWN).join(', ')}, and ${int(more)} more (report.json)` : texts.join(', ');
+}
+
 /** Halts, held and refused work, exposure and breaker trips as [label, text] rows; empty when none apply. */
 export function riskLines(r: Results): [string, string][] {
   const rows: [string, string][] = [];
@@ -35,7 +49,7 @@ export function riskLines(r: Results): [string, string][] {
       .filter(([, v]) => v > 0)
       .map(([k, v]) => `${k} ${int(v)}`)
       .join(', ');
-  if (r.halts.length > 0) rows.push(['halts', r.halts.map((h) => `${h.kind}${h.category ? ` (${h.category})` : ''} ${dur(h.start_us)}–${dur(h.end_us)}`).join(', ')]);
+  if (r.halts.length > 0) rows.push(['halts', firstFew(r.halts.map((h) => `${h.kind}${h.category ? ` (${h.category})` : ''} ${dur(h.start_us)}–${dur(h.end_us)}`))]);
   const held = list(r.risk.held_by_reason);
   if (held) rows.push(['held intents', held]);
   const refused = list(r.risk.refused_by_reason);

@@ -2,7 +2,7 @@
 import { renderStrategies } from './strategies.js';
 import type { RunResult } from '../simulation.js';
 import { DEFAULT_WIDTH, fitTable } from './fit.js';
-import { budgetValue, causes, dur, int, pct, riskLines } from './format.js';
+import { budgetValue, causes, dur, firstFew, int, pct, riskLines } from './format.js';
 
 /** Renders the summary table(s) as a string, without colour codes, no line wider than `width`. */
 export function renderSummary(run: RunResult, width = DEFAULT_WIDTH): string {
@@ -59,7 +59,7 @@ export function renderSummary(run: RunResult, width = DEFAULT_WIDTH): string {
     out.push(
       fitTable(
         ['breaker', 'opens', 'time open', 'half-open', 'final state', 'transitions'],
-        r.breakers.map((b) => [b.organisation, int(b.opens), dur(b.time_open_us), dur(b.time_half_open_us), b.final_state, b.transitions.map((t) => `${dur(t.time_us)} ${t.to}`).join(', ') || '–']),
+        r.breakers.map((b) => [b.organisation, int(b.opens), dur(b.time_open_us), dur(b.time_half_open_us), b.final_state, firstFew(b.transitions.map((t) => `${dur(t.time_us)} ${t.to}`))]),
         { width, wrap: [5], key: true },
       ),
     );

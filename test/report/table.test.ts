@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { parseScenarioText } from '../../src/scenario/load.js';
 import { renderSecurity } from '../../src/report/security.js';
 import { renderSummary } from '../../src/report/table.js';
 import { runSimulation } from '../../src/simulation.js';
@@ -25,5 +28,23 @@ describe('the console summary of settlement-faults', () => {
     expect(text).toContain(`${r.messages.delivered.toLocaleString('en-US')} (${duplicated} duplicates)`);
     expect(text).toContain('error replies sent (by code)');
     expect(renderSecurity(r, undefined, 400)).toContain('honest messages rejected on receipt (each answered with an error reply unless it is an error itself): replay_detected');
+  });
+});
+
+describe('lists that grow with the run', () => {
+  // A breaker with a 1 ms window and a 1 µs cooldown (found by the scenario fuzz) trips hundreds
+  // of times; its whole list in one cell made the terminal table take 26 s to wrap.
+  const data = parse(readFileSync('scenarios/quickstart.yaml', 'utf8'));
+  data.buyers[0].confirmation_timeout = '1us';
+  data.buyers[0].breaker = { window: '1ms', failure_threshold: 0.1, min_volume: 1, cooldown: '1us', half_open_trials: 3 };
+  const parsed = parseScenarioText(stringify(data), 'tripping.yaml');
+
+  it('shows the first few transitions of a breaker and says how many more report.json holds', () => {
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const run = runSimulation(parsed.plan);
+    const transitions = run.results.breakers[0]!.transitions.length;
+    expect(transitions).toBeGreaterThan(100);
+    const text = renderSummary(run, 400);
+    expect(text).toContain(`and ${(transitions - 8).toLocaleString('en-US')} more (report.json)`);
   });
 });
