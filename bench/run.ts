@@ -167,7 +167,7 @@ interface Throughput extends Measured {
   bytes_per_message: number | null;
   peak_rss_bytes: number;
   /** asked for threads, ran inline: what the probe saw (run/fallback.ts) */
-  fallback?: { probe_ms: number; parallelism: number };
+  fallback?: { reason: 'slower' | 'short'; probe_ms: number; speed?: number };
 }
 
 /** One run of `file` on `workers` threads in a fresh process (bench/measure.ts); `hold`: threads never go inline. */
@@ -207,7 +207,7 @@ function contendedSection(): void {
   }
   const waits = (r: Throughput) => (r.threads ? r.threads.map((t) => `${fmt(t.waits)} (${fmt(t.slept ?? 0)})`).join(' / ') : '–');
   const wakes = (r: Throughput) => (r.threads ? r.threads.map((t) => fmt(t.wakes ?? 0)).join(' / ') : '–');
-  const ran = (r: Throughput) => (r.fallback ? `inline after a ${fmt(r.fallback.probe_ms)} ms probe (${r.fallback.parallelism.toFixed(2)} of a core)` : r.threads ? '2 threads' : 'inline');
+  const ran = (r: Throughput) => (r.fallback ? `inline: threads at ${r.fallback.speed?.toFixed(2) ?? '–'}x its pace over ${fmt(r.fallback.probe_ms)} ms` : r.threads ? '2 threads' : 'inline');
   for (const [r, workers] of [[inline, '0 (inline)'], [two, '2'], [held, '2 --no-fallback']] as const) {
     table.push([r.scenario, '1 busy process', workers, ran(r), fmt(r.negotiations), fmt(r.seconds, 2), fmt(r.cpu_seconds, 2), `${(inline.seconds / r.seconds).toFixed(2)}x`, waits(r), wakes(r)]);
   }

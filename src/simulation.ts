@@ -53,6 +53,11 @@ export interface RunOptions {
   readonly reporters?: readonly Reporter[];
   /** the link to the agents of the scenario's external organisations (the gateway, or a recording) */
   readonly external?: AgentLink;
+  /**
+   * Asked after each window with the virtual time reached: true makes the run yield, so that its
+   * driver can stop and resume it (inlineSteps; run/fallback.ts). Never changes what runs.
+   */
+  readonly pause?: (nowUs: number) => boolean;
 }
 
 export interface BudgetResult {
@@ -111,6 +116,9 @@ export class RunInvariantViolation extends InvariantViolation {
   }
 }
 
+/** What a run yields when its pause hook asks it to stop (nothing to wait for). */
+const PAUSED: Promise<void> = Promise.resolve();
+
 /** Horizon past the scenario's end for which market paths are generated (negotiations drain). */
 export { DRAIN_HORIZON_US };
 
@@ -146,6 +154,19 @@ export async function runSimulationAsync(plan: SimulationPlan, options: RunOptio
   }
 }
 
+/**
+ * The inline run as steps: each `next()` runs until a strategy's Promise holds virtual time still
+ * (await the value yielded, then go on), `options.pause` asks for a stop, or the run ends.
+ */
+export function inlineSteps(plan: SimulationPlan, options: RunOptions = {}): Generator<Promise<void>, RunResult> {
+  return start(plan, options);
+}
+
+/** An error of an inline run as the run reports it (a violation with its seed). */
+export function inlineRunError(err: unknown, seed: string | number): unknown {
+  return asRunError(err, seed);
+}
+
 function start(plan: SimulationPlan, options: RunOptions): Generator<Promise<void>, RunResult> {
   const seed = options.seed ?? plan.seed;
   const effective: SimulationPlan = { ...plan, seed };
@@ -154,7 +175,7 @@ function start(plan: SimulationPlan, options: RunOptions): Generator<Promise<voi
   if (plan.external.length > 0 && options.external === undefined) throw new Error('the scenario has external organisations: give their link (RunOptions.external)');
   // The external agents' link serves one kernel, and the layout pilot could not run them.
   const shards = plan.external.length > 0 ? 1 : (options.shards ?? 1);
-  return run(effective, reporters, shards, options.strict ?? false, options.external);
+  return run(effective, reporters, shards, options.strict ?? false, options.external, options.pause);
 }
 
 function asRunError(err: unknown, seed: string | number): unknown {
@@ -162,7 +183,14 @@ function asRunError(err: unknown, seed: string | number): unknown {
 }
 
 /** The run, step by step: it yields only while a strategy's Promise holds virtual time still. */
-function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: number, strict: boolean, external: AgentLink | undefined): Generator<Promise<void>, RunResult> {
+function* run(
+  plan: SimulationPlan,
+  reporters: readonly Reporter[],
+  shardCount: number,
+  strict: boolean,
+  external: AgentLink | undefined,
+  pause: ((nowUs: number) => boolean) | undefined,
+): Generator<Promise<void>, RunResult> {
   const durationUs = plan.duration;
   const layout = planLayout(plan, shardCount);
   const market = new Market(plan, durationUs + DRAIN_HORIZON_US);
@@ -227,6 +255,7 @@ function* run(plan: SimulationPlan, reporters: readonly Reporter[], shardCount: 
       const progress: Progress = { virtualUs: nowUs, durationUs, events: events(), negotiations };
       for (const r of reporters) r.onProgress?.(progress);
     }
+    if (pause?.(nowUs)) yield PAUSED;
   }
 
   const finished = finishRun(

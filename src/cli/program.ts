@@ -41,7 +41,7 @@ function program(setExit: (code: number) => void): Command {
     .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
     .option('--seed <n>', "seed (integer or word); overrides the scenario's seed")
     .option('--workers <n>', 'worker threads: 0 runs inline, N runs the organisations on N threads, auto = one per core (results are identical for any value)')
-    .option('--no-fallback', 'keep the worker threads even when they turn out slower than one thread (by default such a run, without --trace or --audit, goes inline after a short probe)')
+    .option('--no-fallback', 'keep the worker threads to the end (by default a run without --trace or --audit races them against inline over its first 0.3 s and goes on with the faster)')
     .option('--out <dir>', 'output folder (default: reports/<scenario name>/)')
     .option('--trace <file>', 'write an NDJSON trace with virtual time: one line per message delivered, dropped or rejected, and per discovery, execution and audit entry')
     .option('--audit <file>', 'write the audit trail as NDJSON: every entry of every agent\'s hash chain, then the chain heads and Merkle root')

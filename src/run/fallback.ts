@@ -1,149 +1,179 @@
 /**
- * Whether worker threads pay on this machine, now: the probe behind a run's fallback to inline.
+ * Whether worker threads pay on this machine, now: the race behind a run's fallback to inline.
  *
  * Threads that wait on each other more than they work are slower than one thread: on a machine
  * whose other core is busy (a CI runner, a laptop), or for a scenario whose lookahead holds too
- * little work. The results are the same either way (the determinism contract), so a run that
- * finds its threads slower than one core would be can run inline instead.
+ * little work. The results are the same either way (the determinism contract), so a run can try
+ * both on its first stretch and go on with the faster.
  *
- * The measure: over a probe of the run's first stretch, the CPU time of the whole process (every
- * thread), less the time the threads spent spinning on each other, is the work done; that work
- * over the wall time of the probe is how many cores' worth of work the threads kept running. An
- * inline run keeps one core busy, so below one (KEEP_MIN_PARALLELISM) the threads are slower
- * than inline would be. Time the threads sleep costs no CPU and is not counted as work; time they
- * spin is measured on the wall clock by each thread (SpinClock) and taken off.
+ * The race: the run starts inline and runs for `probeMs` of wall time, then stops (its state
+ * kept); the threads start from the beginning and run for as long, once every thread has built
+ * its shard. Each side's pace is the virtual time it covered per wall millisecond. Threads that
+ * keep up with `keepMinSpeed` times the inline pace go on and the inline run is dropped;
+ * otherwise the threads are stopped and the inline run resumes where it stopped, so what the
+ * race costs is the threads' start and probe. A run that ends within its inline probe never
+ * starts threads at all.
  *
- * This is the thread layer's plumbing, not the simulation's: the clocks read here decide only
- * where the run runs, never what it computes, and a run that falls back says so in its report.
+ * This is the thread layer's plumbing, not the simulation's: the clock read here decides only
+ * where the run runs, never what it computes, and a run that went inline says so in its report.
  */
 
-/** Wall-clock milliseconds, for the probe and the spin accounting. */
+import type { SimulationPlan } from '../scenario/schema.js';
+import { inlineRunError, inlineSteps, type Reporter, type RunResult } from '../simulation.js';
+import { loadStrategyModules } from './strategy-modules.js';
+
+/** Wall-clock milliseconds, for the race. */
 export function wallMs(): number {
   return performance.now();
 }
 
-/** Per shard, in a shared Float64Array: [2i] 1 once the shard runs its loop, [2i + 1] ms spent spinning. */
-export const TIMING_SLOTS_PER_SHARD = 2;
-
-/** A thread's spin accounting: adds the wall time of each spin to its slot. */
-export class SpinClock {
-  private readonly slots: Float64Array;
-  constructor(
-    timing: SharedArrayBuffer,
-    private readonly shard: number,
-  ) {
-    this.slots = new Float64Array(timing);
-  }
-
-  /** The shard's loop has started (building the shard is not part of the probe). */
-  ready(): void {
-    this.slots[this.shard * TIMING_SLOTS_PER_SHARD] = 1;
-  }
-
-  /** Adds the spin that began at `fromMs`. */
-  spun(fromMs: number): void {
-    this.slots[this.shard * TIMING_SLOTS_PER_SHARD + 1]! += wallMs() - fromMs;
-  }
-}
-
-/** The probe's settings; the defaults suit a run of seconds. */
+/** The race's settings; the defaults suit a run of seconds. */
 export interface ProbeSettings {
-  /** wall time the threads run before the verdict */
+  /** wall time each side runs before they are compared */
   readonly probeMs: number;
-  /** cores' worth of work below which the run goes inline */
-  readonly keepMinParallelism: number;
-  /** no verdict once the run is this far through its virtual duration: finishing costs less */
-  readonly lateShare: number;
+  /** threads slower than this times the inline pace go inline */
+  readonly keepMinSpeed: number;
 }
 
-export const KEEP_MIN_PARALLELISM = 1;
-export const DEFAULT_PROBE: ProbeSettings = { probeMs: 400, keepMinParallelism: KEEP_MIN_PARALLELISM, lateShare: 0.5 };
+export const DEFAULT_PROBE: ProbeSettings = { probeMs: 300, keepMinSpeed: 1 };
 
-/** Why a run on threads went inline. */
+/** Why a run asked for threads ran inline. */
 export interface Fallback {
   /** worker threads the run was asked for */
   readonly workers: number;
-  /** wall time of the probe, ms */
+  /** `slower`: the threads lost the race; `short`: the run ended within its inline probe */
+  readonly reason: 'slower' | 'short';
+  /** wall time each side ran, ms */
   readonly probe_ms: number;
-  /** cores' worth of work the threads kept running over the probe (an inline run keeps 1) */
-  readonly parallelism: number;
-  /** CPU time of the process over the probe, ms, and the part of it spent spinning */
-  readonly cpu_ms: number;
-  readonly spin_ms: number;
-  /** how far through the run (virtual time) the threads had come */
-  readonly virtual_share: number;
+  /** virtual µs covered per wall ms, inline and on the threads (absent when the run was short) */
+  readonly inline_pace?: number;
+  readonly threads_pace?: number;
+  /** the threads' pace over the inline one */
+  readonly speed?: number;
 }
+
+/** The inline side: virtual time covered since its first window, and the wall time it took. */
+export interface Pace {
+  readonly virtualUs: number;
+  readonly wallMs: number;
+}
+
+export const paceOf = (p: Pace): number => (p.wallMs > 0 ? p.virtualUs / p.wallMs : Infinity);
 
 export type Verdict = { readonly kind: 'wait' } | { readonly kind: 'keep' } | { readonly kind: 'fallback'; readonly fallback: Fallback };
 
-interface Sample {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-  readonly spinMs: number;
-}
-
 /**
- * Watches the threads of one run. `check` is called from the main thread every so often with
- * the share of the virtual duration done; it says wait, keep (final) or fall back (final).
+ * Watches the threads of one run against the inline pace. `check` is called from the main
+ * thread every so often with the virtual time the threads reached; it says wait, keep (final) or
+ * fall back (final).
  */
 export class ThreadProbe {
-  private readonly slots: Float64Array;
-  private start: Sample | undefined;
+  private readonly started: Int32Array;
+  private startMs: number | undefined;
   private decided = false;
 
   constructor(
-    timing: SharedArrayBuffer,
-    private readonly shards: number,
+    started: SharedArrayBuffer,
+    private readonly workers: number,
+    private readonly inline: Pace,
     private readonly settings: ProbeSettings = DEFAULT_PROBE,
-    private readonly sample: () => Sample = () => processSample(new Float64Array(timing), shards),
+    private readonly now: () => number = wallMs,
   ) {
-    this.slots = new Float64Array(timing);
+    this.started = new Int32Array(started);
   }
 
-  check(virtualShare: number): Verdict {
+  check(threadsVirtualUs: number): Verdict {
     if (this.decided) return { kind: 'keep' };
-    for (let i = 0; i < this.shards; i++) if (this.slots[i * TIMING_SLOTS_PER_SHARD] !== 1) return { kind: 'wait' };
-    const now = this.sample();
-    if (this.start === undefined) {
-      this.start = now;
-      return { kind: 'wait' };
-    }
-    const probeMs = now.wallMs - this.start.wallMs;
-    if (virtualShare >= this.settings.lateShare) return this.keep();
-    if (probeMs < this.settings.probeMs) return { kind: 'wait' };
-    const verdict = judge(this.start, now, this.settings, this.shards, virtualShare);
+    for (let i = 0; i < this.workers; i++) if (Atomics.load(this.started, i) !== 1) return { kind: 'wait' };
+    const now = this.now();
+    this.startMs ??= now;
+    const ranMs = now - this.startMs;
+    if (ranMs < this.settings.probeMs) return { kind: 'wait' };
     this.decided = true;
-    return verdict;
-  }
-
-  private keep(): Verdict {
-    this.decided = true;
-    return { kind: 'keep' };
+    return judge(this.inline, { virtualUs: threadsVirtualUs, wallMs: ranMs }, this.settings, this.workers);
   }
 }
 
-/** The verdict from two samples: fall back when the work kept fewer than `keepMinParallelism` cores busy. */
-export function judge(from: Sample, to: Sample, settings: ProbeSettings, workers: number, virtualShare: number): Verdict {
-  const probeMs = to.wallMs - from.wallMs;
-  const cpuMs = to.cpuMs - from.cpuMs;
-  const spinMs = Math.min(cpuMs, to.spinMs - from.spinMs);
-  const parallelism = probeMs > 0 ? (cpuMs - spinMs) / probeMs : Infinity;
-  if (parallelism >= settings.keepMinParallelism) return { kind: 'keep' };
+/** The verdict: fall back when the threads covered less virtual time per wall ms than `keepMinSpeed` times inline. */
+export function judge(inline: Pace, threads: Pace, settings: ProbeSettings, workers: number): Verdict {
+  const inlinePace = paceOf(inline);
+  const threadsPace = paceOf(threads);
+  const speed = threadsPace / inlinePace;
+  if (speed >= settings.keepMinSpeed) return { kind: 'keep' };
   const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
   return {
     kind: 'fallback',
-    fallback: { workers, probe_ms: Math.round(probeMs), parallelism: round(parallelism, 2), cpu_ms: Math.round(cpuMs), spin_ms: Math.round(spinMs), virtual_share: round(virtualShare, 4) },
+    fallback: { workers, reason: 'slower', probe_ms: Math.round(threads.wallMs), inline_pace: round(inlinePace, 1), threads_pace: round(threadsPace, 1), speed: round(speed, 2) },
   };
 }
 
-function processSample(slots: Float64Array, shards: number): Sample {
-  const cpu = process.cpuUsage();
-  let spinMs = 0;
-  for (let i = 0; i < shards; i++) spinMs += slots[i * TIMING_SLOTS_PER_SHARD + 1]!;
-  return { wallMs: wallMs(), cpuMs: (cpu.user + cpu.system) / 1000, spinMs };
+/** One line for a person: what the race saw and what the run did. */
+export function describeFallback(f: Fallback): string {
+  if (f.reason === 'short') return `the run ended within its first ${(f.probe_ms / 1000).toFixed(1)} s inline: no worker threads were needed`;
+  return `${f.workers} worker threads ran at ${f.speed!.toFixed(2)}x the inline pace over their first ${(f.probe_ms / 1000).toFixed(1)} s: ran inline, with the same results (--no-fallback keeps the threads)`;
 }
 
-/** One line for a person: what the probe saw and what the run did. */
-export function describeFallback(f: Fallback): string {
-  return `${f.workers} worker threads kept ${f.parallelism.toFixed(2)} of a core busy over the first ${(f.probe_ms / 1000).toFixed(1)} s (one thread keeps 1): ran inline instead, with the same results (--no-fallback keeps the threads)`;
+/** The inline side of the race, stopped after its probe (or ended within it). */
+export interface InlineProbe {
+  /** the run's result when it ended within the probe */
+  readonly result?: RunResult;
+  readonly pace: Pace;
+  /** resumes the run to its end; the reporters' progress is passed on from here */
+  finish(): Promise<RunResult>;
+  /** drops the run (the threads won) */
+  drop(): void;
+}
+
+/**
+ * Runs `plan` inline for `probeMs` of wall time after its first window (the world is built by
+ * then), and stops it there. The reporters see no progress until the run resumes (if the threads
+ * win, they report their own from the start), and were told of the start already.
+ */
+export async function probeInline(plan: SimulationPlan, reporters: readonly Reporter[], settings: ProbeSettings, strict: boolean): Promise<InlineProbe> {
+  let passOn = false;
+  const rest = reporters.map((r): Reporter => ({ onProgress: r.onProgress && ((p) => passOn && r.onProgress!(p)), onEnd: r.onEnd?.bind(r) }));
+  let first: { ms: number; us: number } | undefined;
+  let last = { ms: 0, us: 0 };
+  let probing = true;
+  let paused = false;
+  const pause = (nowUs: number): boolean => {
+    if (!probing) return false;
+    const ms = wallMs();
+    first ??= { ms, us: nowUs };
+    last = { ms, us: nowUs };
+    paused = ms - first.ms >= settings.probeMs;
+    return paused;
+  };
+  const problems = await loadStrategyModules(plan);
+  if (problems.length > 0) throw new Error(`strategy modules cannot be used:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+  const steps = inlineSteps(plan, { seed: plan.seed, reporters: rest, strict, pause });
+  /** Runs until the run ends (its result) or pauses (undefined). */
+  const drive = async (): Promise<RunResult | undefined> => {
+    try {
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+        if (paused) return undefined;
+        await step.value;
+      }
+    } catch (err) {
+      throw inlineRunError(err, plan.seed);
+    }
+  };
+  const result = await drive();
+  const pace = first ? { virtualUs: last.us - first.us, wallMs: last.ms - first.ms } : { virtualUs: 0, wallMs: 0 };
+  return {
+    ...(result ? { result } : {}),
+    pace,
+    async finish() {
+      probing = false;
+      paused = false;
+      passOn = true;
+      return (await drive())!;
+    },
+    drop() {
+      probing = false;
+      steps.return(undefined as never);
+    },
+  };
 }

@@ -32,7 +32,6 @@
  * partner that spins, not one that sleeps. None of this changes what runs, only when.
  */
 import type { RemoteDelivery } from '../broker/broker.js';
-import type { SpinClock } from './fallback.js';
 import { ASLEEP, Command, COMMAND, CONSUMED, OutboxWriter, PAIR_CHUNKS, PAIR_CHUNK_BYTES, readOutbox, SIGNAL, Waiter, WRITTEN, type Channels } from './wire.js';
 
 /**
@@ -86,9 +85,8 @@ export class PairLink {
     private readonly me: 0 | 1,
     spins: number,
     private readonly eagerWake = true,
-    clock?: SpinClock,
   ) {
-    this.waiter = new Waiter(spins, clock);
+    this.waiter = new Waiter(spins);
     this.control = new Int32Array(channels.control);
     this.heads = new BigInt64Array(channels.heads);
     this.other = me === 0 ? 1 : 0;

@@ -17,7 +17,7 @@ import { MetricsCollector } from '../metrics/collector.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { drainLimitUs } from '../scenario/limits.js';
 import { DRAIN_HORIZON_US, RunInvariantViolation, finishRun, runSimulationAsync, windowing, type Progress, type Reporter, type RunResult } from '../simulation.js';
-import { DEFAULT_PROBE, ThreadProbe, type Fallback, type ProbeSettings } from './fallback.js';
+import { DEFAULT_PROBE, probeInline, ThreadProbe, type Fallback, type InlineProbe, type ProbeSettings } from './fallback.js';
 import { layOut, lookaheadWorkUs, type Traffic } from './layout.js';
 import { NetworkModel } from '../broker/network.js';
 import { preferBundle } from '../bundles.js';
@@ -99,9 +99,9 @@ export interface ParallelOptions {
   /** the first strategy error ends the run */
   readonly strict?: boolean;
   /**
-   * Run inline instead when the threads turn out slower than one thread (fallback.ts): true for
-   * the default probe, or its settings. Only runs without a trace (whose lines would already be
-   * written) can change course. Off by default: the threads run to the end.
+   * Race the threads against an inline run over the first stretch and go on with the faster
+   * (fallback.ts): true for the default probe, or its settings. Only runs without a trace (whose
+   * lines are written as the threads go) race. Off by default: the threads run to the end.
    */
   readonly fallback?: boolean | ProbeSettings;
   /** told when the run goes inline, before it starts again there */
@@ -122,6 +122,17 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   // loop; without a trace the workers coordinate themselves and the main thread only watches
   // (two workers then run without a barrier at all: pair.ts).
   const selfCoordinated = tracers.length === 0;
+  // The race: inline first, for its probe, before any thread starts (fallback.ts).
+  const settings = options.fallback === true ? DEFAULT_PROBE : options.fallback || undefined;
+  let inline: InlineProbe | undefined;
+  if (settings !== undefined && selfCoordinated && options.fault === undefined) {
+    inline = await probeInline(plan, reporters, settings, options.strict ?? false);
+    if (inline.result !== undefined) {
+      const fallback: Fallback = { workers: shards, reason: 'short', probe_ms: Math.round(inline.pace.wallMs) };
+      options.onFallback?.(fallback);
+      return { ...inline.result, fallback };
+    }
+  }
   const channels = createChannels(shards, runsPaired(shards, selfCoordinated));
   const control = new Int32Array(channels.control);
   const numbers = new ShardNumbers(channels.numbers, shards);
@@ -180,16 +191,16 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
 
   try {
     if (selfCoordinated) {
-      // Progress is sampled, not stepped: it only feeds the progress line. The probe, when asked
-      // for, watches whether the threads pay and stops them if they do not.
-      const settings = options.fallback === true ? DEFAULT_PROBE : options.fallback || undefined;
-      const probe = settings ? new ThreadProbe(channels.timing, shards, settings) : undefined;
+      // Progress is sampled, not stepped: it only feeds the progress line. In a race, the probe
+      // compares the threads' pace with the inline one and stops them if they are slower.
+      const probe = inline ? new ThreadProbe(channels.started, shards, inline.pace, settings) : undefined;
       const showsProgress = reporters.some((r) => r.onProgress);
       let ticks = 0;
       const tick = () => {
         if (showsProgress && ticks++ % 4 === 0) progress();
         if (probe === undefined || fallback !== undefined) return;
-        const verdict = probe.check(latestNowUs(numbers, shards) / Math.max(1, plan.duration));
+        const verdict = probe.check(latestNowUs(numbers, shards));
+        if (verdict.kind === 'keep') inline?.drop();
         if (verdict.kind === 'fallback' && Atomics.compareExchange(control, COMMAND, Command.run, Command.abort) === Command.run) {
           fallback = verdict.fallback;
           abortAll(control);
@@ -201,11 +212,14 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
       } finally {
         if (timer) clearInterval(timer);
       }
-      if (fallback !== undefined && (await Promise.all(tasks)).some((f) => 'aborted' in f && f.aborted)) {
-        // The threads are gone before the run starts again: their memory too.
+      if (fallback !== undefined && inline !== undefined && (await Promise.all(tasks)).some((f) => 'aborted' in f && f.aborted)) {
+        // The threads are gone before the inline run resumes: their memory too.
         await destroy();
-        return await inlineInstead(plan, reporters, fallback, options);
+        options.onFallback?.(fallback);
+        return { ...(await inline.finish()), fallback };
       }
+      // The threads ran to the end (within their probe, or past it).
+      inline?.drop();
       fallback = undefined;
       if (showsProgress) progress();
     } else {
@@ -252,15 +266,6 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
   } finally {
     await destroy();
   }
-}
-
-/** The same run inline, after its threads were found slower than one (fallback.ts). */
-async function inlineInstead(plan: SimulationPlan, reporters: readonly Reporter[], fallback: Fallback, options: ParallelOptions): Promise<RunResult> {
-  options.onFallback?.(fallback);
-  // The reporters were told of the start already; a run without a trace wrote nothing yet.
-  const rest = reporters.map((r): Reporter => ({ onProgress: r.onProgress?.bind(r), onTrace: r.onTrace?.bind(r), onEnd: r.onEnd?.bind(r) }));
-  const result = await runSimulationAsync(plan, { seed: plan.seed, reporters: rest, ...(options.strict ? { strict: true } : {}) });
-  return { ...result, fallback };
 }
 
 /**

@@ -15,7 +15,6 @@ import type { RemoteDelivery } from '../broker/broker.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import type { Traffic } from './layout.js';
 import type { KeyedTraceLine } from './shard.js';
-import { TIMING_SLOTS_PER_SHARD, wallMs, type SpinClock } from './fallback.js';
 
 export const Command = { run: 0, finish: 1, abort: 2 } as const;
 
@@ -51,8 +50,8 @@ export interface Channels {
   readonly outboxes: readonly (readonly SharedArrayBuffer[])[];
   /** two shards without a barrier: each one's next event time (BigInt64) */
   readonly heads: SharedArrayBuffer;
-  /** per shard: started, and wall time spent spinning (fallback.ts, for the main thread's probe) */
-  readonly timing: SharedArrayBuffer;
+  /** per shard (Int32): 1 once it runs its loop (for the main thread's probe: fallback.ts) */
+  readonly started: SharedArrayBuffer;
 }
 
 /**
@@ -74,11 +73,7 @@ export class Waiter {
   /** waits that ended asleep */
   slept = 0;
 
-  /** `clock`: where the wall time of each spin is added, for the fallback probe */
-  constructor(
-    private readonly maxSpins: number,
-    private readonly clock?: SpinClock,
-  ) {
+  constructor(private readonly maxSpins: number) {
     this.budget = maxSpins;
   }
 
@@ -89,17 +84,14 @@ export class Waiter {
    */
   wait(array: Int32Array, index: number, value: number, asleep?: number, brief = false): void {
     const spins = brief ? Math.min(MIN_SPINS, this.maxSpins) : ++this.waits % PROBE_EVERY === 0 ? this.maxSpins : this.budget;
-    const from = this.clock !== undefined && spins > 0 ? wallMs() : 0;
     for (let i = 0; i < spins; i++) {
       if (Atomics.load(array, index) !== value) {
         this.spun += i + 1;
-        this.clock?.spun(from);
         if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, spins * 2));
         return;
       }
     }
     this.spun += spins;
-    if (spins > 0) this.clock?.spun(from);
     if (!brief) this.budget = Math.min(this.maxSpins, Math.max(MIN_SPINS, this.budget >> 1));
     // Raised before the last check, and a thread that changes the slot reads the flag after it:
     // so either this check sees the change or that thread sees the flag (and may notify).
@@ -139,7 +131,7 @@ export function createChannels(shards: number, paired = false): Channels {
     numbers: new SharedArrayBuffer((1 + (FIXED_PER_SHARD + shards) * shards) * 8),
     outboxes: Array.from({ length: shards }, () => Array.from({ length: count }, () => new SharedArrayBuffer(bytes))),
     heads: new SharedArrayBuffer(2 * 8),
-    timing: new SharedArrayBuffer(TIMING_SLOTS_PER_SHARD * shards * 8),
+    started: new SharedArrayBuffer(shards * 4),
   };
 }
 

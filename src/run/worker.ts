@@ -11,7 +11,6 @@ import { InvariantViolation } from '../engine/kernel.js';
 import { Market } from '../market/market.js';
 import type { MetricsData } from '../metrics/collector.js';
 import { DRAIN_HORIZON_US, type ThreadSync } from '../simulation.js';
-import { SpinClock } from './fallback.js';
 import { layOut, type Layout } from './layout.js';
 import { Aborted, EAGER_WAKE_MIN_WORK_US, PairLink, STEPS_PER_LOOKAHEAD } from './pair.js';
 import { Shard, sharedWorld, type BreakerReport } from './shard.js';
@@ -48,9 +47,9 @@ export default async function runShard(task: ShardTask): Promise<ShardFinal | Sh
     const world = { ...sharedWorld(task.plan, layout, new Market(task.plan, task.plan.duration + DRAIN_HORIZON_US)), strict: task.strict ?? false };
     const shard = new Shard(world, task.index, task.tracing);
     shard.start();
-    const clock = new SpinClock(task.channels.timing, task.index);
-    clock.ready();
-    const { sync, aborted } = runsPaired(task.shards, task.selfCoordinated) ? await runPaired(task, shard, control, numbers, clock) : await runWindows(task, shard, layout, control, numbers, clock);
+    // The shard is built: from here on the main thread's probe times this thread (fallback.ts).
+    Atomics.store(new Int32Array(task.channels.started), task.index, 1);
+    const { sync, aborted } = runsPaired(task.shards, task.selfCoordinated) ? await runPaired(task, shard, control, numbers) : await runWindows(task, shard, layout, control, numbers);
     return {
       aborted,
       metrics: shard.metrics.toData(),
@@ -90,7 +89,7 @@ function injectFault(task: ShardTask, shard: Shard): void {
 }
 
 /** Windows with a barrier: the coordinator (or the last shard to finish one) opens the next. */
-async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers, clock: SpinClock): Promise<{ sync: ThreadSync; aborted: boolean }> {
+async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control: Int32Array, numbers: ShardNumbers): Promise<{ sync: ThreadSync; aborted: boolean }> {
   let windows = 0;
   const earliestSent = new Array<number>(task.shards).fill(Infinity);
   const report = () => {
@@ -108,7 +107,7 @@ async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control
   report();
   let epoch = 0;
   let prepared = 0;
-  const waiter = new Waiter(task.spins, clock);
+  const waiter = new Waiter(task.spins);
   for (;;) {
     // Until the next window opens, do work the agents here will need anyway.
     while (Atomics.load(control, EPOCH) === epoch && shard.prepareAhead()) prepared++;
@@ -145,10 +144,10 @@ async function runWindows(task: ShardTask, shard: Shard, layout: Layout, control
  * Two shards without a barrier (pair.ts): each runs as far as the other's published head
  * allows, and waits only when it has caught up with it.
  */
-async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers, clock: SpinClock): Promise<{ sync: ThreadSync; aborted: boolean }> {
+async function runPaired(task: ShardTask, shard: Shard, control: Int32Array, numbers: ShardNumbers): Promise<{ sync: ThreadSync; aborted: boolean }> {
   const sync = { steps: 0, waits: 0, prepared: 0 };
   let aborted = false;
-  const link = new PairLink(task.channels, task.index as 0 | 1, task.spins, task.lookaheadWorkUs >= EAGER_WAKE_MIN_WORK_US, clock);
+  const link = new PairLink(task.channels, task.index as 0 | 1, task.spins, task.lookaheadWorkUs >= EAGER_WAKE_MIN_WORK_US);
   const { lookaheadUs, limitUs } = task.windowing;
   const stepUs = Math.max(1, Math.floor(lookaheadUs / STEPS_PER_LOOKAHEAD));
   const accept = (d: RemoteDelivery) => shard.acceptRemote([d]);

@@ -1,69 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { describeFallback, judge, SpinClock, ThreadProbe, TIMING_SLOTS_PER_SHARD, type ProbeSettings } from '../../src/run/fallback.js';
+import { describeFallback, judge, ThreadProbe, type ProbeSettings } from '../../src/run/fallback.js';
 
-const settings: ProbeSettings = { probeMs: 400, keepMinParallelism: 1, lateShare: 0.5 };
-const at = (wallMs: number, cpuMs: number, spinMs = 0) => ({ wallMs, cpuMs, spinMs });
+const settings: ProbeSettings = { probeMs: 300, keepMinSpeed: 1 };
 
 describe('judge', () => {
-  it('keeps threads that kept more than a core busy with work', () => {
-    // 500 ms of wall time, 900 ms of CPU of which 100 ms spinning: 1.6 cores of work.
-    expect(judge(at(0, 0), at(500, 900, 100), settings, 2, 0.1)).toEqual({ kind: 'keep' });
+  it('keeps threads that covered more virtual time per wall ms than the inline run', () => {
+    expect(judge({ virtualUs: 6_000_000, wallMs: 300 }, { virtualUs: 9_000_000, wallMs: 300 }, settings, 2)).toEqual({ kind: 'keep' });
   });
 
-  it('goes inline when the threads kept less than a core busy: waits on each other cost the difference', () => {
-    // 500 ms of wall time, 300 ms of CPU: the threads mostly slept waiting for each other.
-    const v = judge(at(1000, 2000), at(1500, 2300), settings, 2, 0.04);
-    expect(v).toEqual({ kind: 'fallback', fallback: { workers: 2, probe_ms: 500, parallelism: 0.6, cpu_ms: 300, spin_ms: 0, virtual_share: 0.04 } });
+  it('goes inline when the threads were slower, with both paces and the ratio', () => {
+    const v = judge({ virtualUs: 6_000_000, wallMs: 300 }, { virtualUs: 1_500_000, wallMs: 300 }, settings, 2);
+    expect(v).toEqual({ kind: 'fallback', fallback: { workers: 2, reason: 'slower', probe_ms: 300, inline_pace: 20_000, threads_pace: 5_000, speed: 0.25 } });
+    if (v.kind !== 'fallback') throw new Error('expected a fallback');
+    expect(describeFallback(v.fallback)).toBe('2 worker threads ran at 0.25x the inline pace over their first 0.3 s: ran inline, with the same results (--no-fallback keeps the threads)');
   });
 
-  it('does not count spinning as work: two threads spinning on each other look busy but are not', () => {
-    // Both cores busy (1000 ms of CPU in 500 ms), but 700 ms of it spinning.
-    const v = judge(at(0, 0), at(500, 1000, 700), settings, 2, 0.1);
-    if (v.kind !== 'fallback') throw new Error(`expected a fallback, got ${v.kind}`);
-    expect(v.fallback.parallelism).toBe(0.6);
-    expect(describeFallback(v.fallback)).toMatch(/^2 worker threads kept 0\.60 of a core busy over the first 0\.5 s \(one thread keeps 1\): ran inline instead/);
+  it('compares paces, not distances: the two sides may run for different wall times', () => {
+    // inline 20 virtual s per wall s; threads 25 over a longer probe
+    expect(judge({ virtualUs: 6_000_000, wallMs: 300 }, { virtualUs: 10_000_000, wallMs: 400 }, settings, 2)).toEqual({ kind: 'keep' });
+    expect(judge({ virtualUs: 6_000_000, wallMs: 300 }, { virtualUs: 7_000_000, wallMs: 400 }, settings, 2).kind).toBe('fallback');
   });
 });
 
 describe('ThreadProbe', () => {
-  /** A probe over two shards whose samples are given by the test. */
-  function probe(samples: ReturnType<typeof at>[]) {
-    const timing = new SharedArrayBuffer(2 * TIMING_SLOTS_PER_SHARD * 8);
+  function probe(times: number[]) {
+    const started = new SharedArrayBuffer(2 * 4);
     let k = 0;
-    const p = new ThreadProbe(timing, 2, settings, () => samples[Math.min(k++, samples.length - 1)]!);
-    return { p, timing };
+    const p = new ThreadProbe(started, 2, { virtualUs: 3_000_000, wallMs: 300 }, settings, () => times[Math.min(k++, times.length - 1)]!);
+    return { p, started: new Int32Array(started) };
   }
 
-  it('starts its clock only once every thread runs its loop (building a shard is not part of the probe)', () => {
-    const { p, timing } = probe([at(100, 0), at(600, 250)]);
+  it('starts its clock only once every thread runs its loop (building a shard is not part of the race)', () => {
+    const { p, started } = probe([1000, 1200, 1300]);
     expect(p.check(0)).toEqual({ kind: 'wait' });
-    new SpinClock(timing, 0).ready();
+    started[0] = 1;
     expect(p.check(0)).toEqual({ kind: 'wait' });
-    new SpinClock(timing, 1).ready();
-    // first sample: the start; second, 500 ms on with 250 ms of CPU: 0.5 of a core
-    expect(p.check(0.01)).toEqual({ kind: 'wait' });
-    const v = p.check(0.02);
+    started[1] = 1;
+    // clock starts at 1000; 200 ms on, too early
+    expect(p.check(0)).toEqual({ kind: 'wait' });
+    expect(p.check(500_000)).toEqual({ kind: 'wait' });
+    // 300 ms on, 1 virtual s against the inline 3: slower
+    const v = p.check(1_000_000);
     expect(v.kind).toBe('fallback');
     // decided once: later checks keep what is running
-    expect(p.check(0.03)).toEqual({ kind: 'keep' });
+    expect(p.check(2_000_000)).toEqual({ kind: 'keep' });
   });
 
-  it('waits for the whole probe, and keeps a run already past the late share', () => {
-    const { p, timing } = probe([at(0, 0), at(100, 10), at(200, 20)]);
-    new SpinClock(timing, 0).ready();
-    new SpinClock(timing, 1).ready();
+  it('keeps threads that kept up', () => {
+    const { p, started } = probe([0, 300]);
+    started[0] = 1;
+    started[1] = 1;
     expect(p.check(0)).toEqual({ kind: 'wait' });
-    expect(p.check(0.1)).toEqual({ kind: 'wait' });
-    expect(p.check(0.6)).toEqual({ kind: 'keep' });
-  });
-
-  it('adds each spin of a thread to its slot', () => {
-    const timing = new SharedArrayBuffer(2 * TIMING_SLOTS_PER_SHARD * 8);
-    const clock = new SpinClock(timing, 1);
-    clock.spun(performance.now() - 5);
-    clock.spun(performance.now() - 5);
-    const slots = new Float64Array(timing);
-    expect(slots[1 * TIMING_SLOTS_PER_SHARD + 1]).toBeGreaterThanOrEqual(10);
-    expect(slots[0 * TIMING_SLOTS_PER_SHARD + 1]).toBe(0);
+    expect(p.check(3_000_000)).toEqual({ kind: 'keep' });
   });
 });

@@ -33,44 +33,50 @@ describe('workers that coordinate themselves (no trace)', () => {
   });
 });
 
-describe('falling back to inline when the threads are slower (fallback.ts)', () => {
+describe('racing the threads against inline (fallback.ts)', () => {
   const p = planOf('scenarios/quickstart.yaml');
 
-  it('stops the threads and runs inline, with the inline results, saying what the probe saw', async () => {
-    // A bar no threads can reach (1,000 cores' worth of work) and no probe time: the first
-    // verdict, once both threads run, sends the run inline.
+  it('stops threads slower than the bar and resumes the inline run, with the inline results and its progress to the end', async () => {
+    // A bar no threads can reach (1,000 times the inline pace): they go inline after their probe.
     const seen: unknown[] = [];
     const progress: number[] = [];
     const run = await runParallel(p, {
       workers: 2,
-      fallback: { probeMs: 0, keepMinParallelism: 1000, lateShare: 1 },
+      fallback: { probeMs: 50, keepMinSpeed: 1000 },
       onFallback: (f) => seen.push(f),
       reporters: [{ onProgress: (x) => progress.push(x.virtualUs) }],
     });
     expect(JSON.stringify(run.results)).toBe(JSON.stringify(runSimulation(p).results));
     expect(seen).toHaveLength(1);
     expect(run.fallback).toEqual(seen[0]);
-    expect(run.fallback!.workers).toBe(2);
-    expect(run.fallback!.parallelism).toBeLessThan(1000);
+    expect(run.fallback).toMatchObject({ workers: 2, reason: 'slower' });
+    expect(run.fallback!.speed).toBeLessThan(1000);
     expect(run.sync).toBeUndefined();
-    // the inline run reports its progress to the end
+    // progress only from the resumed run, never backwards, to the end
+    expect(progress.length).toBeGreaterThan(0);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     expect(progress.at(-1)).toBeGreaterThanOrEqual(p.duration);
   }, 180_000);
 
-  it('keeps the threads when told to (fallback off, the default of the API), and when they pay', async () => {
+  it('keeps threads that clear the bar (the inline run is dropped), and never races without being asked', async () => {
+    const kept = await runParallel(p, { workers: 2, fallback: { probeMs: 50, keepMinSpeed: 0 } });
+    expect(kept.fallback).toBeUndefined();
+    expect(kept.sync).toHaveLength(2);
     const off = await runParallel(p, { workers: 2 });
     expect(off.fallback).toBeUndefined();
     expect(off.sync).toHaveLength(2);
-    // A bar every run clears: the threads run to the end.
-    const kept = await runParallel(p, { workers: 2, fallback: { probeMs: 0, keepMinParallelism: 0, lateShare: 1 } });
-    expect(kept.fallback).toBeUndefined();
-    expect(kept.sync).toHaveLength(2);
     expect(JSON.stringify(kept.results)).toBe(JSON.stringify(off.results));
   }, 180_000);
 
-  it('never changes course in a traced run: its lines are already written', async () => {
-    const lines: unknown[] = [];
-    const run = await runParallel(p, { workers: 2, fallback: { probeMs: 0, keepMinParallelism: 1000, lateShare: 1 }, reporters: [{ onTrace: (l) => lines.push(l) }] });
+  it('needs no threads for a run that ends within its inline probe', async () => {
+    const run = await runParallel(p, { workers: 2, fallback: { probeMs: 60_000, keepMinSpeed: 1 } });
+    expect(run.fallback).toMatchObject({ workers: 2, reason: 'short' });
+    expect(run.sync).toBeUndefined();
+    expect(JSON.stringify(run.results)).toBe(JSON.stringify(runSimulation(p).results));
+  }, 180_000);
+
+  it('never races in a traced run: its lines are written as the threads go', async () => {
+    const run = await runParallel(p, { workers: 2, fallback: { probeMs: 50, keepMinSpeed: 1000 }, reporters: [{ onTrace: () => undefined }] });
     expect(run.fallback).toBeUndefined();
     expect(run.sync).toHaveLength(2);
   }, 180_000);
