@@ -26,7 +26,8 @@ import type { Negotiator, Response } from './strategies/contract.js';
 import { callPropose, callRespond, NegotiationView, StrategyFailure, type ViewContext } from './strategies/host.js';
 import { Strategy } from './strategies/registry.js';
 
-const SERVICE_DONE = 1;
+/** A service done is the kind -(epoch + 1): the request alone is the event's data, nothing built to carry the epoch. */
+const serviceDone = (epoch: number) => -(epoch + 1);
 const SAGA_TIMER = 2;
 const US_PER_DAY = 86_400_000_000;
 /** What a quote is built from, between deciding its total and issuing it. */
@@ -176,7 +177,7 @@ export class StoreAgent extends Agent {
   }
 
   private startService(request: Request): void {
-    this.ctx.kernel.schedule(this.nowUs + sampleUs(this.serviceTime, this.rng), Priority.timer, this, this, SERVICE_DONE, { epoch: this.epoch, request });
+    this.ctx.kernel.schedule(this.nowUs + sampleUs(this.serviceTime, this.rng), Priority.timer, this, this, serviceDone(this.epoch), request);
   }
 
   handle(kind: number, data: unknown): void {
@@ -186,10 +187,9 @@ export class StoreAgent extends Agent {
       this.sagas?.onTimer(t.sagaId, t.token);
       return;
     }
-    if (kind !== SERVICE_DONE) return;
-    const job = data as { epoch: number; request: Request };
-    if (job.epoch !== this.epoch) return; // begun before a crash: lost with it
-    this.answer(job.request, this.process);
+    if (kind >= 0) return;
+    if (kind !== serviceDone(this.epoch)) return; // begun before a crash: lost with it
+    this.answer(data as Request, this.process);
     const next = this.queue.shift();
     if (next) this.startService(next);
     else this.busyServers--;
