@@ -6,6 +6,7 @@ import { addressBookOf, Broker, type Endpoint } from '../src/broker/broker.js';
 import { NetworkModel } from '../src/broker/network.js';
 import { Kernel } from '../src/engine/kernel.js';
 import { MetricsCollector } from '../src/metrics/collector.js';
+import { IdMaker } from '../src/protocol/ids.js';
 import { isoTimestamp } from '../src/protocol/time.js';
 import type { CommerceMessage, Party } from '../src/protocol/schemas.js';
 import { parseScenarioText } from '../src/scenario/load.js';
@@ -25,8 +26,13 @@ class Bouncer implements Endpoint {
   seq = 0;
   n = 0;
   readonly party: Party;
+  private readonly messageIds: IdMaker;
+  private readonly quoteIds: IdMaker;
   constructor(readonly id: number, readonly identifier: string, readonly organisation: string) {
-    this.party = { type: 'agent', identifier, name: identifier };
+    // frozen, as the layout gives agents theirs (validation checks a frozen party once)
+    this.party = Object.freeze({ type: 'agent', identifier, name: identifier });
+    this.messageIds = new IdMaker(`msg_${identifier}_`);
+    this.quoteIds = new IdMaker(`q_${identifier}_`);
   }
   receive(m: CommerceMessage): void {
     if (sent >= LIMIT) return;
@@ -36,17 +42,17 @@ class Bouncer implements Endpoint {
     sent++;
     broker.send(this, this.quote(to));
   }
-  /** A quote from this agent to `to`, built as agents build theirs (ids and timestamps are fresh strings). */
+  /** A quote from this agent to `to`, built as agents build theirs (fresh flat ids and timestamps). */
   quote(to: Party): CommerceMessage {
     return {
       type: 'a2a.commerce.quote',
-      id: `msg_${this.identifier}_${++this.n}`,
+      id: this.messageIds.make(++this.n),
       from: this.party,
       to,
       conversation_id: `conv_${this.n}`,
       timestamp: isoTimestamp(1736937000000, kernel.nowUs),
       payload: {
-        quote_id: `q_${this.identifier}_${this.n}`,
+        quote_id: this.quoteIds.make(this.n),
         valid_until: isoTimestamp(1736937000000, kernel.nowUs + 3_000_000),
         currency: 'USD',
         items: [{ sku: 'WH-PRO-001', name: 'Pro Wireless Headphones', unit_price: 149.99, quantity: 1, availability: 'in_stock' }],
