@@ -81,10 +81,13 @@ describe('the command started from its bundle', () => {
   const dir = mkdtempSync(join(tmpdir(), 'a2a-cli-bundle-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const results = (script: string, workers: number): unknown => {
-    const run = spawnSync(process.execPath, [join(built, script), 'run', 'scenarios/quickstart.yaml', '--workers', String(workers), '--json', '--out', join(dir, `${script}-${workers}`)], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(built, script), 'run', 'scenarios/quickstart.yaml', '--workers', String(workers), '--no-fallback', '--json', '--out', join(dir, `${script}-${workers}`)], { cwd: root, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    return (JSON.parse(run.stdout) as { results: unknown }).results;
+    const report = JSON.parse(run.stdout) as { results: unknown; wallclock: { threads?: unknown[] } };
+    // held to its threads: the worker bundle really ran
+    expect(report.wallclock.threads?.length ?? 0).toBe(workers);
+    return report.results;
   };
 
   it('runs a scenario on two worker threads (found from cli/) with the results of the modules run inline', () => {

@@ -120,8 +120,9 @@ describe('report.html of volatility-spike', () => {
     await page.emulateMedia({ media: 'print' });
     await page.waitForFunction(`getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)'`);
     expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('nav')).display`)).toBe('none');
-    expect(luminance(await axisText())).toBeLessThan(0.5);
-    expect((await chartShapes(page)).every((c) => c.paths > 3 && c.width <= 700)).toBe(true);
+    // The charts redraw for print after the style sheet has switched: wait for them.
+    await expect.poll(async () => luminance(await axisText()), { timeout: 10_000 }).toBeLessThan(0.5);
+    await expect.poll(async () => (await chartShapes(page)).every((c) => c.paths > 3 && c.width <= 700), { timeout: 10_000 }).toBe(true);
     await page.screenshot({ path: join(shots, 'volatility-spike-print.png'), fullPage: true });
     expectNoProblems(problems);
     await page.close();

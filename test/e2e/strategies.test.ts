@@ -83,7 +83,8 @@ describe('scenarios/custom-strategy.yaml', () => {
     const results: string[] = [];
     for (const workers of ['0', '1', '2']) {
       const out = join(dir, `custom-${workers}`);
-      const r = await runCli(['run', 'scenarios/custom-strategy.yaml', '--workers', workers, '--out', out]);
+      // held to the threads (no race), so that the plug-ins really run in them
+      const r = await runCli(['run', 'scenarios/custom-strategy.yaml', '--workers', workers, '--no-fallback', '--out', out]);
       expect(r.status, r.stderr).toBe(0);
       const report = readJson(join(out, 'report.json'));
       results.push(JSON.stringify(report.results));
@@ -143,7 +144,7 @@ describe('run --check-determinism', () => {
 
   it('an answer that waits on a real timer gives its synchronous twin results, on worker threads too', async () => {
     const sync = await runCli(['run', scenarioWith('sync.yaml', { module: './linear-sync.mjs' }), '--out', join(dir, 'sync'), '--workers', '0']);
-    const async = await runCli(['run', scenarioWith('async.yaml', { module: './linear-async.mjs' }), '--out', join(dir, 'async'), '--workers', '2']);
+    const async = await runCli(['run', scenarioWith('async.yaml', { module: './linear-async.mjs' }), '--out', join(dir, 'async'), '--workers', '2', '--no-fallback']);
     expect(sync.status, sync.stderr).toBe(0);
     expect(async.status, async.stderr).toBe(0);
     const strip = (file: string) => {
