@@ -207,7 +207,7 @@ function contendedSection(): void {
   }
   const waits = (r: Throughput) => (r.threads ? r.threads.map((t) => `${fmt(t.waits)} (${fmt(t.slept ?? 0)})`).join(' / ') : '–');
   const wakes = (r: Throughput) => (r.threads ? r.threads.map((t) => fmt(t.wakes ?? 0)).join(' / ') : '–');
-  const ran = (r: Throughput) => (r.fallback ? `inline: threads at ${r.fallback.speed?.toFixed(2) ?? '–'}x its pace over ${fmt(r.fallback.probe_ms)} ms` : r.threads ? '2 threads' : 'inline');
+  const ran = (r: Throughput) => (r.fallback ? `inline: threads at ${r.fallback.speed?.toFixed(2) ?? '–'}x the inline pace over ${fmt(r.fallback.probe_ms)} ms` : r.threads ? '2 threads' : 'inline');
   for (const [r, workers] of [[inline, '0 (inline)'], [two, '2'], [held, '2 --no-fallback']] as const) {
     table.push([r.scenario, '1 busy process', workers, ran(r), fmt(r.negotiations), fmt(r.seconds, 2), fmt(r.cpu_seconds, 2), `${(inline.seconds / r.seconds).toFixed(2)}x`, waits(r), wakes(r)]);
   }

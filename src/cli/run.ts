@@ -253,7 +253,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     process.stdout.write(renderSecurity(result.results, baseline, terminalWidth()));
     process.stdout.write(`report: ${join(outDir, 'report.json')}, ${join(outDir, 'summary.md')}${html ? `, ${html}` : ''}${opts.trace ? `, trace: ${opts.trace} (${trace!.lines} lines)` : ''}${opts.audit ? `, audit: ${opts.audit} (${audit!.entries} entries)` : ''}\n`);
     if (externalWallclock) process.stdout.write(`${describeExternal(externalWallclock)}\n`);
-    process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}${result.fallback ? `; ran inline: ${result.fallback.reason === 'short' ? 'it ended within its first probe' : `${result.fallback.workers} worker threads ran at ${result.fallback.speed!.toFixed(2)}x its pace`}` : ''}\n`);
+    process.stdout.write(`wall clock ${(elapsedMs / 1000).toFixed(2)}s, ${wallclock.messages_per_s.toLocaleString('en-US')} messages/s${auto ? `; ${describeAuto(auto)}` : ''}${result.fallback ? `; ran inline: ${result.fallback.reason === 'short' ? 'it ended within its first probe' : `${result.fallback.workers} worker threads went at ${result.fallback.speed!.toFixed(2)}x the inline pace`}` : ''}\n`);
   }
   const breached = result.budgets.filter((b) => !b.passed);
   for (const b of breached) {
