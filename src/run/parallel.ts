@@ -193,14 +193,18 @@ export async function runParallel(base: SimulationPlan, options: ParallelOptions
     if (selfCoordinated) {
       // Progress is sampled, not stepped: it only feeds the progress line. In a race, the probe
       // compares the threads' pace with the inline one and stops them if they are slower.
-      const probe = inline ? new ThreadProbe(channels.started, shards, inline.pace, settings) : undefined;
+      let probe = inline ? new ThreadProbe(channels.started, shards, inline.pace, settings) : undefined;
       const showsProgress = reporters.some((r) => r.onProgress);
       let ticks = 0;
       const tick = () => {
         if (showsProgress && ticks++ % 4 === 0) progress();
         if (probe === undefined || fallback !== undefined) return;
         const verdict = probe.check(latestNowUs(numbers, shards));
-        if (verdict.kind === 'keep') inline?.drop();
+        if (verdict.kind === 'keep') {
+          // the threads go on: the inline run is dropped, and nothing is left to watch
+          inline?.drop();
+          probe = undefined;
+        }
         if (verdict.kind === 'fallback' && Atomics.compareExchange(control, COMMAND, Command.run, Command.abort) === Command.run) {
           fallback = verdict.fallback;
           abortAll(control);
