@@ -36,12 +36,13 @@ const US_PER_DAY = 86_400_000_000;
 
 type Phase = 'quoting' | 'negotiating' | 'approving' | 'accepting';
 
+/** A store's offer; the counterpart's is updated in place as its quotes replace each other. */
 interface Offer {
-  readonly from: Party;
-  readonly quote: QuotePayload;
-  readonly totalMinor: number;
+  from: Party;
+  quote: QuotePayload;
+  totalMinor: number;
   /** when it arrived */
-  readonly atUs: number;
+  atUs: number;
 }
 
 interface Negotiation {
@@ -369,7 +370,11 @@ export class BuyerAgent extends Agent {
       if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, totalMinor, atUs: this.nowUs };
       if (--n.awaiting === 0) this.decide(n);
     } else if (n.phase === 'negotiating' && n.counterpart && m.from.identifier === n.counterpart.from.identifier && m.payload.replaces === n.counterpart.quote.quote_id) {
-      n.counterpart = { from: m.from, quote: m.payload, totalMinor, atUs: this.nowUs };
+      const offer = n.counterpart;
+      offer.from = m.from;
+      offer.quote = m.payload;
+      offer.totalMinor = totalMinor;
+      offer.atUs = this.nowUs;
       n.view.offered('store', totalMinor);
       this.evaluate(n);
     }

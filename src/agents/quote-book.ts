@@ -5,7 +5,7 @@
  * of execution, both close to the order of expiry, so forgetting what is due looks at a few
  * entries and stops.
  */
-import type { ConfirmationPayload, QuotePayload } from '../protocol/schemas.js';
+import type { ConfirmationPayload, QuoteItem, QuotePayload } from '../protocol/schemas.js';
 import type { NegotiationView } from './strategies/host.js';
 import type { Negotiator } from './strategies/contract.js';
 
@@ -17,27 +17,40 @@ const SWEEP_EVERY_US = 100_000;
 /** A negotiation's view, with its negotiator, carried from quote to quote. */
 export type StoreNegotiation = NegotiationView & { readonly negotiator: Negotiator };
 
+/** What every quote of one negotiation shares: fixed when the store first prices the request. */
+export interface QuoteTerms {
+  readonly conversationId: string;
+  /** the buyer's identifier */
+  readonly buyer: string;
+  readonly items: QuoteItem[];
+  /** subtotal, tax and shipping as on the wire: the same in every quote of the negotiation */
+  readonly subtotal: number;
+  readonly tax: number;
+  readonly shipping: number;
+  readonly listMinor: number;
+  readonly floorMinor: number;
+  readonly firstQuotedUs: number;
+  readonly deliveryEstimate: string;
+  /** the negotiation and its negotiator; for a stateless built-in, made at the first counter */
+  neg: StoreNegotiation | undefined;
+}
+
 export interface QuoteState {
   readonly quoteId: string;
   /** the number at the end of quoteId: its key in the quote maps */
   readonly key: number;
-  readonly conversationId: string;
-  readonly buyer: string;
+  readonly terms: QuoteTerms;
   readonly payload: QuotePayload;
   readonly totalMinor: number;
-  readonly listMinor: number;
-  readonly floorMinor: number;
   readonly validUntilUs: number;
+  /** counter rounds answered before this quote (0 for the first) */
   readonly round: number;
-  readonly firstQuotedUs: number;
   /** when this quote (this round's) was issued */
   readonly issuedUs: number;
   /** set once the quote was accepted and executed */
   confirmation?: ConfirmationPayload;
   /** the buyer returned the confirmation (step 7 on the store's side) */
   acknowledged?: boolean;
-  /** undefined until the first counter for a stateless built-in (Strategy.stateless) */
-  readonly neg: StoreNegotiation | undefined;
 }
 
 /**

@@ -18,7 +18,7 @@ import { ExposureLimiter } from '../risk/limiter.js';
 import type { StorePlan } from '../scenario/schema.js';
 import { StoreSagas, type SagaHost } from '../settlement/store-sagas.js';
 import { Agent, type AgentContext } from './agent.js';
-import { QuoteBook, type QuoteState, type StoreNegotiation } from './quote-book.js';
+import { QuoteBook, type QuoteState, type QuoteTerms, type StoreNegotiation } from './quote-book.js';
 import { dealTerms } from './deal-terms.js';
 import { mandateScope, MandateSpending } from './mandates.js';
 import type { BuiltinHost } from './strategies/bayesian.js';
@@ -30,24 +30,10 @@ import { Strategy } from './strategies/registry.js';
 const serviceDone = (epoch: number) => -(epoch + 1);
 const SAGA_TIMER = 2;
 const US_PER_DAY = 86_400_000_000;
-/** What a quote is built from, between deciding its total and issuing it. */
-interface Pricing {
-  readonly to: Party;
-  readonly conversationId: string;
-  readonly items: QuoteItem[];
-  readonly subtotalMinor: number;
-  readonly taxMinor: number;
-  readonly listMinor: number;
-  readonly floorMinor: number;
-  readonly round: number;
-  readonly firstQuotedUs: number;
-  readonly deliveryEstimate: string;
-  /** the most the total may be: the list, then the quote it replaces */
-  readonly capMinor: number;
-  readonly replaces?: string;
-  /** the message being answered (for errors) */
-  readonly requestId: string;
-}
+/** The round a quote replacing `prev` is in: 0 for the first quote. */
+const roundAfter = (prev: QuoteState | undefined): number => (prev === undefined ? 0 : prev.round + 1);
+/** The most a quote replacing `prev` may ask: the list, then the quote it replaces. */
+const capOf = (terms: QuoteTerms, prev: QuoteState | undefined): number => (prev === undefined ? terms.listMinor : prev.totalMinor);
 
 type Request = MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'> | MessageOf<'a2a.commerce.counter'> | MessageOf<'a2a.commerce.accept'>;
 
@@ -69,6 +55,8 @@ export class StoreAgent extends Agent {
   private readonly orderIds: IdMaker;
   private readonly serviceTime: Distribution;
   private readonly endpoint: string;
+  /** the shipping charge as on the wire, the same in every quote */
+  private readonly shipping: number;
   /** with a clearing house, accepted quotes settle through sagas */
   private readonly sagas: StoreSagas | undefined;
   /** bumped at a crash: service in progress then is lost */
@@ -90,6 +78,7 @@ export class StoreAgent extends Agent {
     this.serviceTime = plan.capacity.service_time;
     this.profile = storeProfile(plan, address);
     this.endpoint = this.profile.transports.a2a.endpoint;
+    this.shipping = toWire(plan.shipping);
     this.quotes = new QuoteBook(`q_${this.localName}_`);
     this.strategy = new Strategy(plan.strategy);
     this.host = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
@@ -268,7 +257,8 @@ export class StoreAgent extends Agent {
       weight += info.priceFactor * line.quantity;
       units += line.quantity;
       // Keys in RFC 8785 order, as in every part of a quote: the transaction hash is then one JSON.stringify.
-      items.push({ availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited', name: info.name, quantity: line.quantity, sku: line.sku, unit_price: toWire(unit) });
+      // Frozen, with the list: every quote of the negotiation and the confirmation carry them, checked once.
+      items.push(Object.freeze({ availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited', name: info.name, quantity: line.quantity, sku: line.sku, unit_price: toWire(unit) }));
     }
     const deliveryUs = now + this.plan.delivery_days * US_PER_DAY;
     const deliveryBy = m.payload.constraints?.delivery_by;
@@ -290,105 +280,119 @@ export class StoreAgent extends Agent {
       }
     }
     this.ctx.metrics.scores?.store(m.conversation_id, this.id, { floor: floorTotal, list: listTotal });
+    Object.freeze(items);
+    const terms: QuoteTerms = {
+      conversationId: m.conversation_id,
+      buyer: m.from.identifier,
+      items,
+      subtotal: toWire(listSubtotal),
+      tax: toWire(tax),
+      shipping: this.shipping,
+      listMinor: listTotal,
+      floorMinor: floorTotal,
+      firstQuotedUs: now,
+      deliveryEstimate: estimate,
+      neg: undefined,
+    };
     if (this.strategy.stateless && this.ctx.firstMover !== 'buyer') {
       // Its first ask is the list total; its view is made if a counter comes (viewOf).
-      this.issueQuote(m.from, m.conversation_id, items, listSubtotal, tax, listTotal, listTotal, floorTotal, 0, now, estimate, undefined);
+      this.issueQuote(m.from, terms, undefined, listTotal);
       return;
     }
     const category = this.ctx.market.sku(m.payload.items[0]!.sku)!.category;
     const view = new NegotiationView(this.views, floorTotal, listTotal, units, category, m.from.identifier, now, weight, m.conversation_id);
-    const pricing: Pricing = { to: m.from, conversationId: m.conversation_id, items, subtotalMinor: listSubtotal, taxMinor: tax, listMinor: listTotal, floorMinor: floorTotal, round: 0, firstQuotedUs: now, deliveryEstimate: estimate, capMinor: listTotal, requestId: m.id };
     const made = this.strategy.negotiator('store', this.identifier, this.organisation, m.conversation_id, category, this.host);
     if (made instanceof StrategyFailure) {
-      this.strategyFailed(pricing, undefined, made);
+      this.strategyFailed(m.from, terms, undefined, m.id, made);
       return;
     }
     view.negotiator = made;
-    const neg = view as StoreNegotiation;
+    terms.neg = view as StoreNegotiation;
     if (made.onStart !== undefined) {
       const failure = this.hook(() => made.onStart!(view));
       if (failure !== undefined) {
-        this.strategyFailed(pricing, neg, failure);
+        this.strategyFailed(m.from, terms, undefined, m.id, failure);
         return;
       }
     }
     const opening = m.payload.constraints?.max_total;
     if (this.ctx.firstMover === 'buyer' && opening !== undefined) {
       // The buyer moved first: its intent's max_total is its opening offer.
-      this.respondTo(pricing, neg, toMinor(opening));
+      this.respondTo(m.from, terms, undefined, m.id, toMinor(opening));
       return;
     }
-    this.propose(pricing, neg);
+    this.propose(m.from, terms, undefined, m.id);
   }
+
+  // From here to issueQuote, a round is told by who asked (`to`), the negotiation's terms, the
+  // quote being countered (`prev`, none for the first quote) and the message answered
+  // (`requestId`): passed along rather than gathered into an object per round.
 
   /** The negotiator answers the buyer's offer: meet it, close the negotiation, or make an offer. */
-  private respondTo(pricing: Pricing, neg: StoreNegotiation, offerMinor: number): void {
-    neg.round = pricing.round;
+  private respondTo(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, offerMinor: number): void {
+    const neg = terms.neg!;
+    neg.round = roundAfter(prev);
     neg.offered('buyer', offerMinor);
     const response = callRespond(neg.negotiator, neg, offerMinor);
-    if (response instanceof Promise) this.suspend(response, (r) => this.responded(pricing, neg, offerMinor, r));
-    else this.responded(pricing, neg, offerMinor, response);
+    if (response instanceof Promise) this.suspend(response, (r) => this.responded(to, terms, prev, requestId, offerMinor, r));
+    else this.responded(to, terms, prev, requestId, offerMinor, response);
   }
 
-  private responded(pricing: Pricing, neg: StoreNegotiation, offerMinor: number, response: Response | StrategyFailure): void {
+  private responded(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, offerMinor: number, response: Response | StrategyFailure): void {
     if (response instanceof StrategyFailure) {
-      this.strategyFailed(pricing, neg, response);
+      this.strategyFailed(to, terms, prev, requestId, response);
       return;
     }
     // Meeting an offer below the floor is not the store's to do: it makes an offer instead.
-    if (response === 'accept' && offerMinor >= pricing.floorMinor) {
-      this.quoteAt(pricing, neg, Math.min(offerMinor, pricing.capMinor));
+    if (response === 'accept' && offerMinor >= terms.floorMinor) {
+      this.issueQuote(to, terms, prev, Math.min(offerMinor, capOf(terms, prev)));
       return;
     }
     if (response === 'end') {
-      this.close(pricing, neg, 'the store ended the negotiation');
+      this.close(to, terms, prev, requestId, 'the store ended the negotiation');
       return;
     }
-    this.propose(pricing, neg);
+    this.propose(to, terms, prev, requestId);
   }
 
-  private propose(pricing: Pricing, neg: StoreNegotiation): void {
-    neg.round = pricing.round;
+  private propose(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string): void {
+    const neg = terms.neg!;
+    neg.round = roundAfter(prev);
     const total = callPropose(neg.negotiator, neg);
-    if (total instanceof Promise) this.suspend(total, (t) => this.proposed(pricing, neg, t));
-    else this.proposed(pricing, neg, total);
+    if (total instanceof Promise) this.suspend(total, (t) => this.proposed(to, terms, prev, requestId, t));
+    else this.proposed(to, terms, prev, requestId, total);
   }
 
   /** The store's offer, kept between its floor and the quote it replaces (or its list). */
-  private proposed(pricing: Pricing, neg: StoreNegotiation, total: number | StrategyFailure): void {
+  private proposed(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, total: number | StrategyFailure): void {
     if (total instanceof StrategyFailure) {
-      this.strategyFailed(pricing, neg, total);
+      this.strategyFailed(to, terms, prev, requestId, total);
       return;
     }
-    this.quoteAt(pricing, neg, Math.min(Math.max(total, pricing.floorMinor), pricing.capMinor));
-  }
-
-  private quoteAt(pricing: Pricing, neg: StoreNegotiation, totalMinor: number): void {
-    neg.offered('store', totalMinor);
-    const p = pricing;
-    this.issueQuote(p.to, p.conversationId, p.items, p.subtotalMinor, p.taxMinor, totalMinor, p.listMinor, p.floorMinor, p.round, p.firstQuotedUs, p.deliveryEstimate, neg, p.replaces);
+    this.issueQuote(to, terms, prev, Math.min(Math.max(total, terms.floorMinor), capOf(terms, prev)));
   }
 
   /** Ends the negotiation without agreement: negotiation_closed to the buyer. */
-  private close(pricing: Pricing, neg: StoreNegotiation, text: string): void {
-    this.limiter?.release(this.limiterKey(pricing.to.identifier, pricing.conversationId));
-    if (pricing.replaces !== undefined) this.quotes.forget(pricing.replaces);
-    this.ended(neg, 'no_agreement');
-    this.sendError(pricing.to, pricing.conversationId, 'negotiation_closed', text, pricing.replaces ?? pricing.requestId);
+  private close(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, text: string): void {
+    this.limiter?.release(this.limiterKey(to.identifier, terms.conversationId));
+    if (prev !== undefined) this.quotes.forget(prev.quoteId);
+    this.ended(terms.neg!, 'no_agreement');
+    this.sendError(to, terms.conversationId, 'negotiation_closed', text, prev?.quoteId ?? requestId);
   }
 
   /** A negotiator broke its contract: internal_error to the buyer (whose outcome is strategy_error). */
-  private strategyFailed(pricing: Pricing, neg: StoreNegotiation | undefined, failure: StrategyFailure): void {
-    this.noteStrategyFailure(this.strategy.name, pricing.conversationId, failure);
-    this.limiter?.release(this.limiterKey(pricing.to.identifier, pricing.conversationId));
-    if (pricing.replaces !== undefined) this.quotes.forget(pricing.replaces);
-    if (neg !== undefined) this.ended(neg, 'strategy_error');
-    this.sendError(pricing.to, pricing.conversationId, 'internal_error', `${this.plan.organisation} could not decide on an offer`, pricing.replaces ?? pricing.requestId);
+  private strategyFailed(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, failure: StrategyFailure): void {
+    this.noteStrategyFailure(this.strategy.name, terms.conversationId, failure);
+    this.limiter?.release(this.limiterKey(to.identifier, terms.conversationId));
+    if (prev !== undefined) this.quotes.forget(prev.quoteId);
+    if (terms.neg !== undefined) this.ended(terms.neg, 'strategy_error');
+    this.sendError(to, terms.conversationId, 'internal_error', `${this.plan.organisation} could not decide on an offer`, prev?.quoteId ?? requestId);
   }
 
   /** A quote that lapsed unanswered: its negotiation is over. */
   private readonly expired = (q: QuoteState): void => {
-    if (q.neg?.negotiator.onEnd !== undefined) this.ended(q.neg, 'expired');
+    const neg = q.terms.neg;
+    if (neg?.negotiator.onEnd !== undefined) this.ended(neg, 'expired');
   };
 
   /** The negotiator's onEnd hook, once the negotiation is over for this store. */
@@ -403,82 +407,59 @@ export class StoreAgent extends Agent {
   private onCounter(m: MessageOf<'a2a.commerce.counter'>): void {
     const q = this.lookup(m.payload.quote_id, m);
     if (!q) return;
-    const round = q.round + 1;
-    const p = q.payload;
-    const pricing: Pricing = {
-      to: m.from,
-      conversationId: q.conversationId,
-      items: p.items,
-      subtotalMinor: toMinor(p.totals.subtotal),
-      taxMinor: toMinor(p.totals.tax),
-      listMinor: q.listMinor,
-      floorMinor: q.floorMinor,
-      round,
-      firstQuotedUs: q.firstQuotedUs,
-      deliveryEstimate: p.delivery_estimate,
-      capMinor: q.totalMinor,
-      replaces: q.quoteId,
-      requestId: m.id,
-    };
+    const terms = q.terms;
     const maxRounds = this.plan.strategy.maxRounds;
-    if (round > maxRounds) {
-      this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
-      if (q.neg !== undefined) this.ended(q.neg, 'no_agreement');
+    if (roundAfter(q) > maxRounds) {
+      this.limiter?.release(this.limiterKey(terms.buyer, terms.conversationId));
+      if (terms.neg !== undefined) this.ended(terms.neg, 'no_agreement');
       this.sendError(m.from, m.conversation_id, 'negotiation_closed', `no more than ${maxRounds} counter rounds`, q.quoteId);
       return;
     }
-    this.respondTo(pricing, q.neg ?? this.viewOf(q), toMinor(m.payload.proposed_changes.max_total));
+    terms.neg ??= this.viewOf(q);
+    this.respondTo(m.from, terms, q, m.id, toMinor(m.payload.proposed_changes.max_total));
   }
 
   /** The view of a stateless built-in's negotiation, made at its first counter from its first quote. */
   private viewOf(q: QuoteState): StoreNegotiation {
+    const terms = q.terms;
     let weight = 0;
     let units = 0;
-    for (const item of q.payload.items) {
+    for (const item of terms.items) {
       weight += (this.ctx.market.sku(item.sku)?.priceFactor ?? 1) * item.quantity;
       units += item.quantity;
     }
-    const category = this.ctx.market.sku(q.payload.items[0]!.sku)?.category ?? '';
-    const view = new NegotiationView(this.views, q.floorMinor, q.listMinor, units, category, q.buyer, q.firstQuotedUs, weight, q.conversationId);
+    const category = this.ctx.market.sku(terms.items[0]!.sku)?.category ?? '';
+    const view = new NegotiationView(this.views, terms.floorMinor, terms.listMinor, units, category, terms.buyer, terms.firstQuotedUs, weight, terms.conversationId);
     view.offered('store', q.totalMinor, q.issuedUs);
     // A shared built-in: making it cannot fail.
-    view.negotiator = this.strategy.negotiator('store', this.identifier, this.organisation, q.conversationId, category, this.host) as Negotiator;
+    view.negotiator = this.strategy.negotiator('store', this.identifier, this.organisation, terms.conversationId, category, this.host) as Negotiator;
     return view as StoreNegotiation;
   }
 
-  private issueQuote(
-    to: Party,
-    conversationId: string,
-    items: QuoteItem[],
-    subtotalMinor: number,
-    taxMinor: number,
-    totalMinor: number,
-    listMinor: number,
-    floorMinor: number,
-    round: number,
-    firstQuotedUs: number,
-    deliveryEstimate: string,
-    neg: StoreNegotiation | undefined,
-    replaces?: string,
-  ): void {
+  /** Issues a quote at `totalMinor`, replacing `prev` if there is one. */
+  private issueQuote(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, totalMinor: number): void {
+    terms.neg?.offered('store', totalMinor);
     const now = this.nowUs;
+    const conversationId = terms.conversationId;
+    const items = terms.items;
     const quoteId = this.quoteIds.make(++this.quoteSeq);
     const validUntilUs = now + this.validityUs(this.ctx.market.sku(items[0]!.sku)?.category);
     this.limiter?.update(this.limiterKey(to.identifier, conversationId), totalMinor, validUntilUs);
-    const discount = listMinor - totalMinor;
+    const discount = terms.listMinor - totalMinor;
     // Keys in RFC 8785 order (see onIntent).
-    const shipping = toWire(this.plan.shipping);
     const totals: Totals =
       discount > 0
-        ? { discount: toWire(discount), shipping, subtotal: toWire(subtotalMinor), tax: toWire(taxMinor), total: toWire(totalMinor) }
-        : { shipping, subtotal: toWire(subtotalMinor), tax: toWire(taxMinor), total: toWire(totalMinor) };
+        ? { discount: toWire(discount), shipping: terms.shipping, subtotal: terms.subtotal, tax: terms.tax, total: toWire(totalMinor) }
+        : { shipping: terms.shipping, subtotal: terms.subtotal, tax: terms.tax, total: toWire(totalMinor) };
     const currency = this.ctx.currency;
+    const deliveryEstimate = terms.deliveryEstimate;
     const validUntil = isoTimestamp(this.ctx.epochMs, validUntilUs);
+    const replaces = prev?.quoteId;
     // One literal per shape, keys in RFC 8785 order: adding keys one by one grew each payload's
     // property store several times over.
     let payload: QuotePayload;
     if (discount > 0) {
-      const note = discountNote(Math.round((1000 * discount) / listMinor));
+      const note = discountNote(Math.round((1000 * discount) / terms.listMinor));
       payload = replaces
         ? { currency, delivery_estimate: deliveryEstimate, items, note, quote_id: quoteId, replaces, totals, valid_until: validUntil }
         : { currency, delivery_estimate: deliveryEstimate, items, note, quote_id: quoteId, totals, valid_until: validUntil };
@@ -488,7 +469,7 @@ export class StoreAgent extends Agent {
         : { currency, delivery_estimate: deliveryEstimate, items, quote_id: quoteId, totals, valid_until: validUntil };
     }
     // A replaced quote is dead: forget it now (a counter or accept naming it is told quote_not_found).
-    this.quotes.add({ quoteId, key: this.quoteSeq, conversationId, buyer: to.identifier, payload, totalMinor, listMinor, floorMinor, validUntilUs, round, firstQuotedUs, issuedUs: now, neg }, replaces);
+    this.quotes.add({ quoteId, key: this.quoteSeq, terms, payload, totalMinor, validUntilUs, round: roundAfter(prev), issuedUs: now }, replaces);
     this.quotes.sweep(now, this.expired);
     this.send(to, 'a2a.commerce.quote', conversationId, payload);
   }
@@ -541,11 +522,11 @@ export class StoreAgent extends Agent {
     if (this.sagas) {
       const sagas = this.sagas;
       this.spending.add(mandate, this.nowUs, q.totalMinor);
-      this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
+      this.limiter?.release(this.limiterKey(q.terms.buyer, q.terms.conversationId));
       this.quotes.close(q);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
-      if (q.neg !== undefined) this.ended(q.neg, 'succeeded');
-      this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
+      if (q.terms.neg !== undefined) this.ended(q.terms.neg, 'succeeded');
+      this.ctx.metrics.storeDeal(q.totalMinor - q.terms.floorMinor);
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
       this.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
       return;
@@ -568,15 +549,15 @@ export class StoreAgent extends Agent {
       totals: q.payload.totals,
     };
     this.ctx.metrics.executions++;
-    this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
+    this.ctx.metrics.storeDeal(q.totalMinor - q.terms.floorMinor);
     // Observer only: a hostile agent's order must never execute.
     if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     this.quotes.executedAs(q, orderId);
-    this.limiter?.release(this.limiterKey(q.buyer, q.conversationId));
+    this.limiter?.release(this.limiterKey(q.terms.buyer, q.terms.conversationId));
     q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
-    if (q.neg !== undefined) this.ended(q.neg, 'succeeded');
+    if (q.terms.neg !== undefined) this.ended(q.terms.neg, 'succeeded');
     this.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
   }
 
@@ -589,7 +570,7 @@ export class StoreAgent extends Agent {
       return;
     }
     const q = this.quotes.order(m.payload.order_id);
-    if (!q || q.acknowledged || m.payload.status !== 'acknowledged' || q.buyer !== m.from.identifier) return;
+    if (!q || q.acknowledged || m.payload.status !== 'acknowledged' || q.terms.buyer !== m.from.identifier) return;
     if (m.payload.totals.total !== q.payload.totals.total) {
       this.sendError(m.from, m.conversation_id, 'quote_mismatch', `order ${m.payload.order_id} was confirmed at ${q.payload.totals.total}`, m.id);
       return;
@@ -601,7 +582,7 @@ export class StoreAgent extends Agent {
   /** Finds a live quote for `m`, answering with the right error when there is none. */
   private lookup(quoteId: string, m: Request, allowExecuted = false): QuoteState | undefined {
     const q = this.quote(quoteId);
-    if (!q || q.buyer !== m.from.identifier) {
+    if (!q || q.terms.buyer !== m.from.identifier) {
       this.sendError(m.from, m.conversation_id, 'quote_not_found', `no quote ${quoteId} for ${m.from.identifier}`, quoteId);
       return undefined;
     }

@@ -77,23 +77,38 @@ function isDatePart(value: string): boolean {
 
 /** The date part (YYYY-MM-DD) of the last timestamp that passed isDatePart. */
 let lastValidDay: string | undefined;
+/**
+ * The whole seconds (YYYY-MM-DDTHH:MM:SS) of the last two timestamps that passed: a run's
+ * messages carry the current second, and its quotes a second a little ahead (valid_until).
+ */
+let validSecondA: string | undefined;
+let validSecondB: string | undefined;
 
 /** RFC 3339 UTC timestamp: YYYY-MM-DDTHH:MM:SS, optional fraction of 1-9 digits, then Z. */
 function isDateTime(value: string): boolean {
   const n = value.length;
   if (n < 20 || n > 30) return false;
+  if (!((validSecondA !== undefined && value.startsWith(validSecondA)) || (validSecondB !== undefined && value.startsWith(validSecondB)))) {
+    if (!isWholeSecond(value)) return false;
+    validSecondB = validSecondA;
+    validSecondA = value.slice(0, 19);
+  }
+  if (value.charCodeAt(n - 1) !== 90) return false;
+  if (n === 20) return true;
+  if (value.charCodeAt(19) !== 46 || n === 21) return false;
+  for (let i = 20; i < n - 1; i++) if (!isDigit(value.charCodeAt(i))) return false;
+  return true;
+}
+
+/** True when the first 19 characters of `value` are a real YYYY-MM-DDTHH:MM:SS. */
+function isWholeSecond(value: string): boolean {
   // Nearly every timestamp of a run falls on a day already checked: compare with that one.
   if (lastValidDay === undefined || !value.startsWith(lastValidDay)) {
     if (!isDatePart(value)) return false;
     lastValidDay = value.slice(0, 10);
   }
   if (value.charCodeAt(10) !== 84 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || !digitsAt(value, TIME_DIGITS)) return false;
-  if (twoDigits(value, 11) > 23 || twoDigits(value, 14) > 59 || twoDigits(value, 17) > 59) return false;
-  if (value.charCodeAt(n - 1) !== 90) return false;
-  if (n === 20) return true;
-  if (value.charCodeAt(19) !== 46 || n === 21) return false;
-  for (let i = 20; i < n - 1; i++) if (!isDigit(value.charCodeAt(i))) return false;
-  return true;
+  return twoDigits(value, 11) <= 23 && twoDigits(value, 14) <= 59 && twoDigits(value, 17) <= 59;
 }
 
 function isUpper(value: string, length: number): boolean {

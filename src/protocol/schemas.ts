@@ -198,7 +198,20 @@ function partyRules(r: RuleContext, p: z.output<typeof PartyShape>, at: Path): v
   if (r.problems === before && Object.isFrozen(p)) goodParties.add(p);
 }
 
+/**
+ * Item lists that passed, frozen with every item: a store's quotes in one negotiation and its
+ * confirmation carry the same list, which cannot have changed since it was checked.
+ */
+const goodItems = new WeakSet<object>();
+
 function itemRules(r: RuleContext, items: z.output<typeof QuoteItemShape>[], at: Path, key: string): void {
+  if (goodItems.has(items)) return;
+  const before = r.problems;
+  checkItems(r, items, at, key);
+  if (r.problems === before && Object.isFrozen(items) && items.every((it) => Object.isFrozen(it))) goodItems.add(items);
+}
+
+function checkItems(r: RuleContext, items: z.output<typeof QuoteItemShape>[], at: Path, key: string): void {
   r.count(items, 1, 100, at, key);
   r.distinctSkus(items, at, key);
   for (let i = 0; i < items.length; i++) {

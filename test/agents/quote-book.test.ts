@@ -6,17 +6,12 @@ function quote(key: number, issuedUs: number, validUs = 1_000): QuoteState {
   return {
     quoteId: `${prefix}${key}`,
     key,
-    conversationId: `c${key}`,
-    buyer: 'agent:b',
+    terms: { conversationId: `c${key}`, buyer: 'agent:b', items: [], subtotal: 1, tax: 0, shipping: 0, listMinor: 100, floorMinor: 90, firstQuotedUs: issuedUs, deliveryEstimate: '2026-01-02', neg: undefined },
     payload: {} as QuoteState['payload'],
     totalMinor: 100,
-    listMinor: 100,
-    floorMinor: 90,
     validUntilUs: issuedUs + validUs,
     round: 0,
-    firstQuotedUs: issuedUs,
     issuedUs,
-    neg: undefined,
   };
 }
 

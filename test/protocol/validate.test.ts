@@ -131,6 +131,42 @@ describe('compiled validation agrees with the zod schemas', () => {
     }).toThrow(TypeError);
   });
 
+  it('checks an item list again in every message unless it and its items are frozen and passed once', () => {
+    const item = { availability: 'in_stock', name: 'Bearing', quantity: 2, sku: 'CMP-BEARING-6204', unit_price: 9.5 };
+    const withItems = (items: unknown) => withChange(quoteMessage(), ['payload', 'items'], items);
+    // A frozen list of open items: an item can still change, and a bad change is caught.
+    const list = Object.freeze([item]);
+    expect(validateMessage(withItems(list)).ok).toBe(true);
+    item.unit_price = 9.555;
+    const verdict = validateMessage(withItems(list));
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) expect(verdict.issues.map((i) => i.path.join('.'))).toContain('payload.items.0.unit_price');
+    // An open list of frozen items can grow a bad item.
+    const open: unknown[] = [Object.freeze({ ...item, unit_price: 9.5 })];
+    expect(validateMessage(withItems(open)).ok).toBe(true);
+    open.push(Object.freeze({ ...item, sku: 'bad sku' }));
+    expect(validateMessage(withItems(open)).ok).toBe(false);
+    // A frozen list that failed fails every time; one that passed cannot change and still passes.
+    const frozenBad = Object.freeze([Object.freeze({ ...item, quantity: 0 })]);
+    for (let i = 0; i < 2; i++) expect(validateMessage(withItems(frozenBad)).ok).toBe(false);
+    const frozenGood = Object.freeze([Object.freeze({ ...item, unit_price: 9.5 })]);
+    for (let i = 0; i < 2; i++) expect(validateMessage(withItems(frozenGood)).ok).toBe(true);
+  });
+
+  it('checks every timestamp in full, also after valid ones of the same second', () => {
+    const at = (v: string) => validateMessage(withChange(quoteMessage(), ['timestamp'], v)).ok;
+    expect(at('2025-03-01T10:00:00.100000Z')).toBe(true);
+    expect(at('2025-03-01T10:00:03.100000Z')).toBe(true);
+    // Same whole second as one that passed, bad after it.
+    expect(at('2025-03-01T10:00:00.1x0000Z')).toBe(false);
+    expect(at('2025-03-01T10:00:03.Z')).toBe(false);
+    expect(at('2025-03-01T10:00:00.100000')).toBe(false);
+    expect(at('2025-03-01T10:00:00Z')).toBe(true);
+    // Same day, bad second; and a second that passed, in a longer string that is not a timestamp.
+    expect(at('2025-03-01T10:00:61.1Z')).toBe(false);
+    expect(at('2025-03-01T10:00:00.1234567890Z')).toBe(false);
+  });
+
   it('rejects what is not a message at all', () => {
     for (const junk of [null, undefined, 42, 'a2a.commerce.quote', [], {}, { type: 'a2a.commerce.refund' }]) {
       expect(validateMessage(junk).ok).toBe(false);
