@@ -410,7 +410,10 @@ export class BuyerAgent extends Agent {
   /** Counterparty risk signal: how far the quoted unit prices are from the market reference. */
   private notePrice(m: MessageOf<'a2a.commerce.quote'>): void {
     let outlier = false;
-    for (const item of m.payload.items) {
+    // (indexed: for-of over a frozen list, as a store's are, makes an object per step)
+    const items = m.payload.items;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const info = this.ctx.market.sku(item.sku);
       if (!info) continue;
       const reference = this.ctx.market.referencePriceMinor(info.category, this.nowUs) * info.priceFactor;

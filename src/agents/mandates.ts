@@ -77,10 +77,15 @@ function claimsOf(m: Mandate, epochMs: number): Record<string, unknown> {
   return claims;
 }
 
+/** How many recent signatures are kept (then forgotten all at once). */
+const KEPT_SIGNATURES = 1024;
+
 export class MandateRegistry {
   private readonly mandates = new Map<string, Mandate>();
   /** token checks by mandate id (a pure function of the token, so safe to cache) */
   private readonly tokenChecks = new Map<string, boolean>();
+  /** recent signatures by transaction hash, with the mandate that made each */
+  private readonly signatures = new Map<string, { readonly mandate: Mandate; readonly signature: string }>();
 
   constructor(
     plan: SimulationPlan,
@@ -119,13 +124,27 @@ export class MandateRegistry {
 
   /** The proof a holder of the mandate attaches to an accept. */
   sign(mandate: Mandate, transactionHash: string): string {
-    return mandateSignature(mandate.key, mandate.mandateId, transactionHash);
+    return this.signature(mandate, transactionHash);
   }
 
   /** True when `signature` proves `mandateId` authorised `transactionHash`. */
   verify(mandateId: string, transactionHash: string, signature: string): boolean {
     const m = this.mandates.get(mandateId);
-    return m !== undefined && mandateSignature(m.key, mandateId, transactionHash) === signature;
+    return m !== undefined && this.signature(m, transactionHash) === signature;
+  }
+
+  /**
+   * The mandate's signature of `transactionHash`: a pure function of the two, so the last few are
+   * kept. Where buyer and store share a thread, the store's check of a proof is the signature the
+   * buyer just made, and a resent accept signs again what it signed before.
+   */
+  private signature(m: Mandate, transactionHash: string): string {
+    const kept = this.signatures.get(transactionHash);
+    if (kept !== undefined && kept.mandate === m) return kept.signature;
+    const signature = mandateSignature(m.key, m.mandateId, transactionHash);
+    if (this.signatures.size >= KEPT_SIGNATURES) this.signatures.clear();
+    this.signatures.set(transactionHash, { mandate: m, signature });
+    return signature;
   }
 
   /** A human approver's signature for a transaction above the approval threshold. */

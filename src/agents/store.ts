@@ -424,7 +424,10 @@ export class StoreAgent extends Agent {
     const terms = q.terms;
     let weight = 0;
     let units = 0;
-    for (const item of terms.items) {
+    const items = terms.items;
+    // (indexed: for-of over a frozen list makes an object per step)
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       weight += (this.ctx.market.sku(item.sku)?.priceFactor ?? 1) * item.quantity;
       units += item.quantity;
     }
@@ -512,7 +515,10 @@ export class StoreAgent extends Agent {
       refuse('approval_required', `a total above ${toWire(mandate.approvalThresholdMinor)} needs a human approval`);
       return;
     }
-    for (const item of q.payload.items) {
+    const items = q.payload.items;
+    // (indexed: for-of over a frozen list makes an object per step)
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       if (this.stock(item.sku) < item.quantity) {
         const category = this.ctx.market.sku(item.sku)?.category ?? '';
         refuse('out_of_stock', `${item.sku} sold out before the accept arrived`, this.alternatives(category, item.sku, item.quantity));
@@ -532,7 +538,8 @@ export class StoreAgent extends Agent {
       return;
     }
     const now = this.nowUs;
-    for (const item of q.payload.items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const level = this.stock(item.sku) - item.quantity;
       this.inventory.set(item.sku, level);
       this.ctx.checker.inventory(this.identifier, item.sku, level, now);

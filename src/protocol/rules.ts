@@ -65,8 +65,16 @@ const TIME_DIGITS = [11, 12, 14, 15, 17, 18];
 
 /** YYYY-MM-DD with a real month and day. */
 function isDate(value: string): boolean {
-  return value.length === 10 && isDatePart(value);
+  if (value.length !== 10) return false;
+  // A run's dates are a few: delivery estimates and deadlines days ahead.
+  if (value === validDate) return true;
+  if (!isDatePart(value)) return false;
+  validDate = value;
+  return true;
 }
+
+/** The last date (YYYY-MM-DD) that passed isDate. */
+let validDate: string | undefined;
 
 function isDatePart(value: string): boolean {
   if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || !digitsAt(value, DATE_DIGITS)) return false;

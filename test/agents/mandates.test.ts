@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MandateRegistry } from '../../src/agents/mandates.js';
-import { transactionHash } from '../../src/protocol/hash.js';
+import { mandateSignature, transactionHash } from '../../src/protocol/hash.js';
 import { validate } from '../../src/scenario/load.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
 import { minimalBuyer } from '../plans.js';
@@ -71,6 +71,22 @@ describe('MandateRegistry', () => {
     const tampered = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
     expect(reg.verify('mandate_globex', hashA, tampered)).toBe(false);
     expect(reg.verify('mandate_globex', hashA, '')).toBe(false);
+  });
+
+  it('signs as the HMAC of mandate and hash, whatever it signed or checked before', () => {
+    const reg = new MandateRegistry(plan());
+    const globex = reg.forOrganisation('globex');
+    const initech = reg.forOrganisation('initech');
+    // More hashes than the registry keeps signatures of, each signed under both mandates in turn.
+    for (let i = 0; i < 1500; i++) {
+      const hash = transactionHash({ quote_id: `q_${i % 700}`, totals: { total: 1 + (i % 3) } });
+      for (const m of i % 2 ? [globex, initech] : [initech, globex]) {
+        const expected = mandateSignature(m.key, m.mandateId, hash);
+        expect(reg.sign(m, hash)).toBe(expected);
+        expect(reg.verify(m.mandateId, hash, expected)).toBe(true);
+        expect(reg.verify(m === globex ? initech.mandateId : globex.mandateId, hash, expected)).toBe(false);
+      }
+    }
   });
 
   it('derives keys from the seed: another run cannot forge this one', () => {
