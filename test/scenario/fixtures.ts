@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { ScenarioParseResult, ScenarioProblem } from '../../src/scenario/load.js';
+import { validate, type ScenarioParseResult, type ScenarioProblem } from '../../src/scenario/load.js';
 import type { SimulationPlan } from '../../src/scenario/schema.js';
 
 export const quickstartPath = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
@@ -108,4 +108,15 @@ export function planOf(result: ScenarioParseResult): SimulationPlan {
 export function problemsOf(result: ScenarioParseResult): ScenarioProblem[] {
   if (result.ok) throw new Error('scenario validated, expected problems');
   return result.problems;
+}
+
+/** Validates `s` and returns the sorted paths of its problems. */
+export function problemPaths(s: unknown): string[] {
+  return problemsOf(validate(s)).map((p) => p.path).sort();
+}
+
+export function messageAt(s: unknown, path: string): string {
+  const problem = problemsOf(validate(s)).find((p) => p.path === path);
+  if (!problem) throw new Error(`no problem at ${path}`);
+  return problem.message;
 }

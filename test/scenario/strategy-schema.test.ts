@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../src/scenario/load.js';
-import { baseScenario, planOf, problemsOf } from './fixtures.js';
+import { baseScenario, messageAt, planOf, problemPaths, problemsOf } from './fixtures.js';
 
 function withStoreStrategy(strategy: Record<string, unknown>): unknown {
   const s = baseScenario() as Record<string, any>;
@@ -56,5 +56,69 @@ describe('a strategy in the scenario', () => {
     expect(planOf(validate(s)).regression).toEqual([{ expression: 'negotiation.success_rate: -2%', metric: 'negotiation.success_rate', worse: 'down', tolerance: 0.02 }]);
     s.regression = ['negotiation.success_rate >= 0.9'];
     expect(problemsOf(validate(s)).map((p) => p.path)).toContain('regression[0]');
+  });
+});
+
+describe("Faratin's e and the opponent model", () => {
+  it.each([
+    ['boulware', 0.2],
+    ['linear', 1],
+    ['conceder', 3],
+  ])('gives a %s strategy e = %s by default', (kind, e) => {
+    const s = baseScenario();
+    s.buyers[0].strategy = { kind, max_rounds: 5 };
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind, name: kind, e, options: {}, maxRounds: 5, deadlineUs: undefined });
+  });
+
+  it('keeps an explicit e that fits the kind', () => {
+    const s = baseScenario();
+    s.buyers[0].strategy = { kind: 'conceder', e: 2.5, max_rounds: 5, deadline: '1s' };
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'conceder', name: 'conceder', e: 2.5, options: {}, maxRounds: 5, deadlineUs: 1_000_000 });
+  });
+
+  it('gives a buyer an opponent model with defaults, and none when it asks for none', () => {
+    const s = baseScenario();
+    s.buyers[0].strategy = { kind: 'linear', max_rounds: 5, opponent_model: {} };
+    expect(planOf(validate(s)).buyers[0]!.strategy.opponentModel).toEqual({ floorSteps: 64, exponentSteps: 16, walkAway: 0.95 });
+    s.buyers[0].strategy = { kind: 'boulware', max_rounds: 5, opponent_model: { floor_steps: 4096, exponent_steps: 8, walk_away: 1 } };
+    expect(planOf(validate(s)).buyers[0]!.strategy).toEqual({ kind: 'boulware', name: 'boulware', e: 0.2, options: {}, maxRounds: 5, deadlineUs: undefined, opponentModel: { floorSteps: 4096, exponentSteps: 8, walkAway: 1 } });
+    s.buyers[0].strategy = { kind: 'linear', max_rounds: 5 };
+    expect('opponentModel' in planOf(validate(s)).buyers[0]!.strategy).toBe(false);
+  });
+
+  it.each([
+    ['boulware', 1, 'below 1'],
+    ['boulware', 3, 'below 1'],
+    ['linear', 0.5, 'exactly 1'],
+    ['conceder', 1, 'above 1'],
+    ['conceder', 0.2, 'above 1'],
+  ])('rejects a %s strategy with e = %s', (kind, e, want) => {
+    const s = baseScenario();
+    s.stores[0].strategy = { kind, e, max_rounds: 8 };
+    expect(problemPaths(s)).toEqual(['stores[0].strategy.e']);
+    expect(messageAt(s, 'stores[0].strategy.e')).toContain(want);
+  });
+
+  it('rejects an opponent model on a store, and bad model settings with their paths', () => {
+    const s = baseScenario();
+    s.stores[0].strategy.opponent_model = {};
+    s.buyers[0].strategy.opponent_model = { floor_steps: 1, exponent_steps: 0, walk_away: 0, hypotheses: 9 };
+    expect(problemPaths(s)).toEqual([
+      'buyers[0].strategy.opponent_model.exponent_steps',
+      'buyers[0].strategy.opponent_model.floor_steps',
+      'buyers[0].strategy.opponent_model.hypotheses',
+      'buyers[0].strategy.opponent_model.walk_away',
+      'stores[0].strategy.opponent_model',
+    ]);
+    const t = baseScenario();
+    t.buyers[0].strategy.opponent_model = { floor_steps: 65_536, exponent_steps: 32 };
+    expect(messageAt(t, 'buyers[0].strategy.opponent_model.floor_steps')).toMatch(/at most 1,048,576 hypotheses/);
+  });
+
+  it('rejects a non-positive e and an unknown strategy kind', () => {
+    const s = baseScenario();
+    s.stores[0].strategy.e = -1;
+    s.stores[1].strategy.kind = 'tit-for-tat';
+    expect(problemPaths(s)).toEqual(['stores[0].strategy.e', 'stores[1].strategy.kind']);
   });
 });
