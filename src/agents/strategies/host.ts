@@ -25,7 +25,7 @@ export interface ViewContext {
   readonly seed: string | number;
   /** the agent's local name, which with the conversation names the negotiator's random stream */
   readonly agent: string;
-  /** false for a stateless built-in (Strategy.stateless), which never reads its history: none is kept */
+  /** false for a built-in that never reads its history (Strategy.keepsOffers): only the counts of offers are kept */
   readonly recordOffers: boolean;
 }
 
@@ -42,6 +42,9 @@ export class NegotiationView implements NegotiationState {
   atUs: number | undefined;
   /** (side, total, time) per offer; made when the first offer is */
   private offers: number[] | undefined;
+  /** offers made so far by each side, kept whether or not the offers are */
+  private buyerOffers = 0;
+  private storeOffers = 0;
   private records: OfferRecord[] | undefined;
   private rng: Rng | undefined;
   /** the negotiator this view is for (the engine's: a store keeps the view with its quote) */
@@ -90,12 +93,7 @@ export class NegotiationView implements NegotiationState {
 
   /** How many offers `by` has made, without making records of them (for built-ins that need only that). */
   offersMadeBy(by: Role): number {
-    const o = this.offers;
-    if (o === undefined) return 0;
-    const side = by === 'buyer' ? 0 : 1;
-    let n = 0;
-    for (let i = 0; i < o.length; i += 3) if (o[i] === side) n++;
-    return n;
+    return by === 'buyer' ? this.buyerOffers : this.storeOffers;
   }
 
   random(): number {
@@ -105,8 +103,10 @@ export class NegotiationView implements NegotiationState {
 
   /** Records an offer made at `atUs` (default: now). */
   offered(by: Role, total: number, atUs = this.ctx.clock.nowUs): void {
-    if (!this.ctx.recordOffers) return;
     const side = by === 'buyer' ? 0 : 1;
+    if (side === 0) this.buyerOffers++;
+    else this.storeOffers++;
+    if (!this.ctx.recordOffers) return;
     if (this.offers === undefined) this.offers = [side, total, atUs];
     else this.offers.push(side, total, atUs);
   }

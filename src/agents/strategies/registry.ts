@@ -7,6 +7,7 @@ import type { BayesianSettings, BuiltinHost } from './bayesian.js';
 import { builtinFactory, FARATIN_KINDS } from './builtins.js';
 import type { Negotiator, NegotiatorFactory, Role } from './contract.js';
 import { StrategyFailure } from './host.js';
+import { NEGMAS_EXPONENTS } from './negmas-time.js';
 
 /** A strategy as the scenario gives it (plain data: it crosses to worker threads). */
 export interface StrategyPlan {
@@ -43,11 +44,18 @@ export class Strategy {
    * nothing is conceded). A store then makes its view when the first counter comes.
    */
   readonly stateless: boolean;
+  /**
+   * Whether its negotiators read the offers made (`history`): all but the built-ins that need
+   * none (the stateless ones) or only how many each side made (NegMAS's time-based tactics),
+   * unless an opponent model reads them.
+   */
+  readonly keepsOffers: boolean;
   private readonly make: (role: Role, agent: string, organisation: string, conversationId: string, category: string, host: BuiltinHost) => Negotiator;
 
   constructor(readonly plan: StrategyPlan) {
     this.name = plan.name;
     this.stateless = (FARATIN_KINDS as readonly string[]).includes(plan.kind) && plan.opponentModel === undefined;
+    this.keepsOffers = !(this.stateless || (Object.hasOwn(NEGMAS_EXPONENTS, plan.kind) && plan.opponentModel === undefined));
     if (plan.kind === 'module') {
       const factory = loaded.get(plan.module ?? '');
       if (factory === undefined) throw new Error(`strategy module ${plan.module} is not loaded: load the scenario's strategies first (loadStrategyModules)`);
