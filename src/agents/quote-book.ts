@@ -47,10 +47,22 @@ export interface QuoteState {
   readonly round: number;
   /** when this quote (this round's) was issued */
   readonly issuedUs: number;
-  /** set once the quote was accepted and executed */
-  confirmation?: ConfirmationPayload;
+}
+
+/**
+ * What a store keeps of an executed quote: enough to answer a retried accept with its
+ * confirmation and to close the order on the buyer's receipt. The quote's terms and payload are
+ * let go: an order is kept for a minute, and they were most of what each one held on to.
+ */
+export interface ExecutedQuote {
+  readonly quoteId: string;
+  readonly key: number;
+  /** the buyer's identifier */
+  readonly buyer: string;
+  readonly validUntilUs: number;
+  readonly confirmation: ConfirmationPayload;
   /** the buyer returned the confirmation (step 7 on the store's side) */
-  acknowledged?: boolean;
+  acknowledged: boolean;
 }
 
 /**
@@ -117,19 +129,23 @@ export class QuoteBook {
   /** quotes not executed, oldest first; forgotten once expired for as long again as they were valid */
   private readonly live = new LiveQuotes();
   /** executed quotes, oldest first, kept ORDER_RETENTION_US past their validity */
-  private readonly executed = new Map<number, QuoteState>();
-  private readonly orders = new Map<string, QuoteState>();
+  private readonly executed = new Map<number, ExecutedQuote>();
+  private readonly orders = new Map<string, ExecutedQuote>();
   private nextSweepUs = 0;
 
   constructor(private readonly prefix: string) {}
 
-  /** The quote (live or executed) with this id, if it is one of ours. */
+  /** The live quote with this id, if it is one of ours. */
   get(quoteId: string): QuoteState | undefined {
-    const key = quoteNumber(quoteId, this.prefix);
-    return this.live.get(key) ?? this.executed.get(key);
+    return this.live.get(quoteNumber(quoteId, this.prefix));
   }
 
-  order(orderId: string): QuoteState | undefined {
+  /** The executed quote with this id, if it is one of ours and still kept. */
+  executedQuote(quoteId: string): ExecutedQuote | undefined {
+    return this.executed.get(quoteNumber(quoteId, this.prefix));
+  }
+
+  order(orderId: string): ExecutedQuote | undefined {
     return this.orders.get(orderId);
   }
 
@@ -149,11 +165,13 @@ export class QuoteBook {
     this.live.delete(q.key);
   }
 
-  /** A quote was executed as `orderId`: kept for retried accepts and the receipt. */
-  executedAs(q: QuoteState, orderId: string): void {
-    this.orders.set(orderId, q);
+  /** A quote was executed and confirmed: what is kept of it for retried accepts and the receipt. */
+  executedAs(q: QuoteState, confirmation: ConfirmationPayload): ExecutedQuote {
+    const done: ExecutedQuote = { quoteId: q.quoteId, key: q.key, buyer: q.terms.buyer, validUntilUs: q.validUntilUs, confirmation, acknowledged: false };
+    this.orders.set(confirmation.order_id, done);
     this.live.delete(q.key);
-    this.executed.set(q.key, q);
+    this.executed.set(q.key, done);
+    return done;
   }
 
   clear(): void {
@@ -177,7 +195,7 @@ export class QuoteBook {
     for (const [key, q] of this.executed) {
       if (q.validUntilUs + ORDER_RETENTION_US >= now) break;
       this.executed.delete(key);
-      this.orders.delete(q.confirmation!.order_id);
+      this.orders.delete(q.confirmation.order_id);
     }
   }
 }

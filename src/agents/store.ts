@@ -16,7 +16,7 @@ import { ExposureLimiter } from '../risk/limiter.js';
 import type { StorePlan } from '../scenario/schema.js';
 import { StoreSagas, type SagaHost } from '../settlement/store-sagas.js';
 import { Agent, type AgentContext } from './agent.js';
-import { QuoteBook, type QuoteState } from './quote-book.js';
+import { QuoteBook } from './quote-book.js';
 import { MandateSpending } from './mandates.js';
 import type { StoreHost, StoreRequest as Request } from './store/host.js';
 import { StoreOrders } from './store/orders.js';
@@ -202,22 +202,22 @@ export class StoreAgent extends Agent {
 
   /** While the market or the request's category is halted, requests are refused with market_halted. */
   private refuseWhileHalted(request: Request): boolean {
-    const sku = request.type === 'a2a.commerce.intent' || request.type === 'a2a.commerce.request' ? request.payload.items[0]?.sku : this.quote(request.payload.quote_id)?.payload.items[0]?.sku;
+    const sku = request.type === 'a2a.commerce.intent' || request.type === 'a2a.commerce.request' ? request.payload.items[0]?.sku : this.quotedSku(request.payload.quote_id);
     const category = sku === undefined ? undefined : this.ctx.market.sku(sku)?.category;
     if (category === undefined) return false;
     const halt = this.ctx.market.haltAt(category, this.nowUs);
     if (!halt) return false;
     // An accept of a deal already executed is answered from the order, halt or not.
-    if (request.type === 'a2a.commerce.accept' && this.quote(request.payload.quote_id)?.confirmation) return false;
+    if (request.type === 'a2a.commerce.accept' && this.quotes.executedQuote(request.payload.quote_id) !== undefined) return false;
     this.ctx.metrics.reason('refused:market_halted');
     const until = isoTimestamp(this.ctx.epochMs, halt.endUs);
     this.sendError(request.from, request.conversation_id, 'market_halted', `${halt.category ?? 'the market'} is halted (${halt.kind}) until ${until}`, request.id);
     return true;
   }
 
-  /** The live quote with this id, if it is one of ours. */
-  private quote(quoteId: string): QuoteState | undefined {
-    return this.quotes.get(quoteId);
+  /** The first SKU of a quote of ours, live or executed. */
+  private quotedSku(quoteId: string): string | undefined {
+    return (this.quotes.get(quoteId)?.payload ?? this.quotes.executedQuote(quoteId)?.confirmation)?.items[0]?.sku;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuoteBook, quoteNumber, type QuoteState } from '../../src/agents/quote-book.js';
+import { ORDER_RETENTION_US, QuoteBook, quoteNumber, type ExecutedQuote, type QuoteState } from '../../src/agents/quote-book.js';
 
 const prefix = 'q_st_';
 function quote(key: number, issuedUs: number, validUs = 1_000): QuoteState {
@@ -56,15 +56,26 @@ describe('quote book', () => {
     expect(book.get(`${prefix}3`)?.key).toBe(3);
   });
 
-  it('keeps an executed quote for retried accepts and finds it by order id', () => {
+  it('keeps what a retried accept and the receipt need of an executed quote, by quote and by order id', () => {
     const book = new QuoteBook(prefix);
     const q = quote(1, 0);
     book.add(q);
-    q.confirmation = { order_id: 'o1' } as QuoteState['confirmation'];
-    book.executedAs(q, 'o1');
-    expect(book.get(`${prefix}1`)).toBe(q);
-    expect(book.order('o1')).toBe(q);
+    const confirmation = { order_id: 'o1' } as ExecutedQuote['confirmation'];
+    const done = book.executedAs(q, confirmation);
+    expect(done).toEqual({ quoteId: `${prefix}1`, key: 1, buyer: 'agent:b', validUntilUs: 1_000, confirmation, acknowledged: false });
+    // No longer live: a counter naming it is told it was accepted, an accept gets the confirmation again.
+    expect(book.get(`${prefix}1`)).toBeUndefined();
+    expect(book.executedQuote(`${prefix}1`)).toBe(done);
+    expect(book.order('o1')).toBe(done);
+    // Kept ORDER_RETENTION_US past its validity, then forgotten.
+    book.sweep(1_000 + ORDER_RETENTION_US, () => {});
+    expect(book.order('o1')).toBe(done);
+    book.sweep(1_001 + ORDER_RETENTION_US + 100_000, () => {});
+    expect(book.order('o1')).toBeUndefined();
+    expect(book.executedQuote(`${prefix}1`)).toBeUndefined();
+    book.executedAs(quote(2, 0), { order_id: 'o2' } as ExecutedQuote['confirmation']);
     book.clear();
+    expect(book.executedQuote(`${prefix}2`)).toBeUndefined();
     expect(book.get(`${prefix}1`)).toBeUndefined();
     book.add(quote(7, 0));
     expect(book.get(`${prefix}7`)?.key).toBe(7);

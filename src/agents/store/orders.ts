@@ -64,12 +64,13 @@ export class StoreOrders {
       this.sagas!.answerAgain(deal, m.from);
       return;
     }
-    const q = this.lookup(m.payload.quote_id, m, true);
-    if (!q) return;
-    if (q.confirmation) {
-      this.host.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
+    const done = this.quotes.executedQuote(m.payload.quote_id);
+    if (done !== undefined && done.buyer === m.from.identifier) {
+      this.host.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, done.confirmation);
       return;
     }
+    const q = this.lookup(m.payload.quote_id, m);
+    if (!q) return;
     const refuse = (code: ErrorCode, text: string, alternatives?: ErrorPayload['alternatives']) => {
       this.ctx.metrics.executionRefused(code);
       this.host.noteRefusal(m, code);
@@ -141,11 +142,11 @@ export class StoreOrders {
     if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
-    this.quotes.executedAs(q, orderId);
+    const confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } } as const;
+    this.quotes.executedAs(q, confirmation);
     this.limiter?.release(limiterKey(q.terms.buyer, q.terms.conversationId));
-    q.confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } };
     if (q.terms.neg !== undefined) this.host.ended(q.terms.neg, 'succeeded');
-    this.host.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, q.confirmation);
+    this.host.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, confirmation);
   }
 
   /** Step 7: the buyer returns the confirmation; the order is closed once its terms match ours. */
@@ -157,9 +158,10 @@ export class StoreOrders {
       return;
     }
     const q = this.quotes.order(m.payload.order_id);
-    if (!q || q.acknowledged || m.payload.status !== 'acknowledged' || q.terms.buyer !== m.from.identifier) return;
-    if (m.payload.totals.total !== q.payload.totals.total) {
-      this.host.sendError(m.from, m.conversation_id, 'quote_mismatch', `order ${m.payload.order_id} was confirmed at ${q.payload.totals.total}`, m.id);
+    if (!q || q.acknowledged || m.payload.status !== 'acknowledged' || q.buyer !== m.from.identifier) return;
+    const total = q.confirmation.totals.total;
+    if (m.payload.totals.total !== total) {
+      this.host.sendError(m.from, m.conversation_id, 'quote_mismatch', `order ${m.payload.order_id} was confirmed at ${total}`, m.id);
       return;
     }
     q.acknowledged = true;
@@ -167,22 +169,19 @@ export class StoreOrders {
   }
 
   /** Finds a live quote for `m`, answering with the right error when there is none. */
-  lookup(quoteId: string, m: Request, allowExecuted = false): QuoteState | undefined {
+  lookup(quoteId: string, m: Request): QuoteState | undefined {
     const q = this.quotes.get(quoteId);
-    if (!q || q.terms.buyer !== m.from.identifier) {
-      this.host.sendError(m.from, m.conversation_id, 'quote_not_found', `no quote ${quoteId} for ${m.from.identifier}`, quoteId);
-      return undefined;
-    }
-    if (q.confirmation && allowExecuted) return q;
-    if (q.confirmation) {
-      this.host.sendError(m.from, m.conversation_id, 'quote_not_found', `quote ${quoteId} was already accepted`, quoteId);
-      return undefined;
-    }
-    if (q.validUntilUs < this.nowUs) {
+    if (q !== undefined && q.terms.buyer === m.from.identifier) {
+      if (q.validUntilUs >= this.nowUs) return q;
       this.host.sendError(m.from, m.conversation_id, 'quote_expired', `quote ${quoteId} expired at ${q.payload.valid_until}`, quoteId);
       return undefined;
     }
-    return q;
+    if (this.quotes.executedQuote(quoteId)?.buyer === m.from.identifier) {
+      this.host.sendError(m.from, m.conversation_id, 'quote_not_found', `quote ${quoteId} was already accepted`, quoteId);
+      return undefined;
+    }
+    this.host.sendError(m.from, m.conversation_id, 'quote_not_found', `no quote ${quoteId} for ${m.from.identifier}`, quoteId);
+    return undefined;
   }
 
   /**

@@ -54,7 +54,7 @@ export class StoreQuoting {
     this.shipping = toWire(plan.shipping);
     this.strategy = new Strategy(plan.strategy);
     this.builtins = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
-    this.views = { role: 'store', maxRounds: plan.strategy.maxRounds, deadlineUs: plan.strategy.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: localName, recordOffers: !this.strategy.stateless };
+    this.views = { role: 'store', maxRounds: plan.strategy.maxRounds, deadlineUs: plan.strategy.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: localName, recordOffers: this.strategy.keepsOffers };
   }
 
   private get nowUs(): number {
