@@ -24,6 +24,7 @@ export interface StoreHost {
   hook(run: () => void): StrategyFailure | undefined;
   /** waits for a strategy's Promise without moving virtual time */
   suspend<T>(pending: Promise<T>, then: (value: T) => void): void;
+  /** counts a negotiator that broke its contract; under --strict, ends the run */
   noteStrategyFailure(strategy: string, conversationId: string, failure: StrategyFailure): void;
   /** the negotiator's onEnd hook, once the negotiation is over for this store */
   ended(neg: StoreNegotiation, outcome: string): void;
