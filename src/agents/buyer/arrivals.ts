@@ -50,7 +50,7 @@ export class BuyerArrivals {
     this.peakRatePerUs = plan.intent_rate * ctx.market.maxDemandMultiplier();
     this.builtins = { reason: (key) => ctx.metrics.reason(key), idleModels: [] };
     const s = plan.strategy;
-    this.views = { role: 'buyer', maxRounds: s.maxRounds, deadlineUs: s.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: localName, recordOffers: !strategy.stateless };
+    this.views = { role: 'buyer', maxRounds: s.maxRounds, deadlineUs: s.deadlineUs, clock: ctx.kernel, market: ctx.market, seed: ctx.seed, agent: localName, recordOffers: strategy.keepsOffers };
   }
 
   private get nowUs(): number {
