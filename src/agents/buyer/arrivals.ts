@@ -21,10 +21,14 @@ import type { BuyerTimers } from './timers.js';
 
 const US_PER_DAY = 86_400_000_000;
 
+/**
+ * One frozen party per store profile, shared by every buyer on the thread that addresses it (the
+ * broker checks a frozen party once; a party per buyer and store was tens of thousands of them).
+ */
+const partiesOfProfiles = new WeakMap<BusinessProfile, Party>();
+
 export class BuyerArrivals {
   private readonly discovered = new Map<string, readonly BusinessProfile[]>();
-  /** One frozen party per store addressed (the broker checks a frozen party once). */
-  private readonly storeParties = new Map<string, Party>();
   private readonly peakRatePerUs: number;
   private conversationSeq = 0;
   private readonly conversationIds: IdMaker;
@@ -206,10 +210,10 @@ export class BuyerArrivals {
   }
 
   private partyOf(store: BusinessProfile): Party {
-    let party = this.storeParties.get(store.agent);
-    if (party === undefined || party.name !== store.name) {
+    let party = partiesOfProfiles.get(store);
+    if (party === undefined || party.name !== store.name || party.identifier !== store.agent) {
       party = Object.freeze({ type: 'agent', identifier: store.agent, name: store.name });
-      this.storeParties.set(store.agent, party);
+      partiesOfProfiles.set(store, party);
     }
     return party;
   }
