@@ -16,7 +16,7 @@ import { ExposureLimiter } from '../risk/limiter.js';
 import type { StorePlan } from '../scenario/schema.js';
 import { StoreSagas, type SagaHost } from '../settlement/store-sagas.js';
 import { Agent, type AgentContext } from './agent.js';
-import { QuoteBook } from './quote-book.js';
+import { QuoteBook } from './store/quote-book.js';
 import { MandateSpending } from './mandates.js';
 import type { StoreHost, StoreRequest as Request } from './store/host.js';
 import { StoreOrders } from './store/orders.js';
@@ -236,4 +236,4 @@ export function storeProfile(plan: StorePlan, address: StoreAddress): BusinessPr
 }
 
 export { dealTerms } from './deal-terms.js';
-export { ORDER_RETENTION_US } from './quote-book.js';
+export { ORDER_RETENTION_US } from './store/quote-book.js';

@@ -4,7 +4,7 @@
  */
 import type { ErrorCode } from '../../protocol/codes.js';
 import type { CommerceMessage, ErrorPayload, MessageOf, MessageType, Party } from '../../protocol/schemas.js';
-import type { StoreNegotiation } from '../quote-book.js';
+import type { StoreNegotiation } from './quote-book.js';
 import type { StrategyFailure } from '../strategies/host.js';
 
 /** A request a store serves through its capacity model. */

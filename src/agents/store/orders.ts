@@ -15,7 +15,7 @@ import type { StoreSagas } from '../../settlement/store-sagas.js';
 import type { AgentContext } from '../agent.js';
 import { dealTerms } from '../deal-terms.js';
 import { mandateScope, type MandateSpending } from '../mandates.js';
-import type { QuoteBook, QuoteState } from '../quote-book.js';
+import type { QuoteBook, QuoteState } from './quote-book.js';
 import { limiterKey, type StoreHost, type StoreRequest as Request } from './host.js';
 
 export class StoreOrders {

@@ -10,7 +10,7 @@ import type { MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../../pr
 import { isoDate, isoTimestamp } from '../../protocol/time.js';
 import type { StorePlan } from '../../scenario/schema.js';
 import type { AgentContext } from '../agent.js';
-import type { QuoteBook, QuoteState, QuoteTerms, StoreNegotiation } from '../quote-book.js';
+import type { QuoteBook, QuoteState, QuoteTerms, StoreNegotiation } from './quote-book.js';
 import type { BuiltinHost } from '../strategies/bayesian.js';
 import type { Negotiator, Response } from '../strategies/contract.js';
 import { callPropose, callRespond, NegotiationView, StrategyFailure, type ViewContext } from '../strategies/host.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_RETENTION_US, QuoteBook, quoteNumber, type ExecutedQuote, type QuoteState } from '../../src/agents/quote-book.js';
+import { ORDER_RETENTION_US, QuoteBook, quoteNumber, type ExecutedQuote, type QuoteState } from '../../../src/agents/store/quote-book.js';
 
 const prefix = 'q_st_';
 function quote(key: number, issuedUs: number, validUs = 1_000): QuoteState {

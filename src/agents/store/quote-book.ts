@@ -5,9 +5,9 @@
  * of execution, both close to the order of expiry, so forgetting what is due looks at a few
  * entries and stops.
  */
-import type { ConfirmationPayload, QuoteItem, QuotePayload } from '../protocol/schemas.js';
-import type { NegotiationView } from './strategies/host.js';
-import type { Negotiator } from './strategies/contract.js';
+import type { ConfirmationPayload, QuoteItem, QuotePayload } from '../../protocol/schemas.js';
+import type { NegotiationView } from '../strategies/host.js';
+import type { Negotiator } from '../strategies/contract.js';
 
 /** How long an executed order is remembered so that a retried accept gets the same answer. */
 export const ORDER_RETENTION_US = 60_000_000;
