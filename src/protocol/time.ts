@@ -52,6 +52,10 @@ function secondAt(second: number, totalUs: number): number {
   return at;
 }
 
+/** The last instant formatted (in a typed array: a plain variable would box each number it held), and its text. */
+const lastUs = new Float64Array([NaN]);
+let lastText = '';
+
 /**
  * RFC 3339 timestamp with microsecond precision for `epochMs + virtualUs`.
  *
@@ -61,6 +65,14 @@ function secondAt(second: number, totalUs: number): number {
  */
 export function isoTimestamp(epochMs: number, virtualUs: number): string {
   const totalUs = epochMs * US_PER_MS + virtualUs;
+  // Messages sent at one instant share its text: many are, when negotiations run in step.
+  if (totalUs === lastUs[0]) return lastText;
+  lastText = formatTimestamp(totalUs);
+  lastUs[0] = totalUs;
+  return lastText;
+}
+
+function formatTimestamp(totalUs: number): string {
   const second = Math.floor(totalUs / US_PER_SECOND);
   const at = secondAt(second, totalUs);
   const f = totalUs - second * US_PER_SECOND;

@@ -37,6 +37,9 @@ describe('isoTimestamp', () => {
     );
     // Seconds and days eight apart share a cache slot.
     for (const us of [0, 8_000_000, 0, 8 * US_PER_DAY, 0, 16_000_001]) expect(isoTimestamp(epochMs, us)).toBe(reference(us));
+    // The last instant is kept whole: the same instant again, then its neighbours.
+    for (const us of [5, 5, 6, 5, 5, 1_000_005]) expect(isoTimestamp(epochMs, us)).toBe(reference(us));
+    expect(isoTimestamp(epochMs + 1, 5)).toBe(reference(1005));
   });
 
   it('sorts as text in the same order as virtual time', () => {

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../../engine/rng.js';
 import { IdMaker } from '../../protocol/ids.js';
-import { toWire } from '../../protocol/money.js';
+import { moneyByReference, toWire } from '../../protocol/money.js';
 import type { BusinessProfile, Party } from '../../protocol/schemas.js';
 import { isoDate } from '../../protocol/time.js';
 import type { BuyerPlan } from '../../scenario/schema.js';
@@ -26,6 +26,9 @@ const US_PER_DAY = 86_400_000_000;
  * broker checks a frozen party once; a party per buyer and store was tens of thousands of them).
  */
 const partiesOfProfiles = new WeakMap<BusinessProfile, Party>();
+
+// An intent's opening amount, held by reference (see moneyByReference).
+moneyByReference({ max_total: null, currency: null, delivery_by: null });
 
 export class BuyerArrivals {
   private readonly discovered = new Map<string, readonly BusinessProfile[]>();

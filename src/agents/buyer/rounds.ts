@@ -4,7 +4,7 @@
  * negotiation, or counter, within the rounds and the deadline.
  */
 import { PRICE_DEVIATION_LIMIT } from '../../metrics/security.js';
-import { toMinor, toWire } from '../../protocol/money.js';
+import { moneyByReference, toMinor, toWire } from '../../protocol/money.js';
 import type { CommerceMessage, MessageOf, Party } from '../../protocol/schemas.js';
 import type { BuyerPlan } from '../../scenario/schema.js';
 import type { AgentContext } from '../agent.js';
@@ -16,6 +16,9 @@ import type { BuyerArrivals } from './arrivals.js';
 import type { BuyerHost } from './host.js';
 import { RESPONSE_WAIT, type Negotiation } from './negotiation.js';
 import type { BuyerTimers } from './timers.js';
+
+// A counter's amount, held by reference (see moneyByReference).
+moneyByReference({ max_total: null, reason: null });
 
 export class BuyerRounds {
   constructor(

@@ -5,7 +5,7 @@
  */
 import type { ExposureLimiter } from '../../risk/limiter.js';
 import { IdMaker } from '../../protocol/ids.js';
-import { roundMinor, toMinor, toWire } from '../../protocol/money.js';
+import { moneyByReference, roundMinor, toMinor, toWire } from '../../protocol/money.js';
 import type { MessageOf, Party, QuoteItem, QuotePayload, Totals } from '../../protocol/schemas.js';
 import { isoDate, isoTimestamp } from '../../protocol/time.js';
 import type { StorePlan } from '../../scenario/schema.js';
@@ -24,11 +24,22 @@ const roundAfter = (prev: QuoteState | undefined): number => (prev === undefined
 /** The most a quote replacing `prev` may ask: the list, then the quote it replaces. */
 const capOf = (terms: QuoteTerms, prev: QuoteState | undefined): number => (prev === undefined ? terms.listMinor : prev.totalMinor);
 
-/** "Applied 12.5% discount" per thousandth of the list price: made once each, not once per quote. */
-const discountNotes: string[] = [];
+/**
+ * "Applied 12.5% discount" per thousandth of the list price: made once each, not once per quote.
+ * (Filled with undefined from the start: an array written first at a high index is sparse, and
+ * every read of a sparse array takes V8's slow path.)
+ */
+const discountNotes: (string | undefined)[] = Array.from({ length: 1001 }, () => undefined);
 function discountNote(perMille: number): string {
   return (discountNotes[perMille] ??= `Applied ${perMille / 10}% discount`);
 }
+
+// A quote's totals and its negotiation's terms share amounts (see moneyByReference).
+moneyByReference(
+  { discount: null, shipping: null, subtotal: null, tax: null, total: null },
+  { shipping: null, subtotal: null, tax: null, total: null },
+  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, shipping: null, listMinor: null, floorMinor: null, firstQuotedUs: null, deliveryEstimate: null, neg: null },
+);
 
 export class StoreQuoting {
   private quoteSeq = 0;
