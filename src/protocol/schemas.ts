@@ -199,19 +199,11 @@ function partyRules(r: RuleContext, p: z.output<typeof PartyShape>, at: Path): v
 }
 
 /**
- * Item lists that passed, frozen with every item: a store's quotes in one negotiation and its
- * confirmation carry the same list, which cannot have changed since it was checked.
+ * Item lists are checked in every message. Remembering the frozen lists that passed (a store's
+ * quotes in one negotiation carry the same list) cost more than it saved: a weak set with an
+ * entry per negotiation is slow to add to, and every scavenge has to go through it.
  */
-const goodItems = new WeakSet<object>();
-
 function itemRules(r: RuleContext, items: z.output<typeof QuoteItemShape>[], at: Path, key: string): void {
-  if (goodItems.has(items)) return;
-  const before = r.problems;
-  checkItems(r, items, at, key);
-  if (r.problems === before && Object.isFrozen(items) && items.every((it) => Object.isFrozen(it))) goodItems.add(items);
-}
-
-function checkItems(r: RuleContext, items: z.output<typeof QuoteItemShape>[], at: Path, key: string): void {
   r.count(items, 1, 100, at, key);
   r.distinctSkus(items, at, key);
   for (let i = 0; i < items.length; i++) {
