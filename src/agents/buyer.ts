@@ -46,14 +46,11 @@ export class BuyerAgent extends Agent {
 
   /** What the buyer's parts use of it: made once, so nothing is made per message to reach it. */
   private partsHost(): BuyerHost {
-    const buyer = this;
     return {
       id: this.id,
       identifier: this.identifier,
       organisation: this.organisation,
-      get down() {
-        return buyer.down;
-      },
+      isDown: () => this.down,
       send: (to, type, conversationId, payload, id) => this.send(to, type, conversationId, payload, id),
       after: (delayUs, kind, data) => this.after(delayUs, kind, data),
       hook: (run) => this.hook(run),

@@ -79,7 +79,7 @@ export class BuyerArrivals {
   /** A candidate arrival: an intent forms with the regime's rate as a share of the peak rate. */
   onArrival(): void {
     this.scheduleArrival();
-    if (this.host.down) return; // a crashed agent forms no intents
+    if (this.host.isDown()) return; // a crashed agent forms no intents
     const rate = this.plan.intent_rate * this.ctx.market.regimeAt(this.nowUs).demandMultiplier;
     if (!this.rng.chance(rate / this.peakRatePerUs)) return;
     this.startNegotiation();

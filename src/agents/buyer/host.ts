@@ -10,8 +10,8 @@ export interface BuyerHost {
   readonly id: number;
   readonly identifier: string;
   readonly organisation: string;
-  /** true while the agent is crashed */
-  readonly down: boolean;
+  /** true while the agent is crashed (a function: an object literal with a getter is kept as a slow dictionary) */
+  isDown(): boolean;
   /** builds and sends one message (`id` reuses a message id: a retransmission) */
   send<T extends MessageType>(to: Party, type: T, conversationId: string, payload: MessageOf<T>['payload'], id?: string): MessageOf<T>;
   /** schedules a timer event for the agent */
