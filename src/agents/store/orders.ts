@@ -16,7 +16,7 @@ import type { AgentContext } from '../agent.js';
 import { dealTerms } from '../deal-terms.js';
 import { mandateScope, type MandateSpending } from '../mandates.js';
 import type { QuoteBook, QuoteState } from './quote-book.js';
-import { limiterKey, type StoreHost, type StoreRequest as Request } from './host.js';
+import { type StoreHost, type StoreRequest as Request } from './host.js';
 
 export class StoreOrders {
   private readonly inventory = new Map<string, number>();
@@ -109,7 +109,7 @@ export class StoreOrders {
     if (this.sagas) {
       const sagas = this.sagas;
       this.spending.add(mandate, this.nowUs, q.totalMinor);
-      this.limiter?.release(limiterKey(q.terms.buyer, q.terms.conversationId));
+      this.limiter?.release(q.terms.limiterKey);
       this.quotes.close(q);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
       if (q.terms.neg !== undefined) this.host.ended(q.terms.neg, 'succeeded');
@@ -144,7 +144,7 @@ export class StoreOrders {
     this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
     const confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } } as const;
     this.quotes.executedAs(q, confirmation);
-    this.limiter?.release(limiterKey(q.terms.buyer, q.terms.conversationId));
+    this.limiter?.release(q.terms.limiterKey);
     if (q.terms.neg !== undefined) this.host.ended(q.terms.neg, 'succeeded');
     this.host.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, confirmation);
   }

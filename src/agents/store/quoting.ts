@@ -38,7 +38,7 @@ function discountNote(perMille: number): string {
 moneyByReference(
   { discount: null, shipping: null, subtotal: null, tax: null, total: null },
   { shipping: null, subtotal: null, tax: null, total: null },
-  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, shipping: null, listMinor: null, floorMinor: null, firstQuotedUs: null, deliveryEstimate: null, neg: null },
+  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, shipping: null, listMinor: null, floorMinor: null, firstQuotedUs: null, deliveryEstimate: null, limiterKey: null, neg: null },
 );
 
 export class StoreQuoting {
@@ -114,9 +114,10 @@ export class StoreQuoting {
     const tax = roundMinor(listSubtotal * this.plan.tax_rate);
     const listTotal = listSubtotal + this.plan.shipping + tax;
     const floorTotal = floorSubtotal + this.plan.shipping + tax;
+    const key = this.limiter ? limiterKey(m.from.identifier, m.conversation_id) : '';
     if (this.limiter) {
       const category = this.ctx.market.sku(m.payload.items[0]!.sku)!.category;
-      const reason = this.limiter.admit(limiterKey(m.from.identifier, m.conversation_id), m.from.identifier, listTotal, now + this.validityUs(category), this.ctx.market.realisedVolatility(category, now), now);
+      const reason = this.limiter.admit(key, m.from.identifier, listTotal, now + this.validityUs(category), this.ctx.market.realisedVolatility(category, now), now);
       if (reason !== null) {
         this.ctx.metrics.reason(`refused:${reason}`);
         this.host.sendError(m.from, m.conversation_id, 'rate_limited', reason === 'open_value' ? `${this.plan.organisation} has too much value in open negotiations` : `${m.from.identifier} holds its share of ${this.plan.organisation}'s open negotiations`, m.id);
@@ -136,6 +137,7 @@ export class StoreQuoting {
       floorMinor: floorTotal,
       firstQuotedUs: now,
       deliveryEstimate: estimate,
+      limiterKey: key,
       neg: undefined,
     };
     if (this.strategy.stateless && this.ctx.firstMover !== 'buyer') {
@@ -218,7 +220,7 @@ export class StoreQuoting {
 
   /** Ends the negotiation without agreement: negotiation_closed to the buyer. */
   private close(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, text: string): void {
-    this.limiter?.release(limiterKey(to.identifier, terms.conversationId));
+    this.limiter?.release(terms.limiterKey);
     if (prev !== undefined) this.quotes.forget(prev.quoteId);
     this.ended(terms.neg!, 'no_agreement');
     this.host.sendError(to, terms.conversationId, 'negotiation_closed', text, prev?.quoteId ?? requestId);
@@ -227,7 +229,7 @@ export class StoreQuoting {
   /** A negotiator broke its contract: internal_error to the buyer (whose outcome is strategy_error). */
   private strategyFailed(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, failure: StrategyFailure): void {
     this.host.noteStrategyFailure(this.strategy.name, terms.conversationId, failure);
-    this.limiter?.release(limiterKey(to.identifier, terms.conversationId));
+    this.limiter?.release(terms.limiterKey);
     if (prev !== undefined) this.quotes.forget(prev.quoteId);
     if (terms.neg !== undefined) this.ended(terms.neg, 'strategy_error');
     this.host.sendError(to, terms.conversationId, 'internal_error', `${this.plan.organisation} could not decide on an offer`, prev?.quoteId ?? requestId);
@@ -254,7 +256,7 @@ export class StoreQuoting {
     const terms = q.terms;
     const maxRounds = this.plan.strategy.maxRounds;
     if (roundAfter(q) > maxRounds) {
-      this.limiter?.release(limiterKey(terms.buyer, terms.conversationId));
+      this.limiter?.release(terms.limiterKey);
       if (terms.neg !== undefined) this.ended(terms.neg, 'no_agreement');
       this.host.sendError(m.from, m.conversation_id, 'negotiation_closed', `no more than ${maxRounds} counter rounds`, q.quoteId);
       return;
@@ -291,7 +293,7 @@ export class StoreQuoting {
     const items = terms.items;
     const quoteId = this.quoteIds.make(++this.quoteSeq);
     const validUntilUs = now + this.validityUs(this.ctx.market.sku(items[0]!.sku)?.category);
-    this.limiter?.update(limiterKey(to.identifier, conversationId), totalMinor, validUntilUs);
+    this.limiter?.update(terms.limiterKey, totalMinor, validUntilUs);
     const discount = terms.listMinor - totalMinor;
     // Keys in RFC 8785 order (see onIntent).
     const totals: Totals =
