@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import { isWireMoney } from './money.js';
 
 type Issues = z.core.ParsePayload['issues'];
-type Path = readonly (string | number)[];
+/** Where a value sits in a message: keys and indices from the root. */
+export type Path = readonly (string | number)[];
 type Key = string | number | undefined;
 
 function join(at: Path, a: Key, b: Key, c: Key, d: Key): (string | number)[] {

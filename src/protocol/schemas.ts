@@ -6,9 +6,25 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './codes.js';
 import { isWireMoney } from './money.js';
-import { RuleContext } from './rules.js';
+import { RuleContext, type Path } from './rules.js';
+import {
+  CaptureShape,
+  captureRules,
+  EscrowShape,
+  escrowRules,
+  ForfeitShape,
+  forfeitRules,
+  PostShape,
+  postRules,
+  RefundShape,
+  refundRules,
+  ResultShape,
+  resultRules,
+  VoidShape,
+  voidRules,
+} from './settlement-schemas.js';
 
-type Path = readonly (string | number)[];
+export { SETTLEMENT_STEPS, type SettlementStep } from './settlement-schemas.js';
 
 /** Attaches value rules to a structural schema as a single zod check. */
 function withRules<S extends z.ZodType>(schema: S, rules: (r: RuleContext, value: z.output<S>, at: Path) => void): S {
@@ -108,79 +124,6 @@ const ErrorShape = z.object({
   reference: z.string(),
   alternatives: z.array(z.object({ sku: z.string(), name: z.string() })).optional(),
 });
-
-// ---- settlement (a2a.settlement.*): instructions from a store's saga to the clearing house ----
-
-/** Every settlement instruction names its saga and carries an idempotency key. */
-const StepFields = { saga_id: z.string(), idempotency_key: z.string() };
-
-const EscrowShape = z.object({ ...StepFields, transaction_hash: z.string(), payer: z.string(), payee: z.string(), amount: z.number(), currency: z.string() });
-const CaptureShape = z.object({ ...StepFields, escrow_key: z.string() });
-const PostShape = z.object({ ...StepFields, capture_key: z.string() });
-const VoidShape = z.object({ ...StepFields, capture_key: z.string(), reason: z.string() });
-const RefundShape = z.object({ ...StepFields, escrow_key: z.string(), reason: z.string() });
-const ForfeitShape = z.object({ ...StepFields, party: z.string(), beneficiary: z.string(), reason: z.string() });
-
-export const SETTLEMENT_STEPS = ['escrow', 'capture', 'post', 'void', 'refund', 'forfeit'] as const;
-export type SettlementStep = (typeof SETTLEMENT_STEPS)[number];
-
-const ResultShape = z.object({
-  ...StepFields,
-  step: z.enum(SETTLEMENT_STEPS),
-  status: z.enum(['ok', 'failed']),
-  transfer_id: z.number().optional(),
-  amount: z.number().optional(),
-  code: z.enum(ERROR_CODES).optional(),
-  message: z.string().optional(),
-});
-
-function stepRules(r: RuleContext, p: { saga_id: string; idempotency_key: string }, at: Path): void {
-  r.id(p.saga_id, at, 'saga_id');
-  r.id(p.idempotency_key, at, 'idempotency_key');
-}
-
-function escrowRules(r: RuleContext, p: z.output<typeof EscrowShape>, at: Path): void {
-  stepRules(r, p, at);
-  r.transactionHash(p.transaction_hash, at, 'transaction_hash');
-  r.id(p.payer, at, 'payer');
-  r.id(p.payee, at, 'payee');
-  r.money(p.amount, at, 'amount');
-  r.currency(p.currency, at, 'currency');
-}
-
-function captureRules(r: RuleContext, p: z.output<typeof CaptureShape>, at: Path): void {
-  stepRules(r, p, at);
-  r.id(p.escrow_key, at, 'escrow_key');
-}
-
-function postRules(r: RuleContext, p: z.output<typeof PostShape>, at: Path): void {
-  stepRules(r, p, at);
-  r.id(p.capture_key, at, 'capture_key');
-}
-
-function voidRules(r: RuleContext, p: z.output<typeof VoidShape>, at: Path): void {
-  postRules(r, p, at);
-  r.text(p.reason, 1, 200, at, 'reason');
-}
-
-function refundRules(r: RuleContext, p: z.output<typeof RefundShape>, at: Path): void {
-  captureRules(r, p, at);
-  r.text(p.reason, 1, 200, at, 'reason');
-}
-
-function forfeitRules(r: RuleContext, p: z.output<typeof ForfeitShape>, at: Path): void {
-  stepRules(r, p, at);
-  r.id(p.party, at, 'party');
-  r.id(p.beneficiary, at, 'beneficiary');
-  r.text(p.reason, 1, 200, at, 'reason');
-}
-
-function resultRules(r: RuleContext, p: z.output<typeof ResultShape>, at: Path): void {
-  stepRules(r, p, at);
-  if (p.transfer_id !== undefined) r.quantity(p.transfer_id, at, 'transfer_id');
-  r.money(p.amount, at, 'amount');
-  r.text(p.message, 0, 1000, at, 'message');
-}
 
 // ---- value rules, one function per shape; `at` is the path of the value being checked ----
 

@@ -224,13 +224,3 @@ describe('BusinessProfile', () => {
     expect(pathsOf(result).some((p) => p.startsWith(path.join('.')))).toBe(true);
   });
 });
-
-describe('settlement messages', () => {
-  const [escrow, , , , , , result] = settlementMessages();
-  it('rejects a malformed amount, transaction hash or step, with the path', () => {
-    expect(pathsOf(CommerceMessage.safeParse(withChange(escrow!, ['payload', 'amount'], 1.005)))).toEqual(['payload.amount']);
-    expect(pathsOf(CommerceMessage.safeParse(withChange(escrow!, ['payload', 'transaction_hash'], 'md5:00')))).toEqual(['payload.transaction_hash']);
-    expect(pathsOf(CommerceMessage.safeParse(withChange(result!, ['payload', 'step'], 'teleport')))).toEqual(['payload.step']);
-    expect(pathsOf(CommerceMessage.safeParse(withChange(escrow!, ['payload', 'idempotency_key'], undefined)))).toEqual(['payload.idempotency_key']);
-  });
-});
