@@ -34,7 +34,8 @@ export interface WelcomeFrame {
   readonly agents: readonly { readonly identifier: string; readonly name: string; readonly kid?: string }[];
   readonly scenario: string;
   readonly seed: string | number;
-  readonly clock: 'virtual';
+  /** how the agents meet virtual time (the scenario's external_clock) */
+  readonly clock: 'virtual' | 'realtime';
   /** the scenario's epoch: virtual time 0 */
   readonly start_time: string;
   readonly currency: string;

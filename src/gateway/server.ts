@@ -7,19 +7,18 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { mandateKey } from '../agents/mandates.js';
 import type { BusinessProfile } from '../protocol/schemas.js';
 import { isoTimestamp } from '../protocol/time.js';
 import { layOut, type Layout } from '../run/layout.js';
 import type { SimulationPlan } from '../scenario/schema.js';
 import { publicKeyOf, verifyToken, type PublicJwk } from '../trust/jws.js';
 import type { TrustContext } from '../trust/context.js';
-import { KeyDirectory } from '../trust/keys.js';
 import { storeProfiles, trustContext } from '../run/shard.js';
 import { Connection, GATEWAY_PARTY, MAX_UNCLAIMED, type Entry } from './connection.js';
 import { CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, GATEWAY_PROTOCOL, parseFrame, type ControlErrorFrame, type HelloFrame, type NextFrame, type ServerFrame } from './frames.js';
 import type { AgentLink, Answer, Outgoing } from './link.js';
 import { GatewayStats } from './stats.js';
+import { welcomeFrame } from './welcome.js';
 
 export interface GatewayOptions {
   readonly plan: SimulationPlan;
@@ -316,29 +315,10 @@ export class Gateway implements AgentLink {
       this.everConnected.add(p.identifier);
     }
     this.stats.connects++;
-    const buyerIndex = plan.buyers.findIndex((b) => b.organisation === organisation);
-    conn.send({
-      type: 'a2a-sim.welcome',
-      organisation,
-      role: external.role,
-      agents: agents.map((p) => ({ identifier: p.identifier, name: p.name, ...(plan.security.signing !== 'off' ? { kid: KeyDirectory.externalKid(p.identifier) } : {}) })),
-      scenario: plan.name,
-      seed: plan.seed,
-      clock: plan.external_clock,
-      start_time: isoTimestamp(Date.parse(plan.start_time), 0),
-      currency: plan.currency,
-      categories: [...external.categories],
-      skus: plan.market.categories.filter((c) => external.categories.includes(c.name)).flatMap((c) => c.skus.map((k) => ({ sku: k.sku, name: k.name, category: c.name }))),
-      ...(buyerIndex >= 0 ? { mandate: this.mandateOf(organisation, plan.buyers[buyerIndex]!.mandate.max_per_purchase) } : {}),
-    });
+    conn.send(welcomeFrame(plan, external, agents));
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
-  }
-
-  /** What an external buyer needs of its mandate: the proof key is derived as for simulated buyers (agents/mandates.ts). */
-  private mandateOf(organisation: string, maxPerPurchaseMinor: number): { mandate_id: string; key: string; max_per_purchase: number } {
-    return { mandate_id: `mandate_${organisation}`, key: Buffer.from(mandateKey(this.options.plan.seed, organisation)).toString('base64url'), max_per_purchase: maxPerPurchaseMinor / 100 };
   }
 
   private envelope(conn: Connection, message: Record<string, unknown>): void {
