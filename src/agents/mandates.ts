@@ -77,8 +77,12 @@ function claimsOf(m: Mandate, epochMs: number): Record<string, unknown> {
   return claims;
 }
 
-/** How many recent signatures are kept (then forgotten all at once). */
-const KEPT_SIGNATURES = 1024;
+/**
+ * How many recent signatures are kept (then forgotten all at once): enough for a burst of
+ * negotiations that accept in step, whose proofs the stores check only after all were signed
+ * (about 70 bytes each beyond the proof itself, which the accept carries anyway).
+ */
+const KEPT_SIGNATURES = 16_384;
 
 export class MandateRegistry {
   private readonly mandates = new Map<string, Mandate>();
