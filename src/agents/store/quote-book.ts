@@ -69,37 +69,41 @@ export interface ExecutedQuote {
 
 /**
  * Quotes by number, numbers given in increasing order: slot i holds number `first + i`, or
- * nothing once that quote is gone. The slots before `head` are empty; they are dropped once they
- * are half of the array.
+ * nothing once that quote is gone. Slots [head, end) are in use, those before `head` are empty.
+ * Once the empty ones are half of those in use, the rest move down in place: the array keeps its
+ * room, so a store that quotes steadily does not grow and drop arrays.
  */
 class LiveQuotes {
   private slots: (QuoteState | undefined)[] = [];
   private first = 0;
   private head = 0;
+  private end = 0;
   private count = 0;
 
   get(key: number): QuoteState | undefined {
     const i = key - this.first;
-    return i >= this.head && i < this.slots.length ? this.slots[i] : undefined;
+    return i >= this.head && i < this.end ? this.slots[i] : undefined;
   }
 
   /** Adds a quote numbered above every one added before. */
   add(q: QuoteState): void {
     if (this.count === 0) {
-      this.slots.length = 0;
+      // Every slot is empty: start over from slot 0.
       this.first = q.key;
       this.head = 0;
+      this.end = 0;
     }
     const i = q.key - this.first;
-    if (i < this.slots.length) throw new Error(`quote ${q.quoteId} is numbered below a quote already filed`);
-    while (this.slots.length < i) this.slots.push(undefined);
-    this.slots.push(q);
+    if (i < this.end) throw new Error(`quote ${q.quoteId} is numbered below a quote already filed`);
+    const slots = this.slots;
+    while (this.end < i) slots[this.end++] = undefined;
+    slots[this.end++] = q;
     this.count++;
   }
 
   delete(key: number): void {
     const i = key - this.first;
-    if (i < this.head || i >= this.slots.length || this.slots[i] === undefined) return;
+    if (i < this.head || i >= this.end || this.slots[i] === undefined) return;
     this.slots[i] = undefined;
     this.count--;
     this.skipEmpty();
@@ -108,6 +112,7 @@ class LiveQuotes {
   clear(): void {
     this.slots = [];
     this.head = 0;
+    this.end = 0;
     this.count = 0;
   }
 
@@ -118,10 +123,13 @@ class LiveQuotes {
 
   private skipEmpty(): void {
     const slots = this.slots;
-    while (this.head < slots.length && slots[this.head] === undefined) this.head++;
-    if (this.head > 64 && 2 * this.head > slots.length) {
-      this.slots = slots.slice(this.head);
+    while (this.head < this.end && slots[this.head] === undefined) this.head++;
+    if (this.head > 64 && 2 * this.head > this.end) {
+      const moved = this.end - this.head;
+      slots.copyWithin(0, this.head, this.end);
+      slots.fill(undefined, moved, this.end);
       this.first += this.head;
+      this.end = moved;
       this.head = 0;
     }
   }
