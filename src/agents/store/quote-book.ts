@@ -31,6 +31,8 @@ export interface QuoteTerms {
   readonly floorMinor: number;
   readonly firstQuotedUs: number;
   readonly deliveryEstimate: string;
+  /** the category of the first item (the negotiation's) */
+  readonly category: string;
   /** the exposure limiter's key of the negotiation ('' when the store has no limiter), made once: a key made per round is hashed anew each time */
   readonly limiterKey: string;
   /** the negotiation and its negotiator; for a stateless built-in, made at the first counter */

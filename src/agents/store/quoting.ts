@@ -38,7 +38,7 @@ function discountNote(perMille: number): string {
 moneyByReference(
   { discount: null, shipping: null, subtotal: null, tax: null, total: null },
   { shipping: null, subtotal: null, tax: null, total: null },
-  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, shipping: null, listMinor: null, floorMinor: null, firstQuotedUs: null, deliveryEstimate: null, limiterKey: null, neg: null },
+  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, shipping: null, listMinor: null, floorMinor: null, firstQuotedUs: null, deliveryEstimate: null, category: null, limiterKey: null, neg: null },
 );
 
 export class StoreQuoting {
@@ -81,12 +81,15 @@ export class StoreQuoting {
     let units = 0;
     let listSubtotal = 0;
     let floorSubtotal = 0;
+    /** the first item's category: the negotiation's */
+    let category = '';
     for (const line of m.payload.items) {
       const info = this.ctx.market.sku(line.sku);
       if (!info || !this.plan.categories.includes(info.category)) {
         this.host.sendError(m.from, m.conversation_id, 'item_unavailable', `${this.plan.organisation} does not sell ${line.sku}`, m.id);
         return;
       }
+      if (category === '') category = info.category;
       const onHand = this.orders.stock(line.sku);
       if (onHand < line.quantity) {
         this.host.sendError(m.from, m.conversation_id, 'out_of_stock', `${line.sku}: ${onHand} on hand, ${line.quantity} requested`, m.id, this.orders.alternatives(info.category, line.sku, line.quantity));
@@ -101,7 +104,7 @@ export class StoreQuoting {
       weight += info.priceFactor * line.quantity;
       units += line.quantity;
       // Keys in RFC 8785 order, as in every part of a quote: the transaction hash is then one JSON.stringify.
-      // Frozen, with the list: every quote of the negotiation and the confirmation carry them, checked once.
+      // Frozen, with the list: every quote of the negotiation and the confirmation carry them.
       items.push(Object.freeze({ availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited', name: info.name, quantity: line.quantity, sku: line.sku, unit_price: toWire(unit) }));
     }
     const deliveryUs = now + this.plan.delivery_days * US_PER_DAY;
@@ -116,7 +119,6 @@ export class StoreQuoting {
     const floorTotal = floorSubtotal + this.plan.shipping + tax;
     const key = this.limiter ? limiterKey(m.from.identifier, m.conversation_id) : '';
     if (this.limiter) {
-      const category = this.ctx.market.sku(m.payload.items[0]!.sku)!.category;
       const reason = this.limiter.admit(key, m.from.identifier, listTotal, now + this.validityUs(category), this.ctx.market.realisedVolatility(category, now), now);
       if (reason !== null) {
         this.ctx.metrics.reason(`refused:${reason}`);
@@ -137,6 +139,7 @@ export class StoreQuoting {
       floorMinor: floorTotal,
       firstQuotedUs: now,
       deliveryEstimate: estimate,
+      category,
       limiterKey: key,
       neg: undefined,
     };
@@ -145,9 +148,8 @@ export class StoreQuoting {
       this.issueQuote(m.from, terms, undefined, listTotal);
       return;
     }
-    const category = this.ctx.market.sku(m.payload.items[0]!.sku)!.category;
-    const view = new NegotiationView(this.views, floorTotal, listTotal, units, category, m.from.identifier, now, weight, m.conversation_id);
-    const made = this.strategy.negotiator('store', this.host.identifier, this.host.organisation, m.conversation_id, category, this.builtins);
+    const view = new NegotiationView(this.views, floorTotal, listTotal, units, terms.category, m.from.identifier, now, weight, m.conversation_id);
+    const made = this.strategy.negotiator('store', this.host.identifier, this.host.organisation, m.conversation_id, terms.category, this.builtins);
     if (made instanceof StrategyFailure) {
       this.strategyFailed(m.from, terms, undefined, m.id, made);
       return;
@@ -277,7 +279,7 @@ export class StoreQuoting {
       weight += (this.ctx.market.sku(item.sku)?.priceFactor ?? 1) * item.quantity;
       units += item.quantity;
     }
-    const category = this.ctx.market.sku(terms.items[0]!.sku)?.category ?? '';
+    const category = terms.category;
     const view = new NegotiationView(this.views, terms.floorMinor, terms.listMinor, units, category, terms.buyer, terms.firstQuotedUs, weight, terms.conversationId);
     view.offered('store', q.totalMinor, q.issuedUs);
     // A shared built-in: making it cannot fail.
@@ -292,7 +294,7 @@ export class StoreQuoting {
     const conversationId = terms.conversationId;
     const items = terms.items;
     const quoteId = this.quoteIds.make(++this.quoteSeq);
-    const validUntilUs = now + this.validityUs(this.ctx.market.sku(items[0]!.sku)?.category);
+    const validUntilUs = now + this.validityUs(terms.category);
     this.limiter?.update(terms.limiterKey, totalMinor, validUntilUs);
     const discount = terms.listMinor - totalMinor;
     // Keys in RFC 8785 order (see onIntent).

@@ -6,7 +6,7 @@ function quote(key: number, issuedUs: number, validUs = 1_000): QuoteState {
   return {
     quoteId: `${prefix}${key}`,
     key,
-    terms: { conversationId: `c${key}`, buyer: 'agent:b', items: [], subtotal: 1, tax: 0, shipping: 0, listMinor: 100, floorMinor: 90, firstQuotedUs: issuedUs, deliveryEstimate: '2026-01-02', limiterKey: '', neg: undefined },
+    terms: { conversationId: `c${key}`, buyer: 'agent:b', items: [], subtotal: 1, tax: 0, shipping: 0, listMinor: 100, floorMinor: 90, firstQuotedUs: issuedUs, deliveryEstimate: '2026-01-02', category: 'c', limiterKey: '', neg: undefined },
     payload: {} as QuoteState['payload'],
     totalMinor: 100,
     validUntilUs: issuedUs + validUs,
