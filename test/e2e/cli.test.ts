@@ -51,6 +51,8 @@ beforeAll(async () => {
     seedsPastSafe: ['swarm', quickstartFile, '--seeds', '3', '--first-seed', '9007199254740990'],
     validateOk: ['validate', quickstartFile, volatilityFile],
     validateOneBad: ['validate', quickstartFile, badFile, volatilityFile],
+    validateTournament: ['validate', 'scenarios/tournament-classic.yaml'],
+    tournamentOfScenario: ['tournament', quickstartFile, '--out', out('tournamentOfScenario')],
   };
   const entries = await Promise.all(Object.entries(commands).map(async ([k, args]) => [k, await runCli(args)] as const));
   for (const [k, r] of entries) runs[k] = r;
@@ -194,5 +196,24 @@ describe('validate', () => {
     expect(r.stdout).toMatch(new RegExp(`^${quickstartFile}: ok`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^${volatilityFile}: ok`, 'm'));
     expect(r.stdout).not.toContain(badFile);
+  });
+
+  it('validate of a tournament file: exit 2, named as a tournament file with the command that runs it, no list of missing scenario fields', () => {
+    const r = runs.validateTournament!;
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('scenarios/tournament-classic.yaml: is a tournament file (it lists competitors), not a scenario: run it with a2a-sim tournament scenarios/tournament-classic.yaml');
+    expect(r.stdout).toBe('');
+  });
+
+  it('tournament of a scenario file: exit 2, named as a scenario file with the command that runs it', () => {
+    const r = runs.tournamentOfScenario!;
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${quickstartFile}: is a scenario file, not a tournament: run it with a2a-sim run ${quickstartFile}`);
+    expect(r.stderr).not.toContain('competitors');
+    expect(isEmptyOrMissing(out('tournamentOfScenario'))).toBe(true);
+  });
+
+  it('counts in the ok line agree with their number', () => {
+    expect(runs.validateOk!.stdout).toMatch(new RegExp(`^${quickstartFile}: ok \\(quickstart: 13 agents, 1 category, 2 budgets\\)$`, 'm'));
   });
 });
