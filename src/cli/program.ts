@@ -141,7 +141,7 @@ function program(setExit: (code: number) => void): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (files: string[]) => setExit(await validateCommand(files)));
 
-  const audit = cli.command('audit').description('audit trail tools');
+  const audit = cli.command('audit').description('audit trail tools').addHelpText('after', EXIT_CODES_HELP);
   audit
     .command('verify')
     .description('recompute an audit log (or a trace): exit 0 when intact, 1 with the first altered, removed or reordered entry')

@@ -32,6 +32,7 @@ beforeAll(async () => {
     help: ['--help'],
     runHelp: ['run', '--help'],
     validateHelp: ['validate', '--help'],
+    auditHelp: ['audit', '--help'],
     unknownCommand: ['frobnicate', quickstartFile],
     unknownOption: ['run', quickstartFile, '--out', out('unknownOption'), '--frobnicate'],
     badSeed: ['run', quickstartFile, '--out', out('badSeed'), '--seed', 'abc!'],
@@ -83,6 +84,16 @@ describe('help', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage: a2a-sim validate/);
     expect(r.stdout).toMatch(/<scenario\.\.\.>/);
+    expect(r.stdout).toMatch(EXIT_CODES);
+  });
+});
+
+describe('help of a command group', () => {
+  it('audit --help: exit 0, names verify and the exit codes', () => {
+    const r = runs.auditHelp!;
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: a2a-sim audit/);
+    expect(r.stdout).toMatch(/\bverify\b/);
     expect(r.stdout).toMatch(EXIT_CODES);
   });
 });
