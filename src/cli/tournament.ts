@@ -17,7 +17,7 @@ import { gridDigest, runTournament, tournamentGrid, type LoadedScenario, type Ru
 import { tournamentResults, type TournamentResults } from '../study/tournament-scores.js';
 import { parseShard, shardPositions, type ShardSpec } from '../study/partition.js';
 import { writePartial } from './partial-file.js';
-import { checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
+import { checkCiFolders, checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { fileKind } from './file-kind.js';
 import { createDirectory } from './output-dir.js';
@@ -119,6 +119,7 @@ export async function tournamentCommand(file: string, opts: TournamentCommandOpt
   checkCiPaths(opts);
   const out = opts.out ?? join('reports', `tournament-${plan.name}`);
   writable('--out', out, createDirectory);
+  checkCiFolders(opts);
   const grid = tournamentGrid(plan, scenarios);
   const digest = gridDigest(plan, scenarios);
   const positions = shard === undefined ? grid.map((r) => r.index) : shardPositions(grid.length, shard);

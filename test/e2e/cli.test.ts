@@ -46,6 +46,10 @@ beforeAll(async () => {
     emptyAudit: ['run', base, '--out', out('emptyAudit'), '--audit', ''],
     sameTraceAndAudit: ['run', base, '--out', out('sameTraceAndAudit'), '--trace', join(tmp, 'both.ndjson'), '--audit', join(tmp, 'both.ndjson')],
     fullDisk: ['run', base, '--out', out('fullDisk'), '--trace', '/dev/full'],
+    junitNoFolder: ['run', base, '--out', out('junitNoFolder'), '--junit', join(tmp, 'missing', 'budgets.xml')],
+    markdownIsFolder: ['swarm', base, '--seeds', '1', '--workers', '0', '--markdown', tmp],
+    saveBaselineNoFolder: ['compare', base, base, '--seeds', '1', '--workers', '0', '--save-baseline', join(tmp, 'missing', 'base.json')],
+    junitInOut: ['run', base, '--out', out('junitInOut'), '--junit', join(out('junitInOut'), 'budgets.xml'), '--no-html'],
     outUnderProc: ['run', base, '--out', '/proc/nope/deeper'],
     wordFirstSeed: ['swarm', quickstartFile, '--seeds', '1', '--first-seed', 'abc'],
     hexSeeds: ['swarm', quickstartFile, '--seeds', '0x2'],
@@ -159,6 +163,24 @@ describe('bad usage exits 2 and runs nothing', () => {
     expect(isEmptyOrMissing(out('auditNoFolder'))).toBe(true);
     expect(readFileSync(join(tmp, 'a-file'), 'utf8')).toBe('not a folder\n');
     expect(existsSync(join(tmp, 'missing'))).toBe(false);
+  });
+
+  it('a --junit, --markdown or --save-baseline that could not be written at the end: exit 2 before anything runs', () => {
+    for (const [key, message] of [
+      ['junitNoFolder', `--junit ${join(tmp, 'missing', 'budgets.xml')}: cannot write there (its folder does not exist)`],
+      ['markdownIsFolder', `--markdown ${tmp}: cannot write there (it is a folder)`],
+      ['saveBaselineNoFolder', `--save-baseline ${join(tmp, 'missing', 'base.json')}: cannot write there (its folder does not exist)`],
+    ] as const) {
+      expect(runs[key]!.status).toBe(2);
+      expect(runs[key]!.stderr.trim()).toBe(message);
+      expect(runs[key]!.stdout).toBe('');
+    }
+    expect(isEmptyOrMissing(out('junitNoFolder'))).toBe(true);
+  });
+
+  it('a --junit inside the --out folder the run creates is written', () => {
+    expect(runs.junitInOut!.status).toBe(0);
+    expect(readFileSync(join(out('junitInOut'), 'budgets.xml'), 'utf8')).toMatch(/^<\?xml[\s\S]*<testsuites/);
   });
 
   it('an --out the system refuses to create (/proc/nope/deeper): exit 2 before the run, not a hang', () => {
