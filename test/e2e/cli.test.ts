@@ -80,6 +80,8 @@ describe('help', () => {
     expect(r.status).toBe(0);
     for (const option of ['--seed', '--workers', '--out', '--trace', '--audit', '--json', '--no-progress', '--help']) expect(r.stdout).toContain(option);
     expect(r.stdout).toMatch(/<scenario>/);
+    // --workers names its default, which comes from the scenario
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain("default: the scenario's workers:, else 0");
     expect(r.stdout).toMatch(EXIT_CODES);
   });
 
