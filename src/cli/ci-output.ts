@@ -1,9 +1,10 @@
 /**
- * The outputs CI systems read, for run, swarm and compare: --junit FILE, --markdown FILE, and,
+ * The outputs CI systems read, for run, swarm, compare, tournament and merge: --junit FILE, --markdown FILE, and,
  * when GITHUB_STEP_SUMMARY names a file (GitHub Actions), the same Markdown appended to it, kept
  * under the 1 MiB GitHub allows a step.
  */
 import { appendFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from './exit-codes.js';
 
 /** GitHub refuses a step summary past 1 MiB. */
@@ -18,6 +19,32 @@ export interface CiOutputOptions {
 export function checkCiPaths(opts: CiOutputOptions): void {
   for (const [option, path] of [['--junit', opts.junit], ['--markdown', opts.markdown]] as const) {
     if (path !== undefined && path.trim() === '') throw new UsageError(`${option}: expected a path, got an empty one`);
+  }
+}
+
+/** Why the system would refuse to create a file at `path` (its folder missing, a folder in its place), or undefined. */
+function refusal(path: string): string | undefined {
+  const kind = (p: string): 'file' | 'directory' | 'missing' => {
+    try {
+      return statSync(p).isDirectory() ? 'directory' : 'file';
+    } catch {
+      return 'missing';
+    }
+  };
+  if (kind(path) === 'directory') return 'it is a folder';
+  const folder = kind(dirname(path));
+  return folder === 'missing' ? 'its folder does not exist' : folder === 'file' ? 'a file is in the way of the folder' : undefined;
+}
+
+/**
+ * Refuses, before anything runs, an output file the run would only fail to write at its end:
+ * --junit and --markdown (and `extra`, e.g. compare's --save-baseline) whose folder does not
+ * exist or that name a folder. Called once the --out folder exists, so a file inside it is fine.
+ */
+export function checkCiFolders(opts: CiOutputOptions, extra: ReadonlyArray<readonly [string, string | undefined]> = []): void {
+  for (const [option, path] of [['--junit', opts.junit], ['--markdown', opts.markdown], ...extra] as const) {
+    const why = path === undefined ? undefined : refusal(path);
+    if (why !== undefined) throw new UsageError(`${option} ${path}: cannot write there (${why})`);
   }
 }
 

@@ -10,7 +10,7 @@ import { gridDigestOf } from '../study/partials.js';
 import { parseShard, shardPositions } from '../study/partition.js';
 import { writePartial } from './partial-file.js';
 import { parseRegression, type RegressionThreshold } from '../scenario/regression.js';
-import { checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
+import { checkCiFolders, checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
 import { resolveWorkers, writable } from './run.js';
@@ -100,6 +100,7 @@ export async function compareCommand(baselineFile: string, candidateFile: string
   const workers = resolveWorkers(opts.workers ?? 'auto');
   checkCiPaths(opts);
   if (opts.out !== undefined) writable('--out', opts.out, createDirectory);
+  checkCiFolders(opts, [['--save-baseline', opts.saveBaseline]]);
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();

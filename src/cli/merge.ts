@@ -9,7 +9,7 @@ import { checkPartial, joinPartials, type Partial } from '../study/partials.js';
 import { tournamentResults } from '../study/tournament-scores.js';
 import type { RunRecord } from '../study/tournament.js';
 import type { CiOutputOptions } from './ci-output.js';
-import { checkCiPaths } from './ci-output.js';
+import { checkCiFolders, checkCiPaths } from './ci-output.js';
 import { compareFromParts, type CompareContext, type CompareItem } from './compare.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
@@ -45,6 +45,7 @@ export function mergeCommand(files: readonly string[], opts: MergeCommandOptions
   const joined = joinPartials(partials);
   if ('problems' in joined) throw new UsageError(`cannot merge ${files.length} partial${files.length === 1 ? '' : 's'}:\n${joined.problems.map((p) => `  ${p}`).join('\n')}`);
   if (opts.out !== undefined) writable('--out', opts.out, createDirectory);
+  checkCiFolders(opts);
   const elapsed = partials.reduce((n, p) => n + p.partial.wallclock.elapsed_ms, 0);
   const workers = Math.max(...partials.map((p) => p.partial.wallclock.workers));
   switch (joined.first.command) {

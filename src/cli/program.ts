@@ -40,7 +40,7 @@ function program(setExit: (code: number) => void): Command {
     .description('run a scenario: print a summary table, write report.json, summary.md and report.html')
     .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
     .option('--seed <n>', "seed (integer or word); overrides the scenario's seed")
-    .option('--workers <n>', 'worker threads: 0 runs inline, N runs the organisations on N threads, auto = one per core (results are identical for any value)')
+    .option('--workers <n>', 'worker threads: 0 runs inline, N runs the organisations on N threads, auto = one per core when a lookahead holds enough work, else inline (results are identical for any value; default: the scenario\'s workers:, else 0)')
     .option('--no-fallback', 'keep the worker threads to the end (by default a run without --trace or --audit races them against inline over its first 0.3 s and goes on with the faster)')
     .option('--out <dir>', 'output folder (default: reports/<scenario name>/)')
     .option('--trace <file>', 'write an NDJSON trace with virtual time: one line per message delivered, dropped or rejected, and per discovery, execution and audit entry')
@@ -141,7 +141,7 @@ function program(setExit: (code: number) => void): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (files: string[]) => setExit(await validateCommand(files)));
 
-  const audit = cli.command('audit').description('audit trail tools');
+  const audit = cli.command('audit').description('audit trail tools').addHelpText('after', EXIT_CODES_HELP);
   audit
     .command('verify')
     .description('recompute an audit log (or a trace): exit 0 when intact, 1 with the first altered, removed or reordered entry')

@@ -6,7 +6,7 @@ import { baselineOf, buildReport, type Baseline, type Wallclock } from '../repor
 import { renderSecurity } from '../report/security.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { junitXml, runSuite } from '../report/junit.js';
-import { checkCiPaths, writeCiOutputs } from './ci-output.js';
+import { checkCiFolders, checkCiPaths, writeCiOutputs } from './ci-output.js';
 import { ProgressReporter } from '../report/progress.js';
 import { renderSummary } from '../report/table.js';
 import { budgetValue } from '../report/format.js';
@@ -145,6 +145,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   // Every output is opened before the run, so a path that cannot be written costs no run.
   const outDir = opts.out ?? join('reports', plan.name);
   writable('--out', outDir, createDirectory);
+  checkCiFolders(opts);
   const reporters: Reporter[] = [];
   const trace = opts.trace ? writable('--trace', opts.trace, (path) => new TraceWriter(path)) : undefined;
   if (trace) reporters.push(trace);

@@ -4,6 +4,7 @@ import { formatProblems, parseScenarioText } from '../scenario/load.js';
 import { SEED_HINT, SEED_WORD, type SimulationPlan } from '../scenario/schema.js';
 import { loadStrategyModules, resolveStrategyModules } from '../run/strategy-modules.js';
 import { UsageError } from './exit-codes.js';
+import { fileKind } from './file-kind.js';
 
 /** Scenario files are text of a few MB at most; this keeps a device or a huge file from being read whole. */
 const MAX_SCENARIO_BYTES = 64 * 1024 * 1024;
@@ -30,6 +31,7 @@ export function loadScenarioFile(file: string): SimulationPlan {
   }
   const parsed = parseScenarioText(text, file);
   if (!parsed.ok) {
+    if (fileKind(text) === 'tournament') throw new UsageError(`${file}: is a tournament file (it lists competitors), not a scenario: run it with a2a-sim tournament ${file}`);
     const n = parsed.count ?? parsed.problems.length;
     throw new UsageError(`${file}: invalid scenario, ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(file, parsed.problems)}`);
   }

@@ -10,7 +10,7 @@ import { runSwarm, type SeedOutcome } from '../run/swarm.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createDirectory } from './output-dir.js';
 import { junitXml, swarmSuite } from '../report/junit.js';
-import { checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
+import { checkCiFolders, checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
 import { parseShard, shardPositions } from '../study/partition.js';
 import { gridDigestOf } from '../study/partials.js';
 import { writePartial } from './partial-file.js';
@@ -61,6 +61,7 @@ export async function swarmCommand(file: string, opts: SwarmCommandOptions): Pro
   checkCiPaths(opts);
   // Opened before the seeds run, so a folder that cannot be written costs no run.
   if (opts.out !== undefined) writable('--out', opts.out, createDirectory);
+  checkCiFolders(opts);
   const showProgress = opts.progress !== false && process.stderr.isTTY && !opts.json;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();

@@ -17,8 +17,9 @@ import { gridDigest, runTournament, tournamentGrid, type LoadedScenario, type Ru
 import { tournamentResults, type TournamentResults } from '../study/tournament-scores.js';
 import { parseShard, shardPositions, type ShardSpec } from '../study/partition.js';
 import { writePartial } from './partial-file.js';
-import { checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
+import { checkCiFolders, checkCiPaths, writeCiOutputs, type CiOutputOptions } from './ci-output.js';
 import { ExitCode, UsageError } from './exit-codes.js';
+import { fileKind } from './file-kind.js';
 import { createDirectory } from './output-dir.js';
 import { resolveWorkers, writable } from './run.js';
 import { loadScenarioWithStrategies } from './scenario-file.js';
@@ -62,6 +63,7 @@ export async function loadTournament(file: string): Promise<{ plan: TournamentPl
     throw new UsageError((err as NodeJS.ErrnoException).code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${(err as Error).message})`);
   }
   const parsed = parseTournamentText(text, file);
+  if (!parsed.ok && fileKind(text) === 'scenario') throw new UsageError(`${file}: is a scenario file, not a tournament: run it with a2a-sim run ${file}, or name it under scenarios: in a tournament file`);
   if (!parsed.ok) throw new UsageError(`${file}: invalid tournament, ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}:\n${formatProblems(file, parsed.problems)}`);
   const plan = parsed.plan;
   const scenarios: LoadedScenario[] = [];
@@ -117,6 +119,7 @@ export async function tournamentCommand(file: string, opts: TournamentCommandOpt
   checkCiPaths(opts);
   const out = opts.out ?? join('reports', `tournament-${plan.name}`);
   writable('--out', out, createDirectory);
+  checkCiFolders(opts);
   const grid = tournamentGrid(plan, scenarios);
   const digest = gridDigest(plan, scenarios);
   const positions = shard === undefined ? grid.map((r) => r.index) : shardPositions(grid.length, shard);

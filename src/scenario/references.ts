@@ -138,14 +138,16 @@ export function checkReferences(value: unknown, ctx: z.RefinementCtx): void {
   if (stepUs !== undefined && boundUs !== undefined && boundUs <= stepUs + backoffUs) {
     issue(['settlement', 'saga_bound'], `must be longer than step_timeout + retry_backoff_max (${formatDurationUs(stepUs + backoffUs)}): one retry of a refused or lost step already takes that long`);
   }
-  // Saga and bond metrics have a value only with settlement; a budget on one would always breach.
-  if (s.settlement === undefined) {
-    // Budgets arrive parsed when they are valid, as text when something else was not.
-    (Array.isArray(s.budgets) ? (s.budgets as unknown[]) : []).forEach((b, i) => {
-      const metric = text(record(typeof b === 'string' ? parseBudget(b) : b).metric);
-      if (metric !== undefined && /^(sagas|bonds)\./.test(metric)) issue(['budgets', i], `${metric} has a value only with a settlement section (without one the budget would always breach)`);
-    });
-  }
+  // Saga and bond metrics have a value only with settlement, and the gateway's wall-clock figures
+  // only with external organisations; a budget on one without them would always breach.
+  const external = Array.isArray(s.external) && s.external.length > 0;
+  // Budgets arrive parsed when they are valid, as text when something else was not.
+  (Array.isArray(s.budgets) ? (s.budgets as unknown[]) : []).forEach((b, i) => {
+    const metric = text(record(typeof b === 'string' ? parseBudget(b) : b).metric);
+    if (metric === undefined) return;
+    if (s.settlement === undefined && /^(sagas|bonds)\./.test(metric)) issue(['budgets', i], `${metric} has a value only with a settlement section (without one the budget would always breach)`);
+    if (!external && /^external\./.test(metric)) issue(['budgets', i], `${metric} has a value only with external organisations (without them the budget would always breach)`);
+  });
   // The dearest purchase a buyer could make must stay an exact amount: the largest list price in
   // its categories (reference × price factor × (1 + the highest margin and premium)) × quantity.max
   // × items_per_intent.

@@ -32,6 +32,7 @@ beforeAll(async () => {
     help: ['--help'],
     runHelp: ['run', '--help'],
     validateHelp: ['validate', '--help'],
+    auditHelp: ['audit', '--help'],
     unknownCommand: ['frobnicate', quickstartFile],
     unknownOption: ['run', quickstartFile, '--out', out('unknownOption'), '--frobnicate'],
     badSeed: ['run', quickstartFile, '--out', out('badSeed'), '--seed', 'abc!'],
@@ -45,12 +46,18 @@ beforeAll(async () => {
     emptyAudit: ['run', base, '--out', out('emptyAudit'), '--audit', ''],
     sameTraceAndAudit: ['run', base, '--out', out('sameTraceAndAudit'), '--trace', join(tmp, 'both.ndjson'), '--audit', join(tmp, 'both.ndjson')],
     fullDisk: ['run', base, '--out', out('fullDisk'), '--trace', '/dev/full'],
+    junitNoFolder: ['run', base, '--out', out('junitNoFolder'), '--junit', join(tmp, 'missing', 'budgets.xml')],
+    markdownIsFolder: ['swarm', base, '--seeds', '1', '--workers', '0', '--markdown', tmp],
+    saveBaselineNoFolder: ['compare', base, base, '--seeds', '1', '--workers', '0', '--save-baseline', join(tmp, 'missing', 'base.json')],
+    junitInOut: ['run', base, '--out', out('junitInOut'), '--junit', join(out('junitInOut'), 'budgets.xml'), '--no-html'],
     outUnderProc: ['run', base, '--out', '/proc/nope/deeper'],
     wordFirstSeed: ['swarm', quickstartFile, '--seeds', '1', '--first-seed', 'abc'],
     hexSeeds: ['swarm', quickstartFile, '--seeds', '0x2'],
     seedsPastSafe: ['swarm', quickstartFile, '--seeds', '3', '--first-seed', '9007199254740990'],
     validateOk: ['validate', quickstartFile, volatilityFile],
     validateOneBad: ['validate', quickstartFile, badFile, volatilityFile],
+    validateTournament: ['validate', 'scenarios/tournament-classic.yaml'],
+    tournamentOfScenario: ['tournament', quickstartFile, '--out', out('tournamentOfScenario')],
   };
   const entries = await Promise.all(Object.entries(commands).map(async ([k, args]) => [k, await runCli(args)] as const));
   for (const [k, r] of entries) runs[k] = r;
@@ -73,6 +80,8 @@ describe('help', () => {
     expect(r.status).toBe(0);
     for (const option of ['--seed', '--workers', '--out', '--trace', '--audit', '--json', '--no-progress', '--help']) expect(r.stdout).toContain(option);
     expect(r.stdout).toMatch(/<scenario>/);
+    // --workers names its default, which comes from the scenario
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain("default: the scenario's workers:, else 0");
     expect(r.stdout).toMatch(EXIT_CODES);
   });
 
@@ -81,6 +90,16 @@ describe('help', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage: a2a-sim validate/);
     expect(r.stdout).toMatch(/<scenario\.\.\.>/);
+    expect(r.stdout).toMatch(EXIT_CODES);
+  });
+});
+
+describe('help of a command group', () => {
+  it('audit --help: exit 0, names verify and the exit codes', () => {
+    const r = runs.auditHelp!;
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: a2a-sim audit/);
+    expect(r.stdout).toMatch(/\bverify\b/);
     expect(r.stdout).toMatch(EXIT_CODES);
   });
 });
@@ -148,6 +167,24 @@ describe('bad usage exits 2 and runs nothing', () => {
     expect(existsSync(join(tmp, 'missing'))).toBe(false);
   });
 
+  it('a --junit, --markdown or --save-baseline that could not be written at the end: exit 2 before anything runs', () => {
+    for (const [key, message] of [
+      ['junitNoFolder', `--junit ${join(tmp, 'missing', 'budgets.xml')}: cannot write there (its folder does not exist)`],
+      ['markdownIsFolder', `--markdown ${tmp}: cannot write there (it is a folder)`],
+      ['saveBaselineNoFolder', `--save-baseline ${join(tmp, 'missing', 'base.json')}: cannot write there (its folder does not exist)`],
+    ] as const) {
+      expect(runs[key]!.status).toBe(2);
+      expect(runs[key]!.stderr.trim()).toBe(message);
+      expect(runs[key]!.stdout).toBe('');
+    }
+    expect(isEmptyOrMissing(out('junitNoFolder'))).toBe(true);
+  });
+
+  it('a --junit inside the --out folder the run creates is written', () => {
+    expect(runs.junitInOut!.status).toBe(0);
+    expect(readFileSync(join(out('junitInOut'), 'budgets.xml'), 'utf8')).toMatch(/^<\?xml[\s\S]*<testsuites/);
+  });
+
   it('an --out the system refuses to create (/proc/nope/deeper): exit 2 before the run, not a hang', () => {
     // Node 20's recursive mkdir spins forever here; runCli kills a hung command (status null).
     expect(runs.outUnderProc!.signal).toBeNull();
@@ -194,5 +231,24 @@ describe('validate', () => {
     expect(r.stdout).toMatch(new RegExp(`^${quickstartFile}: ok`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^${volatilityFile}: ok`, 'm'));
     expect(r.stdout).not.toContain(badFile);
+  });
+
+  it('validate of a tournament file: exit 2, named as a tournament file with the command that runs it, no list of missing scenario fields', () => {
+    const r = runs.validateTournament!;
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('scenarios/tournament-classic.yaml: is a tournament file (it lists competitors), not a scenario: run it with a2a-sim tournament scenarios/tournament-classic.yaml');
+    expect(r.stdout).toBe('');
+  });
+
+  it('tournament of a scenario file: exit 2, named as a scenario file with the command that runs it', () => {
+    const r = runs.tournamentOfScenario!;
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${quickstartFile}: is a scenario file, not a tournament: run it with a2a-sim run ${quickstartFile}`);
+    expect(r.stderr).not.toContain('competitors');
+    expect(isEmptyOrMissing(out('tournamentOfScenario'))).toBe(true);
+  });
+
+  it('counts in the ok line agree with their number', () => {
+    expect(runs.validateOk!.stdout).toMatch(new RegExp(`^${quickstartFile}: ok \\(quickstart: 13 agents, 1 category, 2 budgets\\)$`, 'm'));
   });
 });

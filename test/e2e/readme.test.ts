@@ -1,6 +1,7 @@
 /**
  * README.md's quick start and five-minute tour do what the README says, from its own text; the
- * scenario reference in docs/scenarios.md runs within its own budgets; the CI job in
+ * scenario reference in docs/scenarios.md runs within its own budgets, and its invalid-file
+ * example is what validate prints; the CI job in
  * docs/compare.md is the one in examples/ci/.
  */
 import { readFileSync } from 'node:fs';
@@ -118,6 +119,27 @@ describe('docs/scenarios.md scenario reference', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   }, 60_000);
+
+  it('its invalid-file example is what validate prints for the four mistakes the page names', async () => {
+    const page = readFileSync(join(root, 'docs', 'scenarios.md'), 'utf8');
+    const shown = blocks(page, '').find((b) => b.startsWith('bad.yaml: invalid scenario'));
+    expect(shown).toBeDefined();
+    const edits: Array<[RegExp, string]> = [
+      [/^ {2}categories:$/m, '  categorys:'],
+      [/^ {4}agents: 10\n/m, ''],
+      [/^( {4}intent_rate: )12\/m/m, '$1-3/m'],
+      [/^( {4}strategy: \{ kind: linear, )(max_rounds: 10, deadline: 2s \})$/m, '$1e: fast, $2'],
+    ];
+    let bad = reference!;
+    for (const [pattern, replacement] of edits) {
+      expect(bad).toMatch(pattern);
+      bad = bad.replace(pattern, replacement);
+    }
+    const file = writeText(tmp, 'bad.yaml', bad);
+    const r = await runCli(['validate', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split(file).join('bad.yaml')).toBe(shown);
+  });
 });
 
 describe('docs/compare.md CI job', () => {

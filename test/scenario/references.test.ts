@@ -91,6 +91,15 @@ describe('cross-references', () => {
     ]);
   });
 
+  it('refuses a budget on a wall-clock figure of external agents when the scenario has none', () => {
+    const s = baseScenario() as Record<string, any>;
+    s.budgets = ['negotiation.success_rate >= 0.5', 'external.reply_latency.p99 < 20ms', 'external.disconnects == 0'];
+    expect(problemsOf(validate(s))).toEqual([
+      { path: 'budgets[1]', message: 'external.reply_latency.p99 has a value only with external organisations (without them the budget would always breach)' },
+      { path: 'budgets[2]', message: 'external.disconnects has a value only with external organisations (without them the budget would always breach)' },
+    ]);
+  });
+
   it('refuses a saga bound that one retry of a step would already break', () => {
     const s = baseScenario() as Record<string, any>;
     s.settlement = { step_timeout: '1s', retry_backoff_max: '4s', saga_bound: '5s', funding: { buyer_cash: 1000 } };
