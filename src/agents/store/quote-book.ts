@@ -162,14 +162,14 @@ export class QuoteBook {
   }
 
   /** Files a new quote; the one it replaces is dead from now on (a counter or accept naming it is told quote_not_found). */
-  add(q: QuoteState, replaces?: string): void {
+  add(q: QuoteState, replaces?: QuoteState): void {
     if (replaces !== undefined) this.forget(replaces);
     this.live.add(q);
   }
 
-  /** Forgets a live quote by id (the negotiation ended). */
-  forget(quoteId: string): void {
-    this.live.delete(quoteNumber(quoteId, this.prefix));
+  /** Forgets a live quote (the negotiation ended), by its number: the store's own, so its id need not be read. */
+  forget(q: QuoteState): void {
+    this.live.delete(q.key);
   }
 
   /** A live quote is no longer open (accepted into a saga). */

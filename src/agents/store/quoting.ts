@@ -223,7 +223,7 @@ export class StoreQuoting {
   /** Ends the negotiation without agreement: negotiation_closed to the buyer. */
   private close(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, text: string): void {
     this.limiter?.release(terms.limiterKey);
-    if (prev !== undefined) this.quotes.forget(prev.quoteId);
+    if (prev !== undefined) this.quotes.forget(prev);
     this.ended(terms.neg!, 'no_agreement');
     this.host.sendError(to, terms.conversationId, 'negotiation_closed', text, prev?.quoteId ?? requestId);
   }
@@ -232,7 +232,7 @@ export class StoreQuoting {
   private strategyFailed(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, failure: StrategyFailure): void {
     this.host.noteStrategyFailure(this.strategy.name, terms.conversationId, failure);
     this.limiter?.release(terms.limiterKey);
-    if (prev !== undefined) this.quotes.forget(prev.quoteId);
+    if (prev !== undefined) this.quotes.forget(prev);
     if (terms.neg !== undefined) this.ended(terms.neg, 'strategy_error');
     this.host.sendError(to, terms.conversationId, 'internal_error', `${this.plan.organisation} could not decide on an offer`, prev?.quoteId ?? requestId);
   }
@@ -320,7 +320,7 @@ export class StoreQuoting {
         : { currency, delivery_estimate: deliveryEstimate, items, quote_id: quoteId, totals, valid_until: validUntil };
     }
     // A replaced quote is dead: forget it now (a counter or accept naming it is told quote_not_found).
-    this.quotes.add({ quoteId, key: this.quoteSeq, terms, payload, totalMinor, validUntilUs, round: roundAfter(prev), issuedUs: now }, replaces);
+    this.quotes.add({ quoteId, key: this.quoteSeq, terms, payload, totalMinor, validUntilUs, round: roundAfter(prev), issuedUs: now }, prev);
     this.quotes.sweep(now, this.expired);
     this.host.send(to, 'a2a.commerce.quote', conversationId, payload);
   }

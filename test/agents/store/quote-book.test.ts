@@ -19,17 +19,19 @@ describe('quote book', () => {
   it('finds live quotes by id through any number of forgets, replacements and sweeps', () => {
     const book = new QuoteBook(prefix);
     const held = new Map<number, QuoteState>();
+    const made: QuoteState[] = [];
     let x = 11;
     for (let key = 1; key <= 5000; key++) {
       x = (x * 48271) % 2147483647;
       const q = quote(key, key * 10);
-      const replaces = key > 1 && x % 3 === 0 ? `${prefix}${key - 1}` : undefined;
+      made[key] = q;
+      const replaces = key > 1 && x % 3 === 0 ? made[key - 1] : undefined;
       book.add(q, replaces);
       if (replaces) held.delete(key - 1);
       held.set(key, q);
       if (x % 5 === 0) {
         const gone = 1 + (x % key);
-        book.forget(`${prefix}${gone}`);
+        book.forget(made[gone]!);
         held.delete(gone);
       }
       const expired: number[] = [];
