@@ -326,9 +326,9 @@ export class StoreQuoting {
   }
 
   /** Quote validity, shorter as the category's realised volatility rises (quote_validity_shrink). */
-  private validityUs(category: string | undefined): number {
+  private validityUs(category: string): number {
     const shrink = this.plan.quote_validity_shrink;
-    if (shrink === 0 || category === undefined) return this.plan.quote_validity;
+    if (shrink === 0) return this.plan.quote_validity;
     return Math.max(1, Math.round(this.plan.quote_validity / (1 + shrink * this.ctx.market.realisedVolatility(category, this.nowUs))));
   }
 }
