@@ -134,6 +134,27 @@ function seedAleaInto(state: Float64Array, at: number, digest: number): void {
 }
 
 /**
+ * The last two lognormals' parameters and sigma (median, p99, sigma, twice over): a run draws
+ * from a distribution or two over and over (its latency, a service time), and this saves a
+ * logarithm per draw. Held in a typed array, as plain variables would box the numbers.
+ */
+const sigmas = new Float64Array([NaN, NaN, 0, NaN, NaN, 0]);
+/** the entry written longest ago, replaced on a miss */
+let olderSigma = 0;
+
+function sigmaOf(median: number, p99: number): number {
+  if (sigmas[0] === median && sigmas[1] === p99) return sigmas[2]!;
+  if (sigmas[3] === median && sigmas[4] === p99) return sigmas[5]!;
+  const at = olderSigma;
+  olderSigma = 3 - at;
+  const sigma = Math.log(p99 / median) / Z_99;
+  sigmas[at] = median;
+  sigmas[at + 1] = p99;
+  sigmas[at + 2] = sigma;
+  return sigma;
+}
+
+/**
  * Draws shared by every stream. A stream is seedrandom's Alea: seeded by seedrandom and stepped
  * by the same recurrence (test/engine/rng.test.ts holds every kind of stream to seedrandom's own
  * output), held as plain fields so that a stream costs a few dozen bytes rather than a handful of
@@ -172,8 +193,7 @@ export abstract class Draws {
 
   /** Lognormal given its median and 99th percentile. */
   lognormal(median: number, p99: number): number {
-    const sigma = Math.log(p99 / median) / Z_99;
-    return median * Math.exp(sigma * this.normal());
+    return median * Math.exp(sigmaOf(median, p99) * this.normal());
   }
 
   /** Picks `k` distinct indices from [0, n), in the order drawn. */

@@ -52,9 +52,15 @@ function secondAt(second: number, totalUs: number): number {
   return at;
 }
 
-/** The last instant formatted (in a typed array: a plain variable would box each number it held), and its text. */
-const lastUs = new Float64Array([NaN]);
-let lastText = '';
+/**
+ * The last two instants formatted (in a typed array: a plain variable would box each number it
+ * held), and their texts. Two, because an agent alternates between two instants: a quote's own
+ * time and its expiry.
+ */
+const lastUs = new Float64Array([NaN, NaN]);
+const lastText = ['', ''];
+/** the entry written longest ago, replaced on a miss */
+let older = 0;
 
 /**
  * RFC 3339 timestamp with microsecond precision for `epochMs + virtualUs`.
@@ -66,10 +72,14 @@ let lastText = '';
 export function isoTimestamp(epochMs: number, virtualUs: number): string {
   const totalUs = epochMs * US_PER_MS + virtualUs;
   // Messages sent at one instant share its text: many are, when negotiations run in step.
-  if (totalUs === lastUs[0]) return lastText;
-  lastText = formatTimestamp(totalUs);
-  lastUs[0] = totalUs;
-  return lastText;
+  if (totalUs === lastUs[0]) return lastText[0]!;
+  if (totalUs === lastUs[1]) return lastText[1]!;
+  const slot = older;
+  older = 1 - slot;
+  const text = formatTimestamp(totalUs);
+  lastText[slot] = text;
+  lastUs[slot] = totalUs;
+  return text;
 }
 
 function formatTimestamp(totalUs: number): string {

@@ -164,6 +164,25 @@ describe('draws', () => {
     expect(quantile(values, 0.99) / 12_000).toBeLessThan(1.1);
   });
 
+  it('lognormal draws the same numbers whichever distributions were drawn from before (its sigma is kept for the last two)', () => {
+    const Z_99 = 2.3263478740408408;
+    const a = new Rng(11, 'lognormal');
+    const b = new Rng(11, 'lognormal');
+    const params = [
+      [2_000, 12_000],
+      [1_000, 6_000],
+      [2_000, 12_000],
+      [500, 700],
+      [1_000, 6_000],
+      [1_000, 6_000],
+      [2_000, 12_000],
+    ] as const;
+    for (let i = 0; i < 60; i++) {
+      const [median, p99] = params[i % params.length]!;
+      expect(a.lognormal(median, p99)).toBe(median * Math.exp((Math.log(p99 / median) / Z_99) * b.normal()));
+    }
+  });
+
   it.each([
     [10, 4],
     [10, 9],

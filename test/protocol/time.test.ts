@@ -37,8 +37,9 @@ describe('isoTimestamp', () => {
     );
     // Seconds and days eight apart share a cache slot.
     for (const us of [0, 8_000_000, 0, 8 * US_PER_DAY, 0, 16_000_001]) expect(isoTimestamp(epochMs, us)).toBe(reference(us));
-    // The last instant is kept whole: the same instant again, then its neighbours.
+    // The last two instants are kept whole: the same instants again, in turn, then others.
     for (const us of [5, 5, 6, 5, 5, 1_000_005]) expect(isoTimestamp(epochMs, us)).toBe(reference(us));
+    for (const us of [7, 3_000_007, 7, 3_000_007, 8, 7, 3_000_007, 8, 9, 8]) expect(isoTimestamp(epochMs, us)).toBe(reference(us));
     expect(isoTimestamp(epochMs + 1, 5)).toBe(reference(1005));
   });
 

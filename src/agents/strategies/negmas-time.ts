@@ -43,6 +43,23 @@ function threshold(t: number, o: TimeBasedOptions): number {
   return 1 - Math.pow(t, o.e) - o.epsilon;
 }
 
+/**
+ * `threshold` with the last answer kept: negotiations that run in step ask for the same relative
+ * time one after another, and a fractional power costs more than the rest of a decision. Each
+ * negotiator keeps its own (its options are fixed); the numbers sit in a typed array, as plain
+ * variables would box them.
+ */
+function thresholds(o: TimeBasedOptions): (t: number) => number {
+  const last = new Float64Array([NaN, 0]);
+  return (t) => {
+    if (t !== last[0]) {
+      last[0] = t;
+      last[1] = threshold(t, o);
+    }
+    return last[1]!;
+  };
+}
+
 /** The total of lowest utility to this side whose utility is still at or above `level`. */
 export function lowestAtOrAbove(s: NegotiationState, level: number): number {
   const a = s.aspiration;
@@ -61,14 +78,15 @@ export function lowestAtOrAbove(s: NegotiationState, level: number): number {
 }
 
 export function timeBased(options: TimeBasedOptions): Negotiator {
+  const thresholdAt = thresholds(options);
   return {
     respond(s, offer) {
       const t = relativeTime(s);
       if (t >= 1) return 'reject';
-      return utility(s, offer) >= threshold(t, options) ? 'accept' : 'reject';
+      return utility(s, offer) >= thresholdAt(t) ? 'accept' : 'reject';
     },
     propose(s) {
-      return lowestAtOrAbove(s, threshold(Math.min(1, relativeTime(s)), options));
+      return lowestAtOrAbove(s, thresholdAt(Math.min(1, relativeTime(s))));
     },
   };
 }
