@@ -52,6 +52,7 @@ export class NetworkModel {
 
   /** The model for messages from one organisation to another. */
   modelFor(fromOrganisation: string, toOrganisation: string): LinkModel {
+    if (this.overrides.size === 0) return this.defaults;
     return this.overrides.get(`${fromOrganisation}\u0000${toOrganisation}`) ?? this.defaults;
   }
 

@@ -227,14 +227,14 @@ export class BuyerArrivals {
     n.awaiting = n.stores.length;
     n.answered = [];
     n.best = undefined;
-    for (const store of n.stores) {
-      this.host.send(this.partyOf(store), 'a2a.commerce.intent', n.conversationId, {
-        intent: 'purchase',
-        items: n.items,
-        constraints: { max_total: toWire(n.openingMinor), currency: this.ctx.currency, delivery_by: deliveryBy },
-        mandate_ref: this.mandate.mandateId,
-      });
-    }
+    // One payload for every store asked: a message is never changed once sent.
+    const payload = {
+      intent: 'purchase',
+      items: n.items,
+      constraints: { max_total: toWire(n.openingMinor), currency: this.ctx.currency, delivery_by: deliveryBy },
+      mandate_ref: this.mandate.mandateId,
+    } as const;
+    for (const store of n.stores) this.host.send(this.partyOf(store), 'a2a.commerce.intent', n.conversationId, payload);
     this.timers.arm(n, QUOTE_WAIT, this.plan.quote_timeout);
   }
 }
