@@ -77,24 +77,8 @@ function isDatePart(value: string): boolean {
   return value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45 && century >= 0 && year >= 0 && month >= 1 && month <= 12 && day >= 1 && (day <= 28 || realDay(century * 100 + year, month, day));
 }
 
-/**
- * The last two timestamps that passed. Messages sent at one instant share one text, and a quote
- * carries two (its time and its expiry): when negotiations run in step, nearly every timestamp
- * is one of the last two seen, and comparing costs less than scanning.
- */
-let passed = '1970-01-01T00:00:00Z';
-let passedBefore = '1970-01-01T00:00:00Z';
-
 /** RFC 3339 UTC timestamp: YYYY-MM-DDTHH:MM:SS, optional fraction of 1-9 digits, then Z. */
 function isDateTime(value: string): boolean {
-  if (value === passed || value === passedBefore) return true;
-  if (!scanDateTime(value)) return false;
-  passedBefore = passed;
-  passed = value;
-  return true;
-}
-
-function scanDateTime(value: string): boolean {
   const n = value.length;
   if (n < 20 || n > 30 || !isDatePart(value)) return false;
   const hours = twoDigits(value, 11);
