@@ -20,22 +20,11 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { measureFloors } from './floors.js';
+import { benchNodeFlags } from './node-flags.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-/**
- * Each measurement runs with V8's old space capped (BENCH_HEAP_MB, default 1536): a run's live
- * heap stays well below that, and without a cap V8 lets the heap (and so the RSS) grow far past
- * what is live before it collects. And with a young generation of 64 MiB semi-spaces
- * (BENCH_SEMI_SPACE_MB; V8's default is 16): the negotiations in flight survive a scavenge, so
- * scavenging less often copies them less often (a fifth of the time of a 10,000-buyer run went to
- * scavenges with the default).
- */
-const heapMb = Number(process.env.BENCH_HEAP_MB ?? 1536);
-const semiSpaceMb = Number(process.env.BENCH_SEMI_SPACE_MB ?? 64);
-const nodeFlags = [
-  ...(Number.isFinite(heapMb) && heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []),
-  ...(Number.isFinite(semiSpaceMb) && semiSpaceMb > 0 ? [`--max-semi-space-size=${semiSpaceMb}`] : []),
-];
+/** Each measurement's V8 flags: old space capped, 64 MiB semi-spaces (see node-flags.ts). */
+const nodeFlags = benchNodeFlags();
 const scenarios = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['scenarios/bench-100k.yaml'];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
