@@ -16,12 +16,12 @@ import { Strategy } from './strategies/registry.js';
 import { BuyerAccepting } from './buyer/accepting.js';
 import { BuyerArrivals } from './buyer/arrivals.js';
 import type { BuyerHost } from './buyer/host.js';
-import { APPROVAL_WAIT, ARRIVAL, BURST, CONFIRM_WAIT, MANDATE_APPROVAL_WAIT, QUOTE_WAIT, RESPONSE_WAIT, type Negotiation, type Timer } from './buyer/negotiation.js';
+import { APPROVAL_WAIT, ARRIVAL, BURST, CONFIRM_WAIT, MANDATE_APPROVAL_WAIT, QUOTE_WAIT, RESPONSE_WAIT, Negotiations, type Negotiation, type Timer } from './buyer/negotiation.js';
 import { BuyerRounds } from './buyer/rounds.js';
 import { BuyerTimers } from './buyer/timers.js';
 
 export class BuyerAgent extends Agent {
-  private readonly negotiations = new Map<string, Negotiation>();
+  private readonly negotiations = new Negotiations();
   private readonly arrivals: BuyerArrivals;
   private readonly rounds: BuyerRounds;
   private readonly accepting: BuyerAccepting;
@@ -128,7 +128,7 @@ export class BuyerAgent extends Agent {
   /** A crash loses every negotiation not yet accepted; accepted ones were persisted. */
   protected override crashed(): void {
     this.arrivals.crashed();
-    for (const n of [...this.negotiations.values()]) {
+    for (const n of this.negotiations.values()) {
       // An accept sent is persisted; one still waiting for approval is not.
       if (n.phase === 'accepting' && n.acceptAttempts > 0) n.token++;
       else this.timers.end(n, 'agent_crashed');

@@ -16,7 +16,7 @@ import type { BuiltinHost } from '../strategies/bayesian.js';
 import { callPropose, NegotiationView, StrategyFailure, type ViewContext } from '../strategies/host.js';
 import type { Strategy } from '../strategies/registry.js';
 import type { BuyerHost } from './host.js';
-import { ARRIVAL, QUOTE_WAIT, type Negotiation } from './negotiation.js';
+import { ARRIVAL, QUOTE_WAIT, type Negotiation, type Negotiations } from './negotiation.js';
 import type { BuyerTimers } from './timers.js';
 
 const US_PER_DAY = 86_400_000_000;
@@ -50,7 +50,7 @@ export class BuyerArrivals {
     private readonly rng: Rng,
     private readonly mandate: Mandate,
     private readonly strategy: Strategy,
-    private readonly negotiations: Map<string, Negotiation>,
+    private readonly negotiations: Negotiations,
     private readonly timers: BuyerTimers,
   ) {
     this.conversationIds = new IdMaker(`conv_${localName}_`);
@@ -150,7 +150,7 @@ export class BuyerArrivals {
       negotiator: undefined,
       view,
     };
-    this.negotiations.set(n.conversationId, n);
+    this.negotiations.add(n);
     if (stores.length === 0) {
       this.timers.end(n, 'no_quotes');
       return;

@@ -5,6 +5,7 @@
 import type { BusinessProfile, Party, QuotePayload } from '../../protocol/schemas.js';
 import type { Negotiator } from '../strategies/contract.js';
 import type { NegotiationView } from '../strategies/host.js';
+import { NumberedTable, trailingNumber } from '../../engine/numbered-table.js';
 
 // Timer events
 export const ARRIVAL = 1;
@@ -87,4 +88,37 @@ export interface Negotiation {
 export interface Timer {
   readonly conversationId: string;
   readonly token: number;
+}
+
+/**
+ * A buyer's negotiations in flight, by the number its conversation ids end in: it numbers them
+ * 1, 2, 3… as it opens them (`conv_<buyer>_<n>`), so an array indexed by that number holds them,
+ * and a message finds its negotiation without hashing its conversation id.
+ */
+export class Negotiations {
+  private readonly table = new NumberedTable<Negotiation>();
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  /** The negotiation of `conversationId`; undefined for any id this buyer did not give out or that ended. */
+  get(conversationId: string): Negotiation | undefined {
+    const n = this.table.get(trailingNumber(conversationId));
+    return n !== undefined && n.conversationId === conversationId ? n : undefined;
+  }
+
+  /** Adds a negotiation whose conversation id is numbered above every one added before. */
+  add(n: Negotiation): void {
+    this.table.add(trailingNumber(n.conversationId), n);
+  }
+
+  delete(n: Negotiation): void {
+    this.table.delete(trailingNumber(n.conversationId));
+  }
+
+  /** Those in flight, oldest first (a copy). */
+  values(): Negotiation[] {
+    return this.table.values();
+  }
 }

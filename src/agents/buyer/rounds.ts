@@ -14,7 +14,7 @@ import { callPropose, callRespond, StrategyFailure } from '../strategies/host.js
 import type { BuyerAccepting } from './accepting.js';
 import type { BuyerArrivals } from './arrivals.js';
 import type { BuyerHost } from './host.js';
-import { RESPONSE_WAIT, type Negotiation } from './negotiation.js';
+import { RESPONSE_WAIT, type Negotiation, type Negotiations } from './negotiation.js';
 import type { BuyerTimers } from './timers.js';
 
 // A counter's amount, held by reference (see moneyByReference).
@@ -25,7 +25,7 @@ export class BuyerRounds {
     private readonly host: BuyerHost,
     private readonly ctx: AgentContext,
     private readonly plan: BuyerPlan,
-    private readonly negotiations: Map<string, Negotiation>,
+    private readonly negotiations: Negotiations,
     private readonly arrivals: BuyerArrivals,
     private readonly accepting: BuyerAccepting,
     private readonly timers: BuyerTimers,

@@ -9,7 +9,7 @@ import type { Mandate } from '../mandates.js';
 import type { BuyerOrganisation } from '../organisation.js';
 import type { StrategyFailure } from '../strategies/host.js';
 import type { BuyerHost } from './host.js';
-import { TIMEOUT, type Negotiation, type Timer } from './negotiation.js';
+import { TIMEOUT, type Negotiation, type Negotiations, type Timer } from './negotiation.js';
 
 export class BuyerTimers {
   constructor(
@@ -19,7 +19,7 @@ export class BuyerTimers {
     private readonly mandate: Mandate,
     /** the strategy's name, for its failures */
     private readonly strategyName: string,
-    private readonly negotiations: Map<string, Negotiation>,
+    private readonly negotiations: Negotiations,
   ) {}
 
   private get nowUs(): number {
@@ -48,7 +48,7 @@ export class BuyerTimers {
   end(n: Negotiation, outcome: Outcome): void {
     const now = this.nowUs;
     if (outcome !== 'succeeded' && n.reservedMinor !== undefined) this.org.spending.release(this.mandate, n.reservedAtUs!, n.reservedMinor);
-    this.negotiations.delete(n.conversationId);
+    this.negotiations.delete(n);
     n.token++;
     const negotiator = n.negotiator;
     if (negotiator?.onEnd !== undefined) {

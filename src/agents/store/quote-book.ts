@@ -8,6 +8,7 @@
 import type { ConfirmationPayload, QuoteItem, QuotePayload } from '../../protocol/schemas.js';
 import type { NegotiationView } from '../strategies/host.js';
 import type { Negotiator } from '../strategies/contract.js';
+import { NumberedTable } from '../../engine/numbered-table.js';
 
 /** How long an executed order is remembered so that a retried accept gets the same answer. */
 export const ORDER_RETENTION_US = 60_000_000;
@@ -69,77 +70,9 @@ export interface ExecutedQuote {
   acknowledged: boolean;
 }
 
-/**
- * Quotes by number, numbers given in increasing order: slot i holds number `first + i`, or
- * nothing once that quote is gone. Slots [head, end) are in use, those before `head` are empty.
- * Once the empty ones are half of those in use, the rest move down in place: the array keeps its
- * room, so a store that quotes steadily does not grow and drop arrays.
- */
-class LiveQuotes {
-  private slots: (QuoteState | undefined)[] = [];
-  private first = 0;
-  private head = 0;
-  private end = 0;
-  private count = 0;
-
-  get(key: number): QuoteState | undefined {
-    const i = key - this.first;
-    return i >= this.head && i < this.end ? this.slots[i] : undefined;
-  }
-
-  /** Adds a quote numbered above every one added before. */
-  add(q: QuoteState): void {
-    if (this.count === 0) {
-      // Every slot is empty: start over from slot 0.
-      this.first = q.key;
-      this.head = 0;
-      this.end = 0;
-    }
-    const i = q.key - this.first;
-    if (i < this.end) throw new Error(`quote ${q.quoteId} is numbered below a quote already filed`);
-    const slots = this.slots;
-    while (this.end < i) slots[this.end++] = undefined;
-    slots[this.end++] = q;
-    this.count++;
-  }
-
-  delete(key: number): void {
-    const i = key - this.first;
-    if (i < this.head || i >= this.end || this.slots[i] === undefined) return;
-    this.slots[i] = undefined;
-    this.count--;
-    this.skipEmpty();
-  }
-
-  clear(): void {
-    this.slots = [];
-    this.head = 0;
-    this.end = 0;
-    this.count = 0;
-  }
-
-  /** The oldest quote still held. */
-  oldest(): QuoteState | undefined {
-    return this.count === 0 ? undefined : this.slots[this.head];
-  }
-
-  private skipEmpty(): void {
-    const slots = this.slots;
-    while (this.head < this.end && slots[this.head] === undefined) this.head++;
-    if (this.head > 64 && 2 * this.head > this.end) {
-      const moved = this.end - this.head;
-      slots.copyWithin(0, this.head, this.end);
-      slots.fill(undefined, moved, this.end);
-      this.first += this.head;
-      this.end = moved;
-      this.head = 0;
-    }
-  }
-}
-
 export class QuoteBook {
   /** quotes not executed, oldest first; forgotten once expired for as long again as they were valid */
-  private readonly live = new LiveQuotes();
+  private readonly live = new NumberedTable<QuoteState>();
   /** executed quotes, oldest first, kept ORDER_RETENTION_US past their validity */
   private readonly executed = new Map<number, ExecutedQuote>();
   private readonly orders = new Map<string, ExecutedQuote>();
@@ -164,7 +97,7 @@ export class QuoteBook {
   /** Files a new quote; the one it replaces is dead from now on (a counter or accept naming it is told quote_not_found). */
   add(q: QuoteState, replaces?: QuoteState): void {
     if (replaces !== undefined) this.forget(replaces);
-    this.live.add(q);
+    this.live.add(q.key, q);
   }
 
   /** Forgets a live quote (the negotiation ended), by its number: the store's own, so its id need not be read. */
