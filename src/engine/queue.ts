@@ -38,10 +38,25 @@ export function eventBefore(a: SimEvent, b: SimEvent): boolean {
 
 const INITIAL_SLOTS = 1024;
 
+const TWO_20 = 2 ** 20;
+const TWO_28 = 2 ** 28;
+
+/**
+ * (priority, origin, sequence) as one number that orders as the three do, when they fit in 53
+ * bits (priority < 32, origin < 2^20, sequence < 2^28); else -1, and the three are compared.
+ * Events at one time are many when negotiations run in step: the heap then compares ties at every
+ * level, and one number kept beside the times costs a read where the three cost six, from arrays
+ * indexed by slot that are all over memory.
+ */
+function packTie(p: number, o: number, s: number): number {
+  return p >= 0 && p < 32 && o >= 0 && o < TWO_20 && s >= 0 && s < TWO_28 ? (p * TWO_20 + o) * TWO_28 + s : -1;
+}
+
 export class EventQueue {
-  /** slot numbers in heap order, and the time of each heap position beside it */
+  /** slot numbers in heap order, and the time and packed tie key (packTie) of each heap position beside it */
   private heap = new Int32Array(INITIAL_SLOTS);
   private times = new Float64Array(INITIAL_SLOTS);
+  private ties = new Float64Array(INITIAL_SLOTS);
   private count = 0;
   // per slot: the event's key and what it carries
   private slotTime = new Float64Array(INITIAL_SLOTS);
@@ -79,17 +94,25 @@ export class EventQueue {
     if (this.count === this.heap.length) this.growHeap();
     const heap = this.heap;
     const times = this.times;
+    const ties = this.ties;
+    const tie = packTie(p, o, s);
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent]!;
-      if (t > pt || (t === pt && !this.before(slot, heap[parent]!))) break;
+      if (t > pt) break;
+      if (t === pt) {
+        const parentTie = ties[parent]!;
+        if (tie >= 0 && parentTie >= 0 ? tie > parentTie : !this.before(slot, heap[parent]!)) break;
+      }
       heap[i] = heap[parent]!;
       times[i] = pt;
+      ties[i] = ties[parent]!;
       i = parent;
     }
     heap[i] = slot;
     times[i] = t;
+    ties[i] = tie;
   }
 
   /**
@@ -100,11 +123,13 @@ export class EventQueue {
     if (this.count === 0) return -1;
     const heap = this.heap;
     const times = this.times;
+    const ties = this.ties;
     const top = heap[0]!;
     const n = --this.count;
     if (n > 0) {
       const last = heap[n]!;
       const lt = times[n]!;
+      const lastTie = ties[n]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
@@ -114,16 +139,27 @@ export class EventQueue {
         if (r < n) {
           const rt = times[r]!;
           const ltime = times[l]!;
-          if (rt < ltime || (rt === ltime && this.before(heap[r]!, heap[l]!))) c = r;
+          if (rt < ltime) c = r;
+          else if (rt === ltime) {
+            const rTie = ties[r]!;
+            const lTie = ties[l]!;
+            if (rTie >= 0 && lTie >= 0 ? rTie < lTie : this.before(heap[r]!, heap[l]!)) c = r;
+          }
         }
         const ct = times[c]!;
-        if (ct > lt || (ct === lt && !this.before(heap[c]!, last))) break;
+        if (ct > lt) break;
+        if (ct === lt) {
+          const cTie = ties[c]!;
+          if (cTie >= 0 && lastTie >= 0 ? cTie > lastTie : !this.before(heap[c]!, last)) break;
+        }
         heap[i] = heap[c]!;
         times[i] = ct;
+        ties[i] = ties[c]!;
         i = c;
       }
       heap[i] = last;
       times[i] = lt;
+      ties[i] = lastTie;
     }
     return top;
   }
@@ -228,6 +264,7 @@ export class EventQueue {
   private growHeap(): void {
     this.heap = grown(this.heap);
     this.times = grown(this.times);
+    this.ties = grown(this.ties);
   }
 }
 

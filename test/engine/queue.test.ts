@@ -97,6 +97,54 @@ describe('EventQueue', () => {
     );
   });
 
+  it('orders ties at the edges of the packed key by the full key', () => {
+    const cases: [SimEvent, SimEvent][] = [
+      [ev(0, 0, 0, 2 ** 28), ev(0, 0, 1, 0)],
+      [ev(0, 0, 0, 2 ** 28 - 1), ev(0, 0, 1, 0)],
+      [ev(0, 0, 2 ** 20 - 1, 5), ev(0, 1, 0, 0)],
+      [ev(0, 0, 2 ** 20, 0), ev(0, 1, 0, 0)],
+      [ev(0, 31, 0, 9), ev(0, 32, 0, 0)],
+      [ev(0, 10, 7, 2 ** 40), ev(0, 10, 8, 0)],
+    ];
+    for (const [first, second] of cases) {
+      for (const order of [[first, second], [second, first]]) {
+        const q = new EventQueue();
+        for (const e of order) q.push(e);
+        expect(q.pop()).toEqual(first);
+        expect(q.pop()).toEqual(second);
+      }
+    }
+  });
+
+  it('orders ties the same whether their keys fit one packed number or not (priorities, origins and sequences on both sides of the limits)', () => {
+    const big = fc.tuple(
+      fc.integer({ min: 0, max: 3 }),
+      fc.constantFrom(0, 10, 31, 32, 40),
+      fc.constantFrom(0, 1, 2 ** 20 - 1, 2 ** 20, 2 ** 20 + 5, 2 ** 31),
+      fc.constantFrom(0, 1, 2 ** 28 - 2, 2 ** 28 - 1, 2 ** 28, 2 ** 40),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(big, { selector: ([t, p, o, s]) => `${t}/${p}/${o}/${s}`, maxLength: 300 }), fc.array(fc.boolean(), { maxLength: 600 }), (rows, pops) => {
+        const events = rows.map(([t, p, o, s], i) => ev(t, p, o, s, i));
+        const q = new EventQueue();
+        const model: SimEvent[] = [];
+        let next = 0;
+        for (const pop of [...pops, ...events.map(() => false), ...events.map(() => true)]) {
+          if (pop) {
+            model.sort(byKey);
+            expect(q.pop()).toEqual(model.shift());
+          } else if (next < events.length) {
+            q.push(events[next]!);
+            model.push(events[next]!);
+            next++;
+          }
+        }
+        expect(q.size).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps the order while it grows past its first thousands of pending events', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.constantFrom(10, 20)), { minLength: 2500, maxLength: 5000 }), (rows) => {
