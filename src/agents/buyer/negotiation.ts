@@ -24,6 +24,8 @@ export type Phase = 'quoting' | 'negotiating' | 'approving' | 'accepting';
 export interface Offer {
   from: Party;
   quote: QuotePayload;
+  /** the quote's id, kept here: the next quote names it, and the payload it came in is long cold by then */
+  quoteId: string;
   totalMinor: number;
   /** when it arrived */
   atUs: number;

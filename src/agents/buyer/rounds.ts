@@ -41,12 +41,13 @@ export class BuyerRounds {
     const totalMinor = toMinor(m.payload.totals.total);
     if (n.phase === 'quoting') {
       if (!this.firstAnswer(n, m.from)) return;
-      if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, totalMinor, atUs: this.nowUs };
+      if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, quoteId: m.payload.quote_id, totalMinor, atUs: this.nowUs };
       if (--n.awaiting === 0) this.decide(n);
-    } else if (n.phase === 'negotiating' && n.counterpart && m.from.identifier === n.counterpart.from.identifier && m.payload.replaces === n.counterpart.quote.quote_id) {
+    } else if (n.phase === 'negotiating' && n.counterpart && m.from.identifier === n.counterpart.from.identifier && m.payload.replaces === n.counterpart.quoteId) {
       const offer = n.counterpart;
       offer.from = m.from;
       offer.quote = m.payload;
+      offer.quoteId = m.payload.quote_id;
       offer.totalMinor = totalMinor;
       offer.atUs = this.nowUs;
       n.view.offered('store', totalMinor);
@@ -75,7 +76,7 @@ export class BuyerRounds {
       if (m.payload.code === 'internal_error') n.storeFailed = true;
       if (m.payload.code === 'agent_unreachable') n.unreachable = true;
       if (--n.awaiting === 0) this.decide(n);
-    } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier && (m.payload.reference === n.counterpart.quote.quote_id || m.payload.reference === n.lastSentId)) {
+    } else if (n.counterpart && m.from.identifier === n.counterpart.from.identifier && (m.payload.reference === n.counterpart.quoteId || m.payload.reference === n.lastSentId)) {
       // A store that has run out of rounds ends the negotiation without agreement.
       const code = m.payload.code;
       this.timers.end(n, code === 'negotiation_closed' ? 'no_agreement' : code === 'market_halted' ? 'market_halted' : code === 'internal_error' ? 'strategy_error' : code === 'agent_unreachable' ? 'agent_unreachable' : 'rejected_by_store');
@@ -173,7 +174,7 @@ export class BuyerRounds {
     n.lastProposalMinor = proposal;
     n.view.offered('buyer', proposal);
     n.lastSentId = this.host.send(offer.from, 'a2a.commerce.counter', n.conversationId, {
-      quote_id: offer.quote.quote_id,
+      quote_id: offer.quoteId,
       proposed_changes: { max_total: toWire(proposal), reason: 'Budget constraint' },
     }).id;
     this.timers.arm(n, RESPONSE_WAIT, this.plan.quote_timeout);
@@ -189,7 +190,7 @@ export class BuyerRounds {
     const offer = n?.counterpart;
     const negotiator = n?.negotiator as Preparing | undefined;
     if (n === undefined || offer === undefined || negotiator?.prepare === undefined || n.phase !== 'negotiating') return false;
-    if (m.from.identifier !== offer.from.identifier || m.payload.replaces !== offer.quote.quote_id) return false;
+    if (m.from.identifier !== offer.from.identifier || m.payload.replaces !== offer.quoteId) return false;
     const ask = toMinor(m.payload.totals.total);
     if (ask <= n.lastProposalMinor) return false;
     const view = n.view;
