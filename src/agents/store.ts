@@ -52,7 +52,7 @@ export class StoreAgent extends Agent {
     this.serviceTime = plan.capacity.service_time;
     this.profile = storeProfile(plan, address);
     this.endpoint = this.profile.transports.a2a.endpoint;
-    this.quotes = new QuoteBook(`q_${this.localName}_`);
+    this.quotes = new QuoteBook();
     if (ctx.settlement && ctx.clearingHouse) this.sagas = new StoreSagas(this.sagaHost(), ctx, ctx.settlement, ctx.clearingHouse);
     const host = this.partsHost();
     this.orders = new StoreOrders(host, ctx, plan, this.localName, this.endpoint, this.quotes, this.limiter, this.spending, this.sagas);

@@ -8,7 +8,7 @@
 import type { ConfirmationPayload, QuoteItem, QuotePayload } from '../../protocol/schemas.js';
 import type { NegotiationView } from '../strategies/host.js';
 import type { Negotiator } from '../strategies/contract.js';
-import { NumberedTable } from '../../engine/numbered-table.js';
+import { NumberedTable, trailingNumber } from '../../engine/numbered-table.js';
 
 /** How long an executed order is remembered so that a retried accept gets the same answer. */
 export const ORDER_RETENTION_US = 60_000_000;
@@ -78,16 +78,20 @@ export class QuoteBook {
   private readonly orders = new Map<string, ExecutedQuote>();
   private nextSweepUs = 0;
 
-  constructor(private readonly prefix: string) {}
-
-  /** The live quote with this id, if it is one of ours. */
+  /**
+   * The live quote with this id, if it is one of ours: found by the number the id ends in, and
+   * then its id compared whole (the same text object, usually: the buyer sends back the id it was
+   * given, so the comparison need not read it).
+   */
   get(quoteId: string): QuoteState | undefined {
-    return this.live.get(quoteNumber(quoteId, this.prefix));
+    const q = this.live.get(trailingNumber(quoteId));
+    return q !== undefined && q.quoteId === quoteId ? q : undefined;
   }
 
   /** The executed quote with this id, if it is one of ours and still kept. */
   executedQuote(quoteId: string): ExecutedQuote | undefined {
-    return this.executed.get(quoteNumber(quoteId, this.prefix));
+    const q = this.executed.get(trailingNumber(quoteId));
+    return q !== undefined && q.quoteId === quoteId ? q : undefined;
   }
 
   order(orderId: string): ExecutedQuote | undefined {
@@ -143,18 +147,4 @@ export class QuoteBook {
       this.orders.delete(q.confirmation.order_id);
     }
   }
-}
-
-/** n for a quote id `<prefix><n>` as this store writes them (no sign, no leading zero), else -1. */
-export function quoteNumber(quoteId: string, prefix: string): number {
-  const n = quoteId.length;
-  const from = prefix.length;
-  if (n <= from || n > from + 15 || !quoteId.startsWith(prefix) || (quoteId.charCodeAt(from) === 48 && n > from + 1)) return -1;
-  let value = 0;
-  for (let i = from; i < n; i++) {
-    const d = quoteId.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
 }

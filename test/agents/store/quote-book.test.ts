@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_RETENTION_US, QuoteBook, quoteNumber, type ExecutedQuote, type QuoteState } from '../../../src/agents/store/quote-book.js';
+import { ORDER_RETENTION_US, QuoteBook, type ExecutedQuote, type QuoteState } from '../../../src/agents/store/quote-book.js';
 
 const prefix = 'q_st_';
 function quote(key: number, issuedUs: number, validUs = 1_000): QuoteState {
@@ -17,7 +17,7 @@ function quote(key: number, issuedUs: number, validUs = 1_000): QuoteState {
 
 describe('quote book', () => {
   it('finds live quotes by id through any number of forgets, replacements and sweeps', () => {
-    const book = new QuoteBook(prefix);
+    const book = new QuoteBook();
     const held = new Map<number, QuoteState>();
     const made: QuoteState[] = [];
     let x = 11;
@@ -48,7 +48,7 @@ describe('quote book', () => {
   });
 
   it('sweeps quotes in the order issued, stopping at the first not yet due', () => {
-    const book = new QuoteBook(prefix);
+    const book = new QuoteBook();
     book.add(quote(1, 0, 100));
     book.add(quote(2, 0, 10_000));
     book.add(quote(3, 0, 100));
@@ -59,7 +59,7 @@ describe('quote book', () => {
   });
 
   it('keeps what a retried accept and the receipt need of an executed quote, by quote and by order id', () => {
-    const book = new QuoteBook(prefix);
+    const book = new QuoteBook();
     const q = quote(1, 0);
     book.add(q);
     const confirmation = { order_id: 'o1' } as ExecutedQuote['confirmation'];
@@ -83,8 +83,13 @@ describe('quote book', () => {
     expect(book.get(`${prefix}7`)?.key).toBe(7);
   });
 
-  it('reads quote numbers as the store writes them, and nothing else', () => {
-    expect(quoteNumber('q_st_42', prefix)).toBe(42);
-    for (const bad of ['q_st_', 'q_st_042', 'q_st_4x', 'q_ot_4', 'q_st_-1', `q_st_${'9'.repeat(16)}`]) expect(quoteNumber(bad, prefix)).toBe(-1);
+  it('finds a quote by its own id only, not by another id ending in the same number', () => {
+    const book = new QuoteBook();
+    book.add(quote(4, 0));
+    book.executedAs(quote(5, 0), { order_id: 'o5' } as ExecutedQuote['confirmation']);
+    expect(book.get(['q', 'st', '4'].join('_'))?.key).toBe(4);
+    for (const other of ['q_st_', 'q_st_04', 'q_st_4x', 'q_ot_4', 'q_st_-4', '4', `q_st_${'9'.repeat(16)}4`]) expect(book.get(other)).toBeUndefined();
+    expect(book.executedQuote(`${prefix}5`)?.key).toBe(5);
+    expect(book.executedQuote('q_ot_5')).toBeUndefined();
   });
 });
