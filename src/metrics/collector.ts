@@ -266,11 +266,16 @@ export class MetricsCollector {
     for (const [k, v] of o.heldByOrganisation) add(this.heldByOrganisation, k, v);
     for (const [k, v] of o.compensatedByCause) add(this.compensatedByCause, k, v);
     for (const [k, v] of o.failedByCause) add(this.failedByCause, k, v);
+    // (forEach: a for-of over a map's entries made an array per entry, and a run has a tally per pair that traded)
     const mergeTallies = <K>(into: Map<K, Tally>, from: Map<K, Tally>) => {
-      for (const [k, t] of from) {
-        const cur = into.get(k) ?? { count: 0, succeeded: 0 };
-        into.set(k, { count: cur.count + t.count, succeeded: cur.succeeded + t.succeeded });
-      }
+      from.forEach((t, k) => {
+        const cur = into.get(k);
+        if (cur === undefined) into.set(k, { count: t.count, succeeded: t.succeeded });
+        else {
+          cur.count += t.count;
+          cur.succeeded += t.succeeded;
+        }
+      });
     };
     mergeTallies(this.byCategory, o.byCategory);
     mergeTallies(this.byRegime, o.byRegime);
@@ -350,6 +355,16 @@ export class MetricsCollector {
 
   /** Splits a pair key back into buyer and store ids. */
   static pairIds(key: number): { buyerId: number; storeId: number } {
-    return { buyerId: Math.floor(key / PAIR_STRIDE), storeId: key % PAIR_STRIDE };
+    return { buyerId: MetricsCollector.buyerOf(key), storeId: MetricsCollector.storeOf(key) };
+  }
+
+  /** The buyer's id of a byPair key. */
+  static buyerOf(key: number): number {
+    return Math.floor(key / PAIR_STRIDE);
+  }
+
+  /** The store's id of a byPair key. */
+  static storeOf(key: number): number {
+    return key % PAIR_STRIDE;
   }
 }

@@ -39,15 +39,25 @@ export function buildStrategies(metrics: MetricsCollector, strategies: readonly 
     if (!row.organisations.includes(s.organisation)) row.organisations.push(s.organisation);
     rows.set(k, row);
   }
-  for (const [pair, tally] of metrics.byPair) {
-    const { buyerId, storeId } = Collector.pairIds(pair);
-    for (const who of [strategyOf(buyerId), strategyOf(storeId)]) {
-      const row = who && rows.get(key(who.role, who.name));
-      if (!row) continue;
-      row.negotiations += tally.count;
-      row.succeeded += tally.succeeded;
-    }
-  }
+  // Each agent's row, looked up once: a run has a tally per buyer and store that traded, and
+  // every agent is in many of them.
+  const rowOf = new Map<number, { negotiations: number; succeeded: number } | undefined>();
+  const rowOfAgent = (agentId: number) => {
+    if (rowOf.has(agentId)) return rowOf.get(agentId);
+    const who = strategyOf(agentId);
+    const row = who && rows.get(key(who.role, who.name));
+    rowOf.set(agentId, row);
+    return row;
+  };
+  const credit = (row: { negotiations: number; succeeded: number } | undefined, tally: { count: number; succeeded: number }) => {
+    if (!row) return;
+    row.negotiations += tally.count;
+    row.succeeded += tally.succeeded;
+  };
+  metrics.byPair.forEach((tally, pair) => {
+    credit(rowOfAgent(Collector.buyerOf(pair)), tally);
+    credit(rowOfAgent(Collector.storeOf(pair)), tally);
+  });
   const sums = new Map<string, ScoreSums>();
   if (metrics.scores) {
     for (const k of rows.keys()) sums.set(k, new ScoreSums());
