@@ -208,14 +208,16 @@ export abstract class Draws {
       }
       return picked;
     }
-    const pool = Array.from({ length: n }, (_, i) => i);
+    const pool: number[] = [];
+    for (let i = 0; i < n; i++) pool.push(i);
     for (let i = 0; i < take; i++) {
       const j = i + this.int(n - i);
       const tmp = pool[i]!;
       pool[i] = pool[j]!;
       pool[j] = tmp;
     }
-    return pool.slice(0, take);
+    pool.length = take;
+    return pool;
   }
 }
 
