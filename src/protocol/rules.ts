@@ -50,45 +50,43 @@ function isAgentId(value: string): boolean {
   return true;
 }
 
-/** The digit at `at` of `value`, or -1 for any other character. */
-function digit(value: string, at: number): number {
-  const d = value.charCodeAt(at) - 48;
-  return d >= 0 && d <= 9 ? d : -1;
-}
-
-/** The two-digit number at `at`, or -1 unless both are digits. */
+/**
+ * The two-digit number at `at`, or -1 unless both are digits. (A code minus 48 taken unsigned is
+ * at most 9 only for a digit: one comparison per character.)
+ */
 function twoDigits(value: string, at: number): number {
-  const a = digit(value, at);
-  const b = digit(value, at + 1);
-  return a < 0 || b < 0 ? -1 : a * 10 + b;
+  const a = value.charCodeAt(at) - 48;
+  const b = value.charCodeAt(at + 1) - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 ? -1 : a * 10 + b;
 }
 
 /** YYYY-MM-DD with a real month and day. */
-function isDate(value: string): boolean {
-  return value.length === 10 && isDatePart(value);
+export function isDate(value: string): boolean {
+  return value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45 && isRealDate(twoDigits(value, 0), twoDigits(value, 2), twoDigits(value, 5), twoDigits(value, 8));
 }
 
-/** The first ten characters of `value` are YYYY-MM-DD with a real month and day. */
-function isDatePart(value: string): boolean {
-  const century = twoDigits(value, 0);
-  const year = twoDigits(value, 2);
-  const month = twoDigits(value, 5);
-  const day = twoDigits(value, 8);
-  return value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45 && century >= 0 && year >= 0 && month >= 1 && month <= 12 && day >= 1 && (day <= 28 || realDay(century * 100 + year, month, day));
+/** Century, year, month and day (each -1 when not two digits) make a real date. */
+function isRealDate(century: number, year: number, month: number, day: number): boolean {
+  return century >= 0 && year >= 0 && month >= 1 && month <= 12 && day >= 1 && (day <= 28 || realDay(century * 100 + year, month, day));
 }
 
-/** RFC 3339 UTC timestamp: YYYY-MM-DDTHH:MM:SS, optional fraction of 1-9 digits, then Z. */
-function isDateTime(value: string): boolean {
+/**
+ * RFC 3339 UTC timestamp: YYYY-MM-DDTHH:MM:SS, optional fraction of 1-9 digits, then Z. Written
+ * flat (separators first, then the numbers): every message has one or two of these, and calls
+ * to small helpers here were not all inlined.
+ */
+export function isDateTime(value: string): boolean {
   const n = value.length;
-  if (n < 20 || n > 30 || !isDatePart(value)) return false;
+  if (n < 20 || n > 30) return false;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(10) !== 84 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(n - 1) !== 90) return false;
   const hours = twoDigits(value, 11);
   const minutes = twoDigits(value, 14);
   const seconds = twoDigits(value, 17);
-  if (value.charCodeAt(10) !== 84 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(n - 1) !== 90) return false;
   if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) return false;
+  if (!isRealDate(twoDigits(value, 0), twoDigits(value, 2), twoDigits(value, 5), twoDigits(value, 8))) return false;
   if (n === 20) return true;
   if (value.charCodeAt(19) !== 46 || n === 21) return false;
-  for (let i = 20; i < n - 1; i++) if (digit(value, i) < 0) return false;
+  for (let i = 20; i < n - 1; i++) if ((value.charCodeAt(i) - 48) >>> 0 > 9) return false;
   return true;
 }
 

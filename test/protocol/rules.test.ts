@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPlainHttpUrl } from '../../src/protocol/rules.js';
+import { isDate, isDateTime, isPlainHttpUrl } from '../../src/protocol/rules.js';
 
 describe('isPlainHttpUrl', () => {
   it.each([
@@ -44,5 +44,53 @@ describe('isPlainHttpUrl', () => {
         { numRuns: 20_000 },
       );
     }
+  });
+});
+
+/** The reference: the shape by a regular expression, the calendar by Date. */
+function referenceDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(2000, mo - 1, d));
+  date.setUTCFullYear(y);
+  return mo >= 1 && mo <= 12 && d >= 1 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+function referenceDateTime(v: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/.exec(v);
+  return m !== null && referenceDate(m[1]!) && Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4]) <= 59;
+}
+
+describe('isDate and isDateTime', () => {
+  it('agree with a regular expression and the calendar on strings near the shape', () => {
+    const digits = (n: number) => fc.array(fc.constantFrom('0', '1', '2', '3', '4', '5', '9', 'a', '/', ' '), { minLength: n - 1, maxLength: n + 1 }).map((a) => a.join(''));
+    const sep = (c: string) => fc.constantFrom(c, c, c, c, 'x', '');
+    // Mostly the values at the edges of each field's range, so that near misses are common.
+    const edges = (n: number) => (n === 4 ? fc.constantFrom('0000', '1900', '2000', '2024', '2025', '9999') : fc.constantFrom('00', '01', '02', '04', '11', '12', '13', '23', '24', '28', '29', '30', '31', '32', '59', '60', '99'));
+    const numbers = (n: number) => fc.oneof({ arbitrary: edges(n), weight: 6 }, { arbitrary: digits(n), weight: 1 }, { arbitrary: fc.integer({ min: 0, max: 10 ** n - 1 }).map((x) => String(x).padStart(n, '0')), weight: 1 });
+    const date = fc.tuple(numbers(4), sep('-'), numbers(2), sep('-'), numbers(2)).map((p) => p.join(''));
+    const fraction = fc.oneof(fc.constant(''), fc.constant('.'), numbers(1).map((d) => `.${d}`), fc.integer({ min: 0, max: 12 }).map((n) => `.${'7'.repeat(n)}`));
+    const dateTime = fc.tuple(date, sep('T'), numbers(2), sep(':'), numbers(2), sep(':'), numbers(2), fraction, sep('Z')).map((p) => p.join(''));
+    fc.assert(
+      fc.property(date, (v) => {
+        expect(isDate(v)).toBe(referenceDate(v));
+      }),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(dateTime, (v) => {
+        expect(isDateTime(v)).toBe(referenceDateTime(v));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each(['2024-02-29T23:59:59Z', '2000-02-29T00:00:00.5Z', '2025-12-31T00:00:00.123456789Z'])('accepts %s', (v) => {
+    expect(isDateTime(v)).toBe(true);
+  });
+
+  it.each(['1900-02-29T00:00:00Z', '2025-04-31T00:00:00Z', '2025-00-10T00:00:00Z', '2025-01-01T00:00:00.1234567890Z', '2025-01-01T00:00:00'])('refuses %s', (v) => {
+    expect(isDateTime(v)).toBe(false);
   });
 });
