@@ -17,6 +17,9 @@ import type { BuyerHost } from './host.js';
 import { APPROVAL_WAIT, CONFIRM_WAIT, MANDATE_APPROVAL_WAIT, type Negotiation } from './negotiation.js';
 import type { BuyerTimers } from './timers.js';
 
+/** Where every buyer's goods go: one frozen address (a message is never changed once sent). */
+const SHIPPING_ADDRESS = Object.freeze({ line1: '1 Procurement Way', city: 'San Francisco', state: 'CA', postal_code: '94102', country: 'US' });
+
 export class BuyerAccepting {
   constructor(
     private readonly host: BuyerHost,
@@ -93,15 +96,14 @@ export class BuyerAccepting {
   sendAccept(n: Negotiation): void {
     const offer = n.counterpart!;
     n.acceptAttempts++;
+    const mandateId = this.mandate.mandateId;
+    const transactionHash = n.transactionHash;
+    const signature = this.ctx.mandates.sign(this.mandate, transactionHash);
+    const approval = n.approval;
     const sent = this.host.send(offer.from, 'a2a.commerce.accept', n.conversationId, {
-      quote_id: offer.quote.quote_id,
-      mandate_proof: {
-        mandate_id: this.mandate.mandateId,
-        transaction_hash: n.transactionHash,
-        signature: this.ctx.mandates.sign(this.mandate, n.transactionHash),
-        ...(n.approval !== undefined ? { approval: n.approval } : {}),
-      },
-      shipping_address: { line1: '1 Procurement Way', city: 'San Francisco', state: 'CA', postal_code: '94102', country: 'US' },
+      quote_id: offer.quoteId,
+      mandate_proof: approval === undefined ? { mandate_id: mandateId, transaction_hash: transactionHash, signature } : { mandate_id: mandateId, transaction_hash: transactionHash, signature, approval },
+      shipping_address: SHIPPING_ADDRESS,
       // A retry is a retransmission of the first accept (the same id), answered from the reply
       // the store gave; with a clearing house the answer comes later, so each retry is a new ask.
     }, this.ctx.settlement ? undefined : n.acceptMessageId);

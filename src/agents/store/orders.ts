@@ -71,29 +71,24 @@ export class StoreOrders {
     }
     const q = this.lookup(m.payload.quote_id, m);
     if (!q) return;
-    const refuse = (code: ErrorCode, text: string, alternatives?: ErrorPayload['alternatives']) => {
-      this.ctx.metrics.executionRefused(code);
-      this.host.noteRefusal(m, code);
-      this.host.sendError(m.from, m.conversation_id, code, text, q.quoteId, alternatives);
-    };
     const proof = m.payload.mandate_proof;
     const hash = transactionHash(q.payload);
     if (proof.transaction_hash !== hash) {
-      refuse('quote_mismatch', 'transaction_hash does not match the quote as issued');
+      this.refuse(m, q, 'quote_mismatch', 'transaction_hash does not match the quote as issued');
       return;
     }
     const mandate = this.ctx.mandates.get(proof.mandate_id);
     if (!mandate || !this.ctx.mandates.verify(proof.mandate_id, hash, proof.signature)) {
-      refuse('mandate_invalid_signature', 'mandate proof does not verify');
+      this.refuse(m, q, 'mandate_invalid_signature', 'mandate proof does not verify');
       return;
     }
     if (!this.mandateAllows(m, q.payload.items[0]?.sku, proof.mandate_id)) return;
     if (q.totalMinor > mandate.maxPerPurchaseMinor || !this.spending.fits(mandate, this.nowUs, q.totalMinor)) {
-      refuse('mandate_exceeded', q.totalMinor > mandate.maxPerPurchaseMinor ? `total exceeds the mandate's limit per purchase` : `total exceeds what is left of the mandate's budget for this period`);
+      this.refuse(m, q, 'mandate_exceeded', q.totalMinor > mandate.maxPerPurchaseMinor ? `total exceeds the mandate's limit per purchase` : `total exceeds what is left of the mandate's budget for this period`);
       return;
     }
     if (mandate.approvalThresholdMinor !== undefined && q.totalMinor > mandate.approvalThresholdMinor && !this.ctx.mandates.approved(mandate, hash, proof.approval)) {
-      refuse('approval_required', `a total above ${toWire(mandate.approvalThresholdMinor)} needs a human approval`);
+      this.refuse(m, q, 'approval_required', `a total above ${toWire(mandate.approvalThresholdMinor)} needs a human approval`);
       return;
     }
     const items = q.payload.items;
@@ -102,7 +97,7 @@ export class StoreOrders {
       const item = items[i]!;
       if (this.stock(item.sku) < item.quantity) {
         const category = this.ctx.market.sku(item.sku)?.category ?? '';
-        refuse('out_of_stock', `${item.sku} sold out before the accept arrived`, this.alternatives(category, item.sku, item.quantity));
+        this.refuse(m, q, 'out_of_stock', `${item.sku} sold out before the accept arrived`, this.alternatives(category, item.sku, item.quantity));
         return;
       }
     }
@@ -127,26 +122,27 @@ export class StoreOrders {
     }
     this.spending.add(mandate, now, q.totalMinor);
     const orderId = this.orderIds.make(++this.orderSeq);
-    const execution: ExecutionRecord = {
-      order_id: orderId,
-      quote_id: q.quoteId,
-      store: this.host.identifier,
-      buyer: m.from.identifier,
-      transaction_hash: hash,
-      items: q.payload.items,
-      totals: q.payload.totals,
-    };
     this.ctx.metrics.executions++;
     this.ctx.metrics.storeDeal(q.totalMinor - q.terms.floorMinor);
     // Observer only: a hostile agent's order must never execute.
     if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
-    this.ctx.trace?.record({ vt_us: now, event: 'execution', execution });
+    if (this.ctx.trace !== undefined) {
+      const execution: ExecutionRecord = { order_id: orderId, quote_id: q.quoteId, store: this.host.identifier, buyer: m.from.identifier, transaction_hash: hash, items: q.payload.items, totals: q.payload.totals };
+      this.ctx.trace.record({ vt_us: now, event: 'execution', execution });
+    }
     const confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } } as const;
     this.quotes.executedAs(q, confirmation);
     this.limiter?.release(q.terms.limiterKey);
     if (q.terms.neg !== undefined) this.host.ended(q.terms.neg, 'succeeded');
     this.host.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, confirmation);
+  }
+
+  /** Refuses to execute an accept of quote `q`: counted, and answered with an error. */
+  private refuse(m: MessageOf<'a2a.commerce.accept'>, q: QuoteState, code: ErrorCode, text: string, alternatives?: ErrorPayload['alternatives']): void {
+    this.ctx.metrics.executionRefused(code);
+    this.host.noteRefusal(m, code);
+    this.host.sendError(m.from, m.conversation_id, code, text, q.quoteId, alternatives);
   }
 
   /** Step 7: the buyer returns the confirmation; the order is closed once its terms match ours. */

@@ -76,14 +76,17 @@ export class StoreQuoting {
   onIntent(m: MessageOf<'a2a.commerce.intent'> | MessageOf<'a2a.commerce.request'>): void {
     const now = this.nowUs;
     if (!this.orders.mandateAllows(m, m.payload.items[0]?.sku)) return;
-    const items: QuoteItem[] = [];
+    const lines = m.payload.items;
+    // Made to length: a list grown by push keeps room for 16 more.
+    const items = new Array<QuoteItem>(lines.length);
     let weight = 0;
     let units = 0;
     let listSubtotal = 0;
     let floorSubtotal = 0;
     /** the first item's category: the negotiation's */
     let category = '';
-    for (const line of m.payload.items) {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
       const info = this.ctx.market.sku(line.sku);
       if (!info || !this.plan.categories.includes(info.category)) {
         this.host.sendError(m.from, m.conversation_id, 'item_unavailable', `${this.plan.organisation} does not sell ${line.sku}`, m.id);
@@ -105,7 +108,7 @@ export class StoreQuoting {
       units += line.quantity;
       // Keys in RFC 8785 order, as in every part of a quote: the transaction hash is then one JSON.stringify.
       // Frozen, with the list: every quote of the negotiation and the confirmation carry them.
-      items.push(Object.freeze({ availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited', name: info.name, quantity: line.quantity, sku: line.sku, unit_price: toWire(unit) }));
+      items[i] = Object.freeze({ availability: onHand >= 4 * line.quantity ? 'in_stock' : 'limited', name: info.name, quantity: line.quantity, sku: line.sku, unit_price: toWire(unit) });
     }
     const deliveryUs = now + this.plan.delivery_days * US_PER_DAY;
     const deliveryBy = m.payload.constraints?.delivery_by;
