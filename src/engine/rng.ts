@@ -199,17 +199,20 @@ export abstract class Draws {
   /** Picks `k` distinct indices from [0, n), in the order drawn. */
   sample(n: number, k: number): number[] {
     const take = Math.min(n, k);
+    // Lists made to length: one grown by push keeps room for 16 more.
     if (take * 4 <= n) {
       // Few from many: redraw duplicates instead of shuffling a whole scratch array.
-      const picked: number[] = [];
-      while (picked.length < take) {
+      const picked = new Array<number>(take);
+      for (let got = 0; got < take; ) {
         const i = this.int(n);
-        if (!picked.includes(i)) picked.push(i);
+        let seen = false;
+        for (let j = 0; j < got; j++) if (picked[j] === i) seen = true;
+        if (!seen) picked[got++] = i;
       }
       return picked;
     }
-    const pool: number[] = [];
-    for (let i = 0; i < n; i++) pool.push(i);
+    const pool = new Array<number>(n);
+    for (let i = 0; i < n; i++) pool[i] = i;
     for (let i = 0; i < take; i++) {
       const j = i + this.int(n - i);
       const tmp = pool[i]!;
