@@ -64,7 +64,7 @@ function referenceDateTime(v: string): boolean {
 
 describe('isDate and isDateTime', () => {
   it('agree with a regular expression and the calendar on strings near the shape', () => {
-    const digits = (n: number) => fc.array(fc.constantFrom('0', '1', '2', '3', '4', '5', '9', 'a', '/', ' '), { minLength: n - 1, maxLength: n + 1 }).map((a) => a.join(''));
+    const digits = (n: number) => fc.array(fc.constantFrom('0', '1', '2', '3', '4', '5', '9', 'a', '/', ' ', ':', '?'), { minLength: n - 1, maxLength: n + 1 }).map((a) => a.join(''));
     const sep = (c: string) => fc.constantFrom(c, c, c, c, 'x', '');
     // Mostly the values at the edges of each field's range, so that near misses are common.
     const edges = (n: number) => (n === 4 ? fc.constantFrom('0000', '1900', '2000', '2024', '2025', '9999') : fc.constantFrom('00', '01', '02', '04', '11', '12', '13', '23', '24', '28', '29', '30', '31', '32', '59', '60', '99'));
@@ -80,6 +80,17 @@ describe('isDate and isDateTime', () => {
     );
     fc.assert(
       fc.property(dateTime, (v) => {
+        expect(isDateTime(v)).toBe(referenceDateTime(v));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('agree on valid timestamps with one character changed', () => {
+    const valid = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    const changed = fc.tuple(valid, fc.nat(), fc.constantFrom(...'0123456789:;?/-.TZ x')).map(([v, at, c]) => v.slice(0, at % v.length) + c + v.slice((at % v.length) + 1));
+    fc.assert(
+      fc.property(changed, (v) => {
         expect(isDateTime(v)).toBe(referenceDateTime(v));
       }),
       { numRuns: 20_000 },
