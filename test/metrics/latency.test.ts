@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, PERCENTILE_TABLE } from '../../src/metrics/latency.js';
+import { LatencyHistogram, PERCENTILE_TABLE, valuesAtPercentiles } from '../../src/metrics/latency.js';
 
 function histogramOf(values: Iterable<number>): LatencyHistogram {
   const h = new LatencyHistogram();
@@ -122,5 +124,35 @@ describe('LatencyHistogram.percentiles', () => {
     const values = histogramOf(range(1, 50_000, 7)).percentiles();
     expect(values).toHaveLength(PERCENTILE_TABLE.length);
     for (let i = 1; i < values.length; i++) expect(values[i]!).toBeGreaterThanOrEqual(values[i - 1]!);
+  });
+});
+
+describe('valuesAtPercentiles', () => {
+  it("gives, in one pass, what the histogram's own getValueAtPercentile gives for each percentile", () => {
+    const samples = fc.oneof(
+      fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 1, maxLength: 300 }),
+      fc.array(fc.integer({ min: 0, max: 3_600_000_000 }), { minLength: 1, maxLength: 300 }),
+      fc.tuple(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 1, max: 1_000 })).map(([v, n]) => Array.from({ length: n }, () => v)),
+    );
+    const percentiles = fc.array(fc.oneof(fc.constantFrom(0, 50, 99.99, 100, 33.3333), fc.double({ min: 0, max: 100, noNaN: true })), { maxLength: 40 });
+    fc.assert(
+      fc.property(samples, percentiles, (values, ps) => {
+        const h = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true }) as hdr.JsHistogram;
+        for (const v of values) h.recordValue(v);
+        for (const table of [ps, [...PERCENTILE_TABLE]]) expect(valuesAtPercentiles(h, table)).toEqual(table.map((p) => h.getValueAtPercentile(p)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the percentile table as the summary does, clamped to the exact minimum and maximum', () => {
+    const h = histogramOf([...range(1, 10_000, 7), 123_456_789, 250]);
+    const table = h.percentiles();
+    const s = h.summary();
+    expect(table[PERCENTILE_TABLE.indexOf(50)]).toBe(s.p50_us);
+    expect(table[PERCENTILE_TABLE.indexOf(90)]).toBe(s.p90_us);
+    expect(table[PERCENTILE_TABLE.indexOf(99)]).toBe(s.p99_us);
+    expect(table[0]).toBe(1);
+    expect(table.at(-1)).toBe(123_456_789);
   });
 });
