@@ -136,7 +136,7 @@ export class BuyerArrivals {
       startUs: now,
       awaiting: 0,
       best: undefined,
-      answered: [],
+      answered: new Array<boolean>(stores.length).fill(false),
       stores,
       items,
       category,
@@ -235,7 +235,7 @@ export class BuyerArrivals {
   requestQuotes(n: Negotiation): void {
     const deliveryBy = isoDate(this.ctx.epochMs, this.nowUs + this.plan.delivery_within_days * US_PER_DAY);
     n.awaiting = n.stores.length;
-    n.answered = [];
+    n.answered.fill(false);
     n.best = undefined;
     // One payload for every store asked: a message is never changed once sent.
     const payload = {

@@ -68,8 +68,8 @@ export interface Negotiation {
   transactionHash: string;
   /** id of the last counter or accept sent: an error about an older one is stale */
   lastSentId: string;
-  /** stores that have answered the intent (a duplicated answer counts once) */
-  answered: string[];
+  /** per store asked (as in `stores`), whether it has answered the intent (a duplicated answer counts once) */
+  answered: boolean[];
   /** a store answered market_halted while quotes were being gathered */
   halted: boolean;
   /** a store's strategy failed while quotes were being gathered (internal_error) */

@@ -60,9 +60,14 @@ export class BuyerRounds {
    * answer from anyone the intent was not sent to (a quote nobody asked for is no offer).
    */
   private firstAnswer(n: Negotiation, from: Party): boolean {
-    if (n.answered.includes(from.identifier) || !n.stores.some((s) => s.agent === from.identifier)) return false;
-    n.answered.push(from.identifier);
-    return true;
+    const stores = n.stores;
+    for (let i = 0; i < stores.length; i++) {
+      if (stores[i]!.agent !== from.identifier) continue;
+      if (n.answered[i]) return false;
+      n.answered[i] = true;
+      return true;
+    }
+    return false;
   }
 
   /** A store's error: an answer to the intent while quotes are gathered, then the end of the negotiation. */
