@@ -2,7 +2,8 @@
  * Two builds side by side: this checkout and another (built: `npm ci && npm run build` there),
  * run in turn on the same benchmarks, so that both see the same fast and slow spells of a shared
  * machine. Prints each pair and the median of the pairs' ratios (this build's figure over the
- * other's; above 1 is better for this build, on every row).
+ * other's; above 1 is better for this build, on every row), and each build's best run against the
+ * other's (on a machine that slows down in spells, the best run is the least disturbed one).
  *
  *   node dist/bench/compare-builds.js <other checkout> [pairs]
  *
@@ -46,6 +47,14 @@ export function readPipeline(out: string): number {
 /** This build's advantage in one pair: its figure over the other's, turned so that above 1 is better. */
 export function ratio(b: Benchmark, mine: number, other: number): number {
   return b.higherIsBetter ? mine / other : other / mine;
+}
+
+/** Each build's best figure of the sitting (the run least slowed by the machine), and this build's advantage between them. */
+export function bestOfEach(b: Benchmark, mine: readonly number[], other: readonly number[]): { mine: number; other: number; ratio: number } {
+  const best = (xs: readonly number[]) => (b.higherIsBetter ? Math.max(...xs) : Math.min(...xs));
+  const m = best(mine);
+  const o = best(other);
+  return { mine: m, other: o, ratio: ratio(b, m, o) };
 }
 
 export function median(xs: readonly number[]): number {
@@ -102,6 +111,8 @@ function main(): void {
   for (const b of benchmarks) {
     const table = new Table({ head: ['pair', `other, ${b.unit}`, `this, ${b.unit}`, 'this / other'], style: { head: [], border: [] } });
     const ratios: number[] = [];
+    const mineFigures: number[] = [];
+    const otherFigures: number[] = [];
     for (let i = 1; i <= pairs; i++) {
       process.stderr.write(`${b.name}: pair ${i} of ${pairs}…\n`);
       // Alternate which build goes first, so that a trend in the machine's speed favours neither.
@@ -116,9 +127,15 @@ function main(): void {
       }
       const r = ratio(b, m, a);
       ratios.push(r);
+      mineFigures.push(m);
+      otherFigures.push(a);
       table.push([String(i), fmt(a), fmt(m), `${r.toFixed(2)}x`]);
     }
-    process.stdout.write(`\n${b.name} (${b.higherIsBetter ? 'higher' : 'lower'} is better)\n${table.toString()}\nmedian of the ratios: ${median(ratios).toFixed(2)}x\n`);
+    const best = bestOfEach(b, mineFigures, otherFigures);
+    process.stdout.write(
+      `\n${b.name} (${b.higherIsBetter ? 'higher' : 'lower'} is better)\n${table.toString()}\nmedian of the ratios: ${median(ratios).toFixed(2)}x\n` +
+        `best of each: ${fmt(best.mine)} against ${fmt(best.other)} ${b.unit}, ${best.ratio.toFixed(2)}x\n`,
+    );
   }
   process.stdout.write(`\nload average at the end: ${loadavg()[0]!.toFixed(2)}\n`);
 }

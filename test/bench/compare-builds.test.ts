@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BENCHMARKS, median, pick, ratio, readPipeline } from '../../bench/compare-builds.js';
+import { BENCHMARKS, bestOfEach, median, pick, ratio, readPipeline } from '../../bench/compare-builds.js';
 import { benchNodeFlags } from '../../bench/node-flags.js';
 
 const script = join(process.cwd(), 'dist/bench/compare-builds.js');
@@ -24,6 +24,15 @@ describe('compare-builds', () => {
     expect(bilateral.read('{"negotiations":10000,"negotiations_per_s":5123.4}\n')).toBe(5123.4);
     expect(hundredK.read('progress\n{"messages_per_s":250000.5}\n')).toBe(250000.5);
     expect(readPipeline('2000000 delivered in 2.7 s: 740,000 msgs/s, 1.35 µs/msg\nof which …\n{"us_per_message":1.35,"messages_per_s":740740}\n')).toBe(1.35);
+  });
+
+  it("sets each build's best run against the other's: the highest rate, or the fewest µs", () => {
+    const bilateral = BENCHMARKS.find((b) => b.name === 'bilateral')!;
+    const pipeline = BENCHMARKS.find((b) => b.name === 'pipeline')!;
+    expect(bestOfEach(bilateral, [6000, 7000, 5000], [3000, 3500, 2000])).toEqual({ mine: 7000, other: 3500, ratio: 2 });
+    const floor = bestOfEach(pipeline, [1.3, 1.2, 1.5], [1.8, 2.0, 1.9]);
+    expect([floor.mine, floor.other]).toEqual([1.2, 1.8]);
+    expect(floor.ratio).toBeCloseTo(1.5, 12);
   });
 
   it('takes the median of the pairs', () => {
