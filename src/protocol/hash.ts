@@ -1,6 +1,7 @@
 /** Transaction hashes over RFC 8785 canonical JSON, and mandate proofs bound to them. */
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
+import { canonicalBytes } from './canonical-bytes.js';
 
 export { canonicalJson } from './canonical.js';
 
@@ -12,12 +13,15 @@ export { canonicalJson } from './canonical.js';
  */
 const computed = new WeakMap<object, string>();
 
-/** `sha256:<hex>` of the canonical JSON of `value` (e.g. an accepted quote's payload). */
+/**
+ * `sha256:<hex>` of the canonical JSON of `value` (e.g. an accepted quote's payload), hashed from
+ * its bytes as written (canonicalBytes) where it can be, without making the text.
+ */
 export function transactionHash(value: unknown): string {
   if (typeof value !== 'object' || value === null) return `sha256:${hash('sha256', canonicalJson(value), 'hex')}`;
   let text = computed.get(value);
   if (text === undefined) {
-    text = `sha256:${hash('sha256', canonicalJson(value), 'hex')}`;
+    text = `sha256:${hash('sha256', canonicalBytes(value) ?? canonicalJson(value), 'hex')}`;
     computed.set(value, text);
   }
   return text;
