@@ -29,6 +29,15 @@ export function transactionHash(value: unknown): string {
 
 /** HMAC-SHA256 proof that the holder of `mandateKey` authorised `transactionHashText`, base64url. */
 export function mandateSignature(mandateKey: Uint8Array, mandateId: string, transactionHashText: string): string {
+  const p = padsOf(mandateKey);
+  // The message `${mandateId}\n${transactionHashText}` written in place, without making it.
+  let at = SHA256_BLOCK;
+  if (mandateId.length + transactionHashText.length + 1 <= SCRATCH_MESSAGE / 3) {
+    at += p.inner.write(mandateId, at, 'utf8');
+    p.inner[at++] = 0x0a;
+    at += p.inner.write(transactionHashText, at, 'utf8');
+    return hmacOf(p, at);
+  }
   return hmacSha256(mandateKey, `${mandateId}\n${transactionHashText}`);
 }
 
@@ -40,14 +49,21 @@ const SCRATCH_MESSAGE = 1024;
  * Per key, two buffers that start with the key XOR ipad and XOR opad (RFC 2104); each call
  * writes its message (inner) or the inner digest (outer) after them.
  */
-const pads = new WeakMap<Uint8Array, { inner: Buffer; outer: Buffer }>();
+interface Pads {
+  readonly inner: Buffer;
+  readonly outer: Buffer;
+  /** the inner buffer up to the end of the last message, kept while messages are that long */
+  view: Buffer | undefined;
+}
 
-function padsOf(key: Uint8Array): { inner: Buffer; outer: Buffer } {
+const pads = new WeakMap<Uint8Array, Pads>();
+
+function padsOf(key: Uint8Array): Pads {
   let p = pads.get(key);
   if (p === undefined) {
     const k = Buffer.alloc(SHA256_BLOCK);
     (key.length > SHA256_BLOCK ? hash('sha256', key, 'buffer') : Buffer.from(key)).copy(k);
-    p = { inner: Buffer.alloc(SHA256_BLOCK + SCRATCH_MESSAGE), outer: Buffer.alloc(SHA256_BLOCK + 32) };
+    p = { inner: Buffer.alloc(SHA256_BLOCK + SCRATCH_MESSAGE), outer: Buffer.alloc(SHA256_BLOCK + 32), view: undefined };
     for (let i = 0; i < SHA256_BLOCK; i++) {
       p.inner[i] = k[i]! ^ 0x36;
       p.outer[i] = k[i]! ^ 0x5c;
@@ -65,8 +81,15 @@ function padsOf(key: Uint8Array): { inner: Buffer; outer: Buffer } {
 export function hmacSha256(key: Uint8Array, message: string): string {
   const p = padsOf(key);
   // A UTF-16 code unit takes at most three bytes of UTF-8.
-  const input =
-    message.length * 3 <= SCRATCH_MESSAGE ? p.inner.subarray(0, SHA256_BLOCK + p.inner.write(message, SHA256_BLOCK, 'utf8')) : Buffer.concat([p.inner.subarray(0, SHA256_BLOCK), Buffer.from(message, 'utf8')]);
-  p.outer.write(hash('sha256', input, 'binary'), SHA256_BLOCK, 'binary');
+  if (message.length * 3 <= SCRATCH_MESSAGE) return hmacOf(p, SHA256_BLOCK + p.inner.write(message, SHA256_BLOCK, 'utf8'));
+  p.outer.write(hash('sha256', Buffer.concat([p.inner.subarray(0, SHA256_BLOCK), Buffer.from(message, 'utf8')]), 'binary'), SHA256_BLOCK, 'binary');
+  return hash('sha256', p.outer, 'base64url');
+}
+
+/** The HMAC of the message written into `p.inner` up to `end`. */
+function hmacOf(p: Pads, end: number): string {
+  // Messages signed with one key are mostly of one length (a mandate id and a transaction hash).
+  if (p.view?.length !== end) p.view = p.inner.subarray(0, end);
+  p.outer.write(hash('sha256', p.view, 'binary'), SHA256_BLOCK, 'binary');
   return hash('sha256', p.outer, 'base64url');
 }

@@ -99,6 +99,18 @@ describe('mandateSignature', () => {
     expect(sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('is the HMAC of the mandate id and the hash on two lines, with one key for messages of any length in turn', () => {
+    const reference = (k: Uint8Array, id: string, h: string) => createHmac('sha256', k).update(`${id}\n${h}`, 'utf8').digest('base64url');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ unit: 'grapheme', maxLength: 400 }), fc.string({ maxLength: 80 })), { minLength: 1, maxLength: 6 }), (calls) => {
+        for (const [id, h] of calls) expect(mandateSignature(key, id, h)).toBe(reference(key, id, h));
+      }),
+      { numRuns: 200 },
+    );
+    expect(mandateSignature(key, 'mandate_é', hash)).toBe(reference(key, 'mandate_é', hash));
+    expect(mandateSignature(key, 'm'.repeat(2000), hash)).toBe(reference(key, 'm'.repeat(2000), hash));
+  });
+
   it('changes with the key, the mandate and the transaction hash', () => {
     const sig = mandateSignature(key, 'mandate_xyz789', hash);
     expect(mandateSignature(new Uint8Array(32).fill(2), 'mandate_xyz789', hash)).not.toBe(sig);
