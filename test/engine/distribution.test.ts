@@ -55,6 +55,14 @@ describe('sampleUs', () => {
     expect(m / meanUs(dist)).toBeLessThan(1.05);
   });
 
+  it("draws an exponential exactly as the stream's own exponential() does, rounded and clamped", () => {
+    for (const dist of [{ kind: 'exponential', meanUs: 3_000, minUs: 500 }, { kind: 'exponential', meanUs: 7_777, minUs: 0 }] as const) {
+      const a = new Rng(5, 'same');
+      const b = new Rng(5, 'same');
+      for (let i = 0; i < 5_000; i++) expect(sampleUs(dist, a)).toBe(Math.min(DRAW_CEILING_US, Math.max(dist.minUs, Math.round(b.exponential(dist.meanUs)))));
+    }
+  });
+
   it('an exponential with a minimum clamps the short draws to it', () => {
     const values = samples({ kind: 'exponential', meanUs: 3_000, minUs: 500 });
     // P(X < 500) = 1 - exp(-1/6) ≈ 15% of the draws land on the minimum
