@@ -33,23 +33,19 @@ function two(n: number): string {
 const cachedSeconds = new Float64Array(SLOTS).fill(NaN);
 const secondCodes = new Array<number>(SLOTS * 19).fill(48);
 
-/** The slot holding `second` (filled on a miss), as an offset into `secondCodes`. */
-function secondAt(second: number, totalUs: number): number {
-  const slot = second & (SLOTS - 1);
+/** Fills `slot` with `second` (its codes at slot × 19 in `secondCodes`). */
+function fillSecond(slot: number, second: number, totalUs: number): void {
   const at = slot * 19;
-  if (cachedSeconds[slot] !== second) {
-    const day = Math.floor(totalUs / US_PER_DAY);
-    let rest = second * US_PER_SECOND - day * US_PER_DAY;
-    const hours = Math.floor(rest / 3_600_000_000);
-    rest -= hours * 3_600_000_000;
-    const minutes = Math.floor(rest / 60_000_000);
-    rest -= minutes * 60_000_000;
-    const seconds = Math.floor(rest / 1_000_000);
-    const prefix = `${dayText(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}`;
-    for (let i = 0; i < 19; i++) secondCodes[at + i] = prefix.charCodeAt(i);
-    cachedSeconds[slot] = second;
-  }
-  return at;
+  const day = Math.floor(totalUs / US_PER_DAY);
+  let rest = second * US_PER_SECOND - day * US_PER_DAY;
+  const hours = Math.floor(rest / 3_600_000_000);
+  rest -= hours * 3_600_000_000;
+  const minutes = Math.floor(rest / 60_000_000);
+  rest -= minutes * 60_000_000;
+  const seconds = Math.floor(rest / 1_000_000);
+  const prefix = `${dayText(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}`;
+  for (let i = 0; i < 19; i++) secondCodes[at + i] = prefix.charCodeAt(i);
+  cachedSeconds[slot] = second;
 }
 
 /**
@@ -76,15 +72,22 @@ export function isoTimestamp(epochMs: number, virtualUs: number): string {
   if (totalUs === lastUs[1]) return lastText[1]!;
   const slot = older;
   older = 1 - slot;
-  const text = formatTimestamp(totalUs);
+  const text = formatTimestamp(epochMs, virtualUs);
   lastText[slot] = text;
   lastUs[slot] = totalUs;
   return text;
 }
 
-function formatTimestamp(totalUs: number): string {
+/**
+ * The text of `epochMs + virtualUs`. Given the two parts, not their sum: a number that is not a
+ * small integer is boxed when passed to a call that is not inlined, 16 bytes per message.
+ */
+function formatTimestamp(epochMs: number, virtualUs: number): string {
+  const totalUs = epochMs * US_PER_MS + virtualUs;
   const second = Math.floor(totalUs / US_PER_SECOND);
-  const at = secondAt(second, totalUs);
+  const slot = second & (SLOTS - 1);
+  if (cachedSeconds[slot] !== second) fillSecond(slot, second, totalUs);
+  const at = slot * 19;
   const f = totalUs - second * US_PER_SECOND;
   const c = secondCodes;
   return String.fromCharCode(
