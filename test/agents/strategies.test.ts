@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buyerOffer, concession, progress, storeAsk } from '../../src/agents/strategies/time-dependent.js';
+import type { NegotiationState } from '../../src/agents/strategies/contract.js';
+import { buyerOffer, concession, faratinLevel, progress, storeAsk } from '../../src/agents/strategies/time-dependent.js';
 
 const BOULWARE = 0.2;
 const LINEAR = 1;
@@ -116,5 +118,26 @@ describe('storeAsk', () => {
   it('asks more at mid progress as a boulware than as a conceder', () => {
     expect(storeAsk(15_000, 11_000, 0.5, BOULWARE)).toBeGreaterThan(storeAsk(15_000, 11_000, 0.5, LINEAR));
     expect(storeAsk(15_000, 11_000, 0.5, LINEAR)).toBeGreaterThan(storeAsk(15_000, 11_000, 0.5, CONCEDER));
+  });
+});
+
+describe('faratinLevel', () => {
+  it('is buyerOffer or storeAsk at the progress of the state, to the last bit', () => {
+    const state = fc.record({
+      role: fc.constantFrom('buyer', 'store'),
+      aspiration: fc.integer({ min: 0, max: 10_000_000 }),
+      reservation: fc.integer({ min: 0, max: 10_000_000 }),
+      elapsedUs: fc.integer({ min: 0, max: 10_000_000 }),
+      deadlineUs: fc.option(fc.integer({ min: 0, max: 5_000_000 }), { nil: undefined }),
+      maxRounds: fc.integer({ min: 1, max: 40 }),
+    });
+    fc.assert(
+      fc.property(state, fc.integer({ min: 0, max: 45 }), fc.constantFrom(0.2, 1, 3, 0.37, 7.5), (s, round, e) => {
+        const t = progress(s.elapsedUs, s.deadlineUs, round, s.maxRounds);
+        const expected = s.role === 'buyer' ? buyerOffer(s.aspiration, s.reservation, t, e) : Math.max(s.reservation, storeAsk(s.aspiration, s.reservation, t, e));
+        expect(faratinLevel(s as unknown as NegotiationState, round, e)).toBe(expected);
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });

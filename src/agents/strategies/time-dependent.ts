@@ -35,8 +35,17 @@ export function storeAsk(listMinor: number, floorMinor: number, t: number, e: nu
  * aspiration up, a store from its list down, by the progress of time or rounds.
  */
 export function faratinLevel(s: NegotiationState, round: number, e: number): number {
-  const t = progress(s.elapsedUs, s.deadlineUs, round, s.maxRounds);
-  return s.role === 'buyer' ? buyerOffer(s.aspiration, s.reservation, t, e) : Math.max(s.reservation, storeAsk(s.aspiration, s.reservation, t, e));
+  // progress, concession and buyerOffer or storeAsk, written out (the same expressions, in the same
+  // order): fractions passed to and returned from calls that V8 did not inline were boxed, 16
+  // bytes each, several per round.
+  const elapsedUs = s.elapsedUs;
+  const deadlineUs = s.deadlineUs;
+  const byTime = deadlineUs !== undefined && deadlineUs > 0 ? elapsedUs / deadlineUs : 0;
+  const t = Math.max(byTime, round / s.maxRounds);
+  const share = Math.pow(t <= 0 ? 0 : t >= 1 ? 1 : t, 1 / e);
+  const aspiration = s.aspiration;
+  const reservation = s.reservation;
+  return s.role === 'buyer' ? Math.round(aspiration + (reservation - aspiration) * share) : Math.max(reservation, Math.round(aspiration - (aspiration - reservation) * share));
 }
 
 /**
