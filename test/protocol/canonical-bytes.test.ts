@@ -4,17 +4,7 @@ import { canonicalJson } from '../../src/protocol/canonical.js';
 import { canonicalBytes } from '../../src/protocol/canonical-bytes.js';
 import { transactionHash } from '../../src/protocol/hash.js';
 import { createHash } from 'node:crypto';
-
-/** Rebuilds a value with every object's keys in ascending order (as agents build payloads). */
-const sorted = (v: unknown): unknown => {
-  if (Array.isArray(v)) return v.map(sorted);
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) Object.defineProperty(out, k, { value: sorted((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
-    return out;
-  }
-  return v;
-};
+import { withKeysInOrder as sorted } from './fixtures.js';
 
 /** canonicalBytes as text, or undefined when it leaves the value to canonicalJson. */
 const written = (v: unknown): string | undefined => {

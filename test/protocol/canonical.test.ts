@@ -2,6 +2,7 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/protocol/canonical.js';
+import { withKeysInOrder as sorted } from './fixtures.js';
 
 describe('canonicalJson against the published examples of RFC 8785', () => {
   it('section 3.2.2: numbers, strings and literals', () => {
@@ -88,15 +89,6 @@ describe('canonicalJson agrees with the canonicalize package', () => {
   });
 
   it('on values built with their keys already in order (written by JSON.stringify)', () => {
-    const sorted = (v: unknown): unknown => {
-      if (Array.isArray(v)) return v.map(sorted);
-      if (v !== null && typeof v === 'object') {
-        const out: Record<string, unknown> = {};
-        for (const k of Object.keys(v).sort()) Object.defineProperty(out, k, { value: sorted((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
-        return out;
-      }
-      return v;
-    };
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         expect(canonicalJson(sorted(value))).toBe(canonicalize(value));

@@ -131,3 +131,14 @@ export function leaves(value: unknown, path: (string | number)[] = []): (string 
   if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => [[...path, k], ...leaves(v, [...path, k])]);
   return [];
 }
+
+/** A copy of `v` with every object's keys in ascending order, as agents build their payloads. */
+export function withKeysInOrder(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withKeysInOrder);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) Object.defineProperty(out, k, { value: withKeysInOrder((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return v;
+}
