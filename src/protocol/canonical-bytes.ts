@@ -48,9 +48,7 @@ function write(value: unknown, depth: number): void {
       writeString(value);
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw NOT_HERE;
-      // ECMAScript's Number-to-String is RFC 8785's (and JSON.stringify's); -0 becomes 0.
-      writeAscii(String(value));
+      writeNumber(value);
       return;
     case 'boolean':
       writeAscii(value ? 'true' : 'false');
@@ -136,6 +134,50 @@ function writeEscaped(s: string): void {
   const text = JSON.stringify(s);
   room(3 * text.length);
   at += buffer.write(text, at, 'utf8');
+}
+
+/** Below this, an amount of cents is written exactly by its digits (see writeNumber). */
+const PLAIN_CENTS_LIMIT = 1e15;
+
+/**
+ * A number as ECMAScript's Number-to-String writes it (RFC 8785's and JSON.stringify's; -0 is 0).
+ * Whole numbers and amounts of at most two decimals below 10^13 are written from their digits:
+ * the shortest text that reads back as such a double is its exact decimal (a double there is
+ * closer than a hundredth to its neighbours), without trailing zeros. Converting a fraction to
+ * text the general way costs far more, and every amount in a quote is one.
+ */
+function writeNumber(value: number): void {
+  if (!Number.isFinite(value)) throw NOT_HERE;
+  const cents = Math.round(value * 100);
+  if (cents / 100 !== value || !(Math.abs(cents) < PLAIN_CENTS_LIMIT)) {
+    writeAscii(String(value));
+    return;
+  }
+  room(20);
+  let rest = cents;
+  if (rest < 0) {
+    buffer[at++] = 0x2d; // -
+    rest = -rest;
+  }
+  const whole = Math.floor(rest / 100);
+  const fraction = rest - whole * 100;
+  writeDigits(whole);
+  if (fraction === 0) return;
+  buffer[at++] = 0x2e; // .
+  buffer[at++] = 48 + Math.floor(fraction / 10);
+  if (fraction % 10 !== 0) buffer[at++] = 48 + (fraction % 10);
+}
+
+/** A non-negative whole number below 2^53, in decimal. */
+function writeDigits(n: number): void {
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  let x = n;
+  for (let i = at + digits - 1; i >= at; i--) {
+    buffer[i] = 48 + (x % 10);
+    x = Math.floor(x / 10);
+  }
+  at += digits;
 }
 
 function writeAscii(text: string): void {

@@ -43,6 +43,19 @@ describe('canonicalBytes', () => {
     );
   });
 
+  it('writes numbers as ECMAScript does: amounts of cents, whole numbers and any other double', () => {
+    const cents = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.constantFrom(1e15 - 1, 1e15, 1e15 + 1, -1e15 + 1, 99, 100, 101, 5, 50, 105));
+    const amounts = cents.map((c) => c / 100);
+    const doubles = fc.oneof(amounts, cents, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ min: -1e4, max: 1e4, noNaN: true }));
+    fc.assert(
+      fc.property(doubles, (v) => {
+        expect(written({ a: v })).toBe(`{"a":${JSON.stringify(v)}}`);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const v of [0, -0, 0.01, 0.1, 0.07, 1659.2, 116.14, -1.5, 1e-7, 0.001, 9_999_999_999_999.99, 1e13, 123_456_789_012_345.67, 2 ** 53, 5e-324]) expect(written([v])).toBe(`[${JSON.stringify(v)}]`);
+  });
+
   it('leaves to canonicalJson what it would write otherwise', () => {
     expect(written({ b: 1, a: 2 })).toBeUndefined();
     expect(written({ 9: 'a', 10: 'b' })).toBeUndefined();
