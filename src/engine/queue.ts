@@ -41,7 +41,6 @@ const INITIAL_SLOTS = 1024;
 const TWO_20 = 2 ** 20;
 const TWO_28 = 2 ** 28;
 
-
 export class EventQueue {
   /** slot numbers in heap order, and the time and packed tie key (see add) of each heap position beside it */
   private heap = new Int32Array(INITIAL_SLOTS);

@@ -16,6 +16,9 @@ export interface LatencySummary {
  */
 export const PERCENTILE_TABLE = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25, 99.5, 99.75, 99.9, 99.95, 99.99, 100] as const;
 
+/** The percentiles of a summary (LatencySummary). */
+const SUMMARY_PERCENTILES = [50, 90, 99] as const;
+
 /** A LatencyHistogram as plain data (to cross a thread boundary). */
 export interface LatencyData {
   readonly histogram: string;
@@ -105,10 +108,6 @@ export class LatencyHistogram {
    * The histogram answers with the top of a value's bucket (3 significant digits), which can lie
    * above the largest value recorded; clamp to the exact range so p99 never exceeds max.
    */
-  private percentile(p: number): number {
-    return this.clamp(this.histogram.getValueAtPercentile(p));
-  }
-
   private clamp(value: number): number {
     return Math.min(this.maxUs, Math.max(this.minUs, value));
   }
@@ -124,13 +123,7 @@ export class LatencyHistogram {
 
   summary(): LatencySummary {
     if (this.samples === 0) return { count: 0, mean_us: null, p50_us: null, p90_us: null, p99_us: null, max_us: null };
-    return {
-      count: this.samples,
-      mean_us: Math.round(this.sumUs / this.samples),
-      p50_us: this.percentile(50),
-      p90_us: this.percentile(90),
-      p99_us: this.percentile(99),
-      max_us: this.maxUs,
-    };
+    const [p50, p90, p99] = this.percentiles(SUMMARY_PERCENTILES);
+    return { count: this.samples, mean_us: Math.round(this.sumUs / this.samples), p50_us: p50!, p90_us: p90!, p99_us: p99!, max_us: this.maxUs };
   }
 }

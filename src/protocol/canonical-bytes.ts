@@ -9,6 +9,7 @@
  * booleans and null, at most 64 deep. For anything else it answers undefined, and the caller
  * takes canonicalJson's text.
  */
+import { plainObject } from './canonical.js';
 
 const MAX_DEPTH = 64;
 
@@ -83,8 +84,7 @@ function writeArray(list: readonly unknown[], depth: number): void {
 }
 
 function writeObject(value: object, depth: number): void {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw NOT_HERE;
+  if (!plainObject(value)) throw NOT_HERE;
   room(1);
   buffer[at++] = 0x7b; // {
   let previous = '';

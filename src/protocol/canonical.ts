@@ -67,6 +67,12 @@ function write(value: unknown, depth: number): string {
   }
 }
 
+/** An object JSON.stringify writes by its own keys: Object's prototype (or none), and no toJSON. */
+export function plainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
 /**
  * True when JSON.stringify(value) is RFC 8785's text for it: plain objects whose keys are in
  * ascending UTF-16 order with no undefined, function or symbol values, dense arrays, finite
@@ -90,9 +96,7 @@ function stringifiesCanonically(value: unknown, depth: number): boolean {
         }
         return true;
       }
-      const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) return false;
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+      if (!plainObject(value)) return false;
       let previous = '';
       let first = true;
       for (const k in value) {
