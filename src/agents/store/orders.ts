@@ -104,11 +104,11 @@ export class StoreOrders {
     if (this.sagas) {
       const sagas = this.sagas;
       this.spending.add(mandate, this.nowUs, q.totalMinor);
-      this.limiter?.release(q.terms.limiterKey);
+      this.limiter?.release(q.limiterKey);
       this.quotes.close(q);
       if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
-      if (q.terms.neg !== undefined) this.host.ended(q.terms.neg, 'succeeded');
-      this.ctx.metrics.storeDeal(q.totalMinor - q.terms.floorMinor);
+      if (q.neg !== undefined) this.host.ended(q.neg, 'succeeded');
+      this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
       // The saga answers later, with a confirmation; its steps are not a reply to this accept.
       this.host.detached(() => sagas.start(q.quoteId, m.conversation_id, m.from, this.ctx.organisationOf(m.from.identifier), q.totalMinor, hash, q.payload.items, q.payload.totals, proof.mandate_id));
       return;
@@ -123,7 +123,7 @@ export class StoreOrders {
     this.spending.add(mandate, now, q.totalMinor);
     const orderId = this.orderIds.make(++this.orderSeq);
     this.ctx.metrics.executions++;
-    this.ctx.metrics.storeDeal(q.totalMinor - q.terms.floorMinor);
+    this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
     // Observer only: a hostile agent's order must never execute.
     if (this.ctx.trust?.adversaryKind(m.from.identifier) === 'mandate_exceeder') this.ctx.metrics.security.acceptedHostile('mandate_exceeder');
     this.ctx.checker.storeExecuted(hash, dealTerms(orderId, hash, q.totalMinor), now, q.quoteId);
@@ -133,8 +133,8 @@ export class StoreOrders {
     }
     const confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } } as const;
     this.quotes.executedAs(q, confirmation);
-    this.limiter?.release(q.terms.limiterKey);
-    if (q.terms.neg !== undefined) this.host.ended(q.terms.neg, 'succeeded');
+    this.limiter?.release(q.limiterKey);
+    if (q.neg !== undefined) this.host.ended(q.neg, 'succeeded');
     this.host.send(m.from, 'a2a.commerce.confirmation', m.conversation_id, confirmation);
   }
 
@@ -167,7 +167,7 @@ export class StoreOrders {
   /** Finds a live quote for `m`, answering with the right error when there is none. */
   lookup(quoteId: string, m: Request): QuoteState | undefined {
     const q = this.quotes.get(quoteId);
-    if (q !== undefined && q.terms.buyer === m.from.identifier) {
+    if (q !== undefined && q.buyer === m.from.identifier) {
       if (q.validUntilUs >= this.nowUs) return q;
       this.host.sendError(m.from, m.conversation_id, 'quote_expired', `quote ${quoteId} expired at ${q.payload.valid_until}`, quoteId);
       return undefined;

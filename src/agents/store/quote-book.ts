@@ -18,7 +18,12 @@ const SWEEP_EVERY_US = 100_000;
 /** A negotiation's view, with its negotiator, carried from quote to quote. */
 export type StoreNegotiation = NegotiationView & { readonly negotiator: Negotiator };
 
-/** What every quote of one negotiation shares: fixed when the store first prices the request. */
+/**
+ * One negotiation at a store: what its quotes share, fixed when the store first prices the
+ * request, and its live quote. Each quote replaces the last, so a negotiation has one live quote
+ * at a time and the quote's own fields are kept here, set anew as each is issued (a record per
+ * quote would be made for every quote message).
+ */
 export interface QuoteTerms {
   readonly conversationId: string;
   /** the buyer's identifier */
@@ -38,20 +43,22 @@ export interface QuoteTerms {
   readonly limiterKey: string;
   /** the negotiation and its negotiator; for a stateless built-in, made at the first counter */
   neg: StoreNegotiation | undefined;
+  // The live quote ('' and round -1 before the first is issued).
+  quoteId: string;
+  /** the number at the end of quoteId: its key in the quote book */
+  key: number;
+  payload: QuotePayload | undefined;
+  totalMinor: number;
+  validUntilUs: number;
+  /** counter rounds answered before this quote (0 for the first) */
+  round: number;
+  /** when this quote (this round's) was issued */
+  issuedUs: number;
 }
 
-export interface QuoteState {
-  readonly quoteId: string;
-  /** the number at the end of quoteId: its key in the quote maps */
-  readonly key: number;
-  readonly terms: QuoteTerms;
+/** A negotiation whose live quote has been issued: what the quote book holds. */
+export interface QuoteState extends QuoteTerms {
   readonly payload: QuotePayload;
-  readonly totalMinor: number;
-  readonly validUntilUs: number;
-  /** counter rounds answered before this quote (0 for the first) */
-  readonly round: number;
-  /** when this quote (this round's) was issued */
-  readonly issuedUs: number;
 }
 
 /**
@@ -98,9 +105,12 @@ export class QuoteBook {
     return this.orders.get(orderId);
   }
 
-  /** Files a new quote; the one it replaces is dead from now on (a counter or accept naming it is told quote_not_found). */
-  add(q: QuoteState, replaces?: QuoteState): void {
-    if (replaces !== undefined) this.forget(replaces);
+  /**
+   * Files a negotiation's new quote under its key. The quote it replaces must be forgotten first,
+   * while the negotiation still has that quote's key: from then on a counter or accept naming the
+   * old quote is told quote_not_found.
+   */
+  add(q: QuoteState): void {
     this.live.add(q.key, q);
   }
 
@@ -116,7 +126,7 @@ export class QuoteBook {
 
   /** A quote was executed and confirmed: what is kept of it for retried accepts and the receipt. */
   executedAs(q: QuoteState, confirmation: ConfirmationPayload): ExecutedQuote {
-    const done: ExecutedQuote = { quoteId: q.quoteId, key: q.key, buyer: q.terms.buyer, validUntilUs: q.validUntilUs, confirmation, acknowledged: false };
+    const done: ExecutedQuote = { quoteId: q.quoteId, key: q.key, buyer: q.buyer, validUntilUs: q.validUntilUs, confirmation, acknowledged: false };
     this.orders.set(confirmation.order_id, done);
     this.live.delete(q.key);
     this.executed.set(q.key, done);

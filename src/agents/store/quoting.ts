@@ -145,6 +145,13 @@ export class StoreQuoting {
       category,
       limiterKey: key,
       neg: undefined,
+      quoteId: '',
+      key: 0,
+      payload: undefined,
+      totalMinor: 0,
+      validUntilUs: 0,
+      round: -1,
+      issuedUs: 0,
     };
     if (this.strategy.stateless && this.ctx.firstMover !== 'buyer') {
       // Its first ask is the list total; its view is made if a counter comes (viewOf).
@@ -176,8 +183,9 @@ export class StoreQuoting {
   }
 
   // From here to issueQuote, a round is told by who asked (`to`), the negotiation's terms, the
-  // quote being countered (`prev`, none for the first quote) and the message answered
-  // (`requestId`): passed along rather than gathered into an object per round.
+  // quote being countered (`prev`: the same negotiation, with its live quote; none for the first
+  // quote) and the message answered (`requestId`): passed along rather than gathered into an
+  // object per round.
 
   /** The negotiator answers the buyer's offer: meet it, close the negotiation, or make an offer. */
   private respondTo(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, offerMinor: number): void {
@@ -242,7 +250,7 @@ export class StoreQuoting {
 
   /** A quote that lapsed unanswered: its negotiation is over. */
   private readonly expired = (q: QuoteState): void => {
-    const neg = q.terms.neg;
+    const neg = q.neg;
     if (neg?.negotiator.onEnd !== undefined) this.ended(neg, 'expired');
   };
 
@@ -258,7 +266,7 @@ export class StoreQuoting {
   onCounter(m: MessageOf<'a2a.commerce.counter'>): void {
     const q = this.orders.lookup(m.payload.quote_id, m);
     if (!q) return;
-    const terms = q.terms;
+    const terms: QuoteTerms = q;
     const maxRounds = this.plan.strategy.maxRounds;
     if (roundAfter(q) > maxRounds) {
       this.limiter?.release(terms.limiterKey);
@@ -272,7 +280,7 @@ export class StoreQuoting {
 
   /** The view of a stateless built-in's negotiation, made at its first counter from its first quote. */
   private viewOf(q: QuoteState): StoreNegotiation {
-    const terms = q.terms;
+    const terms: QuoteTerms = q;
     let weight = 0;
     let units = 0;
     const items = terms.items;
@@ -290,7 +298,7 @@ export class StoreQuoting {
     return view as StoreNegotiation;
   }
 
-  /** Issues a quote at `totalMinor`, replacing `prev` if there is one. */
+  /** Issues the negotiation's quote at `totalMinor`, replacing `prev` (its live quote) if there is one. */
   private issueQuote(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, totalMinor: number): void {
     terms.neg?.offered('store', totalMinor);
     const now = this.nowUs;
@@ -322,8 +330,17 @@ export class StoreQuoting {
         ? { currency, delivery_estimate: deliveryEstimate, items, quote_id: quoteId, replaces, totals, valid_until: validUntil }
         : { currency, delivery_estimate: deliveryEstimate, items, quote_id: quoteId, totals, valid_until: validUntil };
     }
-    // A replaced quote is dead: forget it now (a counter or accept naming it is told quote_not_found).
-    this.quotes.add({ quoteId, key: this.quoteSeq, terms, payload, totalMinor, validUntilUs, round: roundAfter(prev), issuedUs: now }, prev);
+    // A replaced quote is dead: forget it now, by its key (a counter or accept naming it is told quote_not_found).
+    const round = roundAfter(prev);
+    if (prev !== undefined) this.quotes.forget(prev);
+    terms.quoteId = quoteId;
+    terms.key = this.quoteSeq;
+    terms.payload = payload;
+    terms.totalMinor = totalMinor;
+    terms.validUntilUs = validUntilUs;
+    terms.round = round;
+    terms.issuedUs = now;
+    this.quotes.add(terms as QuoteState);
     this.quotes.sweep(now, this.expired);
     this.host.send(to, 'a2a.commerce.quote', conversationId, payload);
   }

@@ -4,9 +4,21 @@ import { ORDER_RETENTION_US, QuoteBook, type ExecutedQuote, type QuoteState } fr
 const prefix = 'q_st_';
 function quote(key: number, issuedUs: number, validUs = 1_000): QuoteState {
   return {
+    conversationId: `c${key}`,
+    buyer: 'agent:b',
+    items: [],
+    subtotal: 1,
+    tax: 0,
+    shipping: 0,
+    listMinor: 100,
+    floorMinor: 90,
+    firstQuotedUs: issuedUs,
+    deliveryEstimate: '2026-01-02',
+    category: 'c',
+    limiterKey: '',
+    neg: undefined,
     quoteId: `${prefix}${key}`,
     key,
-    terms: { conversationId: `c${key}`, buyer: 'agent:b', items: [], subtotal: 1, tax: 0, shipping: 0, listMinor: 100, floorMinor: 90, firstQuotedUs: issuedUs, deliveryEstimate: '2026-01-02', category: 'c', limiterKey: '', neg: undefined },
     payload: {} as QuoteState['payload'],
     totalMinor: 100,
     validUntilUs: issuedUs + validUs,
@@ -26,7 +38,8 @@ describe('quote book', () => {
       const q = quote(key, key * 10);
       made[key] = q;
       const replaces = key > 1 && x % 3 === 0 ? made[key - 1] : undefined;
-      book.add(q, replaces);
+      if (replaces) book.forget(replaces);
+      book.add(q);
       if (replaces) held.delete(key - 1);
       held.set(key, q);
       if (x % 5 === 0) {
