@@ -197,9 +197,7 @@ export function buildResults(input: ResultsInput): Results {
     roundMax = Math.max(roundMax, r);
     roundHist.set(String(r), n);
   }
-  const pairs = [...m.byPair]
-    .sort((a, b) => b[1].count - a[1].count || a[0] - b[0])
-    .slice(0, input.topPairs)
+  const pairs = topPairs(m.byPair, input.topPairs)
     .map(([key, t]) => {
       const { buyerId, storeId } = MetricsCollector.pairIds(key);
       return { buyer: input.agentName(buyerId), store: input.agentName(storeId), ...rate(t) };
@@ -378,4 +376,28 @@ export function metricValues(r: Results): Map<string, number> {
   put('security.attempts', r.security.attempts_total);
   put('security.accepted_hostile', r.security.accepted_hostile_total);
   return v;
+}
+
+/**
+ * The `n` pairs with the most negotiations (ties: the lower key first), most first. Chosen in one
+ * pass: a run has a tally per pair that traded, and sorting them all made an entry for each.
+ */
+export function topPairs(byPair: ReadonlyMap<number, Tally>, n: number): [number, Tally][] {
+  const top: [number, Tally][] = [];
+  if (n <= 0) return top;
+  byPair.forEach((t, key) => {
+    const full = top.length === n;
+    if (full) {
+      const last = top[n - 1]!;
+      if (t.count < last[1].count || (t.count === last[1].count && key > last[0])) return;
+    }
+    // Into its place, shifting the ones below it down (dropping the last when full).
+    let i = full ? n - 1 : top.length;
+    while (i > 0 && (top[i - 1]![1].count < t.count || (top[i - 1]![1].count === t.count && top[i - 1]![0] > key))) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = [key, t];
+  });
+  return top;
 }

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Regime } from '../../src/market/regimes.js';
 import { MetricsCollector, OUTCOMES, type Outcome } from '../../src/metrics/collector.js';
-import { buildResults, metricValues, round6, type ResultsInput } from '../../src/metrics/results.js';
+import { buildResults, metricValues, round6, topPairs, type ResultsInput } from '../../src/metrics/results.js';
 import { ERROR_CODES } from '../../src/protocol/codes.js';
 import { budgetMetricNames, isWallclockMetric, parseBudget, type Budget } from '../../src/scenario/budgets.js';
 import { evaluateBudgets } from '../../src/simulation.js';
@@ -380,5 +381,19 @@ describe('settlement results', () => {
     expect(s).toMatchObject({ started: 5, settled: 3, compensated: 2, failed: 1, ledger_transfers: 40 });
     expect(s.compensated_by_cause).toEqual({ back_office_rejected: 1, payment_failed: 1 });
     expect(s.bonds_forfeited).toEqual({ count: 2, value: '40.50' });
+  });
+});
+
+describe('top pairs', () => {
+  it('are the first n of all pairs sorted by negotiations, most first, then by key', () => {
+    const tallies = fc.array(fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 6 })), { maxLength: 60 });
+    fc.assert(
+      fc.property(tallies, fc.integer({ min: 0, max: 12 }), (entries, n) => {
+        const byPair = new Map(entries.map(([key, count]) => [key, { count, succeeded: 0 }] as const));
+        const sorted = [...byPair].sort((a, b) => b[1].count - a[1].count || a[0] - b[0]).slice(0, n);
+        expect(topPairs(byPair, n)).toEqual(sorted);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
