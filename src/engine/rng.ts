@@ -226,10 +226,13 @@ export abstract class Draws {
 
 /** A deterministic source of randomness; simulation code receives one, never reaches for one. */
 export class Rng extends Draws {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private c: number;
+  // Fields that start as numbers: a field declared without a value starts as undefined, and V8
+  // then keeps it as a reference, so that every fraction written to it was a new 16-byte number
+  // (one per draw). Started as numbers, the fractions are written in place.
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private c = 0;
 
   constructor(seed: string | number, streamName: string) {
     super();
