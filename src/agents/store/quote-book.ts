@@ -8,6 +8,7 @@
 import type { ConfirmationPayload, QuoteItem, QuotePayload } from '../../protocol/schemas.js';
 import type { NegotiationView } from '../strategies/host.js';
 import type { Negotiator } from '../strategies/contract.js';
+import { Fifo } from '../../engine/fifo.js';
 import { NumberedTable, trailingNumber } from '../../engine/numbered-table.js';
 
 /** How long an executed order is remembered so that a retried accept gets the same answer. */
@@ -80,8 +81,10 @@ export interface ExecutedQuote {
 export class QuoteBook {
   /** quotes not executed, oldest first; forgotten once expired for as long again as they were valid */
   private readonly live = new NumberedTable<QuoteState>();
-  /** executed quotes, oldest first, kept ORDER_RETENTION_US past their validity */
+  /** executed quotes by number, kept ORDER_RETENTION_US past their validity */
   private readonly executed = new Map<number, ExecutedQuote>();
+  /** the same, oldest first: what a sweep goes through (a walk over the map made an entry per step) */
+  private executedInOrder = new Fifo<ExecutedQuote>();
   private readonly orders = new Map<string, ExecutedQuote>();
   private nextSweepUs = 0;
 
@@ -130,12 +133,14 @@ export class QuoteBook {
     this.orders.set(confirmation.order_id, done);
     this.live.delete(q.key);
     this.executed.set(q.key, done);
+    this.executedInOrder.push(done);
     return done;
   }
 
   clear(): void {
     this.live.clear();
     this.executed.clear();
+    this.executedInOrder = new Fifo();
     this.orders.clear();
   }
 
@@ -151,9 +156,9 @@ export class QuoteBook {
       this.live.delete(q.key);
       expired(q);
     }
-    for (const [key, q] of this.executed) {
-      if (q.validUntilUs + ORDER_RETENTION_US >= now) break;
-      this.executed.delete(key);
+    for (let q = this.executedInOrder.peek(); q !== undefined && q.validUntilUs + ORDER_RETENTION_US < now; q = this.executedInOrder.peek()) {
+      this.executedInOrder.shift();
+      this.executed.delete(q.key);
       this.orders.delete(q.confirmation.order_id);
     }
   }
