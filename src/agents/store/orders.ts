@@ -22,6 +22,8 @@ export class StoreOrders {
   private readonly inventory = new Map<string, number>();
   private orderSeq = 0;
   private readonly orderIds: IdMaker;
+  /** `${endpoint}/track/${orderId}`, made flat with the same number (a joined text is flattened anew by its first reader) */
+  private readonly trackingUrls: IdMaker;
 
   constructor(
     private readonly host: StoreHost,
@@ -29,7 +31,7 @@ export class StoreOrders {
     private readonly plan: StorePlan,
     localName: string,
     /** where tracking links point */
-    private readonly endpoint: string,
+    endpoint: string,
     private readonly quotes: QuoteBook,
     private readonly limiter: ExposureLimiter | undefined,
     /** what this store has taken per mandate and budget period */
@@ -38,6 +40,7 @@ export class StoreOrders {
     private readonly sagas: StoreSagas | undefined,
   ) {
     this.orderIds = new IdMaker(`ord_${localName}_`);
+    this.trackingUrls = new IdMaker(`${endpoint}/track/ord_${localName}_`);
     for (const [sku, n] of Object.entries(plan.stock)) this.inventory.set(sku, n);
   }
 
@@ -121,7 +124,8 @@ export class StoreOrders {
       this.ctx.checker.inventory(this.host.identifier, item.sku, level, now);
     }
     this.spending.add(mandate, now, q.totalMinor);
-    const orderId = this.orderIds.make(++this.orderSeq);
+    const orderSeq = ++this.orderSeq;
+    const orderId = this.orderIds.make(orderSeq);
     this.ctx.metrics.executions++;
     this.ctx.metrics.storeDeal(q.totalMinor - q.floorMinor);
     // Observer only: a hostile agent's order must never execute.
@@ -131,7 +135,7 @@ export class StoreOrders {
       const execution: ExecutionRecord = { order_id: orderId, quote_id: q.quoteId, store: this.host.identifier, buyer: m.from.identifier, transaction_hash: hash, items: q.payload.items, totals: q.payload.totals };
       this.ctx.trace.record({ vt_us: now, event: 'execution', execution });
     }
-    const confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: `${this.endpoint}/track/${orderId}` } } as const;
+    const confirmation = { order_id: orderId, status: 'confirmed', items: q.payload.items, totals: q.payload.totals, tracking: { url: this.trackingUrls.make(orderSeq) } } as const;
     this.quotes.executedAs(q, confirmation);
     this.limiter?.release(q.limiterKey);
     if (q.neg !== undefined) this.host.ended(q.neg, 'succeeded');
