@@ -196,6 +196,14 @@ export abstract class Draws {
     return median * Math.exp(sigmaOf(median, p99) * this.normal());
   }
 
+  /** Picks `k` distinct elements of `list`, in the order drawn: those at the indices sample(list.length, k) draws. */
+  pick<T>(list: readonly T[], k: number): T[] {
+    // The indices' own array, its numbers replaced by the elements they name.
+    const picked = this.sample(list.length, k) as unknown[];
+    for (let i = 0; i < picked.length; i++) picked[i] = list[picked[i] as number];
+    return picked as T[];
+  }
+
   /** Picks `k` distinct indices from [0, n), in the order drawn. */
   sample(n: number, k: number): number[] {
     const take = Math.min(n, k);

@@ -212,6 +212,19 @@ describe('draws', () => {
     for (const c of counts) expect(Math.abs(c - expected) / expected).toBeLessThan(0.15);
   });
 
+  it.each([
+    [1_000, 5],
+    [10, 8],
+    [4, 9],
+    [0, 2],
+  ])('pick(list of %s, %s) takes the elements at the indices sample draws, drawing the same', (n, k) => {
+    const list = Array.from({ length: n }, (_, i) => ({ i }));
+    const a = new Rng(5, 'test:pick');
+    const b = new Rng(5, 'test:pick');
+    expect(a.pick(list, k)).toEqual(b.sample(n, k).map((i) => list[i]));
+    expect(a.next()).toBe(b.next());
+  });
+
   it('sample is reproducible from the stream', () => {
     const a = new Rng(3, 'test:sample');
     const b = new Rng(3, 'test:sample');

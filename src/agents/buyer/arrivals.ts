@@ -101,21 +101,23 @@ export class BuyerArrivals {
     let baseMinor = 0;
     let weight = 0;
     let units = 0;
-    const items = picks.map((i) => {
-      const info = skus[i]!;
+    // (a loop, not a map: its callback would be a closure and a context per negotiation)
+    const items = new Array<{ sku: string; quantity: number }>(picks.length);
+    for (let i = 0; i < picks.length; i++) {
+      const info = skus[picks[i]!]!;
       const quantity = min + this.rng.int(max - min + 1);
       baseMinor += market.referencePriceMinor(category, 0) * info.priceFactor * quantity;
       weight += info.priceFactor * quantity;
       units += quantity;
-      return { sku: info.sku, quantity };
-    });
+      items[i] = { sku: info.sku, quantity };
+    }
     // Budgets are set from the price when the run began: they do not follow the market.
     const jitter = 1 + this.plan.budget_spread * (2 * this.rng.next() - 1);
     const reservationMinor = Math.round(baseMinor * (1 + this.plan.budget_margin) * jitter);
     const targetMinor = Math.min(reservationMinor, Math.round(baseMinor * (1 + this.plan.target_margin) * jitter));
     if ((this.org.breaker || this.org.exposure) && this.org.admitValue(admission, market.realisedVolatility(category, now), reservationMinor) !== null) return;
     const candidates = this.discover(category);
-    const stores = this.rng.sample(candidates.length, this.plan.stores_per_intent).map((i) => candidates[i]!);
+    const stores = this.rng.pick(candidates, this.plan.stores_per_intent);
     const conversationId = this.conversationIds.make(++this.conversationSeq);
     const view = new NegotiationView(this.views, reservationMinor, targetMinor, units, category, '', now, weight, conversationId);
     // Every field made here, the ones read each round first: a field added later would live in a
@@ -144,7 +146,7 @@ export class BuyerArrivals {
       reservationMinor,
       targetMinor,
       trialOf: admission === 'trial' ? this.org.breaker!.period : 0,
-      alternatives: [],
+      alternatives: undefined,
       substituted: false,
       halted: false,
       storeFailed: false,
@@ -213,7 +215,7 @@ export class BuyerArrivals {
       const keep = this.plan.shortlist;
       if (keep !== undefined && keep < found.length) {
         const all = found;
-        found = this.rng.sample(all.length, keep).map((i) => all[i]!);
+        found = this.rng.pick(all, keep);
       }
       this.discovered.set(category, found);
       this.ctx.metrics.discoveries++;

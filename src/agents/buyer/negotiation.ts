@@ -51,7 +51,8 @@ export interface Negotiation {
   token: number;
   awaiting: number;
   best?: Offer;
-  alternatives: { sku: string; name: string }[];
+  /** substitutes the stores named in their out_of_stock answers (none until one does) */
+  alternatives: { sku: string; name: string }[] | undefined;
   substituted: boolean;
   counterpart?: Offer;
   rounds: number;

@@ -41,7 +41,16 @@ export class BuyerRounds {
     const totalMinor = toMinor(m.payload.totals.total);
     if (n.phase === 'quoting') {
       if (!this.firstAnswer(n, m.from)) return;
-      if (n.best === undefined || totalMinor < n.best.totalMinor) n.best = { from: m.from, quote: m.payload, quoteId: m.payload.quote_id, totalMinor, atUs: this.nowUs };
+      const best = n.best;
+      if (best === undefined) n.best = { from: m.from, quote: m.payload, quoteId: m.payload.quote_id, totalMinor, atUs: this.nowUs };
+      else if (totalMinor < best.totalMinor) {
+        // The best so far is nobody else's yet: overwritten, not made anew.
+        best.from = m.from;
+        best.quote = m.payload;
+        best.quoteId = m.payload.quote_id;
+        best.totalMinor = totalMinor;
+        best.atUs = this.nowUs;
+      }
       if (--n.awaiting === 0) this.decide(n);
     } else if (n.phase === 'negotiating' && n.counterpart && m.from.identifier === n.counterpart.from.identifier && m.payload.replaces === n.counterpart.quoteId) {
       const offer = n.counterpart;
@@ -76,7 +85,7 @@ export class BuyerRounds {
     if (m.payload.code === 'replay_detected') return;
     if (n.phase === 'quoting') {
       if (!this.firstAnswer(n, m.from)) return;
-      if (m.payload.alternatives) n.alternatives.push(...m.payload.alternatives);
+      if (m.payload.alternatives) (n.alternatives ??= []).push(...m.payload.alternatives);
       if (m.payload.code === 'market_halted') n.halted = true;
       if (m.payload.code === 'internal_error') n.storeFailed = true;
       if (m.payload.code === 'agent_unreachable') n.unreachable = true;
@@ -108,10 +117,10 @@ export class BuyerRounds {
     if (n.phase !== 'quoting') return;
     const best = n.best;
     if (best === undefined) {
-      const alternative = n.alternatives[0];
+      const alternative = n.alternatives?.[0];
       if (alternative && !n.substituted && n.items.length === 1) {
         n.substituted = true;
-        n.alternatives = [];
+        n.alternatives = undefined;
         n.items = [{ sku: alternative.sku, quantity: n.items[0]!.quantity }];
         this.arrivals.requestQuotes(n);
       } else {
