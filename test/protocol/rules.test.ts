@@ -92,6 +92,7 @@ describe('isDate and isDateTime', () => {
     fc.assert(
       fc.property(changed, (v) => {
         expect(isDateTime(v)).toBe(referenceDateTime(v));
+        expect(isDate(v.slice(0, 10))).toBe(referenceDate(v.slice(0, 10)));
       }),
       { numRuns: 20_000 },
     );
