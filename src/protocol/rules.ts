@@ -51,26 +51,23 @@ function isAgentId(value: string): boolean {
 }
 
 /**
- * YYYY-MM-DD with a real month and day. Written flat like isDateTime (a quote carries one, and
- * small helpers here were not all inlined): the eight digits at once, then the ranges.
+ * The two-digit number at `at`, or -1 unless both are digits. (A code minus 48 taken unsigned is
+ * at most 9 only for a digit: one comparison per character.)
  */
-export function isDate(v: string): boolean {
-  if (v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
-  const y0 = v.charCodeAt(0) - 48;
-  const y1 = v.charCodeAt(1) - 48;
-  const y2 = v.charCodeAt(2) - 48;
-  const y3 = v.charCodeAt(3) - 48;
-  const m0 = v.charCodeAt(5) - 48;
-  const m1 = v.charCodeAt(6) - 48;
-  const d0 = v.charCodeAt(8) - 48;
-  const d1 = v.charCodeAt(9) - 48;
-  // All digits (see isDateTime).
-  if (((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) & ~15) !== 0) return false;
-  if ((((y0 + 6) | (y1 + 6) | (y2 + 6) | (y3 + 6) | (m0 + 6) | (m1 + 6) | (d0 + 6) | (d1 + 6)) & 16) !== 0) return false;
-  const month = m0 * 10 + m1;
-  const day = d0 * 10 + d1;
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= 28 || realDay(y0 * 1000 + y1 * 100 + y2 * 10 + y3, month, day);
+function twoDigits(value: string, at: number): number {
+  const a = value.charCodeAt(at) - 48;
+  const b = value.charCodeAt(at + 1) - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 ? -1 : a * 10 + b;
+}
+
+/** YYYY-MM-DD with a real month and day. */
+export function isDate(value: string): boolean {
+  return value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45 && isRealDate(twoDigits(value, 0), twoDigits(value, 2), twoDigits(value, 5), twoDigits(value, 8));
+}
+
+/** Century, year, month and day (each -1 when not two digits) make a real date. */
+function isRealDate(century: number, year: number, month: number, day: number): boolean {
+  return century >= 0 && year >= 0 && month >= 1 && month <= 12 && day >= 1 && (day <= 28 || realDay(century * 100 + year, month, day));
 }
 
 /**
