@@ -34,11 +34,14 @@ function discountNote(perMille: number): string {
   return (discountNotes[perMille] ??= `Applied ${perMille / 10}% discount`);
 }
 
-// A quote's totals and its negotiation's terms share amounts (see moneyByReference).
+// A quote's totals and its negotiation's terms share amounts (see moneyByReference). The terms'
+// shape lists every key of the literal in onIntent (a literal with other keys has another
+// layout); the numbers rewritten at every quote start as 0, so that they are written in place
+// rather than boxed anew each time.
 moneyByReference(
   { discount: null, shipping: null, subtotal: null, tax: null, total: null },
   { shipping: null, subtotal: null, tax: null, total: null },
-  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, shipping: null, listMinor: null, floorMinor: null, firstQuotedUs: null, deliveryEstimate: null, category: null, limiterKey: null, neg: null },
+  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, shipping: null, listMinor: null, floorMinor: null, firstQuotedUs: null, deliveryEstimate: null, category: null, limiterKey: null, neg: null, quoteId: null, key: 0, payload: null, totalMinor: 0, validUntilUs: 0, round: 0, issuedUs: 0 },
 );
 
 export class StoreQuoting {
