@@ -153,7 +153,8 @@ export class QuoteBook {
     if (now < this.nextSweepUs) return;
     this.nextSweepUs = now + SWEEP_EVERY_US;
     for (let q = this.live.oldest(); q !== undefined && 2 * q.validUntilUs - q.issuedUs < now; q = this.live.oldest()) {
-      this.live.delete(q.key);
+      // A negotiation filed under a number that is no longer its key would come back here for ever.
+      if (!this.live.delete(q.key)) throw new Error(`quote book: ${q.quoteId} is not filed under its number ${q.key}`);
       expired(q);
     }
     for (let q = this.executedInOrder.peek(); q !== undefined && q.validUntilUs + ORDER_RETENTION_US < now; q = this.executedInOrder.peek()) {

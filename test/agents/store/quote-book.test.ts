@@ -60,6 +60,17 @@ describe('quote book', () => {
     expect(book.get('q_other_3')).toBeUndefined();
   });
 
+  it('refuses to sweep a negotiation filed again under a new number without forgetting the old one', () => {
+    const book = new QuoteBook();
+    const q = quote(1, 0, 100);
+    book.add(q);
+    // The mistake forget-before-replace guards against: the key moves while the old slot still holds it.
+    q.key = 2;
+    q.quoteId = `${prefix}2`;
+    book.add(q);
+    expect(() => book.sweep(1_000, () => {})).toThrow(/not filed under its number/);
+  });
+
   it('sweeps quotes in the order issued, stopping at the first not yet due', () => {
     const book = new QuoteBook();
     book.add(quote(1, 0, 100));
