@@ -78,18 +78,28 @@ function claimsOf(m: Mandate, epochMs: number): Record<string, unknown> {
 }
 
 /**
- * How many recent signatures are kept (then forgotten all at once): enough for a burst of
- * negotiations that accept in step, whose proofs the stores check only after all were signed
- * (about 70 bytes each beyond the proof itself, which the accept carries anyway).
+ * Recent signatures are kept in a table of this many slots, one per slot, by a few characters of
+ * the transaction hash (its first hex digits, which SHA-256 spreads evenly): enough for a burst of
+ * negotiations that accept in step, whose proofs the stores check only after all were signed. A
+ * table made once: a map of entries grown, cleared and grown again cost about 150 bytes per deal.
  */
-const KEPT_SIGNATURES = 16_384;
+const SIGNATURE_SLOTS = 1 << 14;
+
+/** The slot of a transaction hash (any text: its characters after "sha256:", mixed). */
+function signatureSlot(transactionHash: string): number {
+  const h = ((transactionHash.charCodeAt(7) * 31 + transactionHash.charCodeAt(8)) * 31 + transactionHash.charCodeAt(9)) * 31 + transactionHash.charCodeAt(10);
+  // (a text shorter than that reads NaN, which & makes 0)
+  return h & (SIGNATURE_SLOTS - 1);
+}
 
 export class MandateRegistry {
   private readonly mandates = new Map<string, Mandate>();
   /** token checks by mandate id (a pure function of the token, so safe to cache) */
   private readonly tokenChecks = new Map<string, boolean>();
-  /** recent signatures by transaction hash, with the mandate that made each */
-  private readonly signatures = new Map<string, { readonly mandate: Mandate; readonly signature: string }>();
+  /** recent signatures (slot by signatureSlot): the transaction hash, the mandate that signed it, the signature */
+  private readonly signedHashes = new Array<string>(SIGNATURE_SLOTS).fill('');
+  private readonly signedBy = new Array<Mandate | undefined>(SIGNATURE_SLOTS).fill(undefined);
+  private readonly signatures = new Array<string>(SIGNATURE_SLOTS).fill('');
 
   constructor(
     plan: SimulationPlan,
@@ -143,11 +153,12 @@ export class MandateRegistry {
    * buyer just made, and a resent accept signs again what it signed before.
    */
   private signature(m: Mandate, transactionHash: string): string {
-    const kept = this.signatures.get(transactionHash);
-    if (kept !== undefined && kept.mandate === m) return kept.signature;
+    const slot = signatureSlot(transactionHash);
+    if (this.signedBy[slot] === m && this.signedHashes[slot] === transactionHash) return this.signatures[slot]!;
     const signature = mandateSignature(m.key, m.mandateId, transactionHash);
-    if (this.signatures.size >= KEPT_SIGNATURES) this.signatures.clear();
-    this.signatures.set(transactionHash, { mandate: m, signature });
+    this.signedHashes[slot] = transactionHash;
+    this.signedBy[slot] = m;
+    this.signatures[slot] = signature;
     return signature;
   }
 

@@ -89,6 +89,20 @@ describe('MandateRegistry', () => {
     }
   });
 
+  it('tells apart hashes that share a slot of its kept signatures, and texts of any length', () => {
+    const reg = new MandateRegistry(plan());
+    const m = reg.forOrganisation('globex');
+    // The same first hex digits, different after them; then texts too short to have them.
+    const texts = ['sha256:abcd' + '0'.repeat(60), 'sha256:abcd' + '1'.repeat(60), 'sha256:abcd' + '0'.repeat(60), 'sha', '', 'sha256:'];
+    for (let round = 0; round < 2; round++) {
+      for (const text of texts) {
+        const expected = mandateSignature(m.key, m.mandateId, text);
+        expect(reg.sign(m, text)).toBe(expected);
+        expect(reg.verify(m.mandateId, text, expected)).toBe(true);
+      }
+    }
+  });
+
   it('derives keys from the seed: another run cannot forge this one', () => {
     const one = new MandateRegistry(plan(1));
     const two = new MandateRegistry(plan(2));
