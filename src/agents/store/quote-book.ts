@@ -30,13 +30,11 @@ export interface QuoteTerms {
   /** the buyer's identifier */
   readonly buyer: string;
   readonly items: QuoteItem[];
-  /** subtotal, tax and shipping as on the wire: the same in every quote of the negotiation */
+  /** subtotal and tax as on the wire: the same in every quote of the negotiation (shipping is the store's) */
   readonly subtotal: number;
   readonly tax: number;
-  readonly shipping: number;
   readonly listMinor: number;
   readonly floorMinor: number;
-  readonly firstQuotedUs: number;
   readonly deliveryEstimate: string;
   /** the category of the first item (the negotiation's) */
   readonly category: string;

@@ -41,7 +41,7 @@ function discountNote(perMille: number): string {
 moneyByReference(
   { discount: null, shipping: null, subtotal: null, tax: null, total: null },
   { shipping: null, subtotal: null, tax: null, total: null },
-  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, shipping: null, listMinor: null, floorMinor: null, firstQuotedUs: null, deliveryEstimate: null, category: null, limiterKey: null, neg: null, quoteId: null, key: 0, payload: null, totalMinor: 0, validUntilUs: 0, round: 0, issuedUs: 0 },
+  { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, listMinor: null, floorMinor: null, deliveryEstimate: null, category: null, limiterKey: null, neg: null, quoteId: null, key: 0, payload: null, totalMinor: 0, validUntilUs: 0, round: 0, issuedUs: 0 },
 );
 
 export class StoreQuoting {
@@ -140,10 +140,8 @@ export class StoreQuoting {
       items,
       subtotal: toWire(listSubtotal),
       tax: toWire(tax),
-      shipping: this.shipping,
       listMinor: listTotal,
       floorMinor: floorTotal,
-      firstQuotedUs: now,
       deliveryEstimate: estimate,
       category,
       limiterKey: key,
@@ -294,7 +292,8 @@ export class StoreQuoting {
       units += item.quantity;
     }
     const category = terms.category;
-    const view = new NegotiationView(this.views, terms.floorMinor, terms.listMinor, units, category, terms.buyer, terms.firstQuotedUs, weight, terms.conversationId);
+    // (q is the negotiation's first quote, issued when the request was priced: the negotiation's start)
+    const view = new NegotiationView(this.views, terms.floorMinor, terms.listMinor, units, category, terms.buyer, q.issuedUs, weight, terms.conversationId);
     view.offered('store', q.totalMinor, q.issuedUs);
     // A shared built-in: making it cannot fail.
     view.negotiator = this.strategy.negotiator('store', this.host.identifier, this.host.organisation, terms.conversationId, category, this.builtins) as Negotiator;
@@ -314,8 +313,8 @@ export class StoreQuoting {
     // Keys in RFC 8785 order (see onIntent).
     const totals: Totals =
       discount > 0
-        ? { discount: toWire(discount), shipping: terms.shipping, subtotal: terms.subtotal, tax: terms.tax, total: toWire(totalMinor) }
-        : { shipping: terms.shipping, subtotal: terms.subtotal, tax: terms.tax, total: toWire(totalMinor) };
+        ? { discount: toWire(discount), shipping: this.shipping, subtotal: terms.subtotal, tax: terms.tax, total: toWire(totalMinor) }
+        : { shipping: this.shipping, subtotal: terms.subtotal, tax: terms.tax, total: toWire(totalMinor) };
     const currency = this.ctx.currency;
     const deliveryEstimate = terms.deliveryEstimate;
     const validUntil = isoTimestamp(this.ctx.epochMs, validUntilUs);
