@@ -204,14 +204,19 @@ export class MetricsCollector {
   }
 
   negotiationEnded(r: NegotiationRecord): void {
-    const success = r.outcome === 'succeeded';
-    add(this.outcomes, r.outcome);
-    bump(this.byCategory, r.category, success);
-    bump(this.byRegime, r.regimeIndex, success);
-    if (r.storeId >= 0) bump(this.byPair, r.buyerId * PAIR_STRIDE + r.storeId, success);
-    add(this.roundsHistogram, r.rounds);
-    this.negotiationLatency.record(r.latencyUs);
-    if (this.bucketUs > 0 && r.endUs !== undefined) bump(this.byBucket, Math.floor(r.endUs / this.bucketUs), success);
+    this.ended(r.buyerId, r.storeId, r.category, r.regimeIndex, r.latencyUs, r.rounds, r.outcome, r.endUs);
+  }
+
+  /** negotiationEnded with the record's fields in its order, without a record (a buyer ends one per negotiation). */
+  ended(buyerId: number, storeId: number, category: string, regimeIndex: number, latencyUs: number, rounds: number, outcome: Outcome, endUs?: number): void {
+    const success = outcome === 'succeeded';
+    add(this.outcomes, outcome);
+    bump(this.byCategory, category, success);
+    bump(this.byRegime, regimeIndex, success);
+    if (storeId >= 0) bump(this.byPair, buyerId * PAIR_STRIDE + storeId, success);
+    add(this.roundsHistogram, rounds);
+    this.negotiationLatency.record(latencyUs);
+    if (this.bucketUs > 0 && endUs !== undefined) bump(this.byBucket, Math.floor(endUs / this.bucketUs), success);
   }
 
   settlementCompleted(latencyUs: number, valueMinor: number): void {

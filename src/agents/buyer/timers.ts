@@ -60,16 +60,8 @@ export class BuyerTimers {
     if (scores !== undefined && n.counterpart) {
       scores.buyer(n.conversationId, this.ctx.idOf(n.counterpart.from.identifier), { buyerId: this.host.id, reservation: n.reservationMinor, aspiration: n.targetMinor, price: outcome === 'succeeded' ? (n.dealMinor ?? null) : null });
     }
-    this.ctx.metrics.negotiationEnded({
-      buyerId: this.host.id,
-      storeId: n.counterpart ? this.ctx.idOf(n.counterpart.from.identifier) : -1,
-      category: n.category,
-      regimeIndex: n.regimeIndex,
-      latencyUs: now - n.startUs,
-      rounds: n.rounds,
-      outcome,
-      endUs: now,
-    });
+    const storeId = n.counterpart ? this.ctx.idOf(n.counterpart.from.identifier) : -1;
+    this.ctx.metrics.ended(this.host.id, storeId, n.category, n.regimeIndex, now - n.startUs, n.rounds, outcome, now);
     this.org.breaker?.record(now, outcome === 'succeeded', n.trialOf);
     const book = this.org.exposure;
     if (book) {
