@@ -225,6 +225,15 @@ describe('draws', () => {
     expect(a.next()).toBe(b.next());
   });
 
+  it.each([1, 2, 3, 4, 5, 40])('sample(%s, 1) is one draw of int(n)', (n) => {
+    const a = new Rng(9, 'test:one');
+    const b = new Rng(9, 'test:one');
+    for (let i = 0; i < 200; i++) {
+      expect(a.sample(n, 1)).toEqual([b.int(n)]);
+      expect(a.next()).toBe(b.next());
+    }
+  });
+
   it('sample is reproducible from the stream', () => {
     const a = new Rng(3, 'test:sample');
     const b = new Rng(3, 'test:sample');

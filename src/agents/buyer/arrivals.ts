@@ -96,15 +96,18 @@ export class BuyerArrivals {
     const market = this.ctx.market;
     const category = this.plan.categories[this.rng.int(this.plan.categories.length)]!;
     const skus = market.skusIn(category);
-    const picks = this.rng.sample(skus.length, this.plan.items_per_intent);
+    // One item, as most intents ask, is one draw of its index, which is what sample(n, 1) draws:
+    // no list of one index is made for it.
+    const picks = this.plan.items_per_intent === 1 ? undefined : this.rng.sample(skus.length, this.plan.items_per_intent);
+    const count = picks === undefined ? Math.min(1, skus.length) : picks.length;
     const { min, max } = this.plan.quantity;
     let baseMinor = 0;
     let weight = 0;
     let units = 0;
     // (a loop, not a map: its callback would be a closure and a context per negotiation)
-    const items = new Array<{ sku: string; quantity: number }>(picks.length);
-    for (let i = 0; i < picks.length; i++) {
-      const info = skus[picks[i]!]!;
+    const items = new Array<{ sku: string; quantity: number }>(count);
+    for (let i = 0; i < count; i++) {
+      const info = skus[picks === undefined ? this.rng.int(skus.length) : picks[i]!]!;
       const quantity = min + this.rng.int(max - min + 1);
       baseMinor += market.referencePriceMinor(category, 0) * info.priceFactor * quantity;
       weight += info.priceFactor * quantity;
