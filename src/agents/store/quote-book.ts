@@ -1,9 +1,9 @@
 /**
  * A store's quotes: live ones in an array by the number at the end of their id (`q_<store>_<n>`,
  * numbered 1, 2, 3… as issued, so the numbers are dense), executed ones kept for retried
- * accepts, and orders by id. Live quotes are in the order of issue and executed ones in the order
- * of execution, both close to the order of expiry, so forgetting what is due looks at a few
- * entries and stops.
+ * accepts, and orders by the number their id ends in. Live quotes are in the order of issue and
+ * executed ones in the order of execution, both close to the order of expiry, so forgetting what
+ * is due looks at a few entries and stops.
  */
 import type { ConfirmationPayload, QuoteItem, QuotePayload } from '../../protocol/schemas.js';
 import type { NegotiationView } from '../strategies/host.js';
@@ -83,7 +83,8 @@ export class QuoteBook {
   private readonly executed = new Map<number, ExecutedQuote>();
   /** the same, oldest first: what a sweep goes through (a walk over the map made an entry per step) */
   private executedInOrder = new Fifo<ExecutedQuote>();
-  private readonly orders = new Map<string, ExecutedQuote>();
+  /** the same by the number their order id ends in (ord_<store>_<n>: numbered as executed, so dense and in order) */
+  private readonly orders = new NumberedTable<ExecutedQuote>();
   private nextSweepUs = 0;
 
   /**
@@ -103,7 +104,8 @@ export class QuoteBook {
   }
 
   order(orderId: string): ExecutedQuote | undefined {
-    return this.orders.get(orderId);
+    const q = this.orders.get(trailingNumber(orderId));
+    return q !== undefined && q.confirmation.order_id === orderId ? q : undefined;
   }
 
   /**
@@ -128,7 +130,7 @@ export class QuoteBook {
   /** A quote was executed and confirmed: what is kept of it for retried accepts and the receipt. */
   executedAs(q: QuoteState, confirmation: ConfirmationPayload): ExecutedQuote {
     const done: ExecutedQuote = { quoteId: q.quoteId, key: q.key, buyer: q.buyer, validUntilUs: q.validUntilUs, confirmation, acknowledged: false };
-    this.orders.set(confirmation.order_id, done);
+    this.orders.add(trailingNumber(confirmation.order_id), done);
     this.live.delete(q.key);
     this.executed.set(q.key, done);
     this.executedInOrder.push(done);
@@ -158,7 +160,7 @@ export class QuoteBook {
     for (let q = this.executedInOrder.peek(); q !== undefined && q.validUntilUs + ORDER_RETENTION_US < now; q = this.executedInOrder.peek()) {
       this.executedInOrder.shift();
       this.executed.delete(q.key);
-      this.orders.delete(q.confirmation.order_id);
+      this.orders.delete(trailingNumber(q.confirmation.order_id));
     }
   }
 }
