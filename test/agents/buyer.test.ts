@@ -62,6 +62,24 @@ describe('BuyerAgent: intents', () => {
     expect(compared).toBeGreaterThan(5);
   });
 
+  it('asks more stores than one number has bits for, and waits for every first answer before it decides', () => {
+    const { delivered } = run((s) => {
+      s.stores[0]!.agents = 34;
+      s.buyers[0]!.stores_per_intent = 33;
+    });
+    let decided = 0;
+    for (const messages of byConversation(delivered).values()) {
+      expect(ofType(messages, 'a2a.commerce.intent')).toHaveLength(33);
+      const first = ofType(messages, 'a2a.commerce.quote').filter((q) => q.payload.replaces === undefined);
+      const followUp = messages.find((m) => m.type === 'a2a.commerce.counter' || m.type === 'a2a.commerce.accept');
+      if (first.length === 33 && followUp) {
+        expect(sentAtUs(followUp)).toBeGreaterThanOrEqual(Math.max(...first.map(sentAtUs)));
+        decided++;
+      }
+    }
+    expect(decided).toBeGreaterThan(5);
+  });
+
   it('substitutes an alternative offered with out_of_stock, in the same conversation', () => {
     const { delivered, result } = run((s) => {
       s.stores[0]!.stock = { 'W-1': 0, 'W-2': 1000 };

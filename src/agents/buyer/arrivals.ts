@@ -16,7 +16,7 @@ import type { BuiltinHost } from '../strategies/bayesian.js';
 import { callPropose, NegotiationView, StrategyFailure, type ViewContext } from '../strategies/host.js';
 import type { Strategy } from '../strategies/registry.js';
 import type { BuyerHost } from './host.js';
-import { ARRIVAL, QUOTE_WAIT, type Negotiation, type Negotiations } from './negotiation.js';
+import { ARRIVAL, noneAnswered, QUOTE_WAIT, type Negotiation, type Negotiations } from './negotiation.js';
 import type { BuyerTimers } from './timers.js';
 
 const US_PER_DAY = 86_400_000_000;
@@ -141,7 +141,7 @@ export class BuyerArrivals {
       startUs: now,
       awaiting: 0,
       best: undefined,
-      answered: new Array<boolean>(stores.length).fill(false),
+      answered: noneAnswered(stores.length),
       stores,
       items,
       category,
@@ -240,7 +240,7 @@ export class BuyerArrivals {
   requestQuotes(n: Negotiation): void {
     const deliveryBy = isoDate(this.ctx.epochMs, this.nowUs + this.plan.delivery_within_days * US_PER_DAY);
     n.awaiting = n.stores.length;
-    n.answered.fill(false);
+    n.answered = noneAnswered(n.stores.length);
     n.best = undefined;
     // One payload for every store asked: a message is never changed once sent.
     const payload = {

@@ -69,8 +69,11 @@ export interface Negotiation {
   transactionHash: string;
   /** id of the last counter or accept sent: an error about an older one is stale */
   lastSentId: string;
-  /** per store asked (as in `stores`), whether it has answered the intent (a duplicated answer counts once) */
-  answered: boolean[];
+  /**
+   * which stores asked (as in `stores`) have answered the intent, a duplicated answer counting
+   * once: bit i for store i, or past 31 stores a list (a list per negotiation was 56 bytes)
+   */
+  answered: number | boolean[];
   /** a store answered market_halted while quotes were being gathered */
   halted: boolean;
   /** a store's strategy failed while quotes were being gathered (internal_error) */
@@ -124,4 +127,9 @@ export class Negotiations {
   values(): Negotiation[] {
     return this.table.values();
   }
+}
+
+/** Nobody has answered yet: the answered field for `stores` stores (see Negotiation.answered). */
+export function noneAnswered(stores: number): number | boolean[] {
+  return stores <= 31 ? 0 : new Array<boolean>(stores).fill(false);
 }

@@ -72,8 +72,14 @@ export class BuyerRounds {
     const stores = n.stores;
     for (let i = 0; i < stores.length; i++) {
       if (stores[i]!.agent !== from.identifier) continue;
-      if (n.answered[i]) return false;
-      n.answered[i] = true;
+      const answered = n.answered;
+      if (typeof answered === 'number') {
+        if ((answered & (1 << i)) !== 0) return false;
+        n.answered = answered | (1 << i);
+        return true;
+      }
+      if (answered[i]) return false;
+      answered[i] = true;
       return true;
     }
     return false;
