@@ -186,7 +186,9 @@ export class StoreQuoting {
   // From here to issueQuote, a round is told by who asked (`to`), the negotiation's terms, the
   // quote being countered (`prev`: the same negotiation, with its live quote; none for the first
   // quote) and the message answered (`requestId`): passed along rather than gathered into an
-  // object per round.
+  // object per round. A negotiator that answers with a Promise holds `prev` across the wait; its
+  // quote cannot change meanwhile, because the kernel runs nothing else until the Promise settles
+  // (Agent.suspend).
 
   /** The negotiator answers the buyer's offer: meet it, close the negotiation, or make an offer. */
   private respondTo(to: Party, terms: QuoteTerms, prev: QuoteState | undefined, requestId: string, offerMinor: number): void {
