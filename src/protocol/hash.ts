@@ -18,7 +18,7 @@ const computed = new WeakMap<object, string>();
  * its bytes as written (canonicalBytes) where it can be, without making the text.
  */
 export function transactionHash(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return `sha256:${hash('sha256', canonicalJson(value), 'hex')}`;
+  if (typeof value !== 'object' || value === null) return sha256Text(hash('sha256', canonicalJson(value), 'binary'));
   let text = computed.get(value);
   if (text === undefined) {
     text = sha256Text(hash('sha256', canonicalBytes(value) ?? canonicalJson(value), 'binary'));
@@ -32,9 +32,9 @@ const HEX = '0123456789abcdef';
 const hashCodes = Array.from('sha256:' + '0'.repeat(64), (c) => c.charCodeAt(0));
 
 /**
- * `sha256:<hex>` of a digest given as 32 one-byte characters ('binary'), made flat in one call: the prefix
- * joined to the hex text would be a rope that its first reader (the accept's validation) flattens
- * into a third string.
+ * `sha256:<hex>` of a digest given as 32 one-byte characters ('binary'), made flat in one call:
+ * the prefix joined to the hex text would be a rope that its first reader (the accept's
+ * validation) flattens into a third string.
  */
 function sha256Text(digest: string): string {
   for (let i = 0; i < 32; i++) {
