@@ -20,14 +20,29 @@ export function sampleUs(dist: Distribution, rng: Draws): number {
     case 'constant':
       return dist.valueUs;
     case 'uniform':
-      return Math.round(rng.uniform(dist.minUs, dist.maxUs));
+      return uniformUs(dist.minUs, dist.maxUs, rng);
     case 'exponential':
-      // rng.exponential's expression, written here: a number returned from a call that is not
-      // inlined is boxed, 16 bytes per draw (a store's service time is one per request).
-      return Math.min(DRAW_CEILING_US, Math.max(dist.minUs, Math.round(-dist.meanUs * Math.log(1 - rng.next()))));
+      return exponentialUs(dist.meanUs, dist.minUs, rng);
     case 'lognormal':
-      return Math.min(DRAW_CEILING_US, Math.max(dist.minUs, Math.round(rng.lognormal(dist.medianUs, dist.p99Us))));
+      return lognormalUs(dist.medianUs, dist.p99Us, dist.minUs, rng);
   }
+}
+
+// Each kind of draw is rounded in the call that draws it. A draw is a fraction, and a fraction
+// returned from a call that V8 did not inline is boxed (16 bytes: one per message for a link's
+// latency, one per request for a store's service time), where a whole number of µs that small is
+// not.
+
+function uniformUs(minUs: number, maxUs: number, rng: Draws): number {
+  return Math.round(rng.uniform(minUs, maxUs));
+}
+
+function exponentialUs(meanUs: number, minUs: number, rng: Draws): number {
+  return Math.min(DRAW_CEILING_US, Math.max(minUs, Math.round(rng.exponential(meanUs))));
+}
+
+function lognormalUs(medianUs: number, p99Us: number, minUs: number, rng: Draws): number {
+  return Math.min(DRAW_CEILING_US, Math.max(minUs, Math.round(rng.lognormal(medianUs, p99Us))));
 }
 
 /** The smallest value `sampleUs` can return. */

@@ -72,18 +72,23 @@ export function isoTimestamp(epochMs: number, virtualUs: number): string {
   if (totalUs === lastUs[1]) return lastText[1]!;
   const slot = older;
   older = 1 - slot;
-  const text = formatTimestamp(epochMs, virtualUs);
+  if (epochMs !== epochOf[0]) epochOf[0] = epochMs;
+  const text = formatTimestamp(virtualUs);
   lastText[slot] = text;
   lastUs[slot] = totalUs;
   return text;
 }
 
 /**
- * The text of `epochMs + virtualUs`. Given the two parts, not their sum: a number that is not a
- * small integer is boxed when passed to a call that is not inlined, 16 bytes per message.
+ * The epoch of the timestamps being written, in ms (in a typed array, read by formatTimestamp):
+ * a number that is not a small integer, such as an epoch in ms, is boxed when passed to a call
+ * that is not inlined, 16 bytes for each call.
  */
-function formatTimestamp(epochMs: number, virtualUs: number): string {
-  const totalUs = epochMs * US_PER_MS + virtualUs;
+const epochOf = new Float64Array(1);
+
+/** The text of `epochOf[0] + virtualUs` (virtual time, a small integer, is not boxed). */
+function formatTimestamp(virtualUs: number): string {
+  const totalUs = epochOf[0]! * US_PER_MS + virtualUs;
   const second = Math.floor(totalUs / US_PER_SECOND);
   const slot = second & (SLOTS - 1);
   if (cachedSeconds[slot] !== second) fillSecond(slot, second, totalUs);

@@ -37,8 +37,10 @@ function discountNote(perMille: number): string {
 // A quote's totals and its negotiation's terms share amounts (see moneyByReference). The terms'
 // shape lists every key of the literal in onIntent (a literal with other keys has another
 // layout); the numbers rewritten at every quote start as 0, so that they are written in place
-// rather than boxed anew each time.
+// rather than boxed anew each time. A quoted item's price is held by reference too: the
+// validation of every quote and confirmation passes it to the money rule.
 moneyByReference(
+  { availability: null, name: null, quantity: null, sku: null, unit_price: null },
   { discount: null, shipping: null, subtotal: null, tax: null, total: null },
   { shipping: null, subtotal: null, tax: null, total: null },
   { conversationId: null, buyer: null, items: null, subtotal: null, tax: null, listMinor: null, floorMinor: null, deliveryEstimate: null, category: null, limiterKey: null, neg: null, quoteId: null, key: 0, payload: null, totalMinor: 0, validUntilUs: 0, round: 0, issuedUs: 0 },
