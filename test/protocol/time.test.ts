@@ -43,6 +43,19 @@ describe('isoTimestamp', () => {
     expect(isoTimestamp(epochMs + 1, 5)).toBe(reference(1005));
   });
 
+  it('writes each instant from its own epoch when callers with different epochs interleave', () => {
+    const epochs = [epochMs, Date.parse('1999-12-31T23:59:59.999Z'), 0, Date.parse('2030-06-01T00:00:00Z')];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...epochs), fc.nat({ max: 3 * US_PER_DAY })), { minLength: 1, maxLength: 30 }), (calls) => {
+        for (const [epoch, us] of calls) {
+          const iso = new Date(epoch + Math.floor(us / 1000)).toISOString();
+          expect(isoTimestamp(epoch, us)).toBe(`${iso.slice(0, -1)}${String(us % 1000).padStart(3, '0')}Z`);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('sorts as text in the same order as virtual time', () => {
     fc.assert(
       fc.property(fc.nat({ max: 10 * 365 * US_PER_DAY }), fc.nat({ max: 10 * 365 * US_PER_DAY }), (a, b) => {
