@@ -72,7 +72,7 @@ export function isoTimestamp(epochMs: number, virtualUs: number): string {
   if (totalUs === lastUs[1]) return lastText[1]!;
   const slot = older;
   older = 1 - slot;
-  if (epochMs !== epochOf[0]) epochOf[0] = epochMs;
+  epochOf[0] = epochMs;
   const text = formatTimestamp(virtualUs);
   lastText[slot] = text;
   lastUs[slot] = totalUs;
