@@ -31,16 +31,17 @@ const metrics = new MetricsCollector();
 const plan = { ...parsed.plan, network: { ...parsed.plan.network, loss_probability: 0 } };
 let broker: Broker;
 const N = 200;
-const TIMED = count(process.argv[2], 2_000_000, 'messages timed');
-const WARM_UP = count(process.argv[3], 400_000, 'warm-up messages');
+const TIMED = count(process.argv[2], 2_000_000, 'messages timed', 1);
+const WARM_UP = count(process.argv[3], 400_000, 'warm-up messages', 0);
 /** quotes sent so far, and how many may be sent before the agents stop answering */
 let sent = 0;
 let limit = 0;
 
-function count(arg: string | undefined, fallback: number, what: string): number {
+/** A count given on the command line (or `fallback`); exits 2 unless it is a whole number of at least `least`. */
+function count(arg: string | undefined, fallback: number, what: string, least: number): number {
   const n = arg === undefined ? fallback : Number(arg);
-  if (!Number.isSafeInteger(n) || n < 0) {
-    process.stderr.write(`${what} must be a whole number, got ${arg}\nusage: node dist/bench/pipeline.js [messages timed] [warm-up messages]\n`);
+  if (!Number.isSafeInteger(n) || n < least) {
+    process.stderr.write(`${what} must be a whole number of at least ${least}, got ${arg}\nusage: node dist/bench/pipeline.js [messages timed] [warm-up messages]\n`);
     process.exit(2);
   }
   return n;

@@ -27,9 +27,13 @@ describe('bench/pipeline', () => {
     expect(figures.whole_us_per_message).toBeCloseTo(figures.us_per_message!, 9);
   });
 
-  it('refuses a count that is not a whole number', () => {
+  it('refuses a count that is not a whole number, and nothing to time', () => {
     const r = run('many');
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/messages timed must be a whole number, got many/);
+    expect(r.stderr).toMatch(/messages timed must be a whole number of at least 1, got many/);
+    const none = run('0');
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/messages timed must be a whole number of at least 1, got 0/);
+    expect(run('10', '-1').stderr).toMatch(/warm-up messages must be a whole number of at least 0, got -1/);
   });
 });
