@@ -142,4 +142,4 @@ console.log(
 );
 console.log(`with agents that do nothing but this, one thread delivers at most ${Math.round(1e6 / usPerMessage).toLocaleString('en-US')} validated msgs/s`);
 // For bench/run.ts: the same figures as one JSON line.
-console.log(JSON.stringify({ us_per_message: usPerMessage, messages_per_s: 1e6 / usPerMessage, warm_up_us_per_message: warmUpDelivered > 0 ? (warmUpSeconds * 1e6) / warmUpDelivered : null, whole_us_per_message: wholeUsPerMessage, build_us: build, validate_us: validate }));
+console.log(JSON.stringify({ us_per_message: usPerMessage, messages_per_s: 1e6 / usPerMessage, warm_up_messages: warmUpDelivered, warm_up_us_per_message: warmUpDelivered > 0 ? (warmUpSeconds * 1e6) / warmUpDelivered : null, whole_us_per_message: wholeUsPerMessage, build_us: build, validate_us: validate }));

@@ -100,7 +100,7 @@ function throughputSection(): void {
   const pipeline = JSON.parse(execFileSync(process.execPath, [...nodeFlags, `${here}pipeline.js`], { encoding: 'utf8' }).trim().split('\n').pop()!);
   process.stdout.write(
     `Message path floor (bench/pipeline.ts: broker, kernel, network model and validation, with agents that only bounce quotes): ` +
-      `${fmt(pipeline.us_per_message, 2)} µs per message once warm (${fmt(pipeline.warm_up_us_per_message, 2)} µs over the first 400,000, while the compiler warms up), ` +
+      `${fmt(pipeline.us_per_message, 2)} µs per message once warm (${fmt(pipeline.warm_up_us_per_message, 2)} µs over the first ${fmt(pipeline.warm_up_messages)}, while the compiler warms up), ` +
       `so at most ${fmt(pipeline.messages_per_s)} validated msgs/s on one thread whatever the agents do ` +
       `(building a quote ${fmt(pipeline.build_us, 2)} µs, validating it ${fmt(pipeline.validate_us, 2)} µs).\n\n`,
   );

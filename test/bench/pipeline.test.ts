@@ -17,6 +17,7 @@ describe('bench/pipeline', () => {
     const figures = JSON.parse(lines.at(-1)!) as Record<string, number | null>;
     for (const key of ['us_per_message', 'messages_per_s', 'warm_up_us_per_message', 'whole_us_per_message', 'build_us']) expect(figures[key]).toBeGreaterThan(0);
     expect(figures.messages_per_s! * figures.us_per_message!).toBeCloseTo(1e6, 3);
+    expect(figures.warm_up_messages).toBe(2000);
   });
 
   it('with no warm-up, the timed run is the whole run', () => {
